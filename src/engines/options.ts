@@ -1,0 +1,79 @@
+// The engine options each engine understands, as pure data: config validation uses it without loading engines.
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const unit = z.number().min(0).max(1);
+
+/** Options of the embedded llama.cpp engine (node-llama-cpp). */
+export const llamaCppOptions = {
+  threads: positiveInt,
+  context_size: positiveInt,
+  batch_size: positiveInt,
+  gpu: z.union([z.enum(['auto', 'cuda', 'metal', 'vulkan']), z.literal(false)]),
+  gpu_layers: z.union([nonNegInt, z.enum(['auto', 'max'])]),
+  flash_attention: z.boolean(),
+  temperature: z.number().min(0),
+  top_k: nonNegInt,
+  top_p: unit,
+  min_p: unit,
+  repeat_penalty: z.number().min(0),
+  seed: nonNegInt,
+};
+
+/** Ollama's generation options (docs/api.md "Generate request (With options)"), plus keep_alive. */
+export const ollamaOptions = {
+  num_ctx: positiveInt,
+  num_gpu: nonNegInt,
+  num_thread: positiveInt,
+  num_batch: positiveInt,
+  num_keep: z.number().int(),
+  num_predict: z.number().int(),
+  temperature: z.number().min(0),
+  top_p: unit,
+  top_k: nonNegInt,
+  min_p: unit,
+  typical_p: unit,
+  repeat_penalty: z.number().min(0),
+  repeat_last_n: z.number().int(),
+  presence_penalty: z.number(),
+  frequency_penalty: z.number(),
+  seed: z.number().int(),
+  stop: z.array(z.string()),
+  use_mmap: z.boolean(),
+  numa: z.boolean(),
+  main_gpu: nonNegInt,
+  low_vram: z.boolean(),
+  keep_alive: z.union([z.string(), z.number()]),
+  think: z.union([z.boolean(), z.enum(['low', 'medium', 'high'])]),
+};
+
+/** OpenAI-compatible request fields; unknown keys are passed through to the server (vLLM, llama-server extras). */
+export const openaiOptions = {
+  temperature: z.number().min(0),
+  top_p: unit,
+  top_k: z.number().int(),
+  min_p: unit,
+  seed: z.number().int(),
+  frequency_penalty: z.number(),
+  presence_penalty: z.number(),
+  repetition_penalty: z.number(),
+  stop: z.array(z.string()),
+  ignore_eos: z.boolean(),
+};
+
+export type EngineKind = 'llama-cpp' | 'ollama' | 'openai' | 'command';
+export const ENGINE_KINDS: readonly EngineKind[] = ['llama-cpp', 'ollama', 'openai', 'command'];
+
+export interface EngineOptionTable {
+  options: Record<string, z.ZodType>;
+  /** Whether keys outside `options` are accepted and passed on to the engine. */
+  passThrough: boolean;
+}
+
+export const ENGINE_OPTIONS: Record<EngineKind, EngineOptionTable> = {
+  'llama-cpp': { options: llamaCppOptions, passThrough: false },
+  ollama: { options: ollamaOptions, passThrough: false },
+  openai: { options: openaiOptions, passThrough: true },
+  command: { options: {}, passThrough: true },
+};

@@ -1,0 +1,89 @@
+// The one interface every engine adapter implements; the runner only ever talks to this.
+import type { EngineKind } from './options.js';
+import type { ModelSpec } from '../config/parse.js';
+import type { ModelIdentity, ParamValue } from '../schema/results.js';
+import type { MetricInfo } from '../schema/metrics.js';
+
+export interface EngineInfo {
+  kind: EngineKind;
+  version: string;
+  host?: string;
+}
+
+/** A model made ready to load: identity for the results, and where the engine finds it. */
+export interface PreparedModel {
+  identity: ModelIdentity;
+  /** Engine-specific locator: a file path (llama-cpp), a tag (ollama), a served name (openai). */
+  location: string;
+}
+
+/** Fixed options and swept values of a case, as the engine receives them. */
+export type EngineParams = Record<string, ParamValue | ParamValue[]>;
+
+export interface LoadedModel {
+  prepared: PreparedModel;
+  params: EngineParams;
+  /** Cold-load time measured by the engine or the client, when the engine can load on demand. */
+  loadMs?: number;
+  /** Metrics known at load time (gpu_offload, vram_mb, …). */
+  metrics?: Record<string, number>;
+}
+
+export interface GenerationRequest {
+  prompt: string;
+  maxTokens: number;
+  signal: AbortSignal;
+}
+
+/** What one request produced, as raw timings; src/runner/metrics.ts turns it into DESIGN.md metrics. */
+export interface Generation {
+  /** Milliseconds from the request being sent to the arrival of each streamed chunk, in order. */
+  chunkArrivalsMs: number[];
+  /** Tokens carried by each chunk, when not one per chunk. */
+  chunkTokens?: number[];
+  /** Milliseconds from the request being sent to the last token (end of stream). */
+  e2eMs: number;
+  outputTokens: number;
+  promptTokens?: number;
+  /** Durations the engine itself reports; preferred over client-side estimates where DESIGN.md says so. */
+  reported?: {
+    prefillMs?: number;
+    prefillTokens?: number;
+    decodeMs?: number;
+    decodeTokens?: number;
+  };
+  /** Further metrics the engine measured for this request (custom metrics of the command engine, …). */
+  metrics?: Record<string, number>;
+  outputSha256: string;
+}
+
+export interface PrepareContext {
+  /** Directory of the config file; relative model paths resolve against it. */
+  configDir: string;
+  /** Where downloaded models are kept. */
+  cacheDir: string;
+  log: (line: string) => void;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  /** Metrics this engine may add beyond the built-ins, with their direction. */
+  readonly customMetrics?: Record<string, MetricInfo>;
+  info(): Promise<EngineInfo>;
+  prepare(model: ModelSpec, ctx: PrepareContext): Promise<PreparedModel>;
+  load(model: PreparedModel, params: EngineParams): Promise<LoadedModel>;
+  generate(model: LoadedModel, request: GenerationRequest): Promise<Generation>;
+  unload(model: LoadedModel): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An engine failure with a kind the results record (`timeout`, `stream`, …). */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'timeout' | 'engine' | 'load' | 'stream' | 'crash' = 'engine',
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
