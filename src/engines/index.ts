@@ -1,0 +1,26 @@
+// Builds the engine a config asks for. The only place that knows every adapter.
+import type { LoadedConfig } from '../config/load.js';
+import type { Engine } from './types.js';
+import { createLlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp.js';
+
+export interface EngineEnvironment {
+  env: Record<string, string | undefined>;
+  log: (line: string) => void;
+  tty?: boolean;
+  /** How the embedded engine imports node-llama-cpp (the action resolves it from its tool cache). */
+  importNodeLlamaCpp?: LlamaCppEngineOptions['importNodeLlamaCpp'];
+}
+
+export async function createEngine(config: LoadedConfig, environment: EngineEnvironment): Promise<Engine> {
+  switch (config.engine) {
+    case 'llama-cpp':
+      return createLlamaCppEngine(config, {
+        log: environment.log,
+        tty: environment.tty,
+        importNodeLlamaCpp: environment.importNodeLlamaCpp,
+        huggingFaceEndpoint: environment.env.HF_ENDPOINT ?? environment.env.MODEL_ENDPOINT,
+      });
+    default:
+      throw new Error(`engine ${config.engine} is not wired in yet`);
+  }
+}

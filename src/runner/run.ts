@@ -1,0 +1,276 @@
+// Runs the planned cases on an engine: load, warm-up, repetitions (interleaved in rounds), time-outs,
+// incremental writes, progress. Everything measured is kept, whatever fails later.
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import { planCases, type PlannedCase } from '../plan/plan.js';
+import { EngineError, type Engine, type LoadedModel, type PrepareContext, type PreparedModel } from '../engines/types.js';
+import { metricsOfGeneration } from './metrics.js';
+import { RESULTS_SCHEMA, type CaseError, type CaseResult, type Results, type RunnerFingerprint } from '../schema/results.js';
+import { getErrorMessage } from '../schema/errors.js';
+import type { Monitor, MonitorSummary } from '../monitor/monitor.js';
+import { writeFileAtomic, sha256Text } from '../util/files.js';
+import { formatDuration, mulberry32, shuffle } from './util.js';
+
+/** One side of a run: a config and the engine that serves it. A/B runs have two, tagged base and head. */
+export interface RunSide {
+  side?: 'base' | 'head';
+  config: LoadedConfig;
+  engine: Engine;
+}
+
+export interface RunOptions {
+  sides: RunSide[];
+  runner: RunnerFingerprint;
+  /** Final results file; `<out>.jsonl` receives every sample as it is measured. */
+  out: string;
+  cacheDir: string;
+  toolVersion: string;
+  git?: { sha?: string; ref?: string };
+  repetitions?: number;
+  monitor?: Monitor;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+  now?: () => Date;
+  /** Memory the run may keep resident for interleaving (bytes of model files); default half of RAM. */
+  residentBudgetBytes?: number;
+}
+
+interface LiveCase {
+  plan: PlannedCase;
+  side?: 'base' | 'head';
+  engine: Engine;
+  prepared: PreparedModel;
+  result: CaseResult;
+  loaded?: LoadedModel;
+  monitorEnd?: () => MonitorSummary;
+  monitor: MonitorSummary[];
+  /** Set when the case cannot go on (load failed). */
+  dead: boolean;
+  warm: boolean;
+}
+
+const nonce = (rng: () => number): string => Math.floor(rng() * 0xffffffff).toString(36);
+
+export async function runBenchmark(opts: RunOptions): Promise<Results> {
+  const log = opts.log ?? (() => {});
+  const now = opts.now ?? (() => new Date());
+  const primary = opts.sides[0]!.config;
+  const workload = { ...primary.workload, ...(opts.repetitions ? { repetitions: opts.repetitions } : {}) };
+  const rng = mulberry32(workload.seed);
+  const jsonl = `${opts.out}.jsonl`;
+  await mkdir(dirname(opts.out), { recursive: true });
+  await writeFile(jsonl, '');
+  const event = (e: Record<string, unknown>): Promise<void> => appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}\n`);
+
+  const engineInfo = await opts.sides[0]!.engine.info();
+  const ctxFor = (config: LoadedConfig): PrepareContext => ({ configDir: config.dir, cacheDir: opts.cacheDir, log });
+
+  // Prepare every model before measuring anything: a bad path fails fast, before a half-written file.
+  const cases: LiveCase[] = [];
+  for (const side of opts.sides) {
+    const prepared = new Map<string, PreparedModel>();
+    for (const model of side.config.models) prepared.set(model.id, await side.engine.prepare(model, ctxFor(side.config)));
+    for (const plan of planCases(side.config)) {
+      const p = prepared.get(plan.model.id)!;
+      cases.push({
+        plan,
+        side: side.side,
+        engine: side.engine,
+        prepared: p,
+        monitor: [],
+        dead: false,
+        warm: false,
+        result: {
+          id: plan.id,
+          ...(side.side ? { side: side.side } : {}),
+          model: p.identity,
+          params: plan.params,
+          prompt: { id: plan.prompt.id, sha256: sha256Text(plan.prompt.text!), chars: plan.prompt.text!.length, max_tokens: plan.prompt.max_tokens },
+          samples: {},
+          blocks: [],
+          errors: [],
+          requests: { ok: 0, failed: 0 },
+          output_sha256: [],
+        },
+      });
+    }
+  }
+
+  const customMetrics = Object.assign({}, ...opts.sides.map((s) => s.engine.customMetrics ?? {}));
+  const results: Results = {
+    schema: RESULTS_SCHEMA,
+    tool: { name: 'llm-bench', version: opts.toolVersion },
+    started_at: now().toISOString(),
+    status: 'running',
+    runner: opts.runner,
+    engine: engineInfo,
+    ...(opts.git ? { git: opts.git } : {}),
+    config: { path: primary.file, sha256: sha256Text(primary.text) },
+    options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))) as Results['options'],
+    workload: { ...workload },
+    metrics: customMetrics,
+    cases: cases.map((c) => c.result),
+    notes: [],
+  };
+  const snapshot = (): Promise<void> => writeFileAtomic(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+  await snapshot();
+
+  // Interleaving keeps every case loaded at once; only do that when the models fit the budget.
+  const residentBytes = cases.reduce((sum, c) => sum + (c.prepared.identity.size_bytes ?? 0), 0);
+  const budget = opts.residentBudgetBytes ?? (await import('node:os')).totalmem() / 2;
+  let interleave = workload.interleave && cases.length > 1;
+  if (interleave && residentBytes > budget) {
+    interleave = false;
+    results.notes.push(`cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`);
+  }
+
+  const record = (c: LiveCase, metrics: Record<string, number>, block: number): void => {
+    for (const [name, value] of Object.entries(metrics)) {
+      if (!Number.isFinite(value) || value < 0) continue;
+      (c.result.samples[name] ??= []).push(value);
+    }
+    c.result.blocks!.push(block);
+  };
+  const fail = async (c: LiveCase, repetition: number, error: unknown): Promise<void> => {
+    const kind: CaseError['kind'] = error instanceof EngineError ? error.kind : 'crash';
+    const entry: CaseError = { repetition, kind, message: getErrorMessage(error), at: now().toISOString() };
+    c.result.errors.push(entry);
+    await event({ type: 'error', case: c.result.id, side: c.side, ...entry });
+    log(`  ✗ ${label(c)} rep ${repetition + 1}: ${kind}: ${entry.message}`);
+  };
+  const label = (c: LiveCase): string => (c.side ? `[${c.side}] ${c.result.id}` : c.result.id);
+
+  const load = async (c: LiveCase): Promise<void> => {
+    c.result.started_at ??= now().toISOString();
+    try {
+      c.loaded = await c.engine.load(c.prepared, c.plan.options);
+    } catch (error) {
+      c.dead = true;
+      await fail(c, -1, error instanceof EngineError ? error : new EngineError(getErrorMessage(error), 'load'));
+      return;
+    }
+    if (c.loaded.loadMs !== undefined) (c.result.samples.load_ms ??= []).push(c.loaded.loadMs);
+    for (const [k, v] of Object.entries(c.loaded.metrics ?? {})) (c.result.samples[k] ??= []).push(v);
+    await event({ type: 'load', case: c.result.id, side: c.side, load_ms: c.loaded.loadMs, metrics: c.loaded.metrics });
+  };
+  const unload = async (c: LiveCase): Promise<void> => {
+    if (!c.loaded) return;
+    await c.engine.unload(c.loaded).catch((error: unknown) => log(`  warning: unloading ${label(c)} failed: ${getErrorMessage(error)}`));
+    c.loaded = undefined;
+  };
+
+  const request = async (c: LiveCase, prompt: string): Promise<ReturnType<typeof metricsOfGeneration>> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), workload.timeout_s * 1000);
+    const onAbort = (): void => controller.abort();
+    opts.signal?.addEventListener('abort', onAbort);
+    try {
+      const gen = await c.engine.generate(c.loaded!, { prompt, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal });
+      c.result.output_sha256!.push(gen.outputSha256);
+      return metricsOfGeneration(gen);
+    } catch (error) {
+      if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${workload.timeout_s} s`, 'timeout');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+  };
+
+  const warmUp = async (c: LiveCase): Promise<void> => {
+    for (let w = 0; w < workload.warmup && !c.dead; w++) {
+      try {
+        await request(c, `${workload.vary_prompt ? `[warm-up ${nonce(rng)}] ` : ''}${c.plan.prompt.text}`);
+      } catch (error) {
+        await fail(c, -1, error);
+      }
+    }
+    c.warm = true;
+  };
+
+  const startedMs = Date.now();
+  const soakUntil = workload.duration_s ? startedMs + workload.duration_s * 1000 : undefined;
+  const rounds = soakUntil ? Number.MAX_SAFE_INTEGER : workload.repetitions;
+  const totalSteps = soakUntil ? undefined : rounds * cases.length;
+  let steps = 0;
+
+  const runOne = async (c: LiveCase, round: number): Promise<void> => {
+    if (c.dead) return;
+    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
+    let metrics: Record<string, number> | undefined;
+    try {
+      metrics = await request(c, prefix + c.plan.prompt.text);
+      c.result.requests.ok++;
+      record(c, metrics, round);
+      await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
+    } catch (error) {
+      c.result.requests.failed++;
+      await fail(c, round, error);
+    }
+    steps++;
+    const elapsed = Date.now() - startedMs;
+    const eta = totalSteps ? (elapsed / steps) * (totalSteps - steps) : soakUntil! - Date.now();
+    const caseNo = cases.indexOf(c) + 1;
+    const repText = soakUntil ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
+    const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? '–'} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? '–'} ms` : 'failed';
+    log(`[case ${caseNo}/${cases.length} ${repText}] ${label(c)}: ${detail} · elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
+    if (workload.cooldown_ms > 0) await new Promise((r) => setTimeout(r, workload.cooldown_ms));
+  };
+
+  const finishCase = async (c: LiveCase): Promise<void> => {
+    const m = c.monitorEnd?.();
+    c.monitorEnd = undefined;
+    if (m) {
+      c.result.monitor = { ...m };
+      for (const key of ['peak_rss_mb', 'temp_max_c', 'throttled'] as const) if (m[key] !== undefined) c.result.samples[key] = [m[key]!];
+    }
+    const total = c.result.requests.ok + c.result.requests.failed;
+    if (total > 0) c.result.samples.success_rate = [c.result.requests.ok / total];
+    c.result.finished_at = now().toISOString();
+    await unload(c);
+  };
+
+  const stopped = (): boolean => opts.signal?.aborted === true;
+  const past = (): boolean => soakUntil !== undefined && Date.now() >= soakUntil;
+
+  try {
+    if (interleave) {
+      for (const c of cases) {
+        if (stopped()) break;
+        await load(c);
+        await warmUp(c);
+      }
+      for (let round = 0; round < rounds && !stopped() && !past(); round++) {
+        // Each round is one block: every case once, in a fresh seeded order, so drift hits all alike.
+        for (const c of shuffle(cases, rng)) {
+          if (stopped()) break;
+          if (!c.monitorEnd && opts.monitor) c.monitorEnd = opts.monitor.window();
+          await runOne(c, round);
+        }
+        await snapshot();
+      }
+      for (const c of cases) await finishCase(c);
+    } else {
+      for (const c of cases) {
+        if (stopped()) break;
+        if (opts.monitor) c.monitorEnd = opts.monitor.window();
+        await load(c);
+        await warmUp(c);
+        for (let round = 0; round < rounds && !stopped() && !past(); round++) await runOne(c, round);
+        await finishCase(c);
+        await snapshot();
+      }
+    }
+  } finally {
+    for (const c of cases) if (c.loaded) await finishCase(c);
+    results.finished_at = now().toISOString();
+    const unfinished = cases.some((c) => !c.result.finished_at);
+    results.status = stopped() ? 'partial' : unfinished ? 'partial' : 'complete';
+    if (stopped()) results.notes.push('the run was interrupted; the results hold every request finished before that');
+    for (const c of cases) if (c.result.blocks!.length === 0) delete c.result.blocks;
+    await snapshot();
+    await event({ type: 'end', status: results.status });
+  }
+  return results;
+}
