@@ -33,6 +33,7 @@ export default {
     // Known-harmless: circular imports inside dependencies, and `this` at the top of their CJS files.
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.ids?.[0] ?? '')) return;
     if (warning.code === 'THIS_IS_UNDEFINED') return;
+    if (warning.code === 'INVALID_ANNOTATION' && /node_modules/.test(warning.id ?? '')) return;
     warn(warning);
   },
 };

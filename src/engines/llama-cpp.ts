@@ -81,15 +81,13 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
     const dir = config.model_dir ? resolve(ctx.configDir, config.model_dir) : ctx.cacheDir;
     const progress = createTransferProgress(`downloading ${spec.name}`, ctx.log, { tty: opts.tty });
     try {
-      const downloader = await l.createModelDownloader({
-        modelUri: spec.name,
-        dirPath: dir,
-        skipExisting: true,
-        showCliProgress: false,
+      // resolveModelFile looks in the cache directory first, so a restored model cache needs no network.
+      const path = await l.resolveModelFile(spec.name, {
+        directory: dir,
+        cli: false,
         onProgress: ({ downloadedSize, totalSize }) => progress.update(downloadedSize, totalSize),
         ...(opts.huggingFaceEndpoint ? { endpoints: { huggingFace: opts.huggingFaceEndpoint } } : {}),
       });
-      const path = await downloader.download();
       progress.finish();
       return path;
     } catch (error) {
