@@ -15,7 +15,12 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .version(TOOL_VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => ctx.print(s.replace(/\n$/, '')), writeErr: (s) => ctx.log(s.replace(/\n$/, '')) });
+    .configureOutput({
+      writeOut: (s) => ctx.print(s.replace(/\n$/, '')),
+      writeErr: (s) => ctx.log(s.replace(/\n$/, '')),
+      // Usage errors read like every other error: one line, prefixed with the tool's name.
+      outputError: (s, write) => write(`llm-bench: ${s}`),
+    });
 
   program
     .command('run')

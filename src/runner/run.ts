@@ -58,11 +58,6 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const primary = opts.sides[0]!.config;
   const workload = { ...primary.workload, ...(opts.repetitions ? { repetitions: opts.repetitions } : {}) };
   const rng = mulberry32(workload.seed);
-  const jsonl = `${opts.out}.jsonl`;
-  await mkdir(dirname(opts.out), { recursive: true });
-  await writeFile(jsonl, '');
-  const event = (e: Record<string, unknown>): Promise<void> => appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}\n`);
-
   const engineInfo = await opts.sides[0]!.engine.info();
   const ctxFor = (config: LoadedConfig): PrepareContext => ({ configDir: config.dir, cacheDir: opts.cacheDir, log });
 
@@ -96,6 +91,12 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       });
     }
   }
+
+  // Only now, with every input checked, does anything get written.
+  const jsonl = `${opts.out}.jsonl`;
+  await mkdir(dirname(opts.out), { recursive: true });
+  await writeFile(jsonl, '');
+  const event = (e: Record<string, unknown>): Promise<void> => appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}\n`);
 
   const customMetrics = Object.assign({}, ...opts.sides.map((s) => s.engine.customMetrics ?? {}));
   const results: Results = {
