@@ -36,3 +36,28 @@ export function geomean(xs: readonly number[]): number {
   if (xs.some((x) => !(x > 0))) throw new RangeError('geometric mean needs positive numbers');
   return Math.exp(mean(xs.map(Math.log)));
 }
+
+/**
+ * Median of a scratch buffer, sorting it in place. For resampling loops that take thousands of medians of small
+ * samples, where mathjs' generic median (which copies and type-checks) would dominate the run time.
+ */
+export function medianInPlace(buf: Float64Array): number {
+  const n = buf.length;
+  if (n === 0) throw new RangeError('median of an empty sample');
+  // Insertion sort: resamples are small (repetitions of one case), where it beats the general sort.
+  if (n <= 64) {
+    for (let i = 1; i < n; i++) {
+      const v = buf[i]!;
+      let j = i - 1;
+      while (j >= 0 && buf[j]! > v) {
+        buf[j + 1] = buf[j]!;
+        j--;
+      }
+      buf[j + 1] = v;
+    }
+  } else {
+    buf.sort();
+  }
+  const mid = n >> 1;
+  return n % 2 === 1 ? buf[mid]! : (buf[mid - 1]! + buf[mid]!) / 2;
+}

@@ -1,0 +1,243 @@
+// The per-metric decision rules on plain sample arrays: run vs run, paired A/B blocks, run-median history, and a fixed ratio.
+import type { Direction } from '../schema/metrics.js';
+import { mean, median } from '../stats/descriptive.js';
+import { bootstrapPairedRatioCI, bootstrapRatioCI, ratioOf, type CentreStatistic } from '../stats/bootstrap.js';
+import { mannWhitneyU } from '../stats/mannwhitney.js';
+import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
+import { signFlipTest } from '../stats/permutation.js';
+import { predictionInterval, predictionPValue } from '../stats/prediction.js';
+import { MIN_SAMPLES } from './settings.js';
+
+export type ChangeKind = 'regression' | 'improvement' | 'unchanged';
+
+export interface Rule {
+  direction: Direction;
+  alpha: number;
+  /** Smallest relative change that counts (0.03 = 3%), in either direction. */
+  threshold: number;
+  /** Fewer samples than this on a side: not judged (default 4). */
+  minSamples?: number;
+}
+
+export interface ResamplingOptions {
+  seed?: number;
+  iterations?: number;
+  confidence?: number;
+}
+
+export interface Decision {
+  /** head ÷ base for the rule's estimator; null when undefined (a base of zero). */
+  ratio: number | null;
+  ci: [number, number] | null;
+  pValue: number | null;
+  verdict: ChangeKind;
+  /** The threshold that applied (history widens it to the run-to-run spread); null when not judged by direction. */
+  threshold: number | null;
+  /** Which test produced p ('mann-whitney exact', 'wilcoxon exact', …). */
+  test: string;
+  note?: string;
+}
+
+/**
+ * The decision rule of DESIGN.md: a regression needs p < alpha AND a change beyond the threshold in the metric's bad
+ * direction; an improvement the same in the good direction; everything else is unchanged. A ratio of +Infinity (a
+ * count that rose from zero) counts as a change without bound.
+ */
+export function classifyChange(ratio: number, pValue: number, rule: Pick<Rule, 'direction' | 'alpha' | 'threshold'>): ChangeKind {
+  if (rule.direction === 'none' || Number.isNaN(ratio) || !(pValue < rule.alpha)) return 'unchanged';
+  const higher = ratio > 1 + rule.threshold;
+  const lower = ratio < 1 - rule.threshold;
+  if (rule.direction === 'higher') return lower ? 'regression' : higher ? 'improvement' : 'unchanged';
+  return higher ? 'regression' : lower ? 'improvement' : 'unchanged';
+}
+
+interface Counts {
+  /** Samples (or runs) on the base side; absent when only the head's count matters (history). */
+  base?: number;
+  head: number;
+  what: string;
+}
+
+function judge(ratio: number, pValue: number, rule: Rule, counts: Counts): Pick<Decision, 'verdict' | 'threshold' | 'note'> {
+  const min = rule.minSamples ?? MIN_SAMPLES;
+  if (rule.direction === 'none') return { verdict: 'unchanged', threshold: null };
+  if ((counts.base !== undefined && counts.base < min) || counts.head < min) {
+    const seen = counts.base !== undefined ? `base ${counts.base}, head ${counts.head}; needs ${min} a side` : `${counts.head}; needs ${min}`;
+    return { verdict: 'unchanged', threshold: rule.threshold, note: `too few ${counts.what} to judge (${seen})` };
+  }
+  return { verdict: classifyChange(ratio, pValue, rule), threshold: rule.threshold };
+}
+
+/** head ÷ base, with x ÷ 0 as +Infinity so a count rising from zero still has a direction. */
+function directedRatio(head: number, base: number): number {
+  const r = ratioOf(head, base);
+  return Number.isNaN(r) && head > 0 ? Number.POSITIVE_INFINITY : r;
+}
+
+/**
+ * Run vs run (strategy `baseline`): two-sided Mann-Whitney U on the samples, ratio of medians with a seeded
+ * bootstrap interval. Assumes the two runs saw the same machine speed, which drift between runs breaks.
+ */
+export function decideIndependent(base: readonly number[], head: readonly number[], rule: Rule, opts: ResamplingOptions = {}): Decision {
+  const mw = mannWhitneyU(base, head);
+  const raw = directedRatio(median(head), median(base));
+  const ratio = Number.isFinite(raw) ? raw : null;
+  const ci = bootstrapRatioCI(base, head, opts);
+  return { ratio, ci, pValue: mw.pValue, test: `mann-whitney ${mw.method}`, ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: 'samples' }) };
+}
+
+export type PairedTest = 'wilcoxon' | 'sign-flip';
+
+export interface PairedOptions extends ResamplingOptions {
+  /**
+   * 'wilcoxon' (default): exact for ≤ 50 untied pairs, deterministic and fast, robust to one disturbed block.
+   * 'sign-flip': permutation test of the mean log ratio (exact up to 16 pairs, seeded Monte Carlo beyond).
+   */
+  test?: PairedTest;
+  /** Centre of the log ratios that gives the ratio and its interval (default 'mean': a geometric mean of ratios). */
+  statistic?: CentreStatistic;
+}
+
+/** The smallest two-sided p-value an exact signed-rank or sign-flip test can reach with n pairs: 2 / 2^n. */
+export function smallestPairedPValue(n: number): number {
+  return Math.min(1, 2 / 2 ** n);
+}
+
+/**
+ * A/B in one run (strategy `ab`): a paired test on per-block log ratios log(head ÷ base), ratio = exp(centre),
+ * interval = exp(seeded bootstrap interval of the centre). Drift common to both sides of a block cancels.
+ */
+export function decidePaired(logRatios: readonly number[], rule: Rule, opts: PairedOptions = {}): Decision {
+  const n = logRatios.length;
+  if (n === 0) {
+    return { ratio: null, ci: null, pValue: null, verdict: 'unchanged', threshold: rule.direction === 'none' ? null : rule.threshold, test: 'none', note: 'no blocks with both sides' };
+  }
+  const testName = opts.test ?? 'wilcoxon';
+  let pValue: number;
+  let test: string;
+  if (testName === 'sign-flip') {
+    const res = signFlipTest(logRatios, { seed: opts.seed });
+    pValue = res.pValue;
+    test = `sign-flip ${res.method}`;
+  } else {
+    const res = wilcoxonSignedRank(logRatios);
+    pValue = res.pValue;
+    test = `wilcoxon ${res.method}`;
+  }
+  const { ratio, ci } = bootstrapPairedRatioCI(logRatios, { ...opts, statistic: opts.statistic });
+  const judged = judge(ratio, pValue, rule, { head: n, what: 'paired blocks' });
+  const floor = smallestPairedPValue(n);
+  if (!judged.note && rule.direction !== 'none' && floor >= rule.alpha) {
+    judged.note = `${n} blocks cannot reach p < ${rule.alpha} (smallest possible p is ${floor.toPrecision(2)}): run more repetitions`;
+  }
+  return { ratio, ci, pValue, test, ...judged };
+}
+
+export interface BlockedSamples {
+  samples: readonly number[];
+  /** Block index of each sample; absent → the repetition index is the block. */
+  blocks?: readonly number[];
+}
+
+export interface BlockPairing {
+  logRatios: number[];
+  /** Block indices, in the order of logRatios. */
+  blocks: number[];
+  /** Blocks present on one side only, or where one side's mean was zero and the other's not. */
+  dropped: number;
+}
+
+function groupByBlock(side: BlockedSamples): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  side.samples.forEach((v, i) => {
+    const block = side.blocks ? side.blocks[i]! : i;
+    const list = groups.get(block);
+    if (list) list.push(v);
+    else groups.set(block, [v]);
+  });
+  return groups;
+}
+
+/**
+ * Per-block log ratios log(mean head ÷ mean base) for blocks both sides ran in. The means keep a block with several
+ * repetitions a side to one pair, so the test's unit is the block, where drift is shared. Blocks where both means are
+ * zero give 0 (no change); a zero on one side only has no finite log ratio and is dropped.
+ */
+export function blockLogRatios(base: BlockedSamples, head: BlockedSamples): BlockPairing {
+  for (const side of [base, head]) {
+    if (side.blocks && side.blocks.length !== side.samples.length) {
+      throw new RangeError(`block pairing: ${side.samples.length} samples but ${side.blocks.length} block indices`);
+    }
+  }
+  const b = groupByBlock(base);
+  const h = groupByBlock(head);
+  const logRatios: number[] = [];
+  const blocks: number[] = [];
+  let dropped = 0;
+  const all = [...new Set([...b.keys(), ...h.keys()])].sort((x, y) => x - y);
+  for (const block of all) {
+    const bs = b.get(block);
+    const hs = h.get(block);
+    if (!bs || !hs) {
+      dropped++;
+      continue;
+    }
+    const bm = mean(bs);
+    const hm = mean(hs);
+    if (bm === 0 && hm === 0) {
+      logRatios.push(0);
+      blocks.push(block);
+    } else if (bm > 0 && hm > 0) {
+      logRatios.push(Math.log(hm / bm));
+      blocks.push(block);
+    } else dropped++;
+  }
+  return { logRatios, blocks, dropped };
+}
+
+export interface HistoryDecision extends Decision {
+  /** Mean of the stored run medians: the centre of the prediction interval and the denominator of the ratio. */
+  centre: number;
+  /** Prediction interval for a new run median at 1 − alpha. */
+  interval: [number, number];
+}
+
+/**
+ * Run-median history (strategy `baseline-history`): the stored runs' medians give a Student-t prediction interval
+ * for the next run median at 1 − alpha. The head run median outside it in the bad direction AND worse than the
+ * threshold is a regression, so the smallest change that counts is max(threshold, half-width ÷ centre). p is the
+ * two-sided t probability of a run median at least that far from the centre; the interval of the ratio is
+ * (head median ± t·sd·√(1 + 1/k)) ÷ centre at the requested confidence.
+ */
+export function decideHistory(runMedians: readonly number[], head: readonly number[], rule: Rule, opts: ResamplingOptions = {}): HistoryDecision {
+  if (runMedians.length < 2) throw new RangeError(`history rule: needs at least 2 run medians (got ${runMedians.length})`);
+  const headMedian = median(head);
+  const decision = predictionInterval(runMedians, 1 - rule.alpha);
+  const reported = predictionInterval(runMedians, opts.confidence ?? 0.95);
+  const centre = decision.mean;
+  const pValue = predictionPValue(headMedian, runMedians);
+  const raw = directedRatio(headMedian, centre);
+  const ratio = Number.isFinite(raw) ? raw : null;
+  const ci: [number, number] | null = centre > 0 ? [(headMedian - reported.halfWidth) / centre, (headMedian + reported.halfWidth) / centre] : null;
+  const widened = { ...rule, threshold: Math.max(rule.threshold, centre > 0 ? decision.halfWidth / centre : 0) };
+  const judged = judge(raw, pValue, widened, { head: head.length, what: 'head samples' });
+  return {
+    ratio,
+    ci,
+    pValue,
+    test: `prediction interval (t, ${runMedians.length} runs)`,
+    centre,
+    interval: [decision.low, decision.high],
+    ...judged,
+  };
+}
+
+/**
+ * github-action-benchmark's rule, for measuring it beside ours: one value against one value, alarm when the change in
+ * the bad direction exceeds `ratio` (2 = its default 200%). No statistics, no improvements.
+ */
+export function decideRatioRule(baseValue: number, headValue: number, direction: Direction, ratio = 2): ChangeKind {
+  if (direction === 'none') return 'unchanged';
+  const worse = direction === 'higher' ? baseValue / headValue : headValue / baseValue;
+  return worse > ratio ? 'regression' : 'unchanged';
+}

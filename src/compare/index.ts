@@ -1,0 +1,33 @@
+// Comparison of results into a verdict: whole-results strategies, and the per-metric rules they are built from.
+export { compareResults, matchCases, metricSeed, type BaselinePair, type BaselineOptions } from './baseline.js';
+export { compareAB, splitSides, type ABOptions } from './ab.js';
+export { compareWithHistory, type HistoryOptions } from './history.js';
+export {
+  classifyChange,
+  decideIndependent,
+  decidePaired,
+  decideHistory,
+  decideRatioRule,
+  blockLogRatios,
+  smallestPairedPValue,
+  type ChangeKind,
+  type Rule,
+  type Decision,
+  type HistoryDecision,
+  type ResamplingOptions,
+  type PairedOptions,
+  type PairedTest,
+  type BlockedSamples,
+  type BlockPairing,
+} from './decide.js';
+export { calibrationBetween, calibrationScale, referenceSpeed, rescale, REFERENCE_METRIC, type Calibration, type CalibrationScale } from './calibration.js';
+export {
+  DEFAULT_GATED_METRICS,
+  MIN_SAMPLES,
+  isGated,
+  thresholdFor,
+  type CompareSettingsInput,
+  type CompareOptions,
+  type GateInput,
+} from './settings.js';
+export { metricVerdict, assembleVerdict, type MetricEvaluation, type CaseEvaluation, type SideStats } from './assemble.js';
