@@ -175,4 +175,43 @@ describe('runBenchmark', () => {
     for (let round = 0; round < 3; round++) expect(new Set(s.calls.slice(round * 2, round * 2 + 2).map((c) => c.model))).toEqual(new Set(['old', 'new']));
     expect(results.cases[1]!.blocks).toEqual([0, 1, 2]);
   });
+
+  it('measures the reference workload once per round beside the cases, into results.calibration', async () => {
+    const s = scriptedEngine();
+    const ref = scriptedEngine();
+    const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3, seed: 5 }\n');
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      reference: { engine: ref.engine, model: { id: 'reference', name: 'ref.gguf', source: 'path' }, params: {}, prompt: 'fixed', maxTokens: 4, description: 'scripted reference' },
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
+    expect(ref.calls).toHaveLength(1 + 3); // its own warm-up, then one per round
+    expect(ref.calls.every((c) => c.prompt.endsWith('fixed'))).toBe(true);
+    expect(results.cases.map((c) => c.id)).toEqual(['a/prompt-1', 'b/prompt-1']);
+    expect(results.calibration).toEqual({
+      workload: 'scripted reference',
+      samples: expect.objectContaining({ decode_tps: [100, 100, 100], ttft_ms: [10, 10, 10] }),
+      blocks: [0, 1, 2],
+    });
+    expect(results.calibration!.samples.load_ms).toBeUndefined();
+  });
+
+  it('runs the reference after every request when cases run one after another', async () => {
+    const s = scriptedEngine();
+    const ref = scriptedEngine();
+    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2, interleave: false }\n');
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      reference: { engine: ref.engine, model: { id: 'reference', name: 'ref.gguf', source: 'path' }, params: {}, prompt: 'fixed', maxTokens: 4, description: 'r' },
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
+    expect(ref.calls).toHaveLength(1 + 2);
+    expect(results.calibration!.samples.e2e_ms).toHaveLength(2);
+  });
 });

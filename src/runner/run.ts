@@ -4,7 +4,8 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { planCases, type PlannedCase } from '../plan/plan.js';
-import { EngineError, type Engine, type LoadedModel, type PrepareContext, type PreparedModel } from '../engines/types.js';
+import { EngineError, type Engine, type EngineParams, type LoadedModel, type PrepareContext, type PreparedModel } from '../engines/types.js';
+import type { ModelSpec } from '../config/parse.js';
 import { metricsOfGeneration } from './metrics.js';
 import { RESULTS_SCHEMA, type CaseError, type CaseResult, type Results, type RunnerFingerprint } from '../schema/results.js';
 import { getErrorMessage } from '../schema/errors.js';
@@ -19,8 +20,20 @@ export interface RunSide {
   engine: Engine;
 }
 
+/** The fixed reference workload measured beside the cases, so runs on drifting machines can be put on one scale. */
+export interface ReferenceWorkload {
+  engine: Engine;
+  model: ModelSpec;
+  params: EngineParams;
+  prompt: string;
+  maxTokens: number;
+  /** How the reference is described in the results (`calibration.workload`). */
+  description: string;
+}
+
 export interface RunOptions {
   sides: RunSide[];
+  reference?: ReferenceWorkload;
   runner: RunnerFingerprint;
   /** Final results file; `<out>.jsonl` receives every sample as it is measured. */
   out: string;
@@ -92,6 +105,32 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     }
   }
 
+  let reference: LiveCase | undefined;
+  if (opts.reference) {
+    const r = opts.reference;
+    const prepared = await r.engine.prepare(r.model, ctxFor(primary));
+    const prompt = { id: 'reference', text: r.prompt, max_tokens: r.maxTokens };
+    reference = {
+      plan: { id: 'reference', model: r.model, prompt, params: {}, options: r.params },
+      engine: r.engine,
+      prepared,
+      monitor: [],
+      dead: false,
+      warm: false,
+      result: {
+        id: 'reference',
+        model: prepared.identity,
+        params: {},
+        prompt: { id: 'reference', sha256: sha256Text(r.prompt), chars: r.prompt.length, max_tokens: r.maxTokens },
+        samples: {},
+        blocks: [],
+        errors: [],
+        requests: { ok: 0, failed: 0 },
+        output_sha256: [],
+      },
+    };
+  }
+
   // Only now, with every input checked, does anything get written.
   const jsonl = `${opts.out}.jsonl`;
   await mkdir(dirname(opts.out), { recursive: true });
@@ -161,13 +200,13 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     c.loaded = undefined;
   };
 
-  const request = async (c: LiveCase, prompt: string): Promise<ReturnType<typeof metricsOfGeneration>> => {
+  const request = async (c: LiveCase, prompt: string, repetition: number): Promise<ReturnType<typeof metricsOfGeneration>> => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), workload.timeout_s * 1000);
     const onAbort = (): void => controller.abort();
     opts.signal?.addEventListener('abort', onAbort);
     try {
-      const gen = await c.engine.generate(c.loaded!, { prompt, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal });
+      const gen = await c.engine.generate(c.loaded!, { prompt, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal, caseId: c.result.id, repetition });
       c.result.output_sha256!.push(gen.outputSha256);
       return metricsOfGeneration(gen);
     } catch (error) {
@@ -179,10 +218,10 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     }
   };
 
-  const warmUp = async (c: LiveCase): Promise<void> => {
-    for (let w = 0; w < workload.warmup && !c.dead; w++) {
+  const warmUp = async (c: LiveCase, count = workload.warmup): Promise<void> => {
+    for (let w = 0; w < count && !c.dead; w++) {
       try {
-        await request(c, `${workload.vary_prompt ? `[warm-up ${nonce(rng)}] ` : ''}${c.plan.prompt.text}`);
+        await request(c, `${workload.vary_prompt ? `[warm-up ${nonce(rng)}] ` : ''}${c.plan.prompt.text}`, -1);
       } catch (error) {
         await fail(c, -1, error);
       }
@@ -193,7 +232,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const startedMs = Date.now();
   const soakUntil = workload.duration_s ? startedMs + workload.duration_s * 1000 : undefined;
   const rounds = soakUntil ? Number.MAX_SAFE_INTEGER : workload.repetitions;
-  const totalSteps = soakUntil ? undefined : rounds * cases.length;
+  // The reference (when calibrating) runs once per round beside the cases.
+  const measured = reference ? [...cases, reference] : cases;
+  const totalSteps = soakUntil ? undefined : rounds * measured.length;
   let steps = 0;
 
   const runOne = async (c: LiveCase, round: number): Promise<void> => {
@@ -201,7 +242,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
     let metrics: Record<string, number> | undefined;
     try {
-      metrics = await request(c, prefix + c.plan.prompt.text);
+      metrics = await request(c, prefix + c.plan.prompt.text, round);
       c.result.requests.ok++;
       record(c, metrics, round);
       await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
@@ -212,10 +253,10 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     steps++;
     const elapsed = Date.now() - startedMs;
     const eta = totalSteps ? (elapsed / steps) * (totalSteps - steps) : soakUntil! - Date.now();
-    const caseNo = cases.indexOf(c) + 1;
     const repText = soakUntil ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
+    const where = c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
     const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? '–'} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? '–'} ms` : 'failed';
-    log(`[case ${caseNo}/${cases.length} ${repText}] ${label(c)}: ${detail} · elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
+    log(`${where} ${label(c)}: ${detail} · elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
     if (workload.cooldown_ms > 0) await new Promise((r) => setTimeout(r, workload.cooldown_ms));
   };
 
@@ -236,6 +277,11 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const past = (): boolean => soakUntil !== undefined && Date.now() >= soakUntil;
 
   try {
+    if (reference) {
+      await load(reference);
+      // Our own workload: always discard its cold first request, whatever the user's warm-up.
+      await warmUp(reference, Math.max(1, workload.warmup));
+    }
     if (interleave) {
       for (const c of cases) {
         if (stopped()) break;
@@ -243,10 +289,10 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
         await warmUp(c);
       }
       for (let round = 0; round < rounds && !stopped() && !past(); round++) {
-        // Each round is one block: every case once, in a fresh seeded order, so drift hits all alike.
-        for (const c of shuffle(cases, rng)) {
+        // Each round is one block: every case (and the reference) once, in a fresh seeded order, so drift hits all alike.
+        for (const c of shuffle(measured, rng)) {
           if (stopped()) break;
-          if (!c.monitorEnd && opts.monitor) c.monitorEnd = opts.monitor.window();
+          if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
           await runOne(c, round);
         }
         await snapshot();
@@ -258,13 +304,24 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
         if (opts.monitor) c.monitorEnd = opts.monitor.window();
         await load(c);
         await warmUp(c);
-        for (let round = 0; round < rounds && !stopped() && !past(); round++) await runOne(c, round);
+        for (let round = 0; round < rounds && !stopped() && !past(); round++) {
+          await runOne(c, round);
+          if (reference && !stopped()) await runOne(reference, round);
+        }
         await finishCase(c);
         await snapshot();
       }
     }
   } finally {
     for (const c of cases) if (c.loaded) await finishCase(c);
+    if (reference) {
+      await unload(reference);
+      const { load_ms: _load, gpu_offload: _gpu, vram_mb: _vram, ...perRequest } = reference.result.samples;
+      if (Object.keys(perRequest).length > 0) {
+        results.calibration = { workload: opts.reference!.description, samples: perRequest, blocks: reference.result.blocks! };
+      }
+      if (reference.result.errors.length > 0) results.notes.push(`the reference workload failed ${reference.result.errors.length} time(s): ${reference.result.errors[0]!.message}`);
+    }
     results.finished_at = now().toISOString();
     const unfinished = cases.some((c) => !c.result.finished_at);
     results.status = stopped() ? 'partial' : unfinished ? 'partial' : 'complete';

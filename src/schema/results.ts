@@ -92,7 +92,12 @@ export const resultsSchema = z.object({
   cases: z.array(caseResultSchema),
   /** Samples of the fixed reference workload, interleaved with the cases (calibration). */
   calibration: z
-    .object({ workload: z.string(), samples: z.record(z.string(), sampleArray) })
+    .object({
+      workload: z.string(),
+      samples: z.record(z.string(), sampleArray),
+      /** Round (block) of each sample, aligned with the cases' `blocks`: pairs a case sample with the reference beside it. */
+      blocks: z.array(z.number().int().nonnegative()).optional(),
+    })
     .optional(),
   notes: z.array(z.string()).default([]),
 });

@@ -1,13 +1,7 @@
 // `llm-bench run`: benchmark a config on this machine and write an llm-bench/results@1 file.
-import { resolve } from 'node:path';
-import { loadConfig, type LoadedConfig } from '../../config/load.js';
-import { createEngine } from '../../engines/index.js';
-import type { Engine } from '../../engines/types.js';
-import { runBenchmark, type RunSide } from '../../runner/run.js';
-import { defaultLabel, fingerprint } from '../../runner/fingerprint.js';
-import { defaultSources, startMonitor } from '../../monitor/monitor.js';
+import { dirname, resolve } from 'node:path';
+import { runSession } from '../../runner/session.js';
 import type { Results } from '../../schema/results.js';
-import { TOOL_VERSION } from '../../version.js';
 import { defaultCacheDir, gitIdentity } from '../io.js';
 
 export interface CliContext {
@@ -24,15 +18,12 @@ export interface RunSideInput {
   configPath: string;
 }
 
-/** Loads configs, builds their engines and runs them together; shared by `run`, `ab` and the demo. */
+/** Runs configs in one session with Ctrl-C stopping cleanly; shared by `run`, `ab` and the demo. */
 export async function runSides(
   inputs: RunSideInput[],
   opts: { out: string; label?: string; repetitions?: number; cacheDir?: string },
   ctx: CliContext,
 ): Promise<Results> {
-  const configs: LoadedConfig[] = [];
-  for (const input of inputs) configs.push(await loadConfig(input.configPath));
-  const engines: Engine[] = [];
   const abort = new AbortController();
   const onSignal = (): void => {
     ctx.log('stopping after the current request; everything measured so far is kept');
@@ -40,33 +31,23 @@ export async function runSides(
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const fp = await fingerprint('pending');
-  fp.label = opts.label ?? ctx.env.LLM_BENCH_LABEL ?? defaultLabel(fp);
-  const monitor = startMonitor(defaultSources(configs[0]!.engine === 'llama-cpp' ? 'self' : { name: configs[0]!.engine === 'ollama' ? 'ollama' : 'llama-server' }));
   try {
-    const sides: RunSide[] = [];
-    for (const [i, config] of configs.entries()) {
-      const engine = await createEngine(config, { env: ctx.env, log: ctx.log, tty: ctx.tty });
-      engines.push(engine);
-      sides.push({ side: inputs[i]!.side, config, engine });
-    }
-    return await runBenchmark({
-      sides,
-      runner: fp,
-      out: resolve(opts.out),
-      cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.env),
-      toolVersion: TOOL_VERSION,
-      git: await gitIdentity(ctx.env, configs[0]!.dir),
-      repetitions: opts.repetitions,
-      monitor,
-      log: ctx.log,
-      signal: abort.signal,
-    });
+    const first = inputs[0]!.configPath;
+    return await runSession(
+      inputs.map((i) => ({ side: i.side, config: i.configPath })),
+      {
+        out: opts.out,
+        cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.env),
+        label: opts.label,
+        repetitions: opts.repetitions,
+        git: await gitIdentity(ctx.env, dirname(resolve(first))),
+        signal: abort.signal,
+      },
+      { env: ctx.env, log: ctx.log, tty: ctx.tty },
+    );
   } finally {
-    monitor.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    for (const engine of engines) await engine.close().catch(() => {});
   }
 }
 

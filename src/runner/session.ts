@@ -1,0 +1,90 @@
+// One benchmark session as the CLI and the action run it: configs → engines (+ reference workload) → runner.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { createEngine, type EngineEnvironment } from '../engines/index.js';
+import { createLlamaCppEngine } from '../engines/llama-cpp.js';
+import type { Engine } from '../engines/types.js';
+import { makeModel, modelFileName } from '../model/make.js';
+import { runBenchmark, type ReferenceWorkload, type RunSide } from './run.js';
+import { defaultLabel, fingerprint } from './fingerprint.js';
+import { defaultSources, startMonitor } from '../monitor/monitor.js';
+import type { Results } from '../schema/results.js';
+import { TOOL_VERSION } from '../version.js';
+
+export interface SessionSide {
+  side?: 'base' | 'head';
+  /** A config file, or a config already loaded (the action reads the base branch's through the API). */
+  config: string | LoadedConfig;
+}
+
+export interface SessionOptions {
+  out: string;
+  cacheDir: string;
+  label?: string;
+  repetitions?: number;
+  git?: { sha?: string; ref?: string };
+  /** Stops the run after the current request; what was measured is kept. */
+  signal?: AbortSignal;
+}
+
+const REFERENCE_PROMPT = 'Reference workload of llm-bench: a fixed prompt on a fixed generated model, measured beside every case.';
+
+/** The fixed workload measured beside the cases when the config asks for `calibration` (DESIGN.md "Statistics"). */
+export async function referenceWorkload(
+  calibration: NonNullable<LoadedConfig['calibration']>,
+  cacheDir: string,
+  environment: EngineEnvironment,
+): Promise<ReferenceWorkload> {
+  const path = join(cacheDir, 'reference', modelFileName(calibration.preset, 1));
+  if (!existsSync(path)) {
+    await makeModel({ out: path, preset: calibration.preset, seed: 1 });
+    environment.log(`generated the reference model ${path}`);
+  }
+  return {
+    engine: createLlamaCppEngine({ options: {}, model_dir: undefined }, { log: environment.log, importNodeLlamaCpp: environment.importNodeLlamaCpp }),
+    model: { id: 'reference', name: path, source: 'path' },
+    // One thread: the reference must not fight the engine under test for cores more than it has to.
+    params: { threads: 1, context_size: 512 },
+    prompt: REFERENCE_PROMPT,
+    maxTokens: calibration.max_tokens,
+    description: `llama-cpp, generated ${calibration.preset} model (seed 1), ${calibration.max_tokens} tokens, 1 thread`,
+  };
+}
+
+export async function runSession(sides: SessionSide[], opts: SessionOptions, environment: EngineEnvironment): Promise<Results> {
+  const configs: LoadedConfig[] = [];
+  for (const side of sides) configs.push(typeof side.config === 'string' ? await loadConfig(side.config) : side.config);
+  const primary = configs[0]!;
+  const engines: Engine[] = [];
+  const fp = await fingerprint('pending');
+  fp.label = opts.label ?? environment.env.LLM_BENCH_LABEL ?? defaultLabel(fp);
+  const engineProcess = primary.engine === 'llama-cpp' ? 'self' : { name: primary.engine === 'ollama' ? 'ollama' : 'llama-server' };
+  const monitor = startMonitor(defaultSources(engineProcess));
+  try {
+    const runSides: RunSide[] = [];
+    for (const [i, config] of configs.entries()) {
+      const engine = await createEngine(config, environment);
+      engines.push(engine);
+      runSides.push({ side: sides[i]!.side, config, engine });
+    }
+    const reference = primary.calibration ? await referenceWorkload(primary.calibration, opts.cacheDir, environment) : undefined;
+    if (reference) engines.push(reference.engine);
+    return await runBenchmark({
+      sides: runSides,
+      reference,
+      runner: fp,
+      out: resolve(opts.out),
+      cacheDir: opts.cacheDir,
+      toolVersion: TOOL_VERSION,
+      git: opts.git,
+      repetitions: opts.repetitions,
+      monitor,
+      log: environment.log,
+      signal: opts.signal,
+    });
+  } finally {
+    monitor.stop();
+    for (const engine of engines) await engine.close().catch(() => {});
+  }
+}
