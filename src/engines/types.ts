@@ -33,6 +33,9 @@ export interface GenerationRequest {
   prompt: string;
   maxTokens: number;
   signal: AbortSignal;
+  /** The case and repetition this request belongs to, for engines that pass them on (the command engine's environment). */
+  caseId?: string;
+  repetition?: number;
 }
 
 /** What one request produced, as raw timings; src/runner/metrics.ts turns it into DESIGN.md metrics. */

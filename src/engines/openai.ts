@@ -1,0 +1,324 @@
+// The `openai` engine: any OpenAI-compatible server (llama-server, vLLM, LM Studio), streamed over SSE and timed per chunk.
+//
+// Timing follows `vllm bench serve` (vllm/benchmarks/lib/endpoint_request_func.py): the clock starts when
+// the request is sent; TTFT is the arrival of the first chunk carrying generated text (vLLM counts any
+// chunk with `choices`, which on some servers is an empty role chunk sent before any token); ITL are the
+// gaps between consecutive text chunks; E2E ends at the last chunk with `choices` (the trailing usage
+// chunk and [DONE] do not count); TPOT = (E2E − TTFT) ÷ (output tokens − 1), with output tokens from the
+// usage chunk (`stream_options.include_usage`). Like vLLM, each text chunk is one ITL sample even when a
+// server packs several tokens into one chunk.
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { Config, ModelSpec } from '../config/parse.js';
+import type { ModelIdentity } from '../schema/results.js';
+import { InputError, getErrorMessage } from '../schema/errors.js';
+import {
+  EngineError,
+  type Engine,
+  type EngineInfo,
+  type EngineParams,
+  type Generation,
+  type GenerationRequest,
+  type LoadedModel,
+  type PrepareContext,
+  type PreparedModel,
+} from './types.js';
+import { abortError, connectFailure, errorBodyMessage, excerpt, isStreamCut, joinUrl, nowMs, OutputHash, type FetchLike } from './http.js';
+
+/** llama-server's per-request `timings` (tools/server/README.md), in milliseconds. */
+export interface LlamaServerTimings {
+  prompt_n?: number;
+  prompt_ms?: number;
+  predicted_n?: number;
+  predicted_ms?: number;
+}
+
+interface StreamChunk {
+  choices?: Array<{ text?: string | null; delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  timings?: LlamaServerTimings;
+  error?: { message?: string } | string;
+}
+
+/** The `/v1` root of a server URL given with or without it. */
+export function openaiApiBase(host: string): string {
+  const base = host.replace(/\/+$/, '');
+  return /\/v1$/.test(base) ? base : `${base}/v1`;
+}
+
+/** What one streamed reply amounted to, before it becomes a Generation. */
+export interface StreamTally {
+  arrivalsMs: number[];
+  lastChoiceMs: number | undefined;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  timings?: LlamaServerTimings;
+  sawDone: boolean;
+  sawFinish: boolean;
+  events: number;
+}
+
+/** Raw timings of one reply; `tokensFromChunks` says output tokens were counted as chunks (no usage, no timings). */
+export function generationFromStream(t: StreamTally, outputSha256: string): { generation: Generation; tokensFromChunks: boolean } {
+  const completion = t.usage?.completion_tokens ?? t.timings?.predicted_n;
+  const outputTokens = completion ?? t.arrivalsMs.length;
+  const last = t.arrivalsMs[t.arrivalsMs.length - 1]!;
+  const gen: Generation = {
+    chunkArrivalsMs: t.arrivalsMs,
+    e2eMs: Math.max(last, t.lastChoiceMs ?? last),
+    outputTokens,
+    outputSha256,
+  };
+  const promptTokens = t.usage?.prompt_tokens ?? t.timings?.prompt_n;
+  if (promptTokens !== undefined) gen.promptTokens = promptTokens;
+  const tm = t.timings;
+  if (tm && (tm.prompt_ms || tm.predicted_ms)) {
+    gen.reported = {
+      ...(tm.prompt_n && tm.prompt_ms ? { prefillTokens: tm.prompt_n, prefillMs: tm.prompt_ms } : {}),
+      ...(tm.predicted_n && tm.predicted_ms ? { decodeTokens: tm.predicted_n, decodeMs: tm.predicted_ms } : {}),
+    };
+  } else if (promptTokens) {
+    // No server timings (vLLM, LM Studio): prompt tokens over TTFT, the client's estimate of prefill speed.
+    gen.reported = { prefillTokens: promptTokens, prefillMs: t.arrivalsMs[0]! };
+  }
+  return { generation: gen, tokensFromChunks: completion === undefined };
+}
+
+export interface OpenAIEngineOptions {
+  fetch?: FetchLike;
+}
+
+function chunkText(chunk: StreamChunk): { text: string; hasChoice: boolean; finish: boolean } {
+  const choice = chunk.choices?.[0];
+  if (!choice) return { text: '', hasChoice: false, finish: false };
+  const d = choice.delta;
+  const text = (choice.text ?? '') + (d?.content ?? '') + (d?.reasoning_content ?? d?.reasoning ?? '');
+  return { text, hasChoice: true, finish: !!choice.finish_reason };
+}
+
+class OpenAIEngine implements Engine {
+  readonly kind = 'openai' as const;
+  private readonly api: string;
+  private readonly headers: Record<string, string>;
+  private readonly fetch: FetchLike;
+  private version: string | undefined;
+  private warnedChunkCount = false;
+
+  constructor(
+    readonly host: string,
+    private readonly config: Pick<Config, 'api'>,
+    apiKey: string | undefined,
+    private readonly log: (line: string) => void,
+    opts: OpenAIEngineOptions,
+  ) {
+    this.api = openaiApiBase(host);
+    this.fetch = opts.fetch ?? fetch;
+    // The key lives only in this header object: it is never part of a message or a log line.
+    this.headers = { 'Content-Type': 'application/json', Accept: 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+  }
+
+  private unreachable(error: unknown, what: string): EngineError | undefined {
+    const why = connectFailure(error);
+    if (!why) return undefined;
+    return new EngineError(
+      `cannot reach the OpenAI-compatible server at ${this.host} (${why}) while trying to ${what}. ` +
+        'Start the server (llama-server, vllm serve, LM Studio) or fix `host:` in bench.yml.',
+      'engine',
+    );
+  }
+
+  private async get(url: string, what: string, timeoutMs = 10_000): Promise<Response> {
+    try {
+      return await this.fetch(url, { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      throw this.unreachable(error, what) ?? new EngineError(`${what} at ${url} failed: ${getErrorMessage(error)}`, 'engine');
+    }
+  }
+
+  private httpError(res: Response, url: string, message: string, kind: EngineError['kind'] = 'engine'): EngineError {
+    const hint = res.status === 401 || res.status === 403 ? ' (check the API key: `api_key_env` names the environment variable that holds it)' : '';
+    return new EngineError(`${url} answered HTTP ${res.status}: ${message}${hint}`, kind);
+  }
+
+  async info(): Promise<EngineInfo> {
+    if (this.version === undefined) {
+      const models = await this.get(joinUrl(this.api, 'models'), 'list the served models');
+      await models.body?.cancel();
+      this.version = (await this.probeVersion()) ?? models.headers.get('server') ?? 'unknown';
+    }
+    return { kind: 'openai', version: this.version, host: this.host };
+  }
+
+  /** vLLM answers /version with {version}; llama-server answers /props with build_info. Others: nothing. */
+  private async probeVersion(): Promise<string | undefined> {
+    const root = this.api.replace(/\/v1$/, '');
+    for (const [path, pick] of [
+      ['version', (b: Record<string, unknown>) => b.version],
+      ['props', (b: Record<string, unknown>) => b.build_info],
+    ] as const) {
+      try {
+        const res = await this.fetch(joinUrl(root, path), { headers: this.headers, signal: AbortSignal.timeout(5000) });
+        if (!res.ok) {
+          await res.body?.cancel();
+          continue;
+        }
+        const value = pick((await res.json()) as Record<string, unknown>);
+        if (typeof value === 'string' && value) return value;
+        if (typeof value === 'number') return String(value);
+      } catch {
+        // a server without this endpoint, or one that answers something else: try the next
+      }
+    }
+    return undefined;
+  }
+
+  async prepare(model: ModelSpec, _ctx: PrepareContext): Promise<PreparedModel> {
+    const url = joinUrl(this.api, 'models');
+    const res = await this.get(url, 'list the served models');
+    const identity: ModelIdentity = { id: model.id, name: model.name, source: 'openai' };
+    if (res.status === 404) {
+      await res.body?.cancel();
+      this.log(`openai: ${url} does not exist on this server; cannot check that "${model.name}" is served`);
+      return { identity, location: model.name };
+    }
+    if (!res.ok) throw this.httpError(res, url, await errorBodyMessage(res), 'load');
+    let served: Array<{ id?: string; meta?: { n_params?: number; size?: number } }> = [];
+    try {
+      served = ((await res.json()) as { data?: typeof served }).data ?? [];
+    } catch (error) {
+      throw new EngineError(`${url} did not answer JSON: ${getErrorMessage(error)}`, 'load');
+    }
+    const entry = served.find((m) => m.id === model.name);
+    if (!entry) {
+      const names = served.map((m) => m.id).filter(Boolean);
+      throw new EngineError(
+        `model "${model.name}" is not served by ${this.host}; served models: ${names.length > 0 ? names.join(', ') : '(none)'}`,
+        'load',
+      );
+    }
+    // llama-server describes the loaded GGUF in `meta`.
+    if (typeof entry.meta?.n_params === 'number') identity.parameter_count = entry.meta.n_params;
+    if (typeof entry.meta?.size === 'number') identity.size_bytes = entry.meta.size;
+    return { identity, location: model.name };
+  }
+
+  async load(prepared: PreparedModel, params: EngineParams): Promise<LoadedModel> {
+    // The server loaded the model when it started: there is no cold load to measure.
+    return { prepared, params };
+  }
+
+  async generate(model: LoadedModel, request: GenerationRequest): Promise<Generation> {
+    const { signal } = request;
+    if (signal.aborted) throw abortError(signal, 'the request');
+    const chat = this.config.api === 'chat';
+    const url = joinUrl(this.api, chat ? 'chat/completions' : 'completions');
+    const body = {
+      ...model.params,
+      model: model.prepared.location,
+      ...(chat ? { messages: [{ role: 'user', content: request.prompt }] } : { prompt: request.prompt }),
+      max_tokens: request.maxTokens,
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    const t0 = nowMs();
+    let res: Response;
+    try {
+      res = await this.fetch(url, { method: 'POST', headers: { ...this.headers, Accept: 'text/event-stream' }, body: JSON.stringify(body), signal });
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal, `the request to ${url}`);
+      throw this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${getErrorMessage(error)}`, 'engine');
+    }
+    if (!res.ok) throw this.httpError(res, url, await errorBodyMessage(res));
+    if (!res.body) throw new EngineError(`${url} answered without a body`, 'stream');
+
+    const tally: StreamTally = { arrivalsMs: [], lastChoiceMs: undefined, sawDone: false, sawFinish: false, events: 0 };
+    const hash = new OutputHash();
+    let failure: EngineError | undefined;
+    let readAtMs = 0;
+    const onEvent = (event: EventSourceMessage): void => {
+      if (failure || tally.sawDone) return;
+      tally.events++;
+      if (event.data.trim() === '[DONE]') {
+        tally.sawDone = true;
+        return;
+      }
+      let chunk: StreamChunk;
+      try {
+        chunk = JSON.parse(event.data) as StreamChunk;
+      } catch (error) {
+        failure = new EngineError(`malformed JSON in event ${tally.events} of the stream from ${url}: ${excerpt(event.data, 80)} (${getErrorMessage(error)})`, 'stream');
+        return;
+      }
+      if (chunk === null || typeof chunk !== 'object') {
+        failure = new EngineError(`event ${tally.events} of the stream from ${url} is not a JSON object: ${excerpt(event.data, 80)}`, 'stream');
+        return;
+      }
+      if (chunk.error) {
+        const message = typeof chunk.error === 'string' ? chunk.error : chunk.error.message ?? JSON.stringify(chunk.error);
+        failure = new EngineError(`${url} reported an error mid-stream: ${message}`, 'engine');
+        return;
+      }
+      const { text, hasChoice, finish } = chunkText(chunk);
+      if (hasChoice) tally.lastChoiceMs = readAtMs;
+      if (text) {
+        tally.arrivalsMs.push(readAtMs);
+        hash.update(text);
+      }
+      if (finish) tally.sawFinish = true;
+      if (chunk.usage) tally.usage = chunk.usage;
+      if (chunk.timings) tally.timings = chunk.timings;
+    };
+    const parser = createParser({ onEvent });
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        // Every event parsed from this read arrived now: stamp them with the read time, not the parse time.
+        readAtMs = nowMs() - t0;
+        if (done) break;
+        parser.feed(value);
+        if (failure || tally.sawDone) break;
+      }
+    } catch (error) {
+      if (signal.aborted) throw abortError(signal, `the stream from ${url}`);
+      if (isStreamCut(error)) {
+        throw new EngineError(`the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE]`, 'stream');
+      }
+      throw new EngineError(`reading the stream from ${url} failed: ${getErrorMessage(error)}`, 'stream');
+    } finally {
+      reader.cancel().catch(() => {});
+    }
+    if (failure) throw failure;
+    if (!tally.sawDone && !tally.sawFinish) {
+      throw new EngineError(`the stream from ${url} ended after ${tally.arrivalsMs.length} text chunks without [DONE] or a finish_reason`, 'stream');
+    }
+    if (tally.arrivalsMs.length === 0) {
+      // vLLM marks such a request failed too: with no token there is no TTFT.
+      throw new EngineError(`the stream from ${url} finished without any generated text`, 'stream');
+    }
+    const { generation, tokensFromChunks } = generationFromStream(tally, hash.digest());
+    if (tokensFromChunks && !this.warnedChunkCount) {
+      this.warnedChunkCount = true;
+      this.log(`openai: ${this.host} sends no usage chunk (stream_options.include_usage); output tokens are counted as streamed chunks`);
+    }
+    return generation;
+  }
+
+  async unload(_model: LoadedModel): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
+
+/** The OpenAI-compatible engine; the API key comes from the environment variable `config.api_key_env` names. */
+export function createOpenAIEngine(
+  config: Pick<Config, 'file' | 'host' | 'api' | 'api_key_env'>,
+  env: Record<string, string | undefined>,
+  log: (line: string) => void,
+  opts: OpenAIEngineOptions = {},
+): Engine & { readonly host: string } {
+  if (!config.host) throw new InputError('the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)', { file: config.file, path: 'host' });
+  let apiKey: string | undefined;
+  if (config.api_key_env) {
+    apiKey = env[config.api_key_env];
+    if (!apiKey) throw new InputError(`api_key_env names ${config.api_key_env}, but that environment variable is not set`, { file: config.file, path: 'api_key_env' });
+  }
+  return new OpenAIEngine(config.host.replace(/\/+$/, ''), config, apiKey, log, opts);
+}
