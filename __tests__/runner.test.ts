@@ -214,4 +214,14 @@ describe('runBenchmark', () => {
     expect(ref.calls).toHaveLength(1 + 2);
     expect(results.calibration!.samples.e2e_ms).toHaveLength(2);
   });
+
+  it('does not interleave more cases than the engine can keep loaded', async () => {
+    const s = scriptedEngine();
+    const engine = { ...s.engine, maxLoadedCases: 1 };
+    const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n');
+    const results = await runBenchmark({ sides: [{ config: cfg, engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0' });
+    expect(s.calls.map((c) => c.model)).toEqual(['a', 'a', 'b', 'b']);
+    expect(s.loads).toEqual(['a', 'b']);
+    expect(results.notes[0]).toMatch(/keeps 1 case loaded at a time/);
+  });
 });

@@ -310,7 +310,7 @@ class CommandEngine implements Engine {
         const e2eMs = values.e2e_ms ?? (exitMs ?? nowMs()) - t0;
         const metrics: Record<string, number> = { ...values };
         delete metrics.e2e_ms;
-        const gen: Generation = { chunkArrivalsMs: [], e2eMs, outputTokens: values.output_tokens ?? 0, outputSha256: hash.digest(), metrics };
+        const gen: Generation = { chunkArrivalsMs: [], e2eMs, ...(values.output_tokens !== undefined ? { outputTokens: values.output_tokens } : {}), outputSha256: hash.digest(), metrics };
         if (values.prompt_tokens !== undefined) gen.promptTokens = values.prompt_tokens;
         resolve(gen);
       };

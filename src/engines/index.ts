@@ -2,6 +2,9 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Engine } from './types.js';
 import { createLlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp.js';
+import { createOllamaEngine } from './ollama.js';
+import { createOpenAIEngine } from './openai.js';
+import { createCommandEngine } from './command.js';
 
 export interface EngineEnvironment {
   env: Record<string, string | undefined>;
@@ -20,7 +23,11 @@ export async function createEngine(config: LoadedConfig, environment: EngineEnvi
         importNodeLlamaCpp: environment.importNodeLlamaCpp,
         huggingFaceEndpoint: environment.env.HF_ENDPOINT ?? environment.env.MODEL_ENDPOINT,
       });
-    default:
-      throw new Error(`engine ${config.engine} is not wired in yet`);
+    case 'ollama':
+      return createOllamaEngine(config, environment.env, environment.log, { tty: environment.tty });
+    case 'openai':
+      return createOpenAIEngine(config, environment.env, environment.log);
+    case 'command':
+      return createCommandEngine(config, environment.env, environment.log);
   }
 }

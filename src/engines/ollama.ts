@@ -137,6 +137,7 @@ export interface OllamaEngineOptions {
 
 class OllamaEngine implements Engine {
   readonly kind = 'ollama' as const;
+  readonly maxLoadedCases = 1;
   /** For short calls (version, tags, show, ps, unload): a server that accepts and never answers must not hang the run. */
   private readonly client: Ollama;
   /** For pulls and cold loads, which may take minutes. */

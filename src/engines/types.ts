@@ -46,7 +46,8 @@ export interface Generation {
   chunkTokens?: number[];
   /** Milliseconds from the request being sent to the last token (end of stream). */
   e2eMs: number;
-  outputTokens: number;
+  /** Generated tokens; absent when the engine cannot tell (a command that does not report it). */
+  outputTokens?: number;
   promptTokens?: number;
   /** Durations the engine itself reports; preferred over client-side estimates where DESIGN.md says so. */
   reported?: {
@@ -72,6 +73,12 @@ export interface Engine {
   readonly kind: EngineKind;
   /** Metrics this engine may add beyond the built-ins, with their direction. */
   readonly customMetrics?: Record<string, MetricInfo>;
+  /**
+   * How many cases can stay loaded at once without the engine reloading behind our back (absent: no limit).
+   * Ollama holds one configuration of a model: a request with another num_ctx silently reloads it, and that
+   * load would land in the next request's TTFT. Above this limit the runner does not interleave cases.
+   */
+  readonly maxLoadedCases?: number;
   info(): Promise<EngineInfo>;
   prepare(model: ModelSpec, ctx: PrepareContext): Promise<PreparedModel>;
   load(model: PreparedModel, params: EngineParams): Promise<LoadedModel>;

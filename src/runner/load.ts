@@ -93,7 +93,7 @@ export function loadMetrics(outcomes: LoadOutcome[], wallMs: number): Record<str
   };
   if (seconds > 0) {
     out.request_tps = ok.length / seconds;
-    out.output_tps = ok.reduce((sum, g) => sum + g.outputTokens, 0) / seconds;
+    out.output_tps = ok.reduce((sum, g) => sum + (g.outputTokens ?? 0), 0) / seconds;
   }
   const per = ok.map(metricsOfGeneration);
   percentiles('ttft', per.flatMap((m) => (m.ttft_ms !== undefined ? [m.ttft_ms] : [])), out);

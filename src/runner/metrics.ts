@@ -18,12 +18,12 @@ export function metricsOfGeneration(gen: Generation): Record<string, number> {
   const out: Record<string, number> = {};
   const arrivals = gen.chunkArrivalsMs;
   out.e2e_ms = gen.e2eMs;
-  out.output_tokens = gen.outputTokens;
+  if (gen.outputTokens !== undefined) out.output_tokens = gen.outputTokens;
   if (gen.promptTokens !== undefined) out.prompt_tokens = gen.promptTokens;
   if (arrivals.length > 0) {
     const ttft = arrivals[0]!;
     out.ttft_ms = ttft;
-    if (gen.outputTokens >= 2) {
+    if (gen.outputTokens !== undefined && gen.outputTokens >= 2) {
       const decodeSpanMs = arrivals[arrivals.length - 1]! - ttft;
       out.tpot_ms = (gen.e2eMs - ttft) / (gen.outputTokens - 1);
       if (decodeSpanMs > 0) out.decode_tps = (gen.outputTokens - 1) / (decodeSpanMs / 1000);

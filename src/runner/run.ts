@@ -12,6 +12,7 @@ import { getErrorMessage } from '../schema/errors.js';
 import type { Monitor, MonitorSummary } from '../monitor/monitor.js';
 import { writeFileAtomic, sha256Text } from '../util/files.js';
 import { formatDuration, mulberry32, shuffle } from './util.js';
+import { LOAD_METRICS, runLoad } from './load.js';
 
 /** One side of a run: a config and the engine that serves it. A/B runs have two, tagged base and head. */
 export interface RunSide {
@@ -137,7 +138,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   await writeFile(jsonl, '');
   const event = (e: Record<string, unknown>): Promise<void> => appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}\n`);
 
-  const customMetrics = Object.assign({}, ...opts.sides.map((s) => s.engine.customMetrics ?? {}));
+  // Engines such as the command engine learn custom metrics as they go: collected again at every snapshot.
+  const declaredMetrics = (): Results['metrics'] =>
+    Object.assign(workload.concurrency > 1 ? { ...LOAD_METRICS } : {}, ...opts.sides.map((s) => s.engine.customMetrics ?? {}));
   const results: Results = {
     schema: RESULTS_SCHEMA,
     tool: { name: 'llm-bench', version: opts.toolVersion },
@@ -149,18 +152,27 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     config: { path: primary.file, sha256: sha256Text(primary.text) },
     options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))) as Results['options'],
     workload: { ...workload },
-    metrics: customMetrics,
+    metrics: declaredMetrics(),
     cases: cases.map((c) => c.result),
     notes: [],
   };
-  const snapshot = (): Promise<void> => writeFileAtomic(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+  const snapshot = (): Promise<void> => {
+    results.metrics = declaredMetrics();
+    return writeFileAtomic(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+  };
   await snapshot();
 
   // Interleaving keeps every case loaded at once; only do that when the models fit the budget.
   const residentBytes = cases.reduce((sum, c) => sum + (c.prepared.identity.size_bytes ?? 0), 0);
   const budget = opts.residentBudgetBytes ?? (await import('node:os')).totalmem() / 2;
   let interleave = workload.interleave && cases.length > 1;
-  if (interleave && residentBytes > budget) {
+  const maxLoaded = Math.min(...opts.sides.map((s) => s.engine.maxLoadedCases ?? Infinity));
+  if (interleave && cases.length > maxLoaded) {
+    interleave = false;
+    results.notes.push(
+      `cases ran one after another, not interleaved: the ${engineInfo.kind} engine keeps ${maxLoaded} case${maxLoaded === 1 ? '' : 's'} loaded at a time, and switching would reload the model inside the measured requests`,
+    );
+  } else if (interleave && residentBytes > budget) {
     interleave = false;
     results.notes.push(`cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`);
   }
@@ -237,15 +249,44 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const totalSteps = soakUntil ? undefined : rounds * measured.length;
   let steps = 0;
 
+  /** One repetition under load: `requests` requests with `concurrency` in flight; its summary is one sample. */
+  const runLoaded = async (c: LiveCase, round: number): Promise<Record<string, number> | undefined> => {
+    const requests = workload.requests ?? workload.concurrency * 4;
+    const result = await runLoad({
+      requests,
+      concurrency: workload.concurrency,
+      ratePerSec: workload.rate,
+      seed: workload.seed + round,
+      timeoutMs: workload.timeout_s * 1000,
+      send: async (i, signal) => {
+        const prefix = workload.vary_prompt ? `[${round + 1}.${i + 1}-${nonce(rng)}] ` : '';
+        const gen = await c.engine.generate(c.loaded!, { prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
+        c.result.output_sha256!.push(gen.outputSha256);
+        return gen;
+      },
+    });
+    c.result.requests.ok += result.generations.length;
+    c.result.requests.failed += result.errors.length;
+    for (const e of result.errors) await fail(c, round, new EngineError(`request ${e.index + 1} of ${requests}: ${e.message}`, e.kind));
+    if (result.generations.length === 0) return undefined;
+    return result.metrics;
+  };
+
   const runOne = async (c: LiveCase, round: number): Promise<void> => {
     if (c.dead) return;
     const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
     let metrics: Record<string, number> | undefined;
     try {
-      metrics = await request(c, prefix + c.plan.prompt.text, round);
-      c.result.requests.ok++;
-      record(c, metrics, round);
-      await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
+      if (workload.concurrency > 1 && c !== reference) {
+        metrics = await runLoaded(c, round);
+      } else {
+        metrics = await request(c, prefix + c.plan.prompt.text, round);
+        c.result.requests.ok++;
+      }
+      if (metrics) {
+        record(c, metrics, round);
+        await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
+      }
     } catch (error) {
       c.result.requests.failed++;
       await fail(c, round, error);
@@ -267,8 +308,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       c.result.monitor = { ...m };
       for (const key of ['peak_rss_mb', 'temp_max_c', 'throttled'] as const) if (m[key] !== undefined) c.result.samples[key] = [m[key]!];
     }
+    // Under load each repetition already recorded its own success_rate; otherwise one value for the case.
     const total = c.result.requests.ok + c.result.requests.failed;
-    if (total > 0) c.result.samples.success_rate = [c.result.requests.ok / total];
+    if (total > 0 && workload.concurrency === 1) c.result.samples.success_rate = [c.result.requests.ok / total];
     c.result.finished_at = now().toISOString();
     await unload(c);
   };
