@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGitHubPeer, buildZip, type GitHubPeer } from './peers/github-server.js';
+import { startGitHubPeer, buildZip, makeResults, type GitHubPeer } from './peers/github-server.js';
+import { resultsFromArtifactBytes } from '../src/github/artifacts.js';
 import { createGitHubClient } from '../src/github/client.js';
 import { readConfigAtRef } from '../src/github/base-config.js';
 import { isReadOnlyTokenError, isNotFoundError } from '../src/github/errors.js';
-import { readZip, crc32 } from '../src/github/zip.js';
 import { fitSummary, writeJobSummary } from '../src/github/summary.js';
 import { InputError } from '../src/schema/errors.js';
 
@@ -119,12 +119,13 @@ describe('error helpers', () => {
   });
 });
 
-describe('readZip', () => {
-  const files = { 'llm-bench-results.json': '{"a":1}\n', 'dir/notes.txt': 'x'.repeat(5000), 'empty.txt': '' };
+describe('results artifacts (zip read by fflate)', () => {
+  const results = JSON.stringify(makeResults('gpu-4080'));
+  const files = { 'llm-bench-results.json': results, 'dir/notes.txt': 'x'.repeat(5000), 'empty.txt': '' };
 
-  it.each([true, false])('reads entries of a zip the peer builds (deflate=%s)', (deflate) => {
-    const entries = readZip(buildZip(files, { deflate }));
-    expect(Object.fromEntries(entries.map((e) => [e.name, e.data.toString('utf8')]))).toEqual(files);
+  it.each([true, false])('finds the results in a zip the peer builds (deflate=%s)', (deflate) => {
+    const found = resultsFromArtifactBytes(buildZip(files, { deflate }), 'llm-bench-results-gpu-4080');
+    expect(found.map((f) => [f.file, f.results.runner.label])).toEqual([['artifact llm-bench-results-gpu-4080: llm-bench-results.json', 'gpu-4080']]);
   });
 
   it("reads a zip written by archiver, the library @actions/artifact uploads with (streamed, data descriptors)", async () => {
@@ -136,32 +137,16 @@ describe('readZip', () => {
       archive.on('end', resolve);
       archive.on('error', reject);
     });
-    archive.append(Buffer.from(files['llm-bench-results.json']), { name: 'llm-bench-results.json' });
+    archive.append(Buffer.from(results), { name: 'llm-bench-results.json' });
     archive.append(Buffer.from(files['dir/notes.txt']), { name: 'dir/notes.txt' });
     await archive.finalize();
     await done;
-    const entries = readZip(Buffer.concat(chunks));
-    expect(entries.map((e) => [e.name, e.data.length])).toEqual([
-      ['llm-bench-results.json', 8],
-      ['dir/notes.txt', 5000],
-    ]);
+    expect(resultsFromArtifactBytes(Buffer.concat(chunks), 'a').map((f) => f.results.runner.label)).toEqual(['gpu-4080']);
   });
 
-  it('rejects a corrupt entry, a truncated file and a non-zip', () => {
-    const zip = buildZip({ 'a.txt': 'hello hello hello' }, { deflate: false });
-    const corrupt = Buffer.from(zip);
-    corrupt[30 + 'a.txt'.length] ^= 0xff; // first data byte
-    expect(() => readZip(corrupt)).toThrow(/CRC/);
-    expect(() => readZip(zip.subarray(0, zip.length - 5))).toThrow(/not a readable zip archive/);
-    expect(() => readZip(Buffer.from('{"json":true}'))).toThrow(/not a readable zip archive/);
-  });
-
-  it('refuses an entry over the size limit instead of inflating it', () => {
-    expect(() => readZip(buildZip({ 'big.txt': 'z'.repeat(10_000) }), { maxEntryBytes: 1000 })).toThrow(/over the 1000-byte limit/);
-  });
-
-  it('crc32 matches the IEEE check value', () => {
-    expect(crc32(Buffer.from('123456789')).toString(16)).toBe('cbf43926');
+  it('names the artifact of a corrupt or truncated zip', () => {
+    const zip = buildZip({ 'a.json': results }, { deflate: true });
+    expect(() => resultsFromArtifactBytes(zip.subarray(0, zip.length - 5), 'llm-bench-results-pi')).toThrow(/artifact llm-bench-results-pi: not a readable zip archive/);
   });
 });
 

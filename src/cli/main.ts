@@ -5,6 +5,8 @@ import { TOOL_VERSION } from '../version.js';
 import { positiveInt } from './io.js';
 import { runCommand, type CliContext } from './commands/run.js';
 import { makeModelCommand } from './commands/make-model.js';
+import { abCommand, compareCommand, reportCommand } from './commands/compare.js';
+import { demoCommand } from './commands/demo.js';
 
 /** Exit codes: 0 pass, 1 regression, 2 bad input or usage, 130 interrupted. */
 export const EXIT = { pass: 0, regression: 1, badInput: 2, interrupted: 130 } as const;
@@ -39,6 +41,48 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .addOption(new Option('--preset <preset>', 'model size').choices(['tiny', 'small', 'medium']).default('tiny'))
     .option('--seed <n>', 'seed of the random weights', positiveInt('--seed'), 1)
     .action(async (opts) => setExit(await makeModelCommand(opts, ctx)));
+
+  program
+    .command('compare')
+    .description('compare head results with a baseline (or a history of baselines) and write an llm-bench/verdict@1')
+    .requiredOption('--base <file...>', 'baseline results; give three or more stored runs to use their spread (history)')
+    .requiredOption('--head <file>', 'results to judge')
+    .option('--config <file>', 'bench.yml whose gates and compare settings apply (default: alpha 0.05, min_effect 3%)')
+    .option('--out <file>', 'write the verdict JSON here')
+    .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
+    .option('--template <file>', 'Handlebars template replacing the built-in comment template')
+    .action(async (opts) => setExit(await compareCommand(opts, ctx)));
+
+  program
+    .command('ab')
+    .description('run base and head configs interleaved in randomised blocks on this machine and compare them pairwise')
+    .requiredOption('--base-config <file>', 'the config as on the base branch')
+    .requiredOption('--head-config <file>', 'the config as in the pull request')
+    .requiredOption('--out <file>', 'write the verdict JSON here')
+    .option('--results <file>', 'results of both sides (default: ab-results.json beside --out)')
+    .option('--label <label>', 'runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])')
+    .option('--repetitions <n>', 'blocks to run (overrides workload.repetitions)', positiveInt('--repetitions'))
+    .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
+    .option('--template <file>', 'Handlebars template replacing the built-in comment template')
+    .option('--cache-dir <dir>', 'where downloaded models are kept')
+    .action(async (opts) => setExit(await abCommand(opts, ctx)));
+
+  program
+    .command('report')
+    .description('render a verdict as Markdown with a Handlebars template')
+    .requiredOption('--verdict <file>', 'an llm-bench/verdict@1 file')
+    .addOption(new Option('--kind <kind>', 'built-in template').choices(['comment', 'summary', 'check']).default('comment'))
+    .option('--template <file>', 'your own Handlebars template (overrides --kind)')
+    .option('--report-id <id>', 'id in the hidden marker of a comment', 'llm-bench')
+    .option('--out <file>', 'write the Markdown here instead of printing it')
+    .action(async (opts) => setExit(await reportCommand(opts, ctx)));
+
+  program
+    .command('demo')
+    .description('offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report')
+    .option('--out-dir <dir>', 'where the demo writes its results, verdict and report', 'out/demo')
+    .option('--repetitions <n>', 'override workload.repetitions', positiveInt('--repetitions'))
+    .action(async (opts) => setExit(await demoCommand(opts, ctx)));
 
   return program;
 }

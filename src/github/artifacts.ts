@@ -3,7 +3,7 @@ import { parseResults, type Results } from '../schema/results.js';
 import { InputError, getErrorMessage } from '../schema/errors.js';
 import { labelSlug } from '../store/label.js';
 import type { Artifact, GitHubClient } from './client.js';
-import { readZip } from './zip.js';
+import { unzipSync } from 'fflate';
 import { silentLogger, type Logger } from './errors.js';
 
 export const RESULTS_ARTIFACT_PREFIX = 'llm-bench-results-';
@@ -59,6 +59,20 @@ export async function uploadResultsArtifact(
   }
 }
 
+/** A results file is a few MB at most; a bigger entry is not ours and is not inflated. */
+const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+
+function jsonEntries(zip: Buffer, artifactName: string): Array<{ name: string; data: Buffer }> {
+  try {
+    const files = unzipSync(new Uint8Array(zip.buffer, zip.byteOffset, zip.length), {
+      filter: (f) => f.name.toLowerCase().endsWith('.json') && f.originalSize <= MAX_ENTRY_BYTES,
+    });
+    return Object.entries(files).map(([name, data]) => ({ name, data: Buffer.from(data) }));
+  } catch (error) {
+    throw new InputError(`not a readable zip archive: ${getErrorMessage(error)}`, { file: `artifact ${artifactName}` });
+  }
+}
+
 /**
  * The results documents inside one artifact. Accepts a zip (what upload-artifact makes) or, for an
  * artifact uploaded without archiving, the raw JSON file. A JSON entry of another kind (e.g. a
@@ -66,7 +80,7 @@ export async function uploadResultsArtifact(
  */
 export function resultsFromArtifactBytes(bytes: Buffer, artifactName: string): Array<{ file: string; results: Results }> {
   const isZip = bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50;
-  const entries = isZip ? readZip(bytes) : [{ name: `${artifactName}.json`, data: bytes }];
+  const entries = isZip ? jsonEntries(bytes, artifactName) : [{ name: `${artifactName}.json`, data: bytes }];
   const found: Array<{ file: string; results: Results }> = [];
   for (const entry of entries) {
     if (!entry.name.toLowerCase().endsWith('.json')) continue;
