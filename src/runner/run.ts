@@ -11,7 +11,8 @@ import { RESULTS_SCHEMA, type CaseError, type CaseResult, type Results, type Run
 import { getErrorMessage } from '../schema/errors.js';
 import type { Monitor, MonitorSummary } from '../monitor/monitor.js';
 import { writeFileAtomic, sha256Text } from '../util/files.js';
-import { formatDuration, mulberry32, shuffle } from './util.js';
+import { formatDuration, shuffle } from './util.js';
+import { seededRandom } from '../stats/random.js';
 import { LOAD_METRICS, runLoad } from './load.js';
 
 /** One side of a run: a config and the engine that serves it. A/B runs have two, tagged base and head. */
@@ -71,7 +72,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const now = opts.now ?? (() => new Date());
   const primary = opts.sides[0]!.config;
   const workload = { ...primary.workload, ...(opts.repetitions ? { repetitions: opts.repetitions } : {}) };
-  const rng = mulberry32(workload.seed);
+  const rng = seededRandom(workload.seed);
   const engineInfo = await opts.sides[0]!.engine.info();
   const ctxFor = (config: LoadedConfig): PrepareContext => ({ configDir: config.dir, cacheDir: opts.cacheDir, log });
 

@@ -1,16 +1,4 @@
-// Seeded randomness and time formatting for the runner.
-
-/** mulberry32: a small, fast, seedable PRNG; the same seed gives the same interleaving order. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Shuffling and time formatting for the runner.
 
 /** Fisher–Yates on a copy. */
 export function shuffle<T>(items: readonly T[], rng: () => number): T[] {
