@@ -1,12 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that compare the real speed of two models (the demo, `ab`, the README walkthrough, the action's
+ * A/B run) must not share the 2 cores with other test files: they run afterwards, one file at a time.
+ */
+const SPEED = ['__tests__/cli-compare.test.ts', '__tests__/readme.test.ts', '__tests__/action-bundle.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['__tests__/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Tests that load llama.cpp models compete for 2 cores; files run in forks, a few at a time.
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['__tests__/**/*.test.ts'], exclude: SPEED } },
+      { extends: true, test: { name: 'speed', include: SPEED } },
+    ],
   },
 });

@@ -105,11 +105,11 @@ describe('llm-bench report', () => {
 describe('llm-bench ab', () => {
   it('runs base and head interleaved on real llama.cpp and finds the slower model', async () => {
     const tiny = await ensureModel('tiny');
-    const small = await ensureModel('small');
+    const medium = await ensureModel('medium');
     const cfg = (model: string): string =>
       `engine: llama-cpp\nmodels: [{ id: assistant, path: ${JSON.stringify(model)} }]\noptions: { threads: 1, context_size: 256 }\nprompts: [{ id: p, text: "hello", max_tokens: 24 }]\nworkload: { warmup: 1, repetitions: 8 }\ngates: { decode_tps: { regression: 5% } }\n`;
     const base = await json('ab-base.yml', cfg(tiny));
-    const head = await json('ab-head.yml', cfg(small));
+    const head = await json('ab-head.yml', cfg(medium));
     const out = join(dir, 'ab', 'verdict.json');
     const r = await runCli(['ab', '--base-config', base, '--head-config', head, '--out', out, '--label', 'ci']);
     expect(r.code).toBe(1);
@@ -125,7 +125,7 @@ describe('llm-bench ab', () => {
 describe('npm run demo', () => {
   it('benchmarks the quickstart and its pull request, and reports a significant decode_tps regression', async () => {
     const outDir = join(dir, 'demo');
-    const r = await runCli(['demo', '--out-dir', outDir, '--repetitions', '6'], { timeoutMs: 300_000 });
+    const r = await runCli(['demo', '--out-dir', outDir], { timeoutMs: 300_000 });
     expect(r.code).toBe(0);
     const verdict = parseVerdict(JSON.parse(await readFile(join(outDir, 'verdict.json'), 'utf8')), 'verdict.json');
     expect(verdict.status).toBe('regression');

@@ -13,6 +13,7 @@ import {
   type CompareSettingsInput,
   type GateInput,
 } from '../src/compare/index.js';
+import { pairedSensitivity } from '../src/compare/decide.js';
 import { InputError } from '../src/schema/errors.js';
 import { parseResults, type Results } from '../src/schema/results.js';
 import { parseVerdict, type MetricVerdict, type Verdict } from '../src/schema/verdict.js';
@@ -455,6 +456,74 @@ describe('per-metric rules', () => {
       verdict: 'regression',
       test: 'sign-flip exact',
     });
+  });
+});
+
+// ---------------------------------------------------------------- how large a change a paired run can see
+
+describe('pairedSensitivity and the note on unchanged A/B verdicts', () => {
+  // Ten block log ratios with mean 0 and sample standard deviation exactly 0.1.
+  const c = 0.1 * Math.sqrt(0.9);
+  const spread10 = [c, -c, c, -c, c, -c, c, -c, c, -c];
+  const rule = { direction: 'higher', alpha: 0.05, threshold: 0.03 } as const;
+
+  it('matches the t-based formula: max(threshold, t(.975)·se) + t(.95)·se, as scipy computes it', () => {
+    // scipy: t.ppf(.975, 9) = 2.2622, t.ppf(.95, 9) = 1.8331; se = 0.1/√10 → δ = 0.12950381 (log), 1 − e^−δ = 12.15%.
+    const s = pairedSensitivity(spread10, rule)!;
+    expect(s.spread).toBeCloseTo(0.1, 12);
+    expect(s.detectable).toBeCloseTo(0.12146876, 7);
+    expect(s.blocksForTwiceThreshold).toBe(37);
+    // For a latency the same log change is a rise: e^δ − 1 = 13.83%; 41 blocks to see +6%.
+    const latency = pairedSensitivity(spread10, { ...rule, direction: 'lower' })!;
+    expect(latency.detectable).toBeCloseTo(0.13826345, 7);
+    expect(latency.blocksForTwiceThreshold).toBe(41);
+  });
+
+  it('more blocks with the same spread detect smaller changes; no spread leaves only the threshold', () => {
+    const forty = Array.from({ length: 4 }, () => spread10).flat();
+    expect(pairedSensitivity(forty, rule)!.detectable).toBeLessThan(pairedSensitivity(spread10, rule)!.detectable);
+    const flat = pairedSensitivity(Array(10).fill(-0.01), rule)!;
+    expect(flat.spread).toBeCloseTo(0, 12);
+    expect(flat.detectable).toBeCloseTo(0.03, 12);
+    // Even without noise the signed-rank test needs 6 blocks to reach p < 0.05.
+    expect(flat.blocksForTwiceThreshold).toBe(6);
+    expect(pairedSensitivity([0.1], rule)).toBeNull();
+    // With no threshold there is no "twice the threshold" to plan for, and no note that would promise one.
+    expect(pairedSensitivity(spread10, { ...rule, threshold: 0 })).toMatchObject({ blocksForTwiceThreshold: null });
+    expect(decidePaired(spread10, { ...rule, threshold: 0 }, { seed: 1, iterations: 100 }).note).toBeUndefined();
+    expect(pairedSensitivity(spread10, { ...rule, direction: 'none' })).toBeNull();
+  });
+
+  it('an unchanged verdict from noisy blocks says how large a change could have shown and how many blocks would show 6%', () => {
+    const d = decidePaired(spread10, rule, { seed: 1, iterations: 100 });
+    expect(d.verdict).toBe('unchanged');
+    expect(d.note).toBe('10 blocks detect only changes of about 12% or more (block ratios vary by ±10%); about 37 blocks would detect 6%');
+  });
+
+  it('no such note on a regression, on quiet blocks, or when another note already explains the verdict', () => {
+    const slower = spread10.map((x) => x - 0.3);
+    expect(decidePaired(slower, rule, { seed: 1, iterations: 100 })).toMatchObject({ verdict: 'regression' });
+    expect(decidePaired(slower, rule, { seed: 1, iterations: 100 }).note).toBeUndefined();
+    const quiet = spread10.map((x) => x / 10);
+    const quietDecision = decidePaired(quiet, rule, { seed: 1, iterations: 100 });
+    expect(quietDecision.verdict).toBe('unchanged');
+    expect(quietDecision.note).toBeUndefined();
+    expect(decidePaired(spread10.slice(0, 5), rule, { seed: 1, iterations: 100 }).note).toMatch(/5 blocks cannot reach p < 0.05/);
+    expect(decidePaired(spread10, { ...rule, direction: 'none' }, { seed: 1, iterations: 100 }).note).toBeUndefined();
+  });
+
+  it('compareAB carries the note into the verdict beside the pairing notes', () => {
+    const base = Array.from({ length: 10 }, () => 100);
+    const head = spread10.map((x) => 100 * Math.exp(x));
+    const ab = results({
+      cases: [
+        { id: 'm/p1', side: 'base', blocks: base.map((_, i) => i), samples: { decode_tps: base } },
+        { id: 'm/p1', side: 'head', blocks: base.map((_, i) => i), samples: { decode_tps: head } },
+      ],
+    });
+    const m = metricOf(compareAB(ab, settings(), { now: NOW, iterations: 100 }), 'm/p1', 'decode_tps');
+    expect(m.verdict).toBe('unchanged');
+    expect(m.note).toMatch(/^10 blocks detect only changes of about 12% or more .*; paired over 10 blocks$/);
   });
 });
 

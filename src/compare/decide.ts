@@ -6,6 +6,7 @@ import { mannWhitneyU } from '../stats/mannwhitney.js';
 import { wilcoxonSignedRank } from '../stats/wilcoxon.js';
 import { signFlipTest } from '../stats/permutation.js';
 import { predictionInterval, predictionPValue } from '../stats/prediction.js';
+import { studentTQuantile } from '../stats/special.js';
 import { MIN_SAMPLES } from './settings.js';
 
 export type ChangeKind = 'regression' | 'improvement' | 'unchanged';
@@ -130,7 +131,77 @@ export function decidePaired(logRatios: readonly number[], rule: Rule, opts: Pai
   if (!judged.note && rule.direction !== 'none' && floor >= rule.alpha) {
     judged.note = `${n} blocks cannot reach p < ${rule.alpha} (smallest possible p is ${floor.toPrecision(2)}): run more repetitions`;
   }
+  if (!judged.note && judged.verdict === 'unchanged') {
+    // "Unchanged" from too few blocks for the noise is not "no regression": say how large a change could have shown.
+    const sensitivity = pairedSensitivity(logRatios, rule);
+    if (sensitivity && sensitivity.blocksForTwiceThreshold !== null && sensitivity.detectable > 2 * rule.threshold) {
+      judged.note =
+        `${n} blocks detect only changes of about ${percent(sensitivity.detectable)} or more (block ratios vary by ±${percent(sensitivity.spread)}); ` +
+        `about ${sensitivity.blocksForTwiceThreshold} blocks would detect ${percent(2 * rule.threshold)}`;
+    }
+  }
   return { ratio, ci, pValue, test, ...judged };
+}
+
+function percent(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(2))}%`;
+}
+
+/** Probability with which pairedSensitivity's detectable change is called a regression. */
+export const DETECTION_POWER = 0.95;
+
+export interface PairedSensitivity {
+  /** Sample standard deviation of the block log ratios (≈ the relative spread of the block ratios). */
+  spread: number;
+  /** Smallest relative change in the metric's bad direction (0.17 = 17%) these blocks call a regression with probability DETECTION_POWER. */
+  detectable: number;
+  /** Blocks that would detect a change of twice the threshold with that probability, at the same spread; null with a threshold of 0. */
+  blocksForTwiceThreshold: number | null;
+}
+
+/** The bad-direction log change that a relative change `fraction` of the metric is: speeds fall, times rise. */
+function logChange(fraction: number, direction: 'higher' | 'lower'): number {
+  return direction === 'higher' ? -Math.log(1 - Math.min(fraction, 0.999999)) : Math.log(1 + fraction);
+}
+
+function detectableLog(sd: number, n: number, thresholdLog: number, alpha: number): number {
+  const se = sd / Math.sqrt(n);
+  return Math.max(thresholdLog, studentTQuantile(1 - alpha / 2, n - 1) * se) + studentTQuantile(DETECTION_POWER, n - 1) * se;
+}
+
+/**
+ * How large a change a paired comparison of these blocks can see. With se = sd ÷ √n of the block log ratios, a true
+ * change δ (as a log ratio) is called a regression with probability ≈ DETECTION_POWER when
+ * δ ≥ max(threshold, t(1 − α/2)·se) + t(DETECTION_POWER)·se, t with n − 1 degrees of freedom: the estimate must clear
+ * both the threshold and the significance bar. A t approximation of the Wilcoxon rule, conservative for the
+ * heavy-tailed block ratios of a busy machine (bench:stats compares it with measured detection rates). Null when the
+ * metric has no direction or there are fewer than 2 blocks.
+ */
+export function pairedSensitivity(logRatios: readonly number[], rule: Pick<Rule, 'direction' | 'alpha' | 'threshold'>): PairedSensitivity | null {
+  const n = logRatios.length;
+  if (rule.direction === 'none' || n < 2) return null;
+  const direction = rule.direction;
+  const m = mean(logRatios);
+  const spread = Math.sqrt(logRatios.reduce((sum, d) => sum + (d - m) ** 2, 0) / (n - 1));
+  const thresholdLog = logChange(rule.threshold, direction);
+  const delta = detectableLog(spread, n, thresholdLog, rule.alpha);
+  const detectable = direction === 'higher' ? 1 - Math.exp(-delta) : Math.exp(delta) - 1;
+  if (!(rule.threshold > 0)) return { spread, detectable, blocksForTwiceThreshold: null };
+  // detectableLog falls as blocks are added: double, then bisect, for the first count that reaches the target.
+  const target = logChange(2 * rule.threshold, direction);
+  const reaches = (blocks: number): boolean => detectableLog(spread, blocks, thresholdLog, rule.alpha) <= target;
+  let high = 2;
+  while (!reaches(high) && high < 1e7) high *= 2;
+  let low = Math.max(1, high / 2);
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (reaches(mid)) high = mid;
+    else low = mid;
+  }
+  // Never fewer blocks than the signed-rank test needs to reach p < alpha at all.
+  let fewest = MIN_SAMPLES;
+  while (smallestPairedPValue(fewest) >= rule.alpha) fewest++;
+  return { spread, detectable, blocksForTwiceThreshold: Math.max(high, fewest) };
 }
 
 export interface BlockedSamples {

@@ -26,6 +26,7 @@ export {
   MIN_SAMPLES,
   isGated,
   thresholdFor,
+  compareSettings,
   type CompareSettingsInput,
   type CompareOptions,
   type GateInput,

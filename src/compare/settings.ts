@@ -66,3 +66,16 @@ export function checkSettings(settings: CompareSettingsInput): void {
     if (gate.regression !== undefined && !(gate.regression >= 0)) throw new RangeError(`compare: gates.${metric}.regression must be ≥ 0`);
   }
 }
+
+/**
+ * The settings of a parsed bench.yml (its `compare` and `gates`), or the built-in defaults (DESIGN.md
+ * "Statistics") without one. Shared by the CLI and the action.
+ */
+export function compareSettings(config?: { compare: { alpha: number; min_effect: number; headline: string }; gates: Record<string, GateInput> }): CompareSettingsInput {
+  return {
+    alpha: config?.compare.alpha ?? 0.05,
+    min_effect: config?.compare.min_effect ?? 0.03,
+    headline: config?.compare.headline ?? 'decode_tps',
+    gates: config?.gates ?? {},
+  };
+}

@@ -2,8 +2,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import type { Config } from '../../config/parse.js';
-import { compareAB, compareResults, compareWithHistory, type CompareSettingsInput } from '../../compare/index.js';
+import { compareAB, compareResults, compareSettings, compareWithHistory } from '../../compare/index.js';
 import { parseResults, type Results } from '../../schema/results.js';
 import { parseVerdict, type Verdict } from '../../schema/verdict.js';
 import { renderReport, type ReportKind } from '../../report/render.js';
@@ -12,16 +11,6 @@ import { templatesDir } from '../../util/paths.js';
 import { writeFileAtomic } from '../../util/files.js';
 import { readJsonFile } from '../io.js';
 import { runSides, describeRun, type CliContext } from './run.js';
-
-/** Built-in defaults (DESIGN.md "Statistics") unless a config says otherwise. */
-export function compareSettings(config?: Pick<Config, 'compare' | 'gates'>): CompareSettingsInput {
-  return {
-    alpha: config?.compare.alpha ?? 0.05,
-    min_effect: config?.compare.min_effect ?? 0.03,
-    headline: config?.compare.headline ?? 'decode_tps',
-    gates: config?.gates ?? {},
-  };
-}
 
 export async function readResults(file: string): Promise<Results> {
   return parseResults(await readJsonFile(file, 'results file'), file);

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeModel } from '../../model/make.js';
 import { loadConfig } from '../../config/load.js';
-import { compareResults } from '../../compare/index.js';
+import { compareResults, compareSettings } from '../../compare/index.js';
 import { packageRoot } from '../../util/paths.js';
 import { writeFileAtomic } from '../../util/files.js';
-import { compareSettings, renderVerdict } from './compare.js';
+import { renderVerdict } from './compare.js';
 import { describeRun, runSides, type CliContext } from './run.js';
 
 export async function demoCommand(opts: { outDir: string; repetitions?: number }, ctx: CliContext): Promise<number> {
