@@ -193,6 +193,8 @@ describe('compareResults: verdict per case and metric', () => {
     expect(m.verdict).toBe('unchanged');
     expect(m.note).toMatch(new RegExp(`too few samples to judge \\(base ${nBase}, head ${nHead}; needs 4 a side\\)`));
     expect(m.ratio).toBeCloseTo(0.5, 1); // still reported
+    expect(m.p_value).toBeNull(); // no test was run
+    expect(m.ci).toBeNull();
     expect(v.status).toBe('pass');
   });
 });
@@ -600,6 +602,14 @@ describe('compareAB: paired blocks cancel drift', () => {
     expect(m.ratio).toBeGreaterThan(0.88);
     expect(m.ratio).toBeLessThan(0.96);
     expect(m.note).toMatch(/paired over 10 blocks/);
+  });
+
+  it('reports the commit the base config came from as the base run', () => {
+    const s = driftingSession(8, 1, 0, 5);
+    const ab = { ...s.ab, git: { sha: 'h'.repeat(40), ref: 'refs/pull/9/merge' }, base_git: { sha: 'b'.repeat(40), ref: 'main' } };
+    const run = compareAB(ab, settings(), { now: NOW, iterations: 100 }).runs[0]!;
+    expect(run.base!.git).toEqual({ sha: 'b'.repeat(40), ref: 'main' });
+    expect(run.head.git).toEqual({ sha: 'h'.repeat(40), ref: 'refs/pull/9/merge' });
   });
 
   it('reruns are identical', () => {

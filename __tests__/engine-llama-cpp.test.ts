@@ -68,6 +68,31 @@ describe('llama-cpp engine', () => {
     }
   });
 
+  it('generates two models in lockstep, each timed on its own steps', async () => {
+    const small = await ensureModel('small');
+    const a = await engine.load(await engine.prepare({ id: 'a', name: tiny, source: 'path' }, ctx()), { threads: 1, context_size: 256 });
+    const b = await engine.load(await engine.prepare({ id: 'b', name: small, source: 'path' }, ctx()), { threads: 1, context_size: 256 });
+    try {
+      const signal = new AbortController().signal;
+      const started = performance.now();
+      const [ga, gb] = await engine.generatePair!(a, { prompt: 'The quick brown fox', maxTokens: 16, signal }, b, { prompt: 'The quick brown fox', maxTokens: 20, signal });
+      const wallMs = performance.now() - started;
+      expect([ga.outputTokens, gb.outputTokens]).toEqual([16, 20]);
+      for (const g of [ga, gb]) {
+        expect(g.chunkArrivalsMs.every((t, i) => i === 0 || t >= g.chunkArrivalsMs[i - 1]!)).toBe(true);
+        expect(g.e2eMs).toBeGreaterThanOrEqual(g.chunkArrivalsMs.at(-1)!);
+      }
+      // Own steps only: the two sides' times add up to no more than the wall time they shared.
+      expect(ga.e2eMs + gb.e2eMs).toBeLessThanOrEqual(wallMs);
+      // The same tokens as generating alone (greedy decoding is deterministic).
+      const alone = await engine.generate(a, { prompt: 'The quick brown fox', maxTokens: 16, signal });
+      expect(alone.outputSha256).toBe(ga.outputSha256);
+    } finally {
+      await engine.unload(a);
+      await engine.unload(b);
+    }
+  });
+
   it('stops at a time-out and says how far it got', async () => {
     const prepared = await engine.prepare({ id: 'a', name: tiny, source: 'path' }, ctx());
     const loaded = await engine.load(prepared, { threads: 1, context_size: 256 });

@@ -224,4 +224,49 @@ describe('runBenchmark', () => {
     expect(s.loads).toEqual(['a', 'b']);
     expect(results.notes[0]).toMatch(/keeps 1 case loaded at a time/);
   });
+
+  it('runs each A/B case with its twin in lockstep when the engine can generate pairs', async () => {
+    const s = scriptedEngine();
+    const pairs: Array<[string, string, string, string]> = [];
+    const engine: Engine = {
+      ...s.engine,
+      async generatePair(a, ra, b, rb) {
+        pairs.push([a.prepared.location, b.prepared.location, ra.prompt, rb.prompt]);
+        return [await s.engine.generate(a, ra), await s.engine.generate(b, rb)];
+      },
+    };
+    const base = config('engine: command\ncommand: [x]\nmodels: [{ id: m, name: old }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n');
+    const head = config('engine: command\ncommand: [x]\nmodels: [{ id: m, name: new }, { id: extra, name: extra }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n');
+    const results = await runBenchmark({
+      sides: [
+        { side: 'base', config: base, engine },
+        { side: 'head', config: head, engine },
+      ],
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
+    // One pair per round for the shared id, base first; the head-only case runs alone.
+    expect(pairs.map((p) => [p[0], p[1]])).toEqual([
+      ['old', 'new'],
+      ['old', 'new'],
+      ['old', 'new'],
+    ]);
+    for (const p of pairs) expect(p[2]).toBe(p[3]); // the same prompt, prefix included
+    expect(s.calls.filter((c) => c.model === 'extra')).toHaveLength(3);
+    expect(results.cases.find((c) => c.side === 'head' && c.id === 'm/prompt-1')!.blocks).toEqual([0, 1, 2]);
+    expect(results.cases.find((c) => c.side === 'base')!.requests).toEqual({ ok: 3, failed: 0 });
+    expect(results.notes.join(' ')).toMatch(/lockstep/);
+  });
+
+  it('does not pair when lockstep is off', async () => {
+    const s = scriptedEngine();
+    let paired = 0;
+    const engine: Engine = { ...s.engine, generatePair: async () => { paired++; throw new Error('not expected'); } };
+    const yaml = (name: string) => config(`engine: command\ncommand: [x]\nmodels: [{ id: m, name: ${name} }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2, lockstep: false }\n`);
+    await runBenchmark({ sides: [{ side: 'base', config: yaml('a'), engine }, { side: 'head', config: yaml('b'), engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0' });
+    expect(paired).toBe(0);
+    expect(s.calls).toHaveLength(4);
+  });
 });

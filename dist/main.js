@@ -2012,6 +2012,7 @@ async function benchmarkStep(inputs, context, client, deps) {
         cacheDir,
         ...inputs.runnerLabel ? { label: inputs.runnerLabel } : {},
         git: { ...context.sha ? { sha: context.sha } : {}, ...context.ref ? { ref: context.ref } : {} },
+        ...choice.kind === "ab" ? { baseGit: { sha: choice.ref, ...context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {} } } : {},
         signal: abort.signal
       },
       { env: deps.env, log: (line) => info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp }

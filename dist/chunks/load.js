@@ -8814,6 +8814,8 @@ const workloadSchema = strictObject({
   repetitions: number$1().int().positive("expected a whole number \u2265 1").default(10),
   vary_prompt: boolean().default(true),
   interleave: boolean().default(true),
+  /** A/B on the embedded engine: base and head generate token by token in lockstep (see docs/statistics.md). */
+  lockstep: boolean().default(true),
   cooldown_ms: number$1().int().nonnegative().default(0),
   concurrency: number$1().int().positive().default(1),
   rate: number$1().positive().optional(),
@@ -33361,9 +33363,13 @@ function directedRatio(head, base) {
   return Number.isNaN(r) && head > 0 ? Number.POSITIVE_INFINITY : r;
 }
 function decideIndependent(base, head, rule, opts = {}) {
-  const mw = mannWhitneyU(base, head);
   const raw = directedRatio(median(head), median(base));
   const ratio = Number.isFinite(raw) ? raw : null;
+  const min = rule.minSamples ?? MIN_SAMPLES;
+  if (base.length < min || head.length < min) {
+    return { ratio, ci: null, pValue: null, test: "none", ...judge(raw, 1, rule, { base: base.length, head: head.length, what: "samples" }) };
+  }
+  const mw = mannWhitneyU(base, head);
   const ci = bootstrapRatioCI(base, head, opts);
   return { ratio, ci, pValue: mw.pValue, test: `mann-whitney ${mw.method}`, ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: "samples" }) };
 }
@@ -33395,7 +33401,7 @@ function decidePaired(logRatios, rule, opts = {}) {
   }
   if (!judged.note && judged.verdict === "unchanged") {
     const sensitivity = pairedSensitivity(logRatios, rule);
-    if (sensitivity && sensitivity.detectable > 2 * rule.threshold) {
+    if (sensitivity && sensitivity.blocksForTwiceThreshold !== null && sensitivity.detectable > 2 * rule.threshold) {
       judged.note = `${n} blocks detect only changes of about ${percent(sensitivity.detectable)} or more (block ratios vary by \xB1${percent(sensitivity.spread)}); about ${sensitivity.blocksForTwiceThreshold} blocks would detect ${percent(2 * rule.threshold)}`;
     }
   }
@@ -33421,6 +33427,7 @@ function pairedSensitivity(logRatios, rule) {
   const thresholdLog = logChange(rule.threshold, direction);
   const delta = detectableLog(spread, n, thresholdLog, rule.alpha);
   const detectable = direction === "higher" ? 1 - Math.exp(-delta) : Math.exp(delta) - 1;
+  if (!(rule.threshold > 0)) return { spread, detectable, blocksForTwiceThreshold: null };
   const target = logChange(2 * rule.threshold, direction);
   const reaches = (blocks) => detectableLog(spread, blocks, thresholdLog, rule.alpha) <= target;
   let high = 2;
@@ -33640,7 +33647,8 @@ function compareAB(results, settings, opts) {
   return assembleVerdict({
     settings,
     now: opts.now,
-    runs: [{ label, strategy: "ab", base: results, head: results, notes }],
+    // Both sides ran in one process; only the commit the base config came from differs.
+    runs: [{ label, strategy: "ab", base: results.base_git ? { ...results, git: results.base_git } : results, head: results, notes }],
     cases,
     custom
   });
@@ -37389,6 +37397,77 @@ function num(params, key) {
   const v = params[key];
   return typeof v === "number" ? v : void 0;
 }
+async function startGeneration(loaded, request, clock) {
+  const h = handles.get(loaded);
+  if (!h) throw new EngineError("model is not loaded", "engine");
+  const p = loaded.params;
+  await h.sequence.clearHistory();
+  const tokens = h.model.tokenize(request.prompt, false);
+  const input = h.model.tokens.bos !== null && h.model.tokens.shouldPrependBosToken ? [h.model.tokens.bos, ...tokens] : tokens;
+  const hash = createHash("sha256");
+  const arrivals = [];
+  const generated = [];
+  const repeatPenalty = num(p, "repeat_penalty");
+  if (request.signal.aborted) throw new EngineError("timed out before the request started", "timeout");
+  const iterator = h.sequence.evaluate(input, {
+    temperature: num(p, "temperature") ?? 0,
+    ...num(p, "top_k") !== void 0 ? { topK: num(p, "top_k") } : {},
+    ...num(p, "top_p") !== void 0 ? { topP: num(p, "top_p") } : {},
+    ...num(p, "min_p") !== void 0 ? { minP: num(p, "min_p") } : {},
+    ...num(p, "seed") !== void 0 ? { seed: num(p, "seed") } : {},
+    ...repeatPenalty !== void 0 ? { repeatPenalty: { penalty: repeatPenalty, punishTokens: () => generated.slice(-64) } } : {},
+    // Benchmarks generate exactly max_tokens, like llama-bench: an end-of-generation token does not end the request.
+    yieldEogToken: true
+  })[Symbol.asyncIterator]();
+  const started = performance.now();
+  let ownMs = 0;
+  let endMs;
+  const finish = async () => {
+    endMs = clock === "own" ? ownMs : performance.now() - started;
+    await iterator.return?.();
+  };
+  return {
+    async step() {
+      if (endMs !== void 0) return false;
+      if (request.signal.aborted) {
+        await finish();
+        throw new EngineError(`timed out after ${arrivals.length} of ${request.maxTokens} tokens`, "timeout");
+      }
+      const stepStarted = performance.now();
+      let next;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw new EngineError(`llama.cpp failed while generating: ${getErrorMessage(error)}`, "engine");
+      }
+      const now = performance.now();
+      ownMs += now - stepStarted;
+      if (next.done) {
+        await finish();
+        return false;
+      }
+      arrivals.push(clock === "own" ? ownMs : now - started);
+      generated.push(next.value);
+      hash.update(`${next.value},`);
+      if (arrivals.length >= request.maxTokens) {
+        await finish();
+        return false;
+      }
+      return true;
+    },
+    generation() {
+      return {
+        chunkArrivalsMs: arrivals,
+        e2eMs: endMs ?? arrivals.at(-1) ?? 0,
+        outputTokens: arrivals.length,
+        promptTokens: input.length,
+        // The first token comes out of the prompt's evaluation: that span is the prefill.
+        reported: arrivals.length > 0 ? { prefillMs: arrivals[0], prefillTokens: input.length } : void 0,
+        outputSha256: hash.digest("hex")
+      };
+    }
+  };
+}
 function createLlamaCppEngine(config, opts = {}) {
   const importLib = opts.importNodeLlamaCpp ?? (() => import('node-llama-cpp'));
   opts.log ?? (() => {
@@ -37504,54 +37583,25 @@ function createLlamaCppEngine(config, opts = {}) {
       return loaded;
     },
     async generate(loaded, request) {
-      const h = handles.get(loaded);
-      if (!h) throw new EngineError("model is not loaded", "engine");
-      const p = loaded.params;
-      await h.sequence.clearHistory();
-      const tokens = h.model.tokenize(request.prompt, false);
-      const input = h.model.tokens.bos !== null && h.model.tokens.shouldPrependBosToken ? [h.model.tokens.bos, ...tokens] : tokens;
-      const hash = createHash("sha256");
-      const arrivals = [];
-      const generated = [];
-      const repeatPenalty = num(p, "repeat_penalty");
-      if (request.signal.aborted) throw new EngineError("timed out before the request started", "timeout");
-      const started = performance.now();
-      const generator = h.sequence.evaluate(input, {
-        temperature: num(p, "temperature") ?? 0,
-        ...num(p, "top_k") !== void 0 ? { topK: num(p, "top_k") } : {},
-        ...num(p, "top_p") !== void 0 ? { topP: num(p, "top_p") } : {},
-        ...num(p, "min_p") !== void 0 ? { minP: num(p, "min_p") } : {},
-        ...num(p, "seed") !== void 0 ? { seed: num(p, "seed") } : {},
-        ...repeatPenalty !== void 0 ? { repeatPenalty: { penalty: repeatPenalty, punishTokens: () => generated.slice(-64) } } : {},
-        // Benchmarks generate exactly max_tokens, like llama-bench: an end-of-generation token does not end the request.
-        yieldEogToken: true
-      });
-      let timedOut = false;
-      try {
-        for await (const token of generator) {
-          arrivals.push(performance.now() - started);
-          generated.push(token);
-          hash.update(`${token},`);
-          if (arrivals.length >= request.maxTokens) break;
-          if (request.signal.aborted) {
-            timedOut = true;
-            break;
-          }
+      const stepper = await startGeneration(loaded, request, "wall");
+      while (await stepper.step()) ;
+      return stepper.generation();
+    },
+    async generatePair(a, requestA, b, requestB) {
+      const sa = await startGeneration(a, requestA, "own");
+      const sb = await startGeneration(b, requestB, "own");
+      let moreA = true;
+      let moreB = true;
+      for (let i = 0; moreA || moreB; i++) {
+        if (i % 2 === 0) {
+          if (moreA) moreA = await sa.step();
+          if (moreB) moreB = await sb.step();
+        } else {
+          if (moreB) moreB = await sb.step();
+          if (moreA) moreA = await sa.step();
         }
-      } catch (error) {
-        throw new EngineError(`llama.cpp failed while generating: ${getErrorMessage(error)}`, "engine");
       }
-      const e2eMs = performance.now() - started;
-      if (timedOut) throw new EngineError(`timed out after ${arrivals.length} of ${request.maxTokens} tokens`, "timeout");
-      return {
-        chunkArrivalsMs: arrivals,
-        e2eMs,
-        outputTokens: arrivals.length,
-        promptTokens: input.length,
-        // The first token comes out of the prompt's evaluation: that span is the prefill.
-        reported: arrivals.length > 0 ? { prefillMs: arrivals[0], prefillTokens: input.length } : void 0,
-        outputSha256: hash.digest("hex")
-      };
+      return [sa.generation(), sb.generation()];
     },
     async unload(loaded) {
       const h = handles.get(loaded);
@@ -39009,6 +39059,7 @@ async function runBenchmark(opts) {
     runner: opts.runner,
     engine: engineInfo,
     ...opts.git ? { git: opts.git } : {},
+    ...opts.baseGit ? { base_git: opts.baseGit } : {},
     config: { path: primary.file, sha256: sha256Text(primary.text) },
     options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))),
     workload: { ...workload },
@@ -39122,24 +39173,14 @@ async function runBenchmark(opts) {
     if (result.generations.length === 0) return void 0;
     return result.metrics;
   };
-  const runOne = async (c, round) => {
-    if (c.dead) return;
-    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : "";
-    let metrics;
-    try {
-      if (workload.concurrency > 1 && c !== reference) {
-        metrics = await runLoaded(c, round);
-      } else {
-        metrics = await request(c, prefix + c.plan.prompt.text, round);
-        c.result.requests.ok++;
-      }
-      if (metrics) {
-        record(c, metrics, round);
-        await event({ type: "sample", case: c.result.id, side: c.side, repetition: round, metrics });
-      }
-    } catch (error) {
+  const settle = async (c, round, outcome) => {
+    const metrics = "metrics" in outcome ? outcome.metrics : void 0;
+    if ("error" in outcome) {
       c.result.requests.failed++;
-      await fail(c, round, error);
+      await fail(c, round, outcome.error);
+    } else if (metrics) {
+      record(c, metrics, round);
+      await event({ type: "sample", case: c.result.id, side: c.side, repetition: round, metrics });
     }
     steps++;
     const elapsed = Date.now() - startedMs;
@@ -39148,8 +39189,69 @@ async function runBenchmark(opts) {
     const where = c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
     const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? "\u2013"} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? "\u2013"} ms` : "failed";
     log(`${where} ${label(c)}: ${detail} \xB7 elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
+  };
+  const cooldown = async () => {
     if (workload.cooldown_ms > 0) await new Promise((r) => setTimeout(r, workload.cooldown_ms));
   };
+  const runOne = async (c, round) => {
+    if (c.dead) return;
+    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : "";
+    let outcome;
+    try {
+      if (workload.concurrency > 1 && c !== reference) {
+        outcome = { metrics: await runLoaded(c, round) };
+      } else {
+        outcome = { metrics: await request(c, prefix + c.plan.prompt.text, round) };
+        c.result.requests.ok++;
+      }
+    } catch (error) {
+      outcome = { error };
+    }
+    await settle(c, round, outcome);
+    await cooldown();
+  };
+  const runPair = async (base, head, round) => {
+    if (base.dead || head.dead) {
+      for (const c of [base, head]) await runOne(c, round);
+      return;
+    }
+    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : "";
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 2 * workload.timeout_s * 1e3);
+    const onAbort = () => controller.abort();
+    opts.signal?.addEventListener("abort", onAbort);
+    const req = (c) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal, caseId: c.result.id, repetition: round });
+    let outcomes;
+    try {
+      const [gb, gh] = await base.engine.generatePair(base.loaded, req(base), head.loaded, req(head));
+      base.result.output_sha256.push(gb.outputSha256);
+      head.result.output_sha256.push(gh.outputSha256);
+      base.result.requests.ok++;
+      head.result.requests.ok++;
+      outcomes = [{ metrics: metricsOfGeneration(gb) }, { metrics: metricsOfGeneration(gh) }];
+    } catch (error) {
+      const e = controller.signal.aborted && !(error instanceof EngineError) ? new EngineError(`timed out after ${2 * workload.timeout_s} s`, "timeout") : error;
+      outcomes = [{ error: e }, { error: e }];
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+    }
+    await settle(base, round, outcomes[0]);
+    await settle(head, round, outcomes[1]);
+    await cooldown();
+  };
+  const canPair = interleave && workload.lockstep && workload.concurrency === 1 && opts.sides.length === 2 && opts.sides.every((s) => s.engine.kind === opts.sides[0].engine.kind && typeof s.engine.generatePair === "function");
+  const units = [];
+  if (canPair) {
+    for (const c of measured) {
+      if (c.side === "head" && measured.some((b) => b.side === "base" && b.result.id === c.result.id)) continue;
+      const twin = c.side === "base" ? measured.find((h) => h.side === "head" && h.result.id === c.result.id) : void 0;
+      units.push(twin ? [c, twin] : c);
+    }
+    if (units.some(Array.isArray)) results.notes.push("A/B in lockstep: base and head generated token by token, alternating; each side is timed on its own steps only");
+  } else {
+    units.push(...measured);
+  }
   const finishCase = async (c) => {
     const m = c.monitorEnd?.();
     c.monitorEnd = void 0;
@@ -39176,10 +39278,11 @@ async function runBenchmark(opts) {
         await warmUp(c);
       }
       for (let round = 0; round < rounds && !stopped() && !past(); round++) {
-        for (const c of shuffle(measured, rng)) {
+        for (const unit of shuffle(units, rng)) {
           if (stopped()) break;
-          if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
-          await runOne(c, round);
+          for (const c of Array.isArray(unit) ? unit : [unit]) if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
+          if (Array.isArray(unit)) await runPair(unit[0], unit[1], round);
+          else await runOne(unit, round);
         }
         await snapshot();
       }
@@ -39346,7 +39449,7 @@ function startMonitor(sources, intervalMs = 500) {
 
 const REFERENCE_PROMPT = "Reference workload of llm-bench: a fixed prompt on a fixed generated model, measured beside every case.";
 async function referenceWorkload(calibration, cacheDir, environment) {
-  const path = join(cacheDir, "reference", modelFileName(calibration.preset, 1));
+  const path = resolve(cacheDir, "reference", modelFileName(calibration.preset, 1));
   if (!existsSync(path)) {
     await makeModel({ out: path, preset: calibration.preset, seed: 1 });
     environment.log(`generated the reference model ${path}`);
@@ -39387,6 +39490,7 @@ async function runSession(sides, opts, environment) {
       cacheDir: opts.cacheDir,
       toolVersion: TOOL_VERSION,
       git: opts.git,
+      baseGit: opts.baseGit,
       repetitions: opts.repetitions,
       monitor,
       log: environment.log,

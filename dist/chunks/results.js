@@ -6921,6 +6921,8 @@ const resultsSchema = object({
   runner: runnerSchema,
   engine: object({ kind: string(), version: string(), host: string().optional() }),
   git: object({ sha: string().optional(), ref: string().optional() }).optional(),
+  /** A/B runs: the commit the base side's config came from (`git` is the head's). */
+  base_git: object({ sha: string().optional(), ref: string().optional() }).optional(),
   config: object({ path: string().optional(), sha256: string().optional() }).optional(),
   options: record(string(), paramValue).default({}),
   workload: record(string(), unknown()).default({}),

@@ -137,6 +137,7 @@ async function benchmarkStep(inputs: ActionInputs, context: ActionContext, clien
         cacheDir,
         ...(inputs.runnerLabel ? { label: inputs.runnerLabel } : {}),
         git: { ...(context.sha ? { sha: context.sha } : {}), ...(context.ref ? { ref: context.ref } : {}) },
+        ...(choice.kind === 'ab' ? { baseGit: { sha: choice.ref, ...(context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {}) } } : {}),
         signal: abort.signal,
       },
       { env: deps.env, log: (line) => core.info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp },

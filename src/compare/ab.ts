@@ -95,7 +95,8 @@ export function compareAB(results: Results, settings: CompareSettingsInput, opts
   return assembleVerdict({
     settings,
     now: opts.now,
-    runs: [{ label, strategy: 'ab', base: results, head: results, notes }],
+    // Both sides ran in one process; only the commit the base config came from differs.
+    runs: [{ label, strategy: 'ab', base: results.base_git ? { ...results, git: results.base_git } : results, head: results, notes }],
     cases,
     custom,
   });

@@ -80,9 +80,14 @@ function directedRatio(head: number, base: number): number {
  * bootstrap interval. Assumes the two runs saw the same machine speed, which drift between runs breaks.
  */
 export function decideIndependent(base: readonly number[], head: readonly number[], rule: Rule, opts: ResamplingOptions = {}): Decision {
-  const mw = mannWhitneyU(base, head);
   const raw = directedRatio(median(head), median(base));
   const ratio = Number.isFinite(raw) ? raw : null;
+  const min = rule.minSamples ?? MIN_SAMPLES;
+  if (base.length < min || head.length < min) {
+    // Too few to test: no p-value and no interval, rather than a meaningless p = 1 beside the note.
+    return { ratio, ci: null, pValue: null, test: 'none', ...judge(raw, 1, rule, { base: base.length, head: head.length, what: 'samples' }) };
+  }
+  const mw = mannWhitneyU(base, head);
   const ci = bootstrapRatioCI(base, head, opts);
   return { ratio, ci, pValue: mw.pValue, test: `mann-whitney ${mw.method}`, ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: 'samples' }) };
 }

@@ -6,6 +6,8 @@ export {
   classifyChange,
   decideIndependent,
   decidePaired,
+  pairedSensitivity,
+  DETECTION_POWER,
   decideHistory,
   decideRatioRule,
   blockLogRatios,

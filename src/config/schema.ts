@@ -42,6 +42,8 @@ export const workloadSchema = z.strictObject({
   repetitions: z.number().int().positive('expected a whole number ≥ 1').default(10),
   vary_prompt: z.boolean().default(true),
   interleave: z.boolean().default(true),
+  /** A/B on the embedded engine: base and head generate token by token in lockstep (see docs/statistics.md). */
+  lockstep: z.boolean().default(true),
   cooldown_ms: z.number().int().nonnegative().default(0),
   concurrency: z.number().int().positive().default(1),
   rate: z.number().positive().optional(),

@@ -39,6 +39,92 @@ function num(params: EngineParams, key: string): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
+interface Stepper {
+  /** Generates one token; false when the request is complete. */
+  step(): Promise<boolean>;
+  generation(): Generation;
+}
+
+/**
+ * Starts a request on a loaded model and hands out its tokens one `step()` at a time. Clock `wall`: times from the
+ * request's start, as a client sees them. Clock `own`: the sum of this request's own steps only, for lockstep runs
+ * where the other side's steps happen in between.
+ */
+async function startGeneration(loaded: LoadedModel, request: GenerationRequest, clock: 'wall' | 'own'): Promise<Stepper> {
+  const h = handles.get(loaded);
+  if (!h) throw new EngineError('model is not loaded', 'engine');
+  const p = loaded.params;
+  // A fresh sequence state per request: no KV-cache reuse between repetitions.
+  await h.sequence.clearHistory();
+  const tokens = h.model.tokenize(request.prompt, false);
+  const input = h.model.tokens.bos !== null && h.model.tokens.shouldPrependBosToken ? [h.model.tokens.bos, ...tokens] : tokens;
+  const hash = createHash('sha256');
+  const arrivals: number[] = [];
+  const generated: number[] = [];
+  const repeatPenalty = num(p, 'repeat_penalty');
+  if (request.signal.aborted) throw new EngineError('timed out before the request started', 'timeout');
+  const iterator = h.sequence
+    .evaluate(input, {
+      temperature: num(p, 'temperature') ?? 0,
+      ...(num(p, 'top_k') !== undefined ? { topK: num(p, 'top_k') } : {}),
+      ...(num(p, 'top_p') !== undefined ? { topP: num(p, 'top_p') } : {}),
+      ...(num(p, 'min_p') !== undefined ? { minP: num(p, 'min_p') } : {}),
+      ...(num(p, 'seed') !== undefined ? { seed: num(p, 'seed') } : {}),
+      ...(repeatPenalty !== undefined ? { repeatPenalty: { penalty: repeatPenalty, punishTokens: () => generated.slice(-64) as never } } : {}),
+      // Benchmarks generate exactly max_tokens, like llama-bench: an end-of-generation token does not end the request.
+      yieldEogToken: true,
+    })
+    [Symbol.asyncIterator]();
+  const started = performance.now();
+  let ownMs = 0;
+  let endMs: number | undefined;
+  const finish = async (): Promise<void> => {
+    endMs = clock === 'own' ? ownMs : performance.now() - started;
+    await iterator.return?.();
+  };
+  return {
+    async step() {
+      if (endMs !== undefined) return false;
+      if (request.signal.aborted) {
+        await finish();
+        throw new EngineError(`timed out after ${arrivals.length} of ${request.maxTokens} tokens`, 'timeout');
+      }
+      const stepStarted = performance.now();
+      let next: IteratorResult<number>;
+      try {
+        next = (await iterator.next()) as IteratorResult<number>;
+      } catch (error) {
+        throw new EngineError(`llama.cpp failed while generating: ${getErrorMessage(error)}`, 'engine');
+      }
+      const now = performance.now();
+      ownMs += now - stepStarted;
+      if (next.done) {
+        await finish();
+        return false;
+      }
+      arrivals.push(clock === 'own' ? ownMs : now - started);
+      generated.push(next.value);
+      hash.update(`${next.value},`);
+      if (arrivals.length >= request.maxTokens) {
+        await finish();
+        return false;
+      }
+      return true;
+    },
+    generation(): Generation {
+      return {
+        chunkArrivalsMs: arrivals,
+        e2eMs: endMs ?? arrivals.at(-1) ?? 0,
+        outputTokens: arrivals.length,
+        promptTokens: input.length,
+        // The first token comes out of the prompt's evaluation: that span is the prefill.
+        reported: arrivals.length > 0 ? { prefillMs: arrivals[0], prefillTokens: input.length } : undefined,
+        outputSha256: hash.digest('hex'),
+      };
+    },
+  };
+}
+
 export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir'>, opts: LlamaCppEngineOptions = {}): Engine {
   const importLib = opts.importNodeLlamaCpp ?? (() => import('node-llama-cpp'));
   const log = opts.log ?? (() => {});
@@ -165,55 +251,27 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
     },
 
     async generate(loaded: LoadedModel, request: GenerationRequest): Promise<Generation> {
-      const h = handles.get(loaded);
-      if (!h) throw new EngineError('model is not loaded', 'engine');
-      const p = loaded.params;
-      // A fresh sequence state per request: no KV-cache reuse between repetitions.
-      await h.sequence.clearHistory();
-      const tokens = h.model.tokenize(request.prompt, false);
-      const input = h.model.tokens.bos !== null && h.model.tokens.shouldPrependBosToken ? [h.model.tokens.bos, ...tokens] : tokens;
-      const hash = createHash('sha256');
-      const arrivals: number[] = [];
-      const generated: number[] = [];
-      const repeatPenalty = num(p, 'repeat_penalty');
-      if (request.signal.aborted) throw new EngineError('timed out before the request started', 'timeout');
-      const started = performance.now();
-      const generator = h.sequence.evaluate(input, {
-        temperature: num(p, 'temperature') ?? 0,
-        ...(num(p, 'top_k') !== undefined ? { topK: num(p, 'top_k') } : {}),
-        ...(num(p, 'top_p') !== undefined ? { topP: num(p, 'top_p') } : {}),
-        ...(num(p, 'min_p') !== undefined ? { minP: num(p, 'min_p') } : {}),
-        ...(num(p, 'seed') !== undefined ? { seed: num(p, 'seed') } : {}),
-        ...(repeatPenalty !== undefined ? { repeatPenalty: { penalty: repeatPenalty, punishTokens: () => generated.slice(-64) as never } } : {}),
-        // Benchmarks generate exactly max_tokens, like llama-bench: an end-of-generation token does not end the request.
-        yieldEogToken: true,
-      });
-      let timedOut = false;
-      try {
-        for await (const token of generator) {
-          arrivals.push(performance.now() - started);
-          generated.push(token);
-          hash.update(`${token},`);
-          if (arrivals.length >= request.maxTokens) break;
-          if (request.signal.aborted) {
-            timedOut = true;
-            break;
-          }
+      const stepper = await startGeneration(loaded, request, 'wall');
+      while (await stepper.step());
+      return stepper.generation();
+    },
+
+    async generatePair(a: LoadedModel, requestA: GenerationRequest, b: LoadedModel, requestB: GenerationRequest): Promise<[Generation, Generation]> {
+      const sa = await startGeneration(a, requestA, 'own');
+      const sb = await startGeneration(b, requestB, 'own');
+      let moreA = true;
+      let moreB = true;
+      // Alternate who steps first (A B, B A, …) so neither side always runs on the caches the other just warmed.
+      for (let i = 0; moreA || moreB; i++) {
+        if (i % 2 === 0) {
+          if (moreA) moreA = await sa.step();
+          if (moreB) moreB = await sb.step();
+        } else {
+          if (moreB) moreB = await sb.step();
+          if (moreA) moreA = await sa.step();
         }
-      } catch (error) {
-        throw new EngineError(`llama.cpp failed while generating: ${getErrorMessage(error)}`, 'engine');
       }
-      const e2eMs = performance.now() - started;
-      if (timedOut) throw new EngineError(`timed out after ${arrivals.length} of ${request.maxTokens} tokens`, 'timeout');
-      return {
-        chunkArrivalsMs: arrivals,
-        e2eMs,
-        outputTokens: arrivals.length,
-        promptTokens: input.length,
-        // The first token comes out of the prompt's evaluation: that span is the prefill.
-        reported: arrivals.length > 0 ? { prefillMs: arrivals[0], prefillTokens: input.length } : undefined,
-        outputSha256: hash.digest('hex'),
-      };
+      return [sa.generation(), sb.generation()];
     },
 
     async unload(loaded: LoadedModel): Promise<void> {

@@ -83,6 +83,13 @@ export interface Engine {
   prepare(model: ModelSpec, ctx: PrepareContext): Promise<PreparedModel>;
   load(model: PreparedModel, params: EngineParams): Promise<LoadedModel>;
   generate(model: LoadedModel, request: GenerationRequest): Promise<Generation>;
+  /**
+   * Generates two requests token by token in lockstep (A/B runs): both sides see the same machine, millisecond
+   * by millisecond, so drift cancels within a block. Each side's times count only its own steps. Optional: only
+   * engines that drive decoding themselves (the embedded one) can do it; `b` may belong to another instance of
+   * the same engine kind.
+   */
+  generatePair?(a: LoadedModel, requestA: GenerationRequest, b: LoadedModel, requestB: GenerationRequest): Promise<[Generation, Generation]>;
   unload(model: LoadedModel): Promise<void>;
   close(): Promise<void>;
 }

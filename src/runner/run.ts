@@ -42,6 +42,8 @@ export interface RunOptions {
   cacheDir: string;
   toolVersion: string;
   git?: { sha?: string; ref?: string };
+  /** A/B runs: the base side's commit. */
+  baseGit?: { sha?: string; ref?: string };
   repetitions?: number;
   monitor?: Monitor;
   log?: (line: string) => void;
@@ -150,6 +152,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     runner: opts.runner,
     engine: engineInfo,
     ...(opts.git ? { git: opts.git } : {}),
+    ...(opts.baseGit ? { base_git: opts.baseGit } : {}),
     config: { path: primary.file, sha256: sha256Text(primary.text) },
     options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))) as Results['options'],
     workload: { ...workload },
@@ -273,24 +276,17 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     return result.metrics;
   };
 
-  const runOne = async (c: LiveCase, round: number): Promise<void> => {
-    if (c.dead) return;
-    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
-    let metrics: Record<string, number> | undefined;
-    try {
-      if (workload.concurrency > 1 && c !== reference) {
-        metrics = await runLoaded(c, round);
-      } else {
-        metrics = await request(c, prefix + c.plan.prompt.text, round);
-        c.result.requests.ok++;
-      }
-      if (metrics) {
-        record(c, metrics, round);
-        await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
-      }
-    } catch (error) {
+  type Outcome = { metrics?: Record<string, number> } | { error: unknown };
+
+  /** Records one measured repetition (or its failure) and prints the progress line. */
+  const settle = async (c: LiveCase, round: number, outcome: Outcome): Promise<void> => {
+    const metrics = 'metrics' in outcome ? outcome.metrics : undefined;
+    if ('error' in outcome) {
       c.result.requests.failed++;
-      await fail(c, round, error);
+      await fail(c, round, outcome.error);
+    } else if (metrics) {
+      record(c, metrics, round);
+      await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
     }
     steps++;
     const elapsed = Date.now() - startedMs;
@@ -299,8 +295,83 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     const where = c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
     const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? '–'} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? '–'} ms` : 'failed';
     log(`${where} ${label(c)}: ${detail} · elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
+  };
+
+  const cooldown = async (): Promise<void> => {
     if (workload.cooldown_ms > 0) await new Promise((r) => setTimeout(r, workload.cooldown_ms));
   };
+
+  const runOne = async (c: LiveCase, round: number): Promise<void> => {
+    if (c.dead) return;
+    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
+    let outcome: Outcome;
+    try {
+      if (workload.concurrency > 1 && c !== reference) {
+        outcome = { metrics: await runLoaded(c, round) };
+      } else {
+        outcome = { metrics: await request(c, prefix + c.plan.prompt.text, round) };
+        c.result.requests.ok++;
+      }
+    } catch (error) {
+      outcome = { error };
+    }
+    await settle(c, round, outcome);
+    await cooldown();
+  };
+
+  /** A/B block of one case in lockstep: base and head generate token by token, alternating (see Engine.generatePair). */
+  const runPair = async (base: LiveCase, head: LiveCase, round: number): Promise<void> => {
+    if (base.dead || head.dead) {
+      for (const c of [base, head]) await runOne(c, round);
+      return;
+    }
+    // The same prefix on both sides: identical prompts stay identical, token for token.
+    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
+    const controller = new AbortController();
+    // Two requests share the time: the pair gets the time-out of both.
+    const timer = setTimeout(() => controller.abort(), 2 * workload.timeout_s * 1000);
+    const onAbort = (): void => controller.abort();
+    opts.signal?.addEventListener('abort', onAbort);
+    const req = (c: LiveCase) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal, caseId: c.result.id, repetition: round });
+    let outcomes: [Outcome, Outcome];
+    try {
+      const [gb, gh] = await base.engine.generatePair!(base.loaded!, req(base), head.loaded!, req(head));
+      base.result.output_sha256!.push(gb.outputSha256);
+      head.result.output_sha256!.push(gh.outputSha256);
+      base.result.requests.ok++;
+      head.result.requests.ok++;
+      outcomes = [{ metrics: metricsOfGeneration(gb) }, { metrics: metricsOfGeneration(gh) }];
+    } catch (error) {
+      const e = controller.signal.aborted && !(error instanceof EngineError) ? new EngineError(`timed out after ${2 * workload.timeout_s} s`, 'timeout') : error;
+      outcomes = [{ error: e }, { error: e }];
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    }
+    await settle(base, round, outcomes[0]);
+    await settle(head, round, outcomes[1]);
+    await cooldown();
+  };
+
+  // Lockstep units: an A/B run whose two sides' engines can generate in pairs groups each case with its twin.
+  const canPair =
+    interleave &&
+    workload.lockstep &&
+    workload.concurrency === 1 &&
+    opts.sides.length === 2 &&
+    opts.sides.every((s) => s.engine.kind === opts.sides[0]!.engine.kind && typeof s.engine.generatePair === 'function');
+  type Unit = LiveCase | [LiveCase, LiveCase];
+  const units: Unit[] = [];
+  if (canPair) {
+    for (const c of measured) {
+      if (c.side === 'head' && measured.some((b) => b.side === 'base' && b.result.id === c.result.id)) continue;
+      const twin = c.side === 'base' ? measured.find((h) => h.side === 'head' && h.result.id === c.result.id) : undefined;
+      units.push(twin ? [c, twin] : c);
+    }
+    if (units.some(Array.isArray)) results.notes.push('A/B in lockstep: base and head generated token by token, alternating; each side is timed on its own steps only');
+  } else {
+    units.push(...measured);
+  }
 
   const finishCase = async (c: LiveCase): Promise<void> => {
     const m = c.monitorEnd?.();
@@ -333,10 +404,11 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       }
       for (let round = 0; round < rounds && !stopped() && !past(); round++) {
         // Each round is one block: every case (and the reference) once, in a fresh seeded order, so drift hits all alike.
-        for (const c of shuffle(measured, rng)) {
+        for (const unit of shuffle(units, rng)) {
           if (stopped()) break;
-          if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
-          await runOne(c, round);
+          for (const c of Array.isArray(unit) ? unit : [unit]) if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
+          if (Array.isArray(unit)) await runPair(unit[0], unit[1], round);
+          else await runOne(unit, round);
         }
         await snapshot();
       }

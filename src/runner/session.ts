@@ -24,6 +24,8 @@ export interface SessionOptions {
   label?: string;
   repetitions?: number;
   git?: { sha?: string; ref?: string };
+  /** A/B: the commit the base side's config was read at. */
+  baseGit?: { sha?: string; ref?: string };
   /** Stops the run after the current request; what was measured is kept. */
   signal?: AbortSignal;
 }
@@ -36,7 +38,8 @@ export async function referenceWorkload(
   cacheDir: string,
   environment: EngineEnvironment,
 ): Promise<ReferenceWorkload> {
-  const path = join(cacheDir, 'reference', modelFileName(calibration.preset, 1));
+  // Absolute: model paths are otherwise resolved against the config's directory.
+  const path = resolve(cacheDir, 'reference', modelFileName(calibration.preset, 1));
   if (!existsSync(path)) {
     await makeModel({ out: path, preset: calibration.preset, seed: 1 });
     environment.log(`generated the reference model ${path}`);
@@ -78,6 +81,7 @@ export async function runSession(sides: SessionSide[], opts: SessionOptions, env
       cacheDir: opts.cacheDir,
       toolVersion: TOOL_VERSION,
       git: opts.git,
+      baseGit: opts.baseGit,
       repetitions: opts.repetitions,
       monitor,
       log: environment.log,

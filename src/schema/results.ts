@@ -85,6 +85,8 @@ export const resultsSchema = z.object({
   runner: runnerSchema,
   engine: z.object({ kind: z.string(), version: z.string(), host: z.string().optional() }),
   git: z.object({ sha: z.string().optional(), ref: z.string().optional() }).optional(),
+  /** A/B runs: the commit the base side's config came from (`git` is the head's). */
+  base_git: z.object({ sha: z.string().optional(), ref: z.string().optional() }).optional(),
   config: z.object({ path: z.string().optional(), sha256: z.string().optional() }).optional(),
   options: z.record(z.string(), paramValue).default({}),
   workload: z.record(z.string(), z.unknown()).default({}),
