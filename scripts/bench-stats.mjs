@@ -49,5 +49,5 @@ const collection = loadCollection(dataDir);
 if (manifest === undefined) console.log(`reusing the collection of ${collection.manifest.collectedAt} (${(collection.manifest.collectionSeconds / 60).toFixed(1)} min to collect) from ${dataDir}`);
 const { analyse } = await import('./bench-stats/analyse.mjs');
 const outFile = join(dataDir, '..', 'table.md');
-await analyse({ collection, compareUrl: pathToFileURL(paths.compare).href, decideUrl: pathToFileURL(paths.decide).href, statsUrl: pathToFileURL(paths.stats).href, trials, seed, log: (l) => console.log(l), outFile });
+await analyse({ collection, compareUrl: pathToFileURL(paths.compare).href, statsUrl: pathToFileURL(paths.stats).href, trials, seed, log: (l) => console.log(l), outFile });
 console.log(`\nwrote ${outFile}`);

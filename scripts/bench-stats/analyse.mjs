@@ -154,9 +154,8 @@ function sensitivityCheck(C, S, data, trials, seed, settings, out) {
   }
 }
 
-export async function analyse({ collection, compareUrl, decideUrl, statsUrl, trials, seed, log, outFile }) {
-  // pairedSensitivity is not re-exported by src/compare/index.ts: take decide.ts's own bundle beside it.
-  const C = { ...(await import(compareUrl)), ...(await import(decideUrl)) };
+export async function analyse({ collection, compareUrl, statsUrl, trials, seed, log, outFile }) {
+  const C = await import(compareUrl);
   const S = await import(statsUrl);
   const data = extract(collection);
   const settings = { alpha: 0.05, minEffect: 0.03 };
@@ -185,7 +184,14 @@ export async function analyse({ collection, compareUrl, decideUrl, statsUrl, tri
     }
   }
   const variants = [];
-  for (const { rule, ns } of abVariants()) for (const n of ns) variants.push({ rule, n, ...measure(C, S, rule, data, n, trials, seed, settings) });
+  // In lockstep sessions base and head step inside one loop: designs that need blocks where the head ran first
+  // do not exist there, and are reported as not applicable rather than ending the analysis.
+  const orderKnown = data.abSessions.some((s) => s.rounds.some((r) => r.headFirst));
+  for (const { rule, ns } of abVariants()) {
+    if (rule.balanced && !orderKnown) continue;
+    for (const n of ns) variants.push({ rule, n, ...measure(C, S, rule, data, n, trials, seed, settings) });
+  }
+  if (!orderKnown) log('A/B order designs (balanced, ABBA) skipped: the A/A sessions ran in lockstep, so no block had the head first');
   const elapsed = (Date.now() - started) / 1000;
 
   const table = [];

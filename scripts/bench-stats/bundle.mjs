@@ -2,12 +2,11 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 
-/** Builds session, compare, decide, stats and model bundles (.mjs) into `outdir`; returns their paths. */
+/** Builds session, compare, stats and model bundles (.mjs) into `outdir`; returns their paths. */
 export async function bundleLibrary(root, outdir) {
   const entryPoints = {
     session: join(root, 'src/runner/session.ts'),
     compare: join(root, 'src/compare/index.ts'),
-    decide: join(root, 'src/compare/decide.ts'),
     stats: join(root, 'src/stats/index.ts'),
     model: join(root, 'src/model/make.ts'),
   };

@@ -55,6 +55,7 @@ export function abRule({ name, key, perBlock = 1, balanced = false, paired = {} 
   return {
     name,
     key,
+    balanced,
     family: 'ab',
     costPerSide: (n) => n * perBlock,
     distinctTrials: (data, n) => data.abSessions.reduce((sum, s) => sum + 2 * Math.max(0, s.rounds.length - n * perBlock + 1), 0),
