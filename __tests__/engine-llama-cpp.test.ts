@@ -9,6 +9,7 @@ import { createLlamaCppEngine } from '../src/engines/llama-cpp.js';
 import type { Engine, PrepareContext } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
 import { InputError } from '../src/schema/errors.js';
+import { NODE_LLAMA_CPP_VERSION } from '../src/version.js';
 import { startHuggingFacePeer, type HuggingFacePeer } from './peers/huggingface-server.js';
 
 let tiny: string;
@@ -42,7 +43,8 @@ describe('llama-cpp engine', () => {
       size_bytes: (await stat(tiny)).size,
     });
     expect(prepared.identity.parameter_count).toBeGreaterThan(100_000);
-    expect((await engine.info()).version).toMatch(/^llama\.cpp \S+ \(node-llama-cpp 3\.22\.1, cpu\)$/);
+    expect((await engine.info()).version).toBe(`llama.cpp ${(await engine.info()).version.split(' ')[1]} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}, cpu)`);
+    expect(NODE_LLAMA_CPP_VERSION).toBe(JSON.parse(await readFile(new URL('../node_modules/node-llama-cpp/package.json', import.meta.url), 'utf8')).version);
   });
 
   it('generates exactly max_tokens for real and yields every metric it can measure', async () => {

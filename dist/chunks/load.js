@@ -37384,7 +37384,7 @@ async function writeFileAtomic(path, data) {
 
 const version = "0.1.0";
 const dependencies = {
-	"node-llama-cpp": "3.22.1"};
+	"node-llama-cpp": "3.21.1"};
 var pkg = {
 	version: version,
 	dependencies: dependencies};
