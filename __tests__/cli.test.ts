@@ -51,6 +51,34 @@ describe('llm-bench run', () => {
   });
 });
 
+describe('Ctrl-C', () => {
+  it('stops after the current request, keeps everything measured and exits 130', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./helpers/cli.js');
+    const cfg = await config('long.yml', tinyConfig(tiny).replace('repetitions: 3', 'repetitions: 100000'));
+    const out = join(dir, 'interrupted.json');
+    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/rep 3\//.test(stderr) && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/stopping after the current request; everything measured so far is kept/);
+    const results = parseResults(JSON.parse(await readFile(out, 'utf8')), out);
+    expect(results.status).toBe('partial');
+    const measured = results.cases[0]!.samples.decode_tps!.length;
+    expect(measured).toBeGreaterThanOrEqual(3);
+    expect(measured).toBeLessThan(1000);
+    const lines = (await readFile(`${out}.jsonl`, 'utf8')).trim().split('\n');
+    expect(lines.filter((l) => l.includes('"type":"sample"'))).toHaveLength(measured);
+    expect(lines.at(-1)).toMatch(/"type":"end","status":"partial"/);
+  });
+});
+
 describe('help', () => {
   it.each([[[]], [['--help']], [['run', '--help']], [['make-model', '--help']]])('llm-bench %j prints usage', async (args) => {
     const r = await runCli(args);

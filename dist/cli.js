@@ -6,7 +6,7 @@ import path, { join, dirname, resolve } from 'node:path';
 import fs__default, { existsSync } from 'node:fs';
 import process$1 from 'node:process';
 import { I as InputError, g as getErrorMessage, p as parseResults } from './chunks/results.js';
-import { i as runSession, m as makeModel, h as loadConfig, j as compareSettings, a as compareWithHistory, b as compareResults, c as compareAB, o as parseVerdict, l as loadTemplateFile, e as loadTemplate, t as templatesDir, f as renderReport, w as writeFileAtomic, q as packageRoot, T as TOOL_VERSION } from './chunks/load.js';
+import { u as untilInterrupted, i as runSession, m as makeModel, h as loadConfig, j as compareSettings, a as compareWithHistory, b as compareResults, c as compareAB, o as parseVerdict, l as loadTemplateFile, e as loadTemplate, t as templatesDir, f as renderReport, w as writeFileAtomic, q as packageRoot, T as TOOL_VERSION } from './chunks/load.js';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import 'process';
@@ -4358,31 +4358,23 @@ function defaultCacheDir(env) {
 }
 
 async function runSides(inputs, opts, ctx) {
-  const abort = new AbortController();
-  const onSignal = () => {
-    ctx.log("stopping after the current request; everything measured so far is kept");
-    abort.abort();
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  try {
-    const first = inputs[0].configPath;
-    return await runSession(
+  const first = inputs[0].configPath;
+  const git = await gitIdentity(ctx.env, dirname(resolve(first)));
+  return untilInterrupted(
+    () => ctx.log("stopping after the current request; everything measured so far is kept"),
+    (signal) => runSession(
       inputs.map((i) => ({ side: i.side, config: i.configPath })),
       {
         out: opts.out,
         cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.env),
         label: opts.label,
         repetitions: opts.repetitions,
-        git: await gitIdentity(ctx.env, dirname(resolve(first))),
-        signal: abort.signal
+        git,
+        signal
       },
       { env: ctx.env, log: ctx.log, tty: ctx.tty }
-    );
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+    )
+  );
 }
 function describeRun(results, out) {
   const errors = results.cases.reduce((n, c) => n + c.errors.length, 0);

@@ -2,7 +2,7 @@ import { g as getInput, s as setFailed, a as startGroup, e as endGroup, i as inf
 import { readFileSync, existsSync } from 'node:fs';
 import { EOL, tmpdir, homedir, userInfo } from 'node:os';
 import { dirname, posix, join, relative, resolve, isAbsolute, sep } from 'node:path';
-import { r as reportMarker, p as parseConfig, c as compareAB, a as compareWithHistory, b as compareResults, g as geomean, V as VERDICT_SCHEMA, w as writeFileAtomic, d as reportTitle, t as templatesDir, l as loadTemplateFile, e as loadTemplate, f as renderReport, h as loadConfig, N as NODE_LLAMA_CPP_VERSION, i as runSession, j as compareSettings, n as normalizeOllamaHost, k as escapeMarkdown } from './chunks/load.js';
+import { r as reportMarker, p as parseConfig, c as compareAB, a as compareWithHistory, b as compareResults, g as geomean, V as VERDICT_SCHEMA, w as writeFileAtomic, d as reportTitle, t as templatesDir, l as loadTemplateFile, e as loadTemplate, f as renderReport, h as loadConfig, N as NODE_LLAMA_CPP_VERSION, u as untilInterrupted, i as runSession, j as compareSettings, n as normalizeOllamaHost, k as escapeMarkdown } from './chunks/load.js';
 import { g as getErrorMessage, I as InputError, p as parseResults } from './chunks/results.js';
 import { s as silentLogger, l as labelSlug, i as isReadOnlyTokenError, h as httpStatus, g as githubMessage, C as CacheBaselineStore, a as isNotFoundError, r as readOnlyTokenHint, I as Inputs, b as INPUT_DEFAULTS, S as SAVE_BASELINE, c as STRATEGIES, M as MODES, B as BASELINE_CACHE_DIR, d as BASELINE_HISTORY_RUNS, e as defaultCacheService, f as actionLogger, j as llamaCppModelDir, O as Outputs, o as ollamaAnswers, p as planModelCache, k as detectOllamaServer, m as restoreModelCache, n as State, q as findOnPath, t as startOllamaServe } from './chunks/ollama-serve.js';
 import { createRequire } from 'module';
@@ -1986,13 +1986,6 @@ async function benchmarkStep(inputs, context, client, deps) {
   }
   startGroup("llm-bench: benchmark");
   let results;
-  const abort = new AbortController();
-  const onSignal = () => {
-    log.warning("Cancelled: stopping after the current request; everything measured so far is kept.");
-    abort.abort();
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   try {
     const nodeLlamaCpp = lazyNodeLlamaCpp(async () => ({
       importBeside: deps.importNodeLlamaCpp,
@@ -2005,21 +1998,22 @@ async function benchmarkStep(inputs, context, client, deps) {
       tempDir: deps.env.RUNNER_TEMP,
       log: (line) => info(line)
     }));
-    results = await runSession(
-      sides,
-      {
-        out: resultsPath,
-        cacheDir,
-        ...inputs.runnerLabel ? { label: inputs.runnerLabel } : {},
-        git: { ...context.sha ? { sha: context.sha } : {}, ...context.ref ? { ref: context.ref } : {} },
-        ...choice.kind === "ab" ? { baseGit: { sha: choice.ref, ...context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {} } } : {},
-        signal: abort.signal
-      },
-      { env: deps.env, log: (line) => info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp }
+    results = await untilInterrupted(
+      () => log.warning("Cancelled: stopping after the current request; everything measured so far is kept."),
+      (signal) => runSession(
+        sides,
+        {
+          out: resultsPath,
+          cacheDir,
+          ...inputs.runnerLabel ? { label: inputs.runnerLabel } : {},
+          git: { ...context.sha ? { sha: context.sha } : {}, ...context.ref ? { ref: context.ref } : {} },
+          ...choice.kind === "ab" ? { baseGit: { sha: choice.ref, ...context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {} } } : {},
+          signal
+        },
+        { env: deps.env, log: (line) => info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp }
+      )
     );
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
     endGroup();
   }
   saveState(State.BenchmarkFinished, "true");

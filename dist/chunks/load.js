@@ -39464,6 +39464,22 @@ async function referenceWorkload(calibration, cacheDir, environment) {
     description: `llama-cpp, generated ${calibration.preset} model (seed 1), ${calibration.max_tokens} tokens, 1 thread`
   };
 }
+async function untilInterrupted(onStop, work) {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130);
+    onStop();
+    abort.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
 async function runSession(sides, opts, environment) {
   const configs = [];
   for (const side of sides) configs.push(typeof side.config === "string" ? await loadConfig(side.config) : side.config);
@@ -49219,4 +49235,4 @@ function loadTemplate(kind, dir) {
   return loadTemplateFile(join(dir, templateFileName(kind)));
 }
 
-export { NODE_LLAMA_CPP_VERSION as N, TOOL_VERSION as T, VERDICT_SCHEMA as V, compareWithHistory as a, compareResults as b, compareAB as c, reportTitle as d, loadTemplate as e, renderReport as f, geomean as g, loadConfig as h, runSession as i, compareSettings as j, escapeMarkdown as k, loadTemplateFile as l, makeModel as m, normalizeOllamaHost as n, parseVerdict as o, parseConfig as p, packageRoot as q, reportMarker as r, templatesDir as t, writeFileAtomic as w };
+export { NODE_LLAMA_CPP_VERSION as N, TOOL_VERSION as T, VERDICT_SCHEMA as V, compareWithHistory as a, compareResults as b, compareAB as c, reportTitle as d, loadTemplate as e, renderReport as f, geomean as g, loadConfig as h, runSession as i, compareSettings as j, escapeMarkdown as k, loadTemplateFile as l, makeModel as m, normalizeOllamaHost as n, parseVerdict as o, parseConfig as p, packageRoot as q, reportMarker as r, templatesDir as t, untilInterrupted as u, writeFileAtomic as w };

@@ -7,7 +7,7 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { compareSettings, type CompareSettingsInput } from '../compare/index.js';
 import { detectOllamaServer, llamaCppModelDir } from '../engines/storage.js';
 import { normalizeOllamaHost } from '../engines/ollama.js';
-import { runSession, type SessionSide } from '../runner/session.js';
+import { runSession, untilInterrupted, type SessionSide } from '../runner/session.js';
 import { InputError, getErrorMessage } from '../schema/errors.js';
 import type { Results } from '../schema/results.js';
 import type { Verdict } from '../schema/verdict.js';
@@ -111,13 +111,6 @@ async function benchmarkStep(inputs: ActionInputs, context: ActionContext, clien
 
   core.startGroup('llm-bench: benchmark');
   let results: Results;
-  const abort = new AbortController();
-  const onSignal = (): void => {
-    log.warning('Cancelled: stopping after the current request; everything measured so far is kept.');
-    abort.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
     const nodeLlamaCpp = lazyNodeLlamaCpp(async () => ({
       importBeside: deps.importNodeLlamaCpp,
@@ -130,21 +123,23 @@ async function benchmarkStep(inputs: ActionInputs, context: ActionContext, clien
       tempDir: deps.env.RUNNER_TEMP,
       log: (line) => core.info(line),
     }));
-    results = await runSession(
-      sides,
-      {
-        out: resultsPath,
-        cacheDir,
-        ...(inputs.runnerLabel ? { label: inputs.runnerLabel } : {}),
-        git: { ...(context.sha ? { sha: context.sha } : {}), ...(context.ref ? { ref: context.ref } : {}) },
-        ...(choice.kind === 'ab' ? { baseGit: { sha: choice.ref, ...(context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {}) } } : {}),
-        signal: abort.signal,
-      },
-      { env: deps.env, log: (line) => core.info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp },
+    results = await untilInterrupted(
+      () => log.warning('Cancelled: stopping after the current request; everything measured so far is kept.'),
+      (signal) =>
+        runSession(
+          sides,
+          {
+            out: resultsPath,
+            cacheDir,
+            ...(inputs.runnerLabel ? { label: inputs.runnerLabel } : {}),
+            git: { ...(context.sha ? { sha: context.sha } : {}), ...(context.ref ? { ref: context.ref } : {}) },
+            ...(choice.kind === 'ab' ? { baseGit: { sha: choice.ref, ...(context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {}) } } : {}),
+            signal,
+          },
+          { env: deps.env, log: (line) => core.info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp },
+        ),
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     core.endGroup();
   }
   // The models are in place now, whatever the verdict: post may save them.

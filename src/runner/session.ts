@@ -55,6 +55,29 @@ export async function referenceWorkload(
   };
 }
 
+/**
+ * Runs `work` with a signal that Ctrl-C or a SIGTERM (a cancelled workflow) aborts: the runner then stops after the
+ * current request and keeps what it measured; `onStop` says so. A second signal exits at once (130).
+ * The listener stays registered (not `once`): `signal-exit`, which node-llama-cpp's dependencies load, re-raises a
+ * signal that no other listener handles, and would kill the process before the results are written.
+ */
+export async function untilInterrupted<T>(onStop: () => void, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    onStop();
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(abort.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 export async function runSession(sides: SessionSide[], opts: SessionOptions, environment: EngineEnvironment): Promise<Results> {
   const configs: LoadedConfig[] = [];
   for (const side of sides) configs.push(typeof side.config === 'string' ? await loadConfig(side.config) : side.config);

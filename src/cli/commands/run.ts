@@ -1,6 +1,6 @@
 // `llm-bench run`: benchmark a config on this machine and write an llm-bench/results@1 file.
 import { dirname, resolve } from 'node:path';
-import { runSession } from '../../runner/session.js';
+import { runSession, untilInterrupted } from '../../runner/session.js';
 import type { Results } from '../../schema/results.js';
 import { defaultCacheDir, gitIdentity } from '../io.js';
 
@@ -24,31 +24,24 @@ export async function runSides(
   opts: { out: string; label?: string; repetitions?: number; cacheDir?: string },
   ctx: CliContext,
 ): Promise<Results> {
-  const abort = new AbortController();
-  const onSignal = (): void => {
-    ctx.log('stopping after the current request; everything measured so far is kept');
-    abort.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const first = inputs[0]!.configPath;
-    return await runSession(
-      inputs.map((i) => ({ side: i.side, config: i.configPath })),
-      {
-        out: opts.out,
-        cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.env),
-        label: opts.label,
-        repetitions: opts.repetitions,
-        git: await gitIdentity(ctx.env, dirname(resolve(first))),
-        signal: abort.signal,
-      },
-      { env: ctx.env, log: ctx.log, tty: ctx.tty },
-    );
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  const first = inputs[0]!.configPath;
+  const git = await gitIdentity(ctx.env, dirname(resolve(first)));
+  return untilInterrupted(
+    () => ctx.log('stopping after the current request; everything measured so far is kept'),
+    (signal) =>
+      runSession(
+        inputs.map((i) => ({ side: i.side, config: i.configPath })),
+        {
+          out: opts.out,
+          cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.env),
+          label: opts.label,
+          repetitions: opts.repetitions,
+          git,
+          signal,
+        },
+        { env: ctx.env, log: ctx.log, tty: ctx.tty },
+      ),
+  );
 }
 
 export function describeRun(results: Results, out: string): string {
