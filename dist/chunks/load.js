@@ -48532,7 +48532,9 @@ function listItems(rows, markdown) {
   const more = rows.length - shown.length;
   return more > 0 ? `${text}; and ${formatNumber(more)} more` : text;
 }
-function buildHeadline(verdict, ordered, counts) {
+function buildHeadline(verdict, rows, counts) {
+  const headlineMetric = verdict.settings.headline_metric;
+  const ordered = [...rows.filter((r) => r.metric === headlineMetric), ...rows.filter((r) => r.metric !== headlineMetric)];
   const regressions = ordered.filter((r) => r.verdict === "regression");
   const limits = ordered.filter((r) => r.verdict === "limit");
   const gatedRegressions = regressions.filter((r) => r.gated);
@@ -48779,13 +48781,14 @@ function buildReportModel(verdict, kind) {
   for (const s of sorted) {
     if (!s.include) continue;
     const headOnly = headOnlyLabels.has(s.row.label);
-    const isFolded = headOnly ? s.row.verdict !== "limit" : s.row.verdict === "unchanged";
+    const isFolded = headOnly ? s.row.verdict !== "limit" : s.row.verdict === "unchanged" || kind !== "summary" && !s.key && (s.row.verdict === "regression" || s.row.verdict === "improvement");
     if (headOnly && isFolded && kind !== "summary") continue;
     const ranked = { row: s.row, folded: isFolded, key: s.key, rank: isFolded ? 0 : rank++ };
     rows.push(ranked);
     if (isFolded) folded.push({ ranked, index: s.index });
   }
-  folded.sort((a, b) => Number(b.ranked.key) - Number(a.ranked.key) || a.index - b.index).forEach((f, i) => f.ranked.rank = i);
+  const isChange = (f) => Number(f.ranked.row.verdict === "regression" || f.ranked.row.verdict === "improvement");
+  folded.sort((a, b) => isChange(b) - isChange(a) || Number(b.ranked.key) - Number(a.ranked.key) || a.index - b.index).forEach((f, i) => f.ranked.rank = i);
   return { kind, verdict, rows, pivotCases, pivotMetrics, headOnlyLabels, labels, showPrompt, headline, counts: viewCounts };
 }
 function runView(meta) {
@@ -48847,6 +48850,9 @@ function omittedNote(kind, rows, chart, links) {
   const where = kind === "summary" ? artifact : `${summary} and the ${artifact}`;
   return `\u2026 ${what} omitted to fit GitHub's limit; full report in the ${where}`;
 }
+function isOtherChange(r, headOnly) {
+  return !headOnly && (r.row.verdict === "regression" || r.row.verdict === "improvement");
+}
 function buildView(model, trim, opts) {
   const { verdict, kind } = model;
   const keptRows = [];
@@ -48879,8 +48885,9 @@ function buildView(model, trim, opts) {
         cases: keptPivot.filter((p) => p.label === label).map((p) => p.entry)
       } : null,
       rows: rows.filter((r) => !r.folded).map((r) => r.row),
-      unchanged: rows.filter((r) => r.folded).map((r) => r.row),
-      unchangedTotal: model.rows.filter((r) => r.folded && r.row.label === label).length,
+      otherChanges: rows.filter((r) => r.folded && isOtherChange(r, headOnly)).map((r) => r.row),
+      unchanged: rows.filter((r) => r.folded && !isOtherChange(r, headOnly)).map((r) => r.row),
+      unchangedTotal: model.rows.filter((r) => r.folded && !isOtherChange(r, headOnly) && r.row.label === label).length,
       chart: trim.dropChart ? null : chartFor(model, label, headOnly),
       omittedRows: model.rows.filter((r) => r.row.label === label).length - rows.length + model.pivotCases.filter((p) => p.label === label).length - keptPivot.filter((p) => p.label === label).length,
       base,

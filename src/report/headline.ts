@@ -37,7 +37,10 @@ function listItems(rows: RowView[], markdown: boolean): string {
   return more > 0 ? `${text}; and ${formatNumber(more)} more` : text;
 }
 
-export function buildHeadline(verdict: Verdict, ordered: RowView[], counts: ReportView['counts']): { markdown: string; text: string } {
+export function buildHeadline(verdict: Verdict, rows: RowView[], counts: ReportView['counts']): { markdown: string; text: string } {
+  // The reviewer reads the headline metric first (decode_tps unless the config says otherwise), then the rest worst first.
+  const headlineMetric = verdict.settings.headline_metric;
+  const ordered = [...rows.filter((r) => r.metric === headlineMetric), ...rows.filter((r) => r.metric !== headlineMetric)];
   const regressions = ordered.filter((r) => r.verdict === 'regression');
   const limits = ordered.filter((r) => r.verdict === 'limit');
   const gatedRegressions = regressions.filter((r) => r.gated);

@@ -83,6 +83,8 @@ export interface LabelView {
   pivot: PivotView | null;
   /** Regressions, limits, improvements, new and missing rows, most important first. */
   rows: RowView[];
+  /** Comment and check: significant changes of metrics that neither gate nor are the headline, folded apart. */
+  otherChanges: RowView[];
   /** Rows without a significant change, shown folded. */
   unchanged: RowView[];
   /** Folded rows before trimming: more than `unchanged.length` when some were left out to fit. */
@@ -398,15 +400,20 @@ export function buildReportModel(verdict: Verdict, kind: ReportKind): ReportMode
     if (!s.include) continue;
     const headOnly = headOnlyLabels.has(s.row.label);
     // In a head-only label the pivot carries the medians; only limits and the summary's full list remain as rows.
-    const isFolded = headOnly ? s.row.verdict !== 'limit' : s.row.verdict === 'unchanged';
+    // The comment and the check keep their main table for what gates; other significant changes fold away.
+    const isFolded = headOnly
+      ? s.row.verdict !== 'limit'
+      : s.row.verdict === 'unchanged' || (kind !== 'summary' && !s.key && (s.row.verdict === 'regression' || s.row.verdict === 'improvement'));
     if (headOnly && isFolded && kind !== 'summary') continue;
     const ranked: RankedRow = { row: s.row, folded: isFolded, key: s.key, rank: isFolded ? 0 : rank++ };
     rows.push(ranked);
     if (isFolded) folded.push({ ranked, index: s.index });
   }
-  // Folded rows rank on their own: rows of gated metrics first, each group in case order.
+  // Folded rows rank on their own, kept longest first: significant changes of metrics that do not gate, then
+  // unchanged rows of gated metrics, then the rest, each group in case order.
+  const isChange = (f: { ranked: RankedRow }): number => Number(f.ranked.row.verdict === 'regression' || f.ranked.row.verdict === 'improvement');
   folded
-    .sort((a, b) => Number(b.ranked.key) - Number(a.ranked.key) || a.index - b.index)
+    .sort((a, b) => isChange(b) - isChange(a) || Number(b.ranked.key) - Number(a.ranked.key) || a.index - b.index)
     .forEach((f, i) => (f.ranked.rank = i));
   return { kind, verdict, rows, pivotCases, pivotMetrics, headOnlyLabels, labels, showPrompt, headline, counts: viewCounts };
 }
@@ -486,6 +493,11 @@ export interface ViewOptions {
   links: ReportView['links'];
 }
 
+/** A folded significant change of a metric that does not gate (head-only labels fold their new rows instead). */
+function isOtherChange(r: RankedRow, headOnly: boolean): boolean {
+  return !headOnly && (r.row.verdict === 'regression' || r.row.verdict === 'improvement');
+}
+
 /** The template data for one level of trimming; `omitted` counts what the trim left out. */
 export function buildView(model: ReportModel, trim: Trim, opts: ViewOptions): ReportView {
   const { verdict, kind } = model;
@@ -523,8 +535,9 @@ export function buildView(model: ReportModel, trim: Trim, opts: ViewOptions): Re
           }
         : null,
       rows: rows.filter((r) => !r.folded).map((r) => r.row),
-      unchanged: rows.filter((r) => r.folded).map((r) => r.row),
-      unchangedTotal: model.rows.filter((r) => r.folded && r.row.label === label).length,
+      otherChanges: rows.filter((r) => r.folded && isOtherChange(r, headOnly)).map((r) => r.row),
+      unchanged: rows.filter((r) => r.folded && !isOtherChange(r, headOnly)).map((r) => r.row),
+      unchangedTotal: model.rows.filter((r) => r.folded && !isOtherChange(r, headOnly) && r.row.label === label).length,
       chart: trim.dropChart ? null : chartFor(model, label, headOnly),
       omittedRows:
         model.rows.filter((r) => r.row.label === label).length -
