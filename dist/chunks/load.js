@@ -39119,22 +39119,28 @@ async function runBenchmark(opts) {
     await c.engine.unload(c.loaded).catch((error) => log(`  warning: unloading ${label(c)} failed: ${getErrorMessage(error)}`));
     c.loaded = void 0;
   };
-  const request = async (c, prompt, repetition) => {
+  const withTimeout = async (seconds, work) => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), workload.timeout_s * 1e3);
+    const timer = setTimeout(() => controller.abort(), seconds * 1e3);
     const onAbort = () => controller.abort();
     opts.signal?.addEventListener("abort", onAbort);
     try {
-      const gen = await c.engine.generate(c.loaded, { prompt, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal, caseId: c.result.id, repetition });
-      c.result.output_sha256.push(gen.outputSha256);
-      return metricsOfGeneration(gen);
+      return await work(controller.signal);
     } catch (error) {
-      if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${workload.timeout_s} s`, "timeout");
+      if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${seconds} s`, "timeout");
       throw error;
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
     }
+  };
+  const request = async (c, prompt, repetition) => {
+    const gen = await withTimeout(
+      workload.timeout_s,
+      (signal) => c.engine.generate(c.loaded, { prompt, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition })
+    );
+    c.result.output_sha256.push(gen.outputSha256);
+    return metricsOfGeneration(gen);
   };
   const warmUp = async (c, count = workload.warmup) => {
     for (let w = 0; w < count && !c.dead; w++) {
@@ -39216,25 +39222,17 @@ async function runBenchmark(opts) {
       return;
     }
     const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : "";
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 2 * workload.timeout_s * 1e3);
-    const onAbort = () => controller.abort();
-    opts.signal?.addEventListener("abort", onAbort);
-    const req = (c) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal, caseId: c.result.id, repetition: round });
+    const req = (c, signal) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
     let outcomes;
     try {
-      const [gb, gh] = await base.engine.generatePair(base.loaded, req(base), head.loaded, req(head));
+      const [gb, gh] = await withTimeout(2 * workload.timeout_s, (signal) => base.engine.generatePair(base.loaded, req(base, signal), head.loaded, req(head, signal)));
       base.result.output_sha256.push(gb.outputSha256);
       head.result.output_sha256.push(gh.outputSha256);
       base.result.requests.ok++;
       head.result.requests.ok++;
       outcomes = [{ metrics: metricsOfGeneration(gb) }, { metrics: metricsOfGeneration(gh) }];
     } catch (error) {
-      const e = controller.signal.aborted && !(error instanceof EngineError) ? new EngineError(`timed out after ${2 * workload.timeout_s} s`, "timeout") : error;
-      outcomes = [{ error: e }, { error: e }];
-    } finally {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
+      outcomes = [{ error }, { error }];
     }
     await settle(base, round, outcomes[0]);
     await settle(head, round, outcomes[1]);

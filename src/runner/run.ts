@@ -216,22 +216,32 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     c.loaded = undefined;
   };
 
-  const request = async (c: LiveCase, prompt: string, repetition: number): Promise<ReturnType<typeof metricsOfGeneration>> => {
+  /**
+   * Runs `work` with a signal that aborts after `seconds` or when the run is stopped; an engine that gives up
+   * without saying why is reported as a time-out.
+   */
+  const withTimeout = async <T>(seconds: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), workload.timeout_s * 1000);
+    const timer = setTimeout(() => controller.abort(), seconds * 1000);
     const onAbort = (): void => controller.abort();
     opts.signal?.addEventListener('abort', onAbort);
     try {
-      const gen = await c.engine.generate(c.loaded!, { prompt, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal, caseId: c.result.id, repetition });
-      c.result.output_sha256!.push(gen.outputSha256);
-      return metricsOfGeneration(gen);
+      return await work(controller.signal);
     } catch (error) {
-      if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${workload.timeout_s} s`, 'timeout');
+      if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${seconds} s`, 'timeout');
       throw error;
     } finally {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
     }
+  };
+
+  const request = async (c: LiveCase, prompt: string, repetition: number): Promise<ReturnType<typeof metricsOfGeneration>> => {
+    const gen = await withTimeout(workload.timeout_s, (signal) =>
+      c.engine.generate(c.loaded!, { prompt, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition }),
+    );
+    c.result.output_sha256!.push(gen.outputSha256);
+    return metricsOfGeneration(gen);
   };
 
   const warmUp = async (c: LiveCase, count = workload.warmup): Promise<void> => {
@@ -327,26 +337,18 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     }
     // The same prefix on both sides: identical prompts stay identical, token for token.
     const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
-    const controller = new AbortController();
-    // Two requests share the time: the pair gets the time-out of both.
-    const timer = setTimeout(() => controller.abort(), 2 * workload.timeout_s * 1000);
-    const onAbort = (): void => controller.abort();
-    opts.signal?.addEventListener('abort', onAbort);
-    const req = (c: LiveCase) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal: controller.signal, caseId: c.result.id, repetition: round });
+    const req = (c: LiveCase, signal: AbortSignal) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
     let outcomes: [Outcome, Outcome];
     try {
-      const [gb, gh] = await base.engine.generatePair!(base.loaded!, req(base), head.loaded!, req(head));
+      // Two requests share the time: the pair gets the time-out of both.
+      const [gb, gh] = await withTimeout(2 * workload.timeout_s, (signal) => base.engine.generatePair!(base.loaded!, req(base, signal), head.loaded!, req(head, signal)));
       base.result.output_sha256!.push(gb.outputSha256);
       head.result.output_sha256!.push(gh.outputSha256);
       base.result.requests.ok++;
       head.result.requests.ok++;
       outcomes = [{ metrics: metricsOfGeneration(gb) }, { metrics: metricsOfGeneration(gh) }];
     } catch (error) {
-      const e = controller.signal.aborted && !(error instanceof EngineError) ? new EngineError(`timed out after ${2 * workload.timeout_s} s`, 'timeout') : error;
-      outcomes = [{ error: e }, { error: e }];
-    } finally {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
+      outcomes = [{ error }, { error }];
     }
     await settle(base, round, outcomes[0]);
     await settle(head, round, outcomes[1]);
