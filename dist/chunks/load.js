@@ -38991,59 +38991,37 @@ async function runBenchmark(opts) {
   const rng = seededRandom(workload.seed);
   const engineInfo = await opts.sides[0].engine.info();
   const ctxFor = (config) => ({ configDir: config.dir, cacheDir: opts.cacheDir, log });
+  const liveCase = (plan, engine, prepared, side) => ({
+    plan,
+    side,
+    engine,
+    prepared,
+    dead: false,
+    result: {
+      id: plan.id,
+      ...side ? { side } : {},
+      model: prepared.identity,
+      params: plan.params,
+      prompt: { id: plan.prompt.id, sha256: sha256Text(plan.prompt.text), chars: plan.prompt.text.length, max_tokens: plan.prompt.max_tokens },
+      samples: {},
+      blocks: [],
+      errors: [],
+      requests: { ok: 0, failed: 0 },
+      output_sha256: []
+    }
+  });
   const cases = [];
   for (const side of opts.sides) {
     const prepared = /* @__PURE__ */ new Map();
     for (const model of side.config.models) prepared.set(model.id, await side.engine.prepare(model, ctxFor(side.config)));
-    for (const plan of planCases(side.config)) {
-      const p = prepared.get(plan.model.id);
-      cases.push({
-        plan,
-        side: side.side,
-        engine: side.engine,
-        prepared: p,
-        monitor: [],
-        dead: false,
-        warm: false,
-        result: {
-          id: plan.id,
-          ...side.side ? { side: side.side } : {},
-          model: p.identity,
-          params: plan.params,
-          prompt: { id: plan.prompt.id, sha256: sha256Text(plan.prompt.text), chars: plan.prompt.text.length, max_tokens: plan.prompt.max_tokens },
-          samples: {},
-          blocks: [],
-          errors: [],
-          requests: { ok: 0, failed: 0 },
-          output_sha256: []
-        }
-      });
-    }
+    for (const plan of planCases(side.config)) cases.push(liveCase(plan, side.engine, prepared.get(plan.model.id), side.side));
   }
   let reference;
   if (opts.reference) {
     const r = opts.reference;
-    const prepared = await r.engine.prepare(r.model, ctxFor(primary));
     const prompt = { id: "reference", text: r.prompt, max_tokens: r.maxTokens };
-    reference = {
-      plan: { id: "reference", model: r.model, prompt, params: {}, options: r.params },
-      engine: r.engine,
-      prepared,
-      monitor: [],
-      dead: false,
-      warm: false,
-      result: {
-        id: "reference",
-        model: prepared.identity,
-        params: {},
-        prompt: { id: "reference", sha256: sha256Text(r.prompt), chars: r.prompt.length, max_tokens: r.maxTokens },
-        samples: {},
-        blocks: [],
-        errors: [],
-        requests: { ok: 0, failed: 0 },
-        output_sha256: []
-      }
-    };
+    const plan = { id: "reference", model: r.model, prompt, params: {}, options: r.params };
+    reference = liveCase(plan, r.engine, await r.engine.prepare(r.model, ctxFor(primary)));
   }
   const jsonl = `${opts.out}.jsonl`;
   await mkdir(dirname(opts.out), { recursive: true });
@@ -39150,7 +39128,6 @@ async function runBenchmark(opts) {
         await fail(c, -1, error);
       }
     }
-    c.warm = true;
   };
   const startedMs = Date.now();
   const soakUntil = workload.duration_s ? startedMs + workload.duration_s * 1e3 : void 0;
@@ -39429,13 +39406,12 @@ function startMonitor(sources, intervalMs = 500) {
   timer.unref();
   return {
     window() {
-      const w = { throttleSeen: false };
+      const w = {};
       windows.add(w);
       void sample();
       return () => {
         windows.delete(w);
-        const { throttleSeen: _ignored, ...summary } = w;
-        return summary;
+        return { ...w };
       };
     },
     stop() {

@@ -86,7 +86,7 @@ export function defaultSources(engineProcess: 'self' | { name: string }): Monito
 
 /** Samples every `intervalMs` in the background; the timer is unref'd so it never keeps the process alive. */
 export function startMonitor(sources: MonitorSources, intervalMs = 500): Monitor {
-  const windows = new Set<MonitorSummary & { throttleSeen: boolean }>();
+  const windows = new Set<MonitorSummary>();
   let busy = false;
   const sample = async (): Promise<void> => {
     if (busy || windows.size === 0) return;
@@ -108,13 +108,12 @@ export function startMonitor(sources: MonitorSources, intervalMs = 500): Monitor
   timer.unref();
   return {
     window() {
-      const w: MonitorSummary & { throttleSeen: boolean } = { throttleSeen: false };
+      const w: MonitorSummary = {};
       windows.add(w);
       void sample();
       return () => {
         windows.delete(w);
-        const { throttleSeen: _ignored, ...summary } = w;
-        return summary;
+        return { ...w };
       };
     },
     stop() {

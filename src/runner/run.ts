@@ -61,10 +61,8 @@ interface LiveCase {
   result: CaseResult;
   loaded?: LoadedModel;
   monitorEnd?: () => MonitorSummary;
-  monitor: MonitorSummary[];
   /** Set when the case cannot go on (load failed). */
   dead: boolean;
-  warm: boolean;
 }
 
 const nonce = (rng: () => number): string => Math.floor(rng() * 0xffffffff).toString(36);
@@ -78,61 +76,40 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const engineInfo = await opts.sides[0]!.engine.info();
   const ctxFor = (config: LoadedConfig): PrepareContext => ({ configDir: config.dir, cacheDir: opts.cacheDir, log });
 
+  const liveCase = (plan: PlannedCase, engine: Engine, prepared: PreparedModel, side?: 'base' | 'head'): LiveCase => ({
+    plan,
+    side,
+    engine,
+    prepared,
+    dead: false,
+    result: {
+      id: plan.id,
+      ...(side ? { side } : {}),
+      model: prepared.identity,
+      params: plan.params,
+      prompt: { id: plan.prompt.id, sha256: sha256Text(plan.prompt.text!), chars: plan.prompt.text!.length, max_tokens: plan.prompt.max_tokens },
+      samples: {},
+      blocks: [],
+      errors: [],
+      requests: { ok: 0, failed: 0 },
+      output_sha256: [],
+    },
+  });
+
   // Prepare every model before measuring anything: a bad path fails fast, before a half-written file.
   const cases: LiveCase[] = [];
   for (const side of opts.sides) {
     const prepared = new Map<string, PreparedModel>();
     for (const model of side.config.models) prepared.set(model.id, await side.engine.prepare(model, ctxFor(side.config)));
-    for (const plan of planCases(side.config)) {
-      const p = prepared.get(plan.model.id)!;
-      cases.push({
-        plan,
-        side: side.side,
-        engine: side.engine,
-        prepared: p,
-        monitor: [],
-        dead: false,
-        warm: false,
-        result: {
-          id: plan.id,
-          ...(side.side ? { side: side.side } : {}),
-          model: p.identity,
-          params: plan.params,
-          prompt: { id: plan.prompt.id, sha256: sha256Text(plan.prompt.text!), chars: plan.prompt.text!.length, max_tokens: plan.prompt.max_tokens },
-          samples: {},
-          blocks: [],
-          errors: [],
-          requests: { ok: 0, failed: 0 },
-          output_sha256: [],
-        },
-      });
-    }
+    for (const plan of planCases(side.config)) cases.push(liveCase(plan, side.engine, prepared.get(plan.model.id)!, side.side));
   }
 
   let reference: LiveCase | undefined;
   if (opts.reference) {
     const r = opts.reference;
-    const prepared = await r.engine.prepare(r.model, ctxFor(primary));
     const prompt = { id: 'reference', text: r.prompt, max_tokens: r.maxTokens };
-    reference = {
-      plan: { id: 'reference', model: r.model, prompt, params: {}, options: r.params },
-      engine: r.engine,
-      prepared,
-      monitor: [],
-      dead: false,
-      warm: false,
-      result: {
-        id: 'reference',
-        model: prepared.identity,
-        params: {},
-        prompt: { id: 'reference', sha256: sha256Text(r.prompt), chars: r.prompt.length, max_tokens: r.maxTokens },
-        samples: {},
-        blocks: [],
-        errors: [],
-        requests: { ok: 0, failed: 0 },
-        output_sha256: [],
-      },
-    };
+    const plan: PlannedCase = { id: 'reference', model: r.model, prompt, params: {}, options: r.params };
+    reference = liveCase(plan, r.engine, await r.engine.prepare(r.model, ctxFor(primary)));
   }
 
   // Only now, with every input checked, does anything get written.
@@ -252,7 +229,6 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
         await fail(c, -1, error);
       }
     }
-    c.warm = true;
   };
 
   const startedMs = Date.now();
