@@ -8,6 +8,7 @@ import { GGML_TYPES } from '../src/model/gguf-format.js';
 import { formatParameterSize, inspectGguf } from '../src/model/gguf-reader.js';
 import { gguf, writeGguf, type GgufTensorSource } from '../src/model/gguf-writer.js';
 import { buildVocabulary, FIRST_NORMAL_ID, TOKEN_TYPE } from '../src/model/tokenizer.js';
+import { dequantizeQ4_0, dequantizeQ8_0, fp16BitsToFp32, fp32ToFp16Bits, quantizeQ4_0, quantizeQ8_0 } from '../src/model/quantize.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -318,5 +319,68 @@ describe('vocabulary', () => {
     expect(layout('Q4_K')).toEqual({ name: 'Q4_K', blockSize: 256, typeSize: 144 });
     expect(layout('Q6_K')).toEqual({ name: 'Q6_K', blockSize: 256, typeSize: 210 });
     expect(layout('BF16')).toEqual({ name: 'BF16', blockSize: 1, typeSize: 2 });
+  });
+});
+
+describe('ggml encodings written by the model generator (src/model/quantize.ts)', () => {
+  it('converts to fp16 with round-to-nearest-even: every finite half survives a round trip, ties go to the even neighbour', () => {
+    for (let bits = 0; bits < 0x10000; bits++) {
+      if ((bits & 0x7c00) === 0x7c00) continue; // inf and NaN
+      expect(fp32ToFp16Bits(fp16BitsToFp32(bits))).toBe(bits);
+    }
+    expect(fp32ToFp16Bits(1)).toBe(0x3c00);
+    expect(fp32ToFp16Bits(-2)).toBe(0xc000);
+    expect(fp32ToFp16Bits(65504)).toBe(0x7bff); // largest half
+    expect(fp32ToFp16Bits(65520)).toBe(0x7c00); // halfway to the next: rounds up to infinity
+    expect(fp32ToFp16Bits(2 ** -24)).toBe(0x0001); // smallest subnormal
+    expect(fp32ToFp16Bits(2 ** -25)).toBe(0x0000); // tie between 0 and 2^-24: even is 0
+    expect(fp32ToFp16Bits(3 * 2 ** -25)).toBe(0x0002); // tie between 1 and 2 (×2^-24): even is 2
+    expect(fp32ToFp16Bits(1 + 2 ** -11)).toBe(0x3c00); // tie between 1 and 1+2^-10: even mantissa 0
+    expect(fp32ToFp16Bits(1 + 3 * 2 ** -11)).toBe(0x3c02); // tie between mantissas 1 and 2: 2
+    expect(fp32ToFp16Bits(Number.NaN) & 0x7c00).toBe(0x7c00);
+  });
+
+  it('Q8_0: d = max|x| / 127 as fp16, then q = roundf(x / d) with halves away from zero (C roundf, not Math.round)', () => {
+    const values = new Float32Array(32);
+    values.set([127, -2.5, 2.5, -0.5, 0.5, 1.49, -127, 0]);
+    const block = quantizeQ8_0(values);
+    expect(block).toHaveLength(34);
+    expect(Buffer.from(block).readUInt16LE(0)).toBe(0x3c00); // d = 1
+    expect(Array.from(new Int8Array(block.buffer, 2, 8))).toEqual([127, -3, 3, -1, 1, 1, -127, 0]);
+    // A block of zeros has d = 0 and q = 0, as in ggml (no division by zero).
+    expect(Array.from(quantizeQ8_0(new Float32Array(32)))).toEqual(new Array(34).fill(0));
+  });
+
+  it('Q4_0: d = (signed value of largest magnitude) / -8, q = min(15, trunc(x/d + 8.5)), element j low nibble, j+16 high', () => {
+    // -16 … 15: the first value of largest magnitude is -16, so d = 2 and x/d is exact.
+    const values = Float32Array.from({ length: 32 }, (_, j) => j - 16);
+    const block = quantizeQ4_0(values);
+    expect(block).toHaveLength(18);
+    expect(Buffer.from(block).readUInt16LE(0)).toBe(0x4000); // d = 2
+    // byte 0: element 0 (-16 → trunc(0.5) = 0) and element 16 (0 → trunc(8.5) = 8)
+    expect(block[2]).toBe(0x80);
+    // byte 1: element 1 (-15 → trunc(1.0) = 1) and element 17 (1 → trunc(9.0) = 9)
+    expect(block[3]).toBe(0x91);
+    // byte 15: element 15 (-1 → trunc(8.0) = 8) and element 31 (15 → trunc(16.0) = 16, clamped to 15)
+    expect(block[17]).toBe(0xf8);
+    // Dequantized, every value is within d/2 of the original except the clamped top one (off by d).
+    const back = dequantizeQ4_0(block);
+    for (let j = 0; j < 31; j++) expect(Math.abs(back[j]! - values[j]!)).toBeLessThanOrEqual(1);
+    expect(back[31]).toBe(14);
+  });
+
+  it('Q8_0 keeps every value within half a step of the original, plus the fp16 rounding of d (127 × 2^-11 steps)', () => {
+    let seed = 12345;
+    const values = Float32Array.from({ length: 32 * 64 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 6);
+    const back = dequantizeQ8_0(quantizeQ8_0(values));
+    for (let b = 0; b < 64; b++) {
+      const block = values.subarray(b * 32, b * 32 + 32);
+      const step = Math.max(...Array.from(block, Math.abs)) / 127;
+      for (let j = 0; j < 32; j++) expect(Math.abs(back[b * 32 + j]! - block[j]!)).toBeLessThanOrEqual(step * (0.5 + 127 * 2 ** -11));
+    }
+  });
+
+  it('refuses a row that is not whole blocks', () => {
+    expect(() => quantizeQ8_0(new Float32Array(33))).toThrow(/not a multiple of the block size 32/);
   });
 });

@@ -5,6 +5,7 @@ import { createLlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp.js
 import { createOllamaEngine } from './ollama.js';
 import { createOpenAIEngine } from './openai.js';
 import { createCommandEngine } from './command.js';
+import { createLlamaBenchEngine } from './llama-bench.js';
 
 export interface EngineEnvironment {
   env: Record<string, string | undefined>;
@@ -29,5 +30,7 @@ export async function createEngine(config: LoadedConfig, environment: EngineEnvi
       return createOpenAIEngine(config, environment.env, environment.log);
     case 'command':
       return createCommandEngine(config, environment.env, environment.log);
+    case 'llama-bench':
+      return createLlamaBenchEngine(config, environment.env, environment.log);
   }
 }

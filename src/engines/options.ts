@@ -62,8 +62,35 @@ export const openaiOptions = {
   ignore_eos: z.boolean(),
 };
 
-export type EngineKind = 'llama-cpp' | 'ollama' | 'openai' | 'command';
-export const ENGINE_KINDS: readonly EngineKind[] = ['llama-cpp', 'ollama', 'openai', 'command'];
+/** ggml types llama-bench accepts for the KV cache (-ctk, -ctv). */
+export const KV_CACHE_TYPES = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1'] as const;
+
+/**
+ * Options of the llama-bench engine: each maps to one llama-bench flag with one value (sweep values with
+ * `matrix`, never with a list: a list would make llama-bench run several tests in one case).
+ */
+export const llamaBenchOptions = {
+  /** The llama-bench program: a path (relative to the config) or a name on PATH; default `llama-bench`. */
+  binary: z.string().min(1),
+  threads: positiveInt, // -t
+  n_gpu_layers: z.number().int().min(-1), // -ngl (-1: llama-bench's default, all layers)
+  gpu_layers: z.number().int().min(-1), // -ngl, as the llama-cpp engine spells it
+  batch_size: positiveInt, // -b
+  ubatch_size: positiveInt, // -ub
+  flash_attn: z.union([z.boolean(), z.enum(['on', 'off', 'auto'])]), // -fa
+  type_k: z.enum(KV_CACHE_TYPES), // -ctk
+  type_v: z.enum(KV_CACHE_TYPES), // -ctv
+  n_prompt: nonNegInt, // -p (0: no prompt-processing test)
+  n_gen: nonNegInt, // -n (0: no generation test)
+  n_depth: nonNegInt, // -d
+  cpu_mask: z.string().regex(/^(0x)?[0-9a-fA-F]+$/, 'expected a hexadecimal CPU mask such as 0x3'), // -C
+  repetitions: positiveInt, // -r: repetitions per llama-bench run
+  warmup: z.boolean(), // false: --no-warmup
+  args: z.array(z.string()), // further flags, passed as they are
+};
+
+export type EngineKind = 'llama-cpp' | 'ollama' | 'openai' | 'command' | 'llama-bench';
+export const ENGINE_KINDS: readonly EngineKind[] = ['llama-cpp', 'ollama', 'openai', 'command', 'llama-bench'];
 
 export interface EngineOptionTable {
   options: Record<string, z.ZodType>;
@@ -76,4 +103,5 @@ export const ENGINE_OPTIONS: Record<EngineKind, EngineOptionTable> = {
   ollama: { options: ollamaOptions, passThrough: false },
   openai: { options: openaiOptions, passThrough: true },
   command: { options: {}, passThrough: true },
+  'llama-bench': { options: llamaBenchOptions, passThrough: false },
 };
