@@ -108,6 +108,26 @@ describe('runLoad with a controllable send', () => {
     expect(result.metrics.success_rate).toBe(0.9);
   });
 
+  it('keeps the retries of each request, failed or not', async () => {
+    const lost = 'ECONNRESET socket hang up';
+    const result = await runLoad({
+      requests: 3,
+      concurrency: 2,
+      timeoutMs: 10_000,
+      send: async (index) => {
+        if (index === 1) {
+          const error = new EngineError('request to u failed: connect ECONNREFUSED 127.0.0.1:9', 'engine');
+          error.retries = [lost];
+          throw error;
+        }
+        return { ...gen([1, 2]), ...(index === 2 ? { retries: [lost, lost] } : {}) };
+      },
+    });
+    expect(result.errors).toEqual([{ index: 1, kind: 'engine', message: 'request to u failed: connect ECONNREFUSED 127.0.0.1:9', retries: [lost] }]);
+    expect(result.outcomes.map((o) => o.generation?.retries?.length ?? 0)).toEqual([0, 0, 2]);
+    expect(result.metrics.success_rate).toBeCloseTo(2 / 3, 12);
+  });
+
   it('times out a request that ignores its signal, frees its slot, and aborts the signal', async () => {
     const signals: AbortSignal[] = [];
     const result = await runLoad({

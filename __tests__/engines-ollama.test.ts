@@ -220,6 +220,8 @@ describe('ollama engine when things go wrong', () => {
     const error = await engineFailure(down.info());
     expect(error.message).toContain(`http://127.0.0.1:${port}`);
     expect(error.message).toContain('connection refused');
+    // The cause with its code, never a bare "fetch failed".
+    expect(error.message).toContain(`connect ECONNREFUSED 127.0.0.1:${port}`);
     expect(error.message).toContain('ollama serve');
     expect(error.message).toContain('OLLAMA_HOST');
   });
@@ -275,7 +277,8 @@ describe('ollama engine when things go wrong', () => {
     faults.set(1, { kind: 'cut', afterTokens: 3 });
     const error = await engineFailure(engine.generate(loaded, request()));
     expect(error.kind).toBe('stream');
-    expect(error.message).toMatch(/cut after 3 tokens/);
+    expect(error.message).toMatch(/cut after 3 tokens, before the final "done" chunk \(ECONNRESET aborted\)$/);
+    expect(error.retries).toBeUndefined();
     const next = await engine.generate(loaded, request());
     expect(next.outputTokens).toBe(6);
   });

@@ -1,6 +1,6 @@
 // The openai engine against a local peer that speaks the OpenAI streaming API (SSE), as llama-server and vLLM do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAIEngine, generationFromStream, openaiApiBase } from '../src/engines/openai.js';
+import { createOpenAIEngine, generationFromStream, llamaServerDecodeSteps, openaiApiBase } from '../src/engines/openai.js';
 import type { Engine, GenerationRequest, LoadedModel } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
 import { InputError } from '../src/schema/errors.js';
@@ -42,6 +42,23 @@ describe('openai engine helpers', () => {
     expect(noUsage.tokensFromChunks).toBe(true);
     expect(noUsage.generation.outputTokens).toBe(4);
     expect(noUsage.generation.promptTokens).toBeUndefined();
+  });
+
+  it('reads llama-server decode timings in either convention: its own rate says over how many steps', () => {
+    // Current builds: 8 tokens, the first free with the prompt, 7 decode steps in 1.705 ms (a real reply).
+    const current = { prompt_n: 59, prompt_ms: 7.361, prompt_per_second: 8015.21532400489, predicted_n: 8, predicted_ms: 1.705, predicted_per_second: 4105.571847507332 };
+    expect(llamaServerDecodeSteps(current)).toBe(7);
+    const tally = { arrivalsMs: [9, 9.3, 9.5, 9.8, 10, 10.2, 10.5, 10.7], lastChoiceMs: 10.8, sawDone: true, sawFinish: true, events: 10, timings: current };
+    const m = metricsOfGeneration(generationFromStream(tally, 'x').generation);
+    expect(m.decode_tps).toBeCloseTo(current.predicted_per_second, 6);
+    expect(m.prefill_tps).toBeCloseTo(current.prompt_per_second, 6);
+    // Older builds divided all predicted_n tokens by predicted_ms.
+    expect(llamaServerDecodeSteps({ predicted_n: 8, predicted_ms: 2, predicted_per_second: 4000 })).toBe(8);
+    // Without the rate: the tokens themselves. One token that took no step (rate 0): no decode speed at all.
+    expect(llamaServerDecodeSteps({ predicted_n: 8, predicted_ms: 2 })).toBe(8);
+    expect(llamaServerDecodeSteps({ predicted_n: 1, predicted_ms: 0.001, predicted_per_second: 0 })).toBeUndefined();
+    expect(llamaServerDecodeSteps({ predicted_n: 1, predicted_ms: 0.5, predicted_per_second: 2000 })).toBe(1);
+    expect(llamaServerDecodeSteps({ predicted_n: 0, predicted_ms: 0 })).toBeUndefined();
   });
 
   it('needs the API key variable it names to be set', () => {
@@ -99,7 +116,8 @@ describe('openai engine against llama-server', () => {
     expect(gen.outputTokens).toBe(8);
     expect(gen.promptTokens).toBe(6);
     expectSame(m.prefill_tps, timings.prompt_n! / (timings.prompt_ms! / 1000));
-    expectSame(m.decode_tps, timings.predicted_n! / (timings.predicted_ms! / 1000));
+    expectSame(m.decode_tps, timings.predicted_per_second!);
+    expectSame(m.decode_tps, (timings.predicted_n! - 1) / (timings.predicted_ms! / 1000));
     expect(gen.chunkArrivalsMs).toHaveLength(8);
     expect(m.ttft_ms).toBeGreaterThanOrEqual(39);
     expect(m.ttft_ms).toBeLessThan(40 + 500);
@@ -207,9 +225,13 @@ describe('openai engine when things go wrong', () => {
     const error = await engineFailure(down.info());
     expect(error.message).toContain(`http://127.0.0.1:${port}`);
     expect(error.message).toContain('connection refused');
+    // The cause with its code, never a bare "fetch failed".
+    expect(error.message).toContain(`connect ECONNREFUSED 127.0.0.1:${port}`);
     expect(error.message).toMatch(/llama-server|vllm serve/);
     const genError = await engineFailure(down.generate(loaded, request()));
     expect(genError.message).toContain('connection refused');
+    expect(genError.message).toContain(`connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(genError.retries).toBeUndefined();
   });
 
   it('a 404 for the model carries the server message', async () => {
@@ -230,6 +252,8 @@ describe('openai engine when things go wrong', () => {
     const error = await engineFailure(engine.generate(loaded, request()));
     expect(error.kind).toBe('stream');
     expect(error.message).toContain('cut after 2 text chunks');
+    expect(error.message).toMatch(/\(ECONNRESET aborted\)$/);
+    expect(error.retries).toBeUndefined();
     expect((await engine.generate(loaded, request())).outputTokens).toBe(6);
   });
 

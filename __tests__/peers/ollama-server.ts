@@ -37,6 +37,32 @@ export type OllamaFault =
   | { kind: 'error-chunk'; afterTokens: number; message: string } // `{ "error": ... }` mid-stream, as a crashed runner gives
   | { kind: 'status'; status: number; message: string }; // an HTTP error before any stream
 
+/**
+ * Closes a keep-alive connection once it has served `after` requests, without saying so (no `Connection: close`),
+ * so that the client still holds it as idle and reusable: the race a benchmark client meets with real servers.
+ *
+ * llama-server (llama.cpp, the build node-llama-cpp ships) does this after every streamed answer:
+ * tools/server/server-http.cpp `process_handler_response()` gives cpp-httplib a chunked content provider that
+ * calls `sink.done()` and then returns `has_next`, false; cpp-httplib v0.54 (vendor/cpp-httplib/httplib.cpp,
+ * `write_content_chunked()`) takes that false for `Error::Canceled`, so `process_server_socket_core()` leaves its
+ * keep-alive loop and closes the connection — although the answer, complete, said `Keep-Alive: timeout=5,
+ * max=100` (CPPHTTPLIB_KEEPALIVE_TIMEOUT_SECOND 5, CPPHTTPLIB_KEEPALIVE_MAX_COUNT 100; the last of the 100
+ * answers says `Connection: close`). curl reports "Connection died, retrying a fresh connect" on the next request;
+ * undici's fetch loses 6–11% of streamed requests at concurrency 4–8 to `UND_ERR_SOCKET other side closed`.
+ * Node's own http server closes idle connections silently too, after `keepAliveTimeout` (Node docs,
+ * "server.keepAliveTimeout"; "request.reusedSocket" describes the race and the retry). The modes:
+ * - `after-answer` (default): the socket is destroyed as soon as its `after`-th answer is sent, as llama-server
+ *   does with `after: 1`. Whether the client's next request beats the close is a race (undici's fetch through
+ *   the engine loses it for under 1% of requests against this peer on 2 cores; node:http, which reuses a
+ *   connection as soon as an answer ends, nearly always).
+ * - `next-request`: the socket is destroyed when request `after + 1` arrives on it, unanswered: the race lost
+ *   every time, deterministically, by any client.
+ */
+export interface CloseConnections {
+  after: number;
+  mode?: 'after-answer' | 'next-request';
+}
+
 export interface OllamaPeerOptions {
   version?: string;
   /** Models already on the server. */
@@ -60,6 +86,8 @@ export interface OllamaPeerOptions {
   registryOffline?: boolean;
   /** Faults by generation request index (0-based, counting /api/generate and /api/chat streams with a prompt). */
   fault?: (index: number) => OllamaFault | undefined;
+  /** Close keep-alive connections after a number of requests, as a real server may (see CloseConnections). */
+  closeConnections?: CloseConnections;
 }
 
 export interface RecordedRequest {
@@ -81,6 +109,8 @@ export interface OllamaPeer {
   inFlight: number;
   maxInFlight: number;
   loaded: Set<string>;
+  /** Connections closed by `closeConnections`. */
+  connectionsClosed: number;
   close(): Promise<void>;
 }
 
@@ -122,6 +152,33 @@ export function peerPromptTokens(prompt: string): number {
   return prompt.split(/\s+/).filter(Boolean).length;
 }
 
+/** Counts requests per connection and closes connections as `CloseConnections` says; true when the request must go unanswered. */
+export function closeConnection(
+  policy: CloseConnections | undefined,
+  served: WeakMap<Socket, number>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onClose: () => void,
+): boolean {
+  if (!policy) return false;
+  const socket = req.socket;
+  const n = (served.get(socket) ?? 0) + 1;
+  served.set(socket, n);
+  if ((policy.mode ?? 'after-answer') === 'next-request') {
+    if (n <= policy.after) return false;
+    onClose();
+    socket.destroy();
+    return true;
+  }
+  if (n === policy.after) {
+    res.on('finish', () => {
+      onClose();
+      socket.destroy();
+    });
+  }
+  return false;
+}
+
 export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<OllamaPeer> {
   const models = new Map<string, PeerModel>((options.models ?? []).map((m) => [tagOf(m.name), m]));
   const sockets = new Set<Socket>();
@@ -136,6 +193,7 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
     inFlight: 0,
     maxInFlight: 0,
     loaded: new Set(),
+    connectionsClosed: 0,
     close: async () => {},
   };
 
@@ -269,7 +327,9 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
     res.end(JSON.stringify({ status: 'success' }) + '\n');
   }
 
+  const served = new WeakMap<Socket, number>();
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (closeConnection(options.closeConnections, served, req, res, () => peer.connectionsClosed++)) return;
     const url = new URL(req.url ?? '/', 'http://peer');
     const body = req.method === 'POST' || req.method === 'DELETE' ? await readBody(req) : undefined;
     peer.requests.push({ method: req.method ?? 'GET', path: url.pathname, body });

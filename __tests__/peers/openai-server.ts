@@ -14,9 +14,12 @@
 // - llama.cpp tools/server/README.md: the final chunk carries `timings` {prompt_n, prompt_ms,
 //   prompt_per_token_ms, prompt_per_second, predicted_n, predicted_ms, predicted_per_token_ms,
 //   predicted_per_second}; GET /props has `build_info`; /v1/models entries carry `meta` (n_params, size).
+//   As current builds do (tools/server/server-common.h, `n_gen_steps()`), the decode figures count
+//   predicted_n − 1 steps: the first token comes with the prompt, predicted_ms runs from it to the last.
 // - vLLM's OpenAI server: GET /version answers `{version}`.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { closeConnection, type CloseConnections } from './ollama-server.js';
 
 export type OpenAIFault =
   | { kind: 'cut'; afterTokens: number } // connection destroyed mid-stream
@@ -42,6 +45,8 @@ export interface OpenAIPeerOptions {
   /** Leave out the usage chunk even when asked for it. */
   noUsage?: boolean;
   fault?: (index: number) => OpenAIFault | undefined;
+  /** Close keep-alive connections after a number of requests, as a real server may (see CloseConnections). */
+  closeConnections?: CloseConnections;
 }
 
 export interface OpenAIPeer {
@@ -55,6 +60,9 @@ export interface OpenAIPeer {
   inFlight: number;
   maxInFlight: number;
   inFlightAtArrival: number[];
+  /** Connections accepted, and those closed by `closeConnections`. */
+  connectionsOpened: number;
+  connectionsClosed: number;
   close(): Promise<void>;
 }
 
@@ -84,6 +92,8 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     inFlight: 0,
     maxInFlight: 0,
     inFlightAtArrival: [],
+    connectionsOpened: 0,
+    connectionsClosed: 0,
     close: async () => {},
   };
   const extraHeaders = (): Record<string, string> => (options.serverHeader ? { Server: options.serverHeader } : {});
@@ -157,8 +167,8 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
         prompt_per_second: (1000 * promptTokens) / promptMs,
         predicted_n: tokens,
         predicted_ms: predictedMs,
-        predicted_per_token_ms: predictedMs / Math.max(1, tokens),
-        predicted_per_second: (1000 * tokens) / predictedMs,
+        predicted_per_token_ms: tokens > 1 ? predictedMs / (tokens - 1) : 0,
+        predicted_per_second: tokens > 1 ? (1000 * (tokens - 1)) / predictedMs : 0,
       };
       final.timings = timings;
       peer.timingsSent.push(timings);
@@ -172,7 +182,9 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     void req;
   }
 
+  const served = new WeakMap<Socket, number>();
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (closeConnection(options.closeConnections, served, req, res, () => peer.connectionsClosed++)) return;
     const url = new URL(req.url ?? '/', 'http://peer');
     let text = '';
     for await (const chunk of req) text += chunk;
@@ -225,6 +237,7 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     });
   });
   server.on('connection', (s) => {
+    peer.connectionsOpened++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });

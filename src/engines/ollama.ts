@@ -6,6 +6,7 @@ import { getErrorMessage } from '../schema/errors.js';
 import { createTransferProgress, type TransferProgress } from '../util/progress.js';
 import {
   EngineError,
+  withRetries,
   type Engine,
   type EngineInfo,
   type EngineParams,
@@ -15,7 +16,7 @@ import {
   type PrepareContext,
   type PreparedModel,
 } from './types.js';
-import { abortError, connectFailure, fetchWithSignal, isStreamCut, ndjsonGuard, nowMs, OutputHash, type FetchLike } from './http.js';
+import { abortError, connectFailure, fetchWithSignal, HttpTransport, isStreamCut, ndjsonGuard, networkCause, nowMs, OutputHash, TransportError, type FetchLike } from './http.js';
 
 export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434';
 /** Long enough that a case's repetitions never find the model unloaded; `unload` ends it explicitly. */
@@ -125,7 +126,10 @@ function isResponseError(error: unknown): error is Error & { status_code: number
 }
 
 export interface OllamaEngineOptions {
-  /** Replaces global fetch (tests, proxies). */
+  /**
+   * Replaces the keep-alive transport (tests, proxies). A foreign fetch cannot tell a reused connection from a
+   * fresh one: a request lost to a connection the server closed is then a failure, not a retry.
+   */
   fetch?: FetchLike;
   /** How long `unload` waits for the server to report the model gone before a cold load. */
   unloadWaitMs?: number;
@@ -142,6 +146,7 @@ class OllamaEngine implements Engine {
   private readonly client: Ollama;
   /** For pulls and cold loads, which may take minutes. */
   private readonly slowClient: Ollama;
+  private readonly transport: HttpTransport | undefined;
   private version: string | undefined;
 
   constructor(
@@ -150,13 +155,14 @@ class OllamaEngine implements Engine {
     private readonly log: (line: string) => void,
     private readonly opts: OllamaEngineOptions,
   ) {
+    this.transport = opts.fetch ? undefined : new HttpTransport();
     this.client = this.makeClient(opts.requestTimeoutMs ?? 30_000);
     this.slowClient = this.makeClient();
   }
 
   /** A client whose every request ends after `timeoutMs` (short calls), or never (pulls and loads take as long as they take). */
   private makeClient(timeoutMs?: number): Ollama {
-    const base = this.opts.fetch ?? fetch;
+    const base = this.opts.fetch ?? this.transport!.fetcher();
     if (timeoutMs === undefined) return new Ollama({ host: this.host, fetch: base });
     const timed = ((input: Parameters<FetchLike>[0], init?: RequestInit) => fetchWithSignal(AbortSignal.timeout(timeoutMs), base)(input, init)) as FetchLike;
     return new Ollama({ host: this.host, fetch: timed });
@@ -168,13 +174,13 @@ class OllamaEngine implements Engine {
     const refused = connectFailure(error);
     if (refused) {
       return new EngineError(
-        `cannot reach the Ollama server at ${this.host} (${refused}) while trying to ${what}. ` +
+        `cannot reach the Ollama server at ${this.host} (${refused}: ${networkCause(error)}) while trying to ${what}. ` +
           'Start it with `ollama serve` (or `systemctl start ollama`), or point `host:` in bench.yml or OLLAMA_HOST at where it runs.',
         'engine',
       );
     }
     if (isResponseError(error)) return new EngineError(`Ollama at ${this.host} answered HTTP ${error.status_code} to ${what}: ${error.error}`, kind);
-    return new EngineError(`Ollama at ${this.host} failed to ${what}: ${getErrorMessage(error)}`, kind);
+    return new EngineError(`Ollama at ${this.host} failed to ${what}: ${networkCause(error)}`, kind);
   }
 
   async info(): Promise<EngineInfo> {
@@ -339,8 +345,17 @@ class OllamaEngine implements Engine {
       ...(think !== undefined ? { think } : {}),
     };
     const endpoint = this.config.chat ? '/api/chat' : '/api/generate';
+    // Requests lost to a keep-alive connection the server had closed, sent again: the clock restarts with each.
+    const retries: string[] = [];
+    let t0 = nowMs();
+    const base = this.transport
+      ? this.transport.fetcher((cause) => {
+          retries.push(cause);
+          t0 = nowMs();
+        })
+      : this.opts.fetch!;
     const guardedFetch: FetchLike = (async (input: Parameters<FetchLike>[0], init?: RequestInit) => {
-      const res = await fetchWithSignal(signal, this.opts.fetch ?? fetch)(input, init);
+      const res = await fetchWithSignal(signal, base)(input, init);
       if (!res.ok || !res.body) return res;
       return new Response(res.body.pipeThrough(ndjsonGuard(`${this.host}${endpoint}`)), { status: res.status, statusText: res.statusText, headers: res.headers });
     }) as FetchLike;
@@ -348,7 +363,6 @@ class OllamaEngine implements Engine {
     const arrivals: number[] = [];
     const hash = new OutputHash();
     let final: OllamaDoneChunk | undefined;
-    const t0 = nowMs();
     try {
       const stream = this.config.chat
         ? await client.chat({ ...body, messages: [{ role: 'user', content: request.prompt }] })
@@ -363,21 +377,30 @@ class OllamaEngine implements Engine {
         if (part.done) final = part;
       }
     } catch (error) {
-      if (signal.aborted) throw abortError(signal, `generation on ${this.host}${endpoint}`);
-      if (error instanceof EngineError) throw error;
-      if (isStreamCut(error)) {
-        throw new EngineError(`the stream from ${this.host}${endpoint} was cut after ${arrivals.length} tokens, before the final "done" chunk`, 'stream');
-      }
-      if (error instanceof Error && /did not receive done/i.test(error.message)) {
-        throw new EngineError(`the stream from ${this.host}${endpoint} ended after ${arrivals.length} tokens without the final "done" chunk`, 'stream');
-      }
-      if (isResponseError(error) && error.status_code === 404) {
-        throw new EngineError(`model "${location}" not found on ${this.host}: ${error.error}`, 'engine');
-      }
-      throw this.fail(error, `generate with ${location} (${endpoint})`);
+      throw withRetries(this.generationFailure(error, signal, endpoint, location, arrivals.length), retries);
     }
-    if (!final) throw new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, 'stream');
-    return generationFromOllama(arrivals, final, nowMs() - t0, hash.digest());
+    if (!final) throw withRetries(new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, 'stream'), retries);
+    const generation = generationFromOllama(arrivals, final, nowMs() - t0, hash.digest());
+    if (retries.length > 0) generation.retries = retries;
+    return generation;
+  }
+
+  /** What a failed generation request is recorded as. */
+  private generationFailure(error: unknown, signal: AbortSignal, endpoint: string, location: string, tokens: number): EngineError {
+    if (signal.aborted) return abortError(signal, `generation on ${this.host}${endpoint}`);
+    if (error instanceof EngineError) return error;
+    // The request itself failed (no answer): not a cut stream.
+    if (error instanceof TransportError) return this.fail(error, `generate with ${location} (${endpoint})`);
+    if (isStreamCut(error)) {
+      return new EngineError(`the stream from ${this.host}${endpoint} was cut after ${tokens} tokens, before the final "done" chunk (${networkCause(error)})`, 'stream');
+    }
+    if (error instanceof Error && /did not receive done/i.test(error.message)) {
+      return new EngineError(`the stream from ${this.host}${endpoint} ended after ${tokens} tokens without the final "done" chunk`, 'stream');
+    }
+    if (isResponseError(error) && error.status_code === 404) {
+      return new EngineError(`model "${location}" not found on ${this.host}: ${error.error}`, 'engine');
+    }
+    return this.fail(error, `generate with ${location} (${endpoint})`);
   }
 
   async unload(model: LoadedModel): Promise<void> {
@@ -390,6 +413,7 @@ class OllamaEngine implements Engine {
 
   async close(): Promise<void> {
     this.slowClient.abort();
+    this.transport?.close();
   }
 }
 

@@ -13,6 +13,7 @@ import type { ModelIdentity } from '../schema/results.js';
 import { InputError, getErrorMessage } from '../schema/errors.js';
 import {
   EngineError,
+  withRetries,
   type Engine,
   type EngineInfo,
   type EngineParams,
@@ -22,14 +23,33 @@ import {
   type PrepareContext,
   type PreparedModel,
 } from './types.js';
-import { abortError, connectFailure, errorBodyMessage, excerpt, isStreamCut, joinUrl, nowMs, OutputHash, type FetchLike } from './http.js';
+import { abortError, connectFailure, errorBodyMessage, excerpt, HttpTransport, isStreamCut, joinUrl, networkCause, nowMs, OutputHash, type FetchLike } from './http.js';
 
 /** llama-server's per-request `timings` (tools/server/README.md), in milliseconds. */
 export interface LlamaServerTimings {
   prompt_n?: number;
   prompt_ms?: number;
+  prompt_per_second?: number;
   predicted_n?: number;
   predicted_ms?: number;
+  predicted_per_second?: number;
+}
+
+/**
+ * The decode steps behind llama-server's `predicted_ms`. Current builds (tools/server/server-common.h,
+ * `n_gen_steps()`: "the first token is free, it comes from the logits of the last prompt batch") time
+ * predicted_n − 1 steps from the end of the prompt to the last token, and report predicted_per_second over
+ * those; older builds divided predicted_n. The server's own rate says which convention it follows.
+ */
+export function llamaServerDecodeSteps(tm: LlamaServerTimings): number | undefined {
+  const n = tm.predicted_n;
+  if (!n || !tm.predicted_ms) return undefined;
+  if (tm.predicted_per_second !== undefined) {
+    const steps = (tm.predicted_per_second * tm.predicted_ms) / 1000;
+    // One token and no step (rate 0): nothing was decoded, there is no decode speed.
+    if (Math.abs(steps - (n - 1)) < Math.abs(steps - n)) return n > 1 ? n - 1 : undefined;
+  }
+  return n;
 }
 
 interface StreamChunk {
@@ -70,10 +90,11 @@ export function generationFromStream(t: StreamTally, outputSha256: string): { ge
   const promptTokens = t.usage?.prompt_tokens ?? t.timings?.prompt_n;
   if (promptTokens !== undefined) gen.promptTokens = promptTokens;
   const tm = t.timings;
+  const decodeSteps = tm ? llamaServerDecodeSteps(tm) : undefined;
   if (tm && (tm.prompt_ms || tm.predicted_ms)) {
     gen.reported = {
       ...(tm.prompt_n && tm.prompt_ms ? { prefillTokens: tm.prompt_n, prefillMs: tm.prompt_ms } : {}),
-      ...(tm.predicted_n && tm.predicted_ms ? { decodeTokens: tm.predicted_n, decodeMs: tm.predicted_ms } : {}),
+      ...(decodeSteps && tm.predicted_ms ? { decodeTokens: decodeSteps, decodeMs: tm.predicted_ms } : {}),
     };
   } else if (promptTokens) {
     // No server timings (vLLM, LM Studio): prompt tokens over TTFT, the client's estimate of prefill speed.
@@ -83,6 +104,10 @@ export function generationFromStream(t: StreamTally, outputSha256: string): { ge
 }
 
 export interface OpenAIEngineOptions {
+  /**
+   * Replaces the keep-alive transport (tests, proxies). A foreign fetch cannot tell a reused connection from a
+   * fresh one: a request lost to a connection the server closed is then a failure, not a retry.
+   */
   fetch?: FetchLike;
 }
 
@@ -99,6 +124,7 @@ class OpenAIEngine implements Engine {
   private readonly api: string;
   private readonly headers: Record<string, string>;
   private readonly fetch: FetchLike;
+  private readonly transport: HttpTransport | undefined;
   private version: string | undefined;
   private warnedChunkCount = false;
 
@@ -110,7 +136,8 @@ class OpenAIEngine implements Engine {
     opts: OpenAIEngineOptions,
   ) {
     this.api = openaiApiBase(host);
-    this.fetch = opts.fetch ?? fetch;
+    this.transport = opts.fetch ? undefined : new HttpTransport();
+    this.fetch = opts.fetch ?? this.transport!.fetcher();
     // The key lives only in this header object: it is never part of a message or a log line.
     this.headers = { 'Content-Type': 'application/json', Accept: 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
   }
@@ -119,7 +146,7 @@ class OpenAIEngine implements Engine {
     const why = connectFailure(error);
     if (!why) return undefined;
     return new EngineError(
-      `cannot reach the OpenAI-compatible server at ${this.host} (${why}) while trying to ${what}. ` +
+      `cannot reach the OpenAI-compatible server at ${this.host} (${why}: ${networkCause(error)}) while trying to ${what}. ` +
         'Start the server (llama-server, vllm serve, LM Studio) or fix `host:` in bench.yml.',
       'engine',
     );
@@ -129,7 +156,7 @@ class OpenAIEngine implements Engine {
     try {
       return await this.fetch(url, { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      throw this.unreachable(error, what) ?? new EngineError(`${what} at ${url} failed: ${getErrorMessage(error)}`, 'engine');
+      throw this.unreachable(error, what) ?? new EngineError(`${what} at ${url} failed: ${networkCause(error)}`, 'engine');
     }
   }
 
@@ -218,14 +245,33 @@ class OpenAIEngine implements Engine {
       stream: true,
       stream_options: { include_usage: true },
     };
-    const t0 = nowMs();
+    // Requests lost to a keep-alive connection the server had closed, sent again: the clock restarts with each.
+    const retries: string[] = [];
+    let t0 = nowMs();
+    const send = this.transport
+      ? this.transport.fetcher((cause) => {
+          retries.push(cause);
+          t0 = nowMs();
+        })
+      : this.fetch;
     let res: Response;
     try {
-      res = await this.fetch(url, { method: 'POST', headers: { ...this.headers, Accept: 'text/event-stream' }, body: JSON.stringify(body), signal });
+      res = await send(url, { method: 'POST', headers: { ...this.headers, Accept: 'text/event-stream' }, body: JSON.stringify(body), signal });
     } catch (error) {
-      if (signal.aborted) throw abortError(signal, `the request to ${url}`);
-      throw this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${getErrorMessage(error)}`, 'engine');
+      if (signal.aborted) throw withRetries(abortError(signal, `the request to ${url}`), retries);
+      throw withRetries(this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${networkCause(error)}`, 'engine'), retries);
     }
+    try {
+      const generation = await this.readStream(res, url, signal, t0);
+      if (retries.length > 0) generation.retries = retries;
+      return generation;
+    } catch (error) {
+      throw withRetries(error, retries);
+    }
+  }
+
+  /** Reads a streamed reply whose request was sent at `t0`. */
+  private async readStream(res: Response, url: string, signal: AbortSignal, t0: number): Promise<Generation> {
     if (!res.ok) throw this.httpError(res, url, await errorBodyMessage(res));
     if (!res.body) throw new EngineError(`${url} answered without a body`, 'stream');
 
@@ -280,9 +326,9 @@ class OpenAIEngine implements Engine {
     } catch (error) {
       if (signal.aborted) throw abortError(signal, `the stream from ${url}`);
       if (isStreamCut(error)) {
-        throw new EngineError(`the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE]`, 'stream');
+        throw new EngineError(`the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE] (${networkCause(error)})`, 'stream');
       }
-      throw new EngineError(`reading the stream from ${url} failed: ${getErrorMessage(error)}`, 'stream');
+      throw new EngineError(`reading the stream from ${url} failed: ${networkCause(error)}`, 'stream');
     } finally {
       reader.cancel().catch(() => {});
     }
@@ -304,7 +350,9 @@ class OpenAIEngine implements Engine {
 
   async unload(_model: LoadedModel): Promise<void> {}
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.transport?.close();
+  }
 }
 
 /** The OpenAI-compatible engine; the API key comes from the environment variable `config.api_key_env` names. */

@@ -59,6 +59,11 @@ export interface Generation {
   /** Further metrics the engine measured for this request (custom metrics of the command engine, …). */
   metrics?: Record<string, number>;
   outputSha256: string;
+  /**
+   * Attempts lost before any byte of an answer on a keep-alive connection the server had closed, each sent again
+   * on a fresh connection (the HTTP engines): the cause each failed with. The timings are the last attempt's.
+   */
+  retries?: string[];
 }
 
 export interface PrepareContext {
@@ -96,6 +101,8 @@ export interface Engine {
 
 /** An engine failure with a kind the results record (`timeout`, `stream`, …). */
 export class EngineError extends Error {
+  /** Attempts of the failed request that were lost to a closed keep-alive connection and sent again (see Generation.retries). */
+  retries?: string[];
   constructor(
     message: string,
     readonly kind: 'timeout' | 'engine' | 'load' | 'stream' | 'crash' = 'engine',
@@ -103,4 +110,10 @@ export class EngineError extends Error {
     super(message);
     this.name = 'EngineError';
   }
+}
+
+/** `error` as an EngineError that carries the retries made before it (none: unchanged). */
+export function withRetries(error: unknown, retries: string[]): unknown {
+  if (retries.length > 0 && error instanceof EngineError) error.retries = [...retries];
+  return error;
 }

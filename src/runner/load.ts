@@ -31,7 +31,8 @@ export interface LoadOutcome {
   startMs: number;
   endMs: number;
   generation?: Generation;
-  error?: { kind: EngineError['kind']; message: string };
+  /** `retries`: attempts of the failed request that were sent again (see Generation.retries). */
+  error?: { kind: EngineError['kind']; message: string; retries?: string[] };
 }
 
 export interface LoadOptions {
@@ -54,7 +55,7 @@ export interface LoadOptions {
 export interface LoadResult {
   /** Successful generations, in request order. */
   generations: Generation[];
-  errors: Array<{ index: number; kind: EngineError['kind']; message: string }>;
+  errors: Array<{ index: number; kind: EngineError['kind']; message: string; retries?: string[] }>;
   /** Every request, in request order. */
   outcomes: LoadOutcome[];
   wallMs: number;
@@ -146,7 +147,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
           index,
           startMs,
           endMs: now() - start,
-          error: { kind: error instanceof EngineError ? error.kind : 'engine', message: getErrorMessage(error) },
+          error: {
+            kind: error instanceof EngineError ? error.kind : 'engine',
+            message: getErrorMessage(error),
+            ...(error instanceof EngineError && error.retries?.length ? { retries: error.retries } : {}),
+          },
         }) as LoadOutcome,
     );
     const slot = done.then((outcome) => {
