@@ -69,7 +69,7 @@ describe('parseConfig', () => {
     ['an empty file', '', /bench\.yml: the config is empty/],
     ['a list at the top', '- a\n', /expected a mapping at the top level/],
     ['unknown top-level key', 'engine: ollama\nmodels: [a]\nmodle: x\n', /bench\.yml: \(root\): unknown key 'modle'/],
-    ['unknown engine', 'engine: tgi\nmodels: [a]\n', /bench\.yml: engine: expected one of "llama-cpp" \| "ollama" \| "openai" \| "command", got "tgi"/],
+    ['unknown engine', 'engine: tgi\nmodels: [a]\n', /bench\.yml: engine: expected one of "llama-cpp" \| "ollama" \| "openai" \| "command"( \| "[\w-]+")*, got "tgi"/],
     ['wrong type', 'engine: ollama\nmodels: [a]\nworkload: { repetitions: ten }\n', /bench\.yml: workload\.repetitions: expected number, got "ten"/],
     ['empty models', 'engine: ollama\nmodels: []\n', /bench\.yml: models: expected at least one model/],
     ['zero repetitions', 'engine: ollama\nmodels: [a]\nworkload: { repetitions: 0 }\n', /workload\.repetitions: expected a whole number ≥ 1/],
@@ -84,13 +84,45 @@ describe('parseConfig', () => {
     ['prompt with text and file', 'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x, file: y }]\n', /prompts\[0\]: expected exactly one of text or file/],
     ['command engine without command', 'engine: command\nmodels: [a]\n', /command: the command engine needs `command:`/],
     ['openai without host', 'engine: openai\nmodels: [a]\n', /host: the openai engine needs `host:`/],
-    ['path for ollama', 'engine: ollama\nmodels: [{ path: a.gguf }]\n', /models\[0\]\.path: a model path is only for the llama-cpp engine/],
+    ['path for ollama', 'engine: ollama\nmodels: [{ path: a.gguf }]\n', /models\[0\]\.path: a model path is only for the llama-cpp and llama-bench engines/],
     ['duplicate YAML key', 'engine: ollama\nengine: openai\nmodels: [a]\n', /YAML syntax error at line 2/],
+    // Issue 10: each of these was accepted silently or reported as "Invalid input".
+    ['a percentage without %', 'engine: ollama\nmodels: [a]\ngates: { decode_tps: { regression: 0.05 } }\n', /^bench\.yml: gates\.decode_tps\.regression: expected a percentage written with %: write 5% for five percent \(got 0\.05\)$/],
+    ['min_effect without %', 'engine: ollama\nmodels: [a]\ncompare: { min_effect: 3 }\n', /^bench\.yml: compare\.min_effect: expected a percentage written with %/],
+    ['a gate on a misspelt metric', 'engine: ollama\nmodels: [a]\ngates: { decode_tsp: { regression: 5% } }\n', /^bench\.yml: gates\.decode_tsp: unknown metric 'decode_tsp': the ollama engine does not produce it; did you mean decode_tps\? known metrics: ttft_ms, prefill_tps, decode_tps/],
+    ['an unknown headline', 'engine: ollama\nmodels: [a]\ncompare: { headline: tokens }\n', /^bench\.yml: compare\.headline: unknown metric 'tokens'/],
+    ['min above max', 'engine: ollama\nmodels: [a]\ngates: { ttft_ms: { min: 10, max: 1 } }\n', /^bench\.yml: gates\.ttft_ms: min 10 is greater than max 1; expected min ≤ max/],
+    ['a regression gate on a count', 'engine: ollama\nmodels: [a]\ngates: { prompt_tokens: { regression: 1% } }\n', /^bench\.yml: gates\.prompt_tokens\.regression: prompt_tokens is a count with no better direction/],
+    ['max_tokens that is not a number', 'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x, max_tokens: abc }]\n', /^bench\.yml: prompts\[0\]\.max_tokens: expected number, got "abc"$/],
+    ['an unquoted sha256 of digits', `engine: llama-cpp\nmodels: [{ path: a.gguf, sha256: ${'7'.repeat(64)} }]\n`, /^bench\.yml: models\[0\]\.sha256: expected string, got [\d.e+]+ \(quote the value: YAML reads unquoted digits as a number\)$/],
+    ['a model of the wrong type', 'engine: ollama\nmodels: [42]\n', /^bench\.yml: models\[0\]: expected a string or a mapping, got 42$/],
+    ['an ftp host', 'engine: openai\nhost: ftp://127.0.0.1:9\nmodels: [a]\n', /^bench\.yml: host: expected an http:\/\/ or https:\/\/ URL like http:\/\/127\.0\.0\.1:11434 \(got "ftp:\/\/127\.0\.0\.1:9"\)$/],
+    ['repetitions 1e9', 'engine: ollama\nmodels: [a]\nworkload: { repetitions: 1e9 }\n', /^bench\.yml: workload\.repetitions: expected a whole number ≥ 1 and ≤ 1,000,000 \(got 1000000000\)$/],
+    ['a YAML alias bomb', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n', /^bench\.yml: YAML aliases expand to too much data \(first alias at line 2, column 8\); expected at most 100 alias expansions/],
   ])('rejects %s', (_name, text, pattern) => {
     const error = errorOf(() => parseConfig(text, 'bench.yml'));
     expect(error.message).toMatch(pattern);
     expect(error.message).not.toMatch(/\n/);
     expect(error.file).toBe('bench.yml');
+  });
+});
+
+describe('what stays valid under the stricter rules', () => {
+  it('the command engine may gate the metrics its program declares, known only when it runs', () => {
+    const c = parseConfig('engine: command\ncommand: [./bench.sh]\nmodels: [a]\ngates: { tokens_per_joule: { regression: 5% } }\ncompare: { headline: tokens_per_joule }\n', 'bench.yml');
+    expect(c.gates.tokens_per_joule).toEqual({ regression: 0.05 });
+    expect(c.compare.headline).toBe('tokens_per_joule');
+  });
+
+  it('accepts load-run metrics, limits on counts, equal limits and a few aliases', () => {
+    const c = parseConfig(
+      'engine: openai\nhost: https://example.test/v1\nmodels: [a]\nworkload: &w { concurrency: 4, requests: 40, repetitions: 1000000 }\ngates: { ttft_p99_ms: { regression: 10% }, output_tokens: { min: 8, max: 8 } }\n',
+      'bench.yml',
+    );
+    expect(c.gates).toEqual({ ttft_p99_ms: { regression: 0.1 }, output_tokens: { min: 8, max: 8 } });
+    expect(c.workload.repetitions).toBe(1_000_000);
+    const aliased = parseConfig('engine: ollama\nmodels: [&m a]\nprompts: [{ id: *m, text: hello }]\n', 'bench.yml');
+    expect(aliased.prompts.map((p) => p.id)).toEqual(['a']);
   });
 });
 

@@ -2,26 +2,28 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, getErrorMessage } from '../schema/errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { positiveInt } from './io.js';
+import { oneLine, positiveInt, reportId, runnerLabel } from './io.js';
+import { checkOutputPaths } from '../util/files.js';
+import { MODEL_TYPES } from '../model/make.js';
+import { SHAPE_NAMES } from '../model/presets.js';
 import { runCommand, type CliContext } from './commands/run.js';
 import { makeModelCommand } from './commands/make-model.js';
 import { abCommand, compareCommand, reportCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 
-/** Exit codes: 0 pass, 1 regression, 2 bad input or usage, 130 interrupted. */
-export const EXIT = { pass: 0, regression: 1, badInput: 2, interrupted: 130 } as const;
+import { EXIT } from './exit.js';
+export { EXIT };
 
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
   const program = new Command('llm-bench')
     .description('Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions.')
     .version(TOOL_VERSION)
-    .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => ctx.print(s.replace(/\n$/, '')),
       writeErr: (s) => ctx.log(s.replace(/\n$/, '')),
-      // Usage errors read like every other error: one line, prefixed with the tool's name.
-      outputError: (s, write) => write(`llm-bench: ${s}`),
+      // Usage errors read like every other error: one line, prefixed with the tool's name, with the hint on the same line.
+      outputError: (s, write) => write(`llm-bench: ${oneLine(s)} (add --help for usage)`),
     });
 
   program
@@ -29,7 +31,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .description('benchmark the cases of a config on this machine and write an llm-bench/results@1 file')
     .requiredOption('--config <file>', 'the bench.yml to run')
     .requiredOption('--out <file>', 'results file to write (samples also stream to <file>.jsonl as they are measured)')
-    .option('--label <label>', 'runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])')
+    .option('--label <label>', 'runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])', runnerLabel)
     .option('--repetitions <n>', 'override workload.repetitions', positiveInt('--repetitions'))
     .option('--cache-dir <dir>', 'where downloaded models are kept (default: ~/.cache/llm-bench/models)')
     .action(async (opts) => setExit(await runCommand(opts, ctx)));
@@ -39,8 +41,13 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .description('write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs')
     .requiredOption('--out <file>', 'the .gguf file to write')
     .addOption(new Option('--preset <preset>', 'model size').choices(['tiny', 'small', 'medium']).default('tiny'))
-    .option('--seed <n>', 'seed of the random weights', positiveInt('--seed'), 1)
-    .action(async (opts) => setExit(await makeModelCommand(opts, ctx)));
+    .addOption(new Option('--shape <shape>', "a preset or a real model's shape, with random weights; wins over --preset").choices(SHAPE_NAMES))
+    .addOption(new Option('--type <type>', 'tensor type of the weights (default f32)').choices(MODEL_TYPES))
+    .option('--seed <n>', 'seed of the random weights', positiveInt('--seed', 2 ** 32 - 1), 1)
+    .action(async (opts) => {
+      await checkOutputPaths([{ label: '--out', path: opts.out }], []);
+      setExit(await makeModelCommand(opts, ctx));
+    });
 
   program
     .command('compare')
@@ -60,7 +67,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .requiredOption('--head-config <file>', 'the config as in the pull request')
     .requiredOption('--out <file>', 'write the verdict JSON here')
     .option('--results <file>', 'results of both sides (default: ab-results.json beside --out)')
-    .option('--label <label>', 'runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])')
+    .option('--label <label>', 'runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])', runnerLabel)
     .option('--repetitions <n>', 'blocks to run (overrides workload.repetitions)', positiveInt('--repetitions'))
     .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
     .option('--template <file>', 'Handlebars template replacing the built-in comment template')
@@ -73,7 +80,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .requiredOption('--verdict <file>', 'an llm-bench/verdict@1 file')
     .addOption(new Option('--kind <kind>', 'built-in template').choices(['comment', 'summary', 'check']).default('comment'))
     .option('--template <file>', 'your own Handlebars template (overrides --kind)')
-    .option('--report-id <id>', 'id in the hidden marker of a comment', 'llm-bench')
+    .option('--report-id <id>', 'id in the hidden marker of a comment', reportId, 'llm-bench')
     .option('--out <file>', 'write the Markdown here instead of printing it')
     .action(async (opts) => setExit(await reportCommand(opts, ctx)));
 
@@ -99,10 +106,10 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       return error.exitCode === 0 ? EXIT.pass : EXIT.badInput;
     }
     if (error instanceof InputError) {
-      ctx.log(`llm-bench: error: ${error.message}`);
+      ctx.log(`llm-bench: error: ${oneLine(error.message)}`);
       return EXIT.badInput;
     }
-    ctx.log(`llm-bench: error: ${getErrorMessage(error)}`);
+    ctx.log(`llm-bench: error: ${oneLine(getErrorMessage(error))}`);
     if (ctx.env.LLM_BENCH_DEBUG && error instanceof Error && error.stack) ctx.log(error.stack);
     return EXIT.badInput;
   }

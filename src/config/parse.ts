@@ -1,11 +1,13 @@
 // Parses bench.yml text into a typed, validated Config. Pure: the text comes in, data goes out.
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type CompareSettings, type Gate, type Workload } from './schema.js';
 import { ENGINE_OPTIONS, type EngineKind } from '../engines/options.js';
 import { InputError } from '../schema/errors.js';
 import { parseWith, issueMessage } from '../schema/validate.js';
 import type { ParamValue } from '../schema/results.js';
+import { BUILTIN_METRICS, isBuiltinMetric } from '../schema/metrics.js';
+import { LOAD_METRICS } from '../runner/load.js';
 
 export interface ModelSpec {
   /** Stable key of the model in case ids: a PR can swap the model behind an id. */
@@ -44,8 +46,24 @@ export interface Config {
   calibration: { preset: 'tiny' | 'small' | 'medium'; max_tokens: number } | null;
 }
 
+/** Aliases a config may expand: plenty for real configs, far too few for a "billion laughs" alias bomb. */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAliasLine(doc: Document, lines: LineCounter): string {
+  let where = '';
+  visit(doc, {
+    Alias(_key, node) {
+      const pos = node.range ? lines.linePos(node.range[0]) : undefined;
+      where = pos ? ` (first alias at line ${pos.line}, column ${pos.col})` : '';
+      return visit.BREAK;
+    },
+  });
+  return where;
+}
+
 function yamlToData(text: string, file: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
   const err = doc.errors[0];
   if (err) {
     const pos = err.linePos?.[0];
@@ -53,7 +71,49 @@ function yamlToData(text: string, file: string): unknown {
     const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
     throw new InputError(`YAML syntax error at ${where}: ${message}`, { file });
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library refuses documents whose aliases expand exponentially ("billion laughs").
+    if (/alias/i.test(error instanceof Error ? error.message : '')) {
+      throw new InputError(`YAML aliases expand to too much data${firstAliasLine(doc, lines)}; expected at most ${MAX_ALIAS_COUNT} alias expansions — write the values out instead`, { file });
+    }
+    throw new InputError(`YAML cannot be read: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, { file });
+  }
+}
+
+/** Metric names some engine or the load driver produces; custom ones come only from the command engine. */
+export const KNOWN_METRICS: readonly string[] = [...Object.keys(BUILTIN_METRICS), ...Object.keys(LOAD_METRICS)];
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** "did you mean decode_tps? " for a near miss, else nothing. */
+export function didYouMean(name: string, known: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 4)) ? `did you mean ${best}? ` : '';
+}
+
+function checkMetric(engine: EngineKind, name: string, file: string, path: string): void {
+  // The command engine's program may print metrics of its own (with a direction), known only once it runs.
+  if (engine === 'command' || KNOWN_METRICS.includes(name)) return;
+  throw new InputError(`unknown metric '${name}': the ${engine} engine does not produce it; ${didYouMean(name, KNOWN_METRICS)}known metrics: ${KNOWN_METRICS.join(', ')}`, { file, path });
 }
 
 function baseName(value: string): string {
@@ -72,7 +132,8 @@ function modelSource(engine: EngineKind, e: { name?: string; path?: string; url?
   if (e.path !== undefined) return 'path';
   if (e.url !== undefined || isUrl(e.name!)) return 'url';
   // The embedded engine loads files: a bare name is a path relative to the config.
-  return engine === 'llama-cpp' ? 'path' : 'name';
+  // Both run a GGUF file themselves: llama-cpp in process, llama-bench through the user's binary.
+  return engine === 'llama-cpp' || engine === 'llama-bench' ? 'path' : 'name';
 }
 
 function checkEngineOption(engine: EngineKind, key: string, value: unknown, file: string, path: string): void {
@@ -105,8 +166,8 @@ export function parseConfig(text: string, file: string): Config {
   });
   const seenModels = new Map<string, number>();
   models.forEach((m, i) => {
-    if (engine !== 'llama-cpp' && m.source === 'path') {
-      throw new InputError(`a model path is only for the llama-cpp engine; engine ${engine} takes model names`, { file, path: `models[${i}].path` });
+    if (engine !== 'llama-cpp' && engine !== 'llama-bench' && m.source === 'path') {
+      throw new InputError(`a model path is only for the llama-cpp and llama-bench engines; engine ${engine} takes model names`, { file, path: `models[${i}].path` });
     }
     const before = seenModels.get(m.id);
     if (before !== undefined) throw new InputError(`duplicate model id "${m.id}" (also models[${before}]); give one an explicit id`, { file, path: `models[${i}]` });
@@ -137,6 +198,17 @@ export function parseConfig(text: string, file: string): Config {
   if (raw.command && engine !== 'command') throw new InputError(`'command' is only for the command engine, not ${engine}`, { file, path: 'command' });
   if (raw.host && engine !== 'ollama' && engine !== 'openai') throw new InputError(`'host' is only for the ollama and openai engines, not ${engine}`, { file, path: 'host' });
   if (engine === 'openai' && !raw.host) throw new InputError('the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)', { file, path: 'host' });
+
+  for (const [metric, gate] of Object.entries(raw.gates)) {
+    checkMetric(engine, metric, file, `gates.${metric}`);
+    if (gate.min !== undefined && gate.max !== undefined && gate.min > gate.max) {
+      throw new InputError(`min ${gate.min} is greater than max ${gate.max}; expected min ≤ max (no value could pass both)`, { file, path: `gates.${metric}` });
+    }
+    if (gate.regression !== undefined && isBuiltinMetric(metric) && BUILTIN_METRICS[metric].direction === 'none') {
+      throw new InputError(`${metric} is a count with no better direction, so a regression gate would never fire; expected min or max`, { file, path: `gates.${metric}.regression` });
+    }
+  }
+  checkMetric(engine, raw.compare.headline, file, 'compare.headline');
 
   const calibration = raw.calibration === false ? null : raw.calibration === true ? { preset: 'small' as const, max_tokens: 32 } : raw.calibration;
 

@@ -3,6 +3,8 @@
 export class InputError extends Error {
   readonly file: string | undefined;
   readonly path: string | undefined;
+  /** The message without the file and path in front. */
+  readonly detail: string;
 
   constructor(message: string, opts: { file?: string; path?: string } = {}) {
     const where = [opts.file, opts.path].filter(Boolean).join(': ');
@@ -10,6 +12,12 @@ export class InputError extends Error {
     this.name = 'InputError';
     this.file = opts.file;
     this.path = opts.path;
+    this.detail = message;
+  }
+
+  /** The same error, naming `file` when it gave a path inside a file but no file (an engine knows the path in a config, not the config). */
+  inFile(file: string): InputError {
+    return this.file || !this.path ? this : new InputError(this.detail, { file, path: this.path });
   }
 }
 
