@@ -1,14 +1,15 @@
 // Untrusted text in reports: model names, case ids, prompt ids, params, branch names, runner labels and engine text cannot inject Markdown, HTML, Mermaid or @-mentions.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { marked } from 'marked';
-import { escapeMarkdown, escapeMermaidLabel, plainText, safeUrl } from '../src/report/escape.js';
+import { TEXT_BREAK, TEXT_MAX, UNTRUSTED_MAX, capUntrusted, escapeMarkdown, escapeMermaidLabel, plainText, safeUrl } from '../src/report/escape.js';
 import { reportMarker, parseReportMarker } from '../src/report/marker.js';
 import { renderReport, type ReportKind } from '../src/report/render.js';
 import type { TemplateSource } from '../src/report/helpers.js';
 import { verdictSchema, type Verdict } from '../src/schema/verdict.js';
 import { builtinTemplates, loadVerdict } from './fixtures/verdicts/index.js';
 
-const ZWJ = '\u200d';
+// What splits GitHub's text nodes so that nothing links or pings (report-gfm.test.ts checks it through cmark-gfm).
+const BR = TEXT_BREAK;
 const html = (markdown: string) => marked.parse(markdown, { gfm: true, async: false });
 
 describe('escapeMarkdown', () => {
@@ -16,20 +17,20 @@ describe('escapeMarkdown', () => {
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
     ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
     ['a|b', 'a\\|b'],
-    ['[click](https://evil.example)', `\\[click\\](https:${ZWJ}//evil.example)`],
+    ['[click](https://evil.example)', `\\[click\\](https:${BR}//evil.example)`],
     ['![x](y.png)', '!\\[x\\](y.png)'],
     ['**bold** *em* ~strike~', '\\*\\*bold\\*\\* \\*em\\* \\~strike\\~'],
     ['_em_ decode_tps', '\\_em\\_ decode_tps'],
     ['`code`', '\\`code\\`'],
     ['$\\color{red}{x}$', '\\$\\\\color{red}{x}\\$'],
-    ['@org/team and @user', `@${ZWJ}org/team and @${ZWJ}user`],
-    ['fixes #12', `fixes #${ZWJ}12`],
+    ['@org/team and @user', `@${BR}org/team and @${BR}user`],
+    ['fixes #12', `fixes \\#${BR}12`],
     ['# heading', '\\# heading'],
     ['- item', '\\- item'],
     ['line1\nline2\r\n| x |', 'line1 line2 \\| x \\|'],
     ['a & b "q"', 'a &amp; b &quot;q&quot;'],
-    ['www.evil.example', `www${ZWJ}.evil.example`],
-    ['x\u202eevil', 'xevil'],
+    ['www.evil.example', `www${BR}.evil.example`],
+    ['x\u202eevil', 'x\\\\u202eevil'],
     ['gemma3:1b-it-qat', 'gemma3:1b-it-qat'],
   ])('%j → %j', (input, expected) => {
     expect(escapeMarkdown(input)).toBe(expected);
@@ -44,12 +45,85 @@ describe('escapeMarkdown', () => {
     const hostile = 'a|b <i>x</i> [l](u) **s** ~t~ `c` $m$ \\ @user #1';
     const rendered = html(escapeMarkdown(hostile))
       .replace(/<\/?p>\n?/g, '')
-      .replaceAll(ZWJ, '')
+      .replaceAll(BR, '')
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
       .replace(/&amp;/g, '&')
       .replace(/&quot;/g, '"');
     expect(rendered).toBe(hostile);
+  });
+});
+
+describe('escapeMarkdown against GitHub autolinks, references and invisible text', () => {
+  it.each([
+    // The five strings that came out live on GitHub with the zero-width-joiner escaping.
+    ['_www.example.com', `\\_www${BR}.example.com`],
+    ['model_www.example.com/login?next=1', `model_www${BR}.example.com/login?next=1`],
+    ['admin@-example.com', `admin@${BR}-example.com`],
+    ['admin@.example.com', `admin@${BR}.example.com`],
+    ['GH-1', `GH-${BR}1`],
+    ['gh-42 and GH-x', `gh-${BR}42 and GH-x`],
+    ['WWW.Example.com', `WWW${BR}.Example.com`],
+    ['mailto:a@b.co xmpp:c@d.co', `mailto:a@${BR}b.co xmpp:c@${BR}d.co`],
+    ['HTTP://x.example', `HTTP:${BR}//x.example`],
+    ['acme/repo#7 owner/repo@4f2a9c1', `acme/repo\\#${BR}7 owner/repo@${BR}4f2a9c${BR}1`],
+    [':shipit: gemma3:1b', `:${BR}shipit: gemma3:1b`],
+    // A SHA is cut into pieces of at most six hex digits; shorter runs are left alone.
+    ['deadbeefcafe12345 abc123', `deadbe${BR}efcafe${BR}12345 abc123`],
+    ['1. first', '1\\. first'],
+    ['12) twelfth', '12\\) twelfth'],
+    ['3.', '3\\.'],
+    ['98.4 tok/s', '98.4 tok/s'],
+    ['   indented   ', 'indented'],
+    ['ends with #', `ends with \\#${BR}`],
+    ['trailing @', `trailing @${BR}`],
+    ['# 1', `\\# 1`],
+    ['zero\u200bwidth \u2066iso\u2069 \ufeffbom \u061c tag\u{e0041}', 'zero\\\\u200bwidth \\\\u2066iso\\\\u2069 \\\\ufeffbom \\\\u061c tag\\\\u{e0041}'],
+    ['bell\u0007 esc\u001b[31m del\u007f', 'bell\\\\u0007 esc\\\\u001b\\[31m del\\\\u007f'],
+    ['a\u2028b\u0085c\td', 'a b c d'],
+    ['⚠️ 🚀', '⚠️ 🚀'],
+  ])('%j → %j', (input, expected) => {
+    expect(escapeMarkdown(input)).toBe(expected);
+  });
+
+  it('shows invisible characters as their code in plain text too', () => {
+    expect(plainText('a\u200db\u202ec')).toBe('a\\u200db\\u202ec');
+    expect(plainText('line\nbreak')).toBe('line break');
+    expect(plainText('x'.repeat(10), { maxLength: 5 })).toBe('xxxx…');
+  });
+
+  it('emits no invisible character of its own, only the text break', () => {
+    const all = Array.from({ length: 0x3200 }, (_, i) => String.fromCodePoint(i)).join('');
+    const out = escapeMarkdown(all, { maxLength: 1e6 });
+    expect(out).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    expect(out).not.toMatch(/\u3164|\u115f|\u1160/u);
+  });
+});
+
+describe('capUntrusted', () => {
+  it('cuts one value to 80 characters ending with "…", on one visible line', () => {
+    const long = 'L'.repeat(10_000);
+    expect(UNTRUSTED_MAX).toBe(80);
+    expect(capUntrusted(long)).toBe(`${'L'.repeat(79)}…`);
+    expect(Array.from(capUntrusted(long))).toHaveLength(80);
+    expect(capUntrusted('x'.repeat(80))).toBe('x'.repeat(80));
+    expect(capUntrusted(' a\nb\u200b ')).toBe('a b\\u200b');
+    expect(capUntrusted(undefined)).toBe('');
+    expect(capUntrusted(42)).toBe('42');
+    expect(capUntrusted('abcdef', 3)).toBe('ab…');
+  });
+
+  it('never splits a character made of two UTF-16 units', () => {
+    const capped = capUntrusted('🚀'.repeat(100));
+    expect(Array.from(capped)).toHaveLength(80);
+    expect(capped).toBe(`${'🚀'.repeat(79)}…`);
+  });
+
+  it('caps what escapeMarkdown prints when no cap is named, so no value can eat the comment', () => {
+    const out = escapeMarkdown('x'.repeat(10_000));
+    expect(out).toBe(`${'x'.repeat(TEXT_MAX - 1)}…`);
+    expect(escapeMarkdown('<'.repeat(10_000)).length).toBeLessThanOrEqual(TEXT_MAX * '&lt;'.length);
+    expect(escapeMarkdown('y'.repeat(100), { maxLength: UNTRUSTED_MAX })).toBe(`${'y'.repeat(79)}…`);
   });
 });
 
