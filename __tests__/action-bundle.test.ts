@@ -97,6 +97,8 @@ interface RunOptions {
   runId?: number;
   state?: Record<string, string>;
   env?: Record<string, string>;
+  /** Sends `signal` to the step once its output matches `after` (as the runner does when a run is cancelled). */
+  interrupt?: { after: RegExp; signal: NodeJS.Signals };
 }
 
 /** One step of a job: `node dist/<script>.js` with the environment the runner gives a JavaScript action. */
@@ -140,7 +142,14 @@ async function runAction(script: 'main' | 'post', opts: RunOptions): Promise<Act
     const child = spawn(process.execPath, [join(DIST, `${script}.js`)], { cwd: opts.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    let interrupted = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (opts.interrupt && !interrupted && opts.interrupt.after.test(stdout)) {
+        interrupted = true;
+        child.kill(opts.interrupt.signal);
+      }
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -331,8 +340,8 @@ describe('a pull request from a fork (read-only token)', () => {
     const ws = await workspace('fork', { 'bench.yml': benchConfig(tiny) });
     const run = await runAction('main', {
       workspace: ws,
-      // Default baseline store (cache): the cache service is absent here, which must only warn.
-      inputs: { 'github-token': 'ghs-read', strategy: 'baseline', 'runner-label': 'ci-box' },
+      // A file store with no file yet: a genuine absence, so no baseline (the cache store would fail here: no service).
+      inputs: { 'github-token': 'ghs-read', strategy: 'baseline', baseline: 'file', 'baseline-path': 'none.json', 'runner-label': 'ci-box' },
       event: pullEvent({ number: pr, headRepo: 'someone/app' }),
     });
     expect(run.code).toBe(0);
@@ -342,9 +351,141 @@ describe('a pull request from a fork (read-only token)', () => {
     const warnings = lines(run.stdout, '::warning::');
     expect(warnings.filter((w) => /Resource not accessible by integration/.test(w))).toHaveLength(1);
     expect(warnings.join('\n')).toMatch(/workflow_run/);
-    expect(warnings.join('\n')).toMatch(/Could not restore the cached baseline/);
+    expect(run.stdout).toMatch(/No baseline file at .*none\.json/);
     expect(peer.commentsOn(pr)).toHaveLength(0);
     expect(peer.requestsTo('POST', /\/check-runs$/).filter((r) => r.status === 403)).toHaveLength(1);
+  });
+});
+
+describe('a gate nobody can turn green by accident', () => {
+  const longConfig = (model: string): string => benchConfig(model, 'steady').replace('repetitions: 8', 'repetitions: 200');
+
+  it.each<[NodeJS.Signals, string]>([
+    ['SIGINT', 'cancelled'],
+    ['SIGTERM', 'cancelled'],
+  ])('%s mid-run: status incomplete, check %s, the step fails, and the comment says what ran', async (signal, conclusion) => {
+    const pr = signal === 'SIGINT' ? 21 : 22;
+    const headSha = 'c'.repeat(39) + String(pr % 10);
+    peer.addPullRequest({ number: pr, headSha });
+    const ws = await workspace(`cancel-${signal}`, { 'bench.yml': longConfig(tiny) });
+    await copyFile(join(root, 'ws', 'push', 'baseline.json'), join(ws, 'baseline.json'));
+    const run = await runAction('main', {
+      workspace: ws,
+      inputs: { 'github-token': 'ghs-write', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box' },
+      event: pullEvent({ number: pr, headSha }),
+      interrupt: { after: /\[case 1\/1 rep 6\/200\]/, signal },
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs['status']).toBe('incomplete');
+    expect(run.outputs['regressions']).toBe('0');
+    expect(lines(run.stdout, '::error::')).toEqual([expect.stringMatching(/^::error::llm-bench: the run was cancelled before it finished, so it is not a pass: head run on ci-box interrupted .*: \d+ of 200 repetitions ran$/)]);
+    const check = peer.checkRuns.find((c) => c.head_sha === headSha)!;
+    expect(check.conclusion).toBe(conclusion);
+    expect(check.output.title).toMatch(/^Incomplete, not fully judged: head run on ci-box interrupted/);
+    const comment = botComments(pr)[0]!.body;
+    expect(comment).toMatch(/⛔ Cancelled, incomplete, not a pass/);
+    expect(comment).toMatch(/The run was cancelled before it finished/);
+    // What ran is reported as what ran, never with a pass mark.
+    expect(comment.split('\n')[1]).toMatch(/^\*\*⛔ Cancelled, incomplete, not a pass\*\*: head run on ci-box interrupted .* in what ran: /);
+    expect(comment).not.toMatch(/✅/);
+    const results = await readResults(run.outputs['results-path']!);
+    expect(results).toMatchObject({ status: 'partial', interrupted: true, planned_repetitions: 200 });
+  });
+
+  it('fail-on-incomplete: false reports the cancelled run as neutral and does not fail the step, still never a pass', async () => {
+    const pr = 23;
+    const headSha = 'c'.repeat(39) + '3';
+    peer.addPullRequest({ number: pr, headSha });
+    const ws = await workspace('cancel-optout', { 'bench.yml': longConfig(tiny) });
+    await copyFile(join(root, 'ws', 'push', 'baseline.json'), join(ws, 'baseline.json'));
+    const run = await runAction('main', {
+      workspace: ws,
+      inputs: { 'github-token': 'ghs-write', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box', 'fail-on-incomplete': 'false' },
+      event: pullEvent({ number: pr, headSha }),
+      interrupt: { after: /\[case 1\/1 rep 4\/200\]/, signal: 'SIGINT' },
+    });
+    expect(lines(run.stdout, '::error::')).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.outputs['status']).toBe('incomplete');
+    // A cancelled run is reported as cancelled either way; only the step's exit code is the user's to choose.
+    expect(peer.checkRuns.find((c) => c.head_sha === headSha)!.conclusion).toBe('cancelled');
+  });
+
+  it('a revoked token fails the step naming the request and the status, instead of falling back to "no baseline"', async () => {
+    const pr = 24;
+    peer.addPullRequest({ number: pr });
+    const ws = await workspace('revoked', { 'bench.yml': benchConfig(tiny) });
+    const run = await runAction('main', { workspace: ws, inputs: { 'github-token': 'ghs-revoked', 'runner-label': 'ci-box' }, event: pullEvent({ number: pr }) });
+    expect(run.code).toBe(1);
+    expect(run.outputs['status']).toBeUndefined();
+    expect(lines(run.stdout, '::error::')).toEqual([
+      expect.stringMatching(/^::error::reading bench\.yml at the base main \(\w{12}\) failed \(GET \/repos\/octo\/app\/contents\/bench\.yml\?ref=\w{40}\): HTTP 401 Bad credentials\. the token was refused/),
+    ]);
+    expect(peer.commentsOn(pr)).toHaveLength(0);
+  });
+
+  it('502 twice on the base config, then 200: retried with backoff and the A/B run goes ahead', async () => {
+    const pr = 25;
+    const headSha = 'c'.repeat(39) + '5';
+    peer.addPullRequest({ number: pr, headSha });
+    const ws = await workspace('flaky', { 'bench.yml': benchConfig(tiny, 'steady') });
+    peer.faults.push({ method: 'GET', path: /\/contents\/bench\.yml$/, status: 502, times: 2, message: 'Bad Gateway' });
+    const run = await runAction('main', { workspace: ws, inputs: { 'github-token': 'ghs-write', 'runner-label': 'ci-box' }, event: pullEvent({ number: pr, headSha }) });
+    expect(peer.faults.at(-1)!.times).toBe(0);
+    expect(run.stdout).toMatch(/A\/B: the base config is bench\.yml at main/);
+    expect(run.outputs['status']).not.toBe('no-baseline');
+  });
+
+  it('a PR that loosens its gate is judged by the base branch\'s gate, and the report says so', async () => {
+    const pr = 26;
+    const headSha = 'c'.repeat(39) + '6';
+    peer.addPullRequest({ number: pr, headSha });
+    // The PR swaps in the slow model and loosens decode_tps from 50% to 99%: the base's 50% still applies.
+    const ws = await workspace('loosen', { 'bench.yml': benchConfig(slow).replace('regression: 50%', 'regression: 99%') });
+    const run = await runAction('main', { workspace: ws, inputs: { 'github-token': 'ghs-write', 'runner-label': 'ci-box' }, event: pullEvent({ number: pr, headSha }) });
+    expect(run.stdout).toMatch(/Gates: this PR loosens decode_tps regression 50% → 99%; the base's 50% applied\./);
+    expect(run.code).toBe(1);
+    expect(run.outputs['status']).toBe('regression');
+    const comment = botComments(pr)[0]!.body;
+    expect(comment).toMatch(/the base branch's gates judged this pull request/);
+    expect(comment).toMatch(/this PR loosens decode\\?_tps regression 50% → 99%; the base's 50% applied/);
+  });
+
+  it('a PR that removes its gates is judged by the base branch\'s gates', async () => {
+    const pr = 27;
+    const headSha = 'c'.repeat(39) + '7';
+    peer.addPullRequest({ number: pr, headSha });
+    const ws = await workspace('remove', { 'bench.yml': benchConfig(slow).replace('gates: { decode_tps: { regression: 50% } }', 'gates: { output_tokens: { min: 1 } }') });
+    const run = await runAction('main', { workspace: ws, inputs: { 'github-token': 'ghs-write', 'runner-label': 'ci-box' }, event: pullEvent({ number: pr, headSha }) });
+    expect(run.stdout).toMatch(/Gates: this PR removes the decode_tps gate \(regression 50%\); the base's gate applied\./);
+    expect(run.code).toBe(1);
+    expect(run.outputs['status']).toBe('regression');
+  });
+
+  it('mode report with two results of one runner label fails naming both artifacts', async () => {
+    const run0 = peer.addRun({ workflowPath: WORKFLOW, event: 'pull_request', headBranch: 'feature', status: 'in_progress', conclusion: null });
+    const doc = await readFile(join(root, 'ws', 'push', 'llm-bench-results.json'), 'utf8');
+    peer.addArtifact(run0.id, { name: 'llm-bench-results-linux-x64', files: { 'llm-bench-results.json': doc.replace(/"label": "ci-box"/, '"label": "linux-x64"') } });
+    peer.addArtifact(run0.id, { name: 'llm-bench-results-linux-x64-2', files: { 'llm-bench-results.json': doc.replace(/"label": "ci-box"/, '"label": "linux-x64"') } });
+    const ws = await workspace('dup-labels', { 'bench.yml': benchConfig(tiny) });
+    const run = await runAction('main', { workspace: ws, inputs: { 'github-token': 'ghs-write', mode: 'report' }, event: pullEvent({ number: 28 }), runId: run0.id });
+    expect(run.code).toBe(1);
+    expect(lines(run.stdout, '::error::')).toEqual([
+      expect.stringMatching(/two results for runner label "linux-x64" \(llm-bench-results-linux-x64 and llm-bench-results-linux-x64-2\)/),
+    ]);
+  });
+
+  it('hostile runner labels in artifacts never become workflow commands in the report job', async () => {
+    const run0 = peer.addRun({ workflowPath: WORKFLOW, event: 'pull_request', headBranch: 'feature', status: 'in_progress', conclusion: null });
+    const doc = JSON.parse(await readFile(join(root, 'ws', 'push', 'llm-bench-results.json'), 'utf8')) as Results;
+    doc.runner.label = 'gpu\n::error title=pwned::owned\r\n::add-mask::x\n##[error]legacy';
+    for (const c of doc.cases) c.model.name = 'model\n::warning::fake';
+    peer.addArtifact(run0.id, { name: 'llm-bench-results-hostile', files: { 'llm-bench-results.json': JSON.stringify(doc) } });
+    const ws = await workspace('hostile', { 'bench.yml': benchConfig(tiny) });
+    const run = await runAction('main', { workspace: ws, inputs: { 'github-token': 'ghs-write', mode: 'report', baseline: 'file', 'baseline-path': 'none.json' }, event: pullEvent({ number: 29 }), runId: run0.id });
+    const bad = run.stdout.split('\n').filter((l) => /^\s*(::error title=pwned|::add-mask::|##\[error\]|::warning::fake)/.test(l));
+    expect(bad).toEqual([]);
+    expect(run.stdout).toMatch(/runner "gpu⏎::error title=pwned::owned⏎::add-mask::x⏎##\[error\]legacy"/);
   });
 });
 

@@ -1,6 +1,6 @@
 // Choosing A/B or a stored baseline (the base config read from the REST peer), the store the inputs name, and when a run is saved.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseStrategy, repositoryPath } from '../src/action/strategy.js';
+import { chooseStrategy, judgingSettings, readBaseConfig, repositoryPath } from '../src/action/strategy.js';
 import { artifactWorkflow, guardedCacheService, saveBaseline, shouldSaveBaseline } from '../src/action/stores.js';
 import { createGitHubClient, readActionContext, type ActionContext, type GitHubClient } from '../src/github/index.js';
 import { parseConfig } from '../src/config/parse.js';
@@ -23,7 +23,7 @@ beforeAll(async () => {
     files: { 'bench/bench.yml': BASE, 'bench/prompts/p.txt': 'Greet the reviewer.', 'broken.yml': 'engine: [oops\n' },
   });
   baseSha = peer.refs.get('refs/heads/main')!;
-  client = createGitHubClient('t', { owner: peer.owner, repo: peer.repo }, { baseUrl: peer.url });
+  client = createGitHubClient('t', { owner: peer.owner, repo: peer.repo }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 });
 afterAll(async () => {
   await peer.stop();
@@ -40,8 +40,12 @@ const pull = (base = baseSha) =>
   );
 
 describe('chooseStrategy', () => {
-  const choose = (over: Partial<Parameters<typeof chooseStrategy>[0]>) =>
-    chooseStrategy({ strategy: 'auto', context: pull(), client, head, configFile: 'bench/bench.yml', workspace: '/ws', log: recordingLogger(), ...over });
+  type ChooseInput = { strategy: 'auto' | 'ab' | 'baseline'; context: ActionContext; client: GitHubClient | undefined; configFile: string; log: ReturnType<typeof recordingLogger> };
+  const choose = async (over: Partial<ChooseInput>) => {
+    const input: ChooseInput = { strategy: 'auto', context: pull(), client, configFile: 'bench/bench.yml', log: recordingLogger(), ...over };
+    const base = await readBaseConfig({ context: input.context, client: input.client, configFile: input.configFile, workspace: '/ws' });
+    return chooseStrategy({ strategy: input.strategy, head, base, log: input.log });
+  };
 
   it("auto on a pull request: the base commit's config, prompt files read at that commit, model paths from this checkout", async () => {
     const before = peer.requests.length;
@@ -57,24 +61,52 @@ describe('chooseStrategy', () => {
     expect(paths).toEqual([`/repos/octo/app/contents/bench/bench.yml@${baseSha}`, `/repos/octo/app/contents/bench/prompts/p.txt@${baseSha}`]);
   });
 
-  it('falls back to the stored baseline when there is nothing to A/B against', async () => {
+  it('falls back to the stored baseline when there is nothing to A/B against, and says why', async () => {
     expect(await choose({ strategy: 'baseline' })).toEqual({ kind: 'baseline', reason: 'strategy: baseline' });
     const push = context({ ref: 'refs/heads/main', repository: { default_branch: 'main' } }, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' });
-    expect(await choose({ context: push })).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(/not a pull request \(push\)/) });
+    expect(await choose({ context: push })).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(/^strategy auto could not run A\/B: not a pull request \(push\)/) });
     expect(await choose({ client: undefined })).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(/no 'github-token'/) });
     expect(await choose({ configFile: '../elsewhere/bench.yml' })).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(/outside the workspace/) });
-    expect(await choose({ configFile: 'new/bench.yml' })).toMatchObject({ kind: 'baseline', reason: 'new/bench.yml does not exist on the base main: nothing to A/B against' });
+    expect(await choose({ configFile: 'new/bench.yml' })).toMatchObject({
+      kind: 'baseline',
+      reason: 'strategy auto could not run A/B: new/bench.yml does not exist on the base main: nothing to A/B against; compared with the stored baseline instead',
+    });
     // An explicit ab that cannot run says so.
     const log = recordingLogger();
     await choose({ strategy: 'ab', context: push, log });
     expect(log.lines.warning).toEqual([expect.stringMatching(/^strategy: ab — not a pull request \(push\).*comparing with the stored baseline instead\.$/)]);
   });
 
-  it('an unreadable base config warns under auto and fails an explicit ab', async () => {
+  it('an invalid base config has no gates to own: the PR applies its own, and the report says why', async () => {
     const log = recordingLogger();
-    expect(await choose({ configFile: 'broken.yml', log })).toMatchObject({ kind: 'baseline' });
-    expect(log.lines.warning[0]).toMatch(new RegExp(`could not read broken.yml at the base main .*${baseSha}:broken.yml: YAML syntax error`));
-    await expect(choose({ configFile: 'broken.yml', strategy: 'ab' })).rejects.toThrow(/^strategy: ab — could not read broken\.yml at the base main/);
+    const choice = await choose({ configFile: 'broken.yml', log });
+    expect(choice).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(new RegExp(`broken.yml on the base main is invalid: .*${baseSha}:broken.yml: YAML syntax error`)) });
+    const base = await readBaseConfig({ context: pull(), client, configFile: 'broken.yml', workspace: '/ws' });
+    const settings = judgingSettings(head, base);
+    expect(settings.gatesFrom).toBe('head');
+    expect(settings.gateChanges).toEqual([expect.stringMatching(/^the base main's broken\.yml is invalid \(.*\): this pull request's own gates applied$/)]);
+  });
+
+  it('an API failure reading the base config fails the step, naming the request, the status and the permission', async () => {
+    const read = () => readBaseConfig({ context: pull(), client, configFile: 'bench/bench.yml', workspace: '/ws' });
+    peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 401, times: 1, message: 'Bad credentials' });
+    await expect(read()).rejects.toThrow(
+      /^reading bench\/bench\.yml at the base main \([0-9a-f]{12}\) failed \(GET \/repos\/octo\/app\/contents\/bench\/bench\.yml\?ref=[0-9a-f]{40}\): HTTP 401 Bad credentials\. the token was refused/,
+    );
+    peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 403, times: 1, message: 'Resource not accessible by integration' });
+    await expect(read()).rejects.toThrow(/HTTP 403 Resource not accessible by integration\. the token may lack permission: grant the job `permissions: \{ contents: read \}`/);
+    // Transient failures are retried with backoff: two 502s, then the file.
+    const before = peer.requests.length;
+    peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 502, times: 2, message: 'Bad Gateway' });
+    expect((await read()).kind).toBe('found');
+    expect(peer.requests.slice(before).filter((r) => r.path.endsWith('bench/bench.yml')).map((r) => r.status)).toEqual([502, 502, 200]);
+    // A failure that outlives the retries fails: never "no baseline".
+    peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 503, times: 4, message: 'Service Unavailable' });
+    await expect(read()).rejects.toThrow(/HTTP 503 Service Unavailable\. GitHub kept failing after 3 retries/);
+    // A connection reset before any answer, every time: the network is down.
+    peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 'reset', times: 4 });
+    await expect(read()).rejects.toThrow(/GitHub could not be reached after 3 retries/);
+    expect(peer.faults.every((f) => f.times === 0)).toBe(true);
   });
 
   it('maps the config to its repository path', () => {

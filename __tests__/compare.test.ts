@@ -133,7 +133,7 @@ describe('compareResults: verdict per case and metric', () => {
     expect(metricOf(v, 'm/p1', 'decode_tps').verdict).toBe('regression');
   });
 
-  it('cases only in head are new, cases only in base are missing, and neither fails the check', () => {
+  it('cases only in head are new; cases only in base are missing and make the verdict incomplete, never a pass', () => {
     const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }, { id: 'gone/p1', samples: { decode_tps: BASE_DECODE } }] });
     const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }, { id: 'fresh/p1', samples: { decode_tps: BASE_DECODE } }] });
     const v = compareOne(base, head);
@@ -145,7 +145,32 @@ describe('compareResults: verdict per case and metric', () => {
     expect(metricOf(v, 'fresh/p1', 'decode_tps')).toMatchObject({ verdict: 'new', base: null, ratio: null, p_value: null });
     expect(metricOf(v, 'gone/p1', 'decode_tps')).toMatchObject({ verdict: 'missing', head: null, ratio: null });
     expect(v.summary).toMatchObject({ new: 1, missing: 1, unchanged: 1, regressions: 0 });
+    // A gated metric the head did not measure was not judged: not "no regression".
+    expect(v.status).toBe('incomplete');
+    expect(v.incomplete).toEqual({ cancelled: false, reasons: [expect.stringMatching(/^1 gated metric the baseline has were not measured by the head \(gone\/p1 decode_tps\)$/)] });
+  });
+
+  it('a missing case whose metrics do not gate leaves the verdict a pass', () => {
+    const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }, { id: 'gone/p1', samples: { itl_p99_ms: BASE_TTFT } }] });
+    const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
+    const v = compareOne(base, head);
+    expect(metricOf(v, 'gone/p1', 'itl_p99_ms')).toMatchObject({ verdict: 'missing', gated: false });
     expect(v.status).toBe('pass');
+    expect(v.incomplete).toBeUndefined();
+  });
+
+  it('a partial or interrupted head run is incomplete with how far it got; a regression still wins', () => {
+    const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
+    const partial = { ...results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] }), status: 'partial' as const, interrupted: true, planned_repetitions: 16, completed_repetitions: 6 };
+    const v = compareOne(base, partial);
+    expect(v.status).toBe('incomplete');
+    expect(v.incomplete).toEqual({ cancelled: true, reasons: [expect.stringMatching(/interrupted .*: 6 of 16 repetitions ran$/)] });
+    const slow = { ...partial, cases: [{ ...partial.cases[0]!, samples: { decode_tps: BASE_DECODE.map((x) => x * 0.8) } }] };
+    const r = compareOne(base, slow);
+    expect(r.status).toBe('regression');
+    expect(r.incomplete?.cancelled).toBe(true);
+    const crashed = { ...partial, status: 'running' as const, interrupted: undefined };
+    expect(compareOne(base, crashed).incomplete).toEqual({ cancelled: false, reasons: [expect.stringMatching(/never finished/)] });
   });
 
   it('a metric only one side measured is new or missing within a compared case', () => {
@@ -239,7 +264,8 @@ describe('compareResults: gates and limits', () => {
     const byDefault = compareOne(base, head);
     expect(metricOf(byDefault, 'a/p1', 'itl_p99_ms')).toMatchObject({ verdict: 'regression', gated: false });
     expect(metricOf(byDefault, 'a/p1', 'decode_tps').gated).toBe(true);
-    expect(byDefault.summary.regressions).toBe(1); // counted, but an ungated regression does not fail the check
+    // Not a regression in any count: an ungated metric that got worse is counted apart ("slower, not gated").
+    expect(byDefault.summary).toMatchObject({ regressions: 0, worse_not_gated: 1 });
     expect(byDefault.status).toBe('pass');
     const listed = compareOne(base, head, settings({ gates: { itl_p99_ms: { regression: 0.1 } } }));
     expect(metricOf(listed, 'a/p1', 'itl_p99_ms').gated).toBe(true);
@@ -654,7 +680,9 @@ describe('compareAB: paired blocks cancel drift', () => {
       ['old/p1', 'missing'],
       ['fresh/p1', 'new'],
     ]);
-    expect(v.status).toBe('no-baseline');
+    // The head side did not run a case the base side gates on: not judged, so not a pass.
+    expect(v.status).toBe('incomplete');
+    expect(v.incomplete?.reasons).toEqual([expect.stringContaining('(old/p1 decode_tps)')]);
     const sideless = results({ cases: [{ id: 'a/p1', samples: { decode_tps: [1] } }] });
     expect(() => compareAB(sideless, settings(), { now: NOW, file: 'ab.json' })).toThrow(/ab\.json: cases\[0\]\.side: expected "side"/);
   });
@@ -725,7 +753,8 @@ describe('compareWithHistory: run-to-run spread sets the bar', () => {
       ['other/p1', 'new'],
       ['m/p1', 'missing'],
     ]);
-    expect(v.status).toBe('no-baseline');
+    expect(v.status).toBe('incomplete');
+    expect(v.incomplete?.reasons).toEqual([expect.stringContaining('(m/p1 decode_tps)')]);
     expect(compareWithHistory([], head, settings(), { now: NOW }).status).toBe('no-baseline');
   });
 

@@ -141,9 +141,13 @@ describe('llama-cpp engine', () => {
     expect(logs.some((l) => /^downloading hf:llm-bench\/tiny-GGUF:F32: 100% of 0\.7 MB/.test(l))).toBe(true);
     expect(peer.requests).toContain('GET /v2/llm-bench/tiny-GGUF/manifests/F32');
     const before = peer.requests.length;
+    logs.length = 0;
     await engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx());
     // The second time the file comes from the cache directory: no request at all, so it works offline.
     expect(peer.requests.slice(before)).toEqual([]);
+    // And the log says so, instead of a download of 0.0 MB.
+    expect(logs.filter((l) => /downloading/.test(l))).toEqual([]);
+    expect(logs).toContain(`using hf:llm-bench/tiny-GGUF:F32 from the model cache: ${prepared.location}`);
   });
 
   it('downloads a plain http URL', async () => {

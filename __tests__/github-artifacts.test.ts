@@ -12,7 +12,7 @@ import {
 import { InputError } from '../src/schema/errors.js';
 
 let peer: GitHubPeer;
-const client = () => createGitHubClient('bot', { owner: 'octo', repo: 'app' }, { baseUrl: peer.url });
+const client = () => createGitHubClient('bot', { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 const json = (v: unknown) => `${JSON.stringify(v)}\n`;
 
 beforeAll(async () => {
@@ -84,6 +84,20 @@ describe('uploadResultsArtifact (mode: run)', () => {
     const result = await uploadResultsArtifact(uploader, { label: 'gpu-4080', files: ['/w/llm-bench-results.json'], rootDirectory: '/w', retentionDays: 5 });
     expect(result).toEqual({ status: 'uploaded', name: 'llm-bench-results-gpu-4080', artifactId: 77, message: 'Uploaded the results as artifact llm-bench-results-gpu-4080' });
     expect(calls).toEqual([['llm-bench-results-gpu-4080', ['/w/llm-bench-results.json'], '/w', { retentionDays: 5 }]]);
+  });
+
+  it('a second artifact of one name in the run (two jobs, one label) is a conflict, not a warning', async () => {
+    const log = recordingLogger();
+    const uploader: ArtifactUploader = {
+      uploadArtifact: async () => {
+        // What @actions/artifact throws when the name is taken in this workflow run.
+        throw new Error('Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run');
+      },
+    };
+    const result = await uploadResultsArtifact(uploader, { label: 'linux-x64', files: ['a.json'], rootDirectory: '.', log });
+    expect(result.status).toBe('conflict');
+    expect(result.message).toMatch(/^Could not upload the results artifact llm-bench-results-linux-x64: .*already exists/);
+    expect(log.lines.warning).toEqual([]);
   });
 
   it('a failed upload warns and never throws', async () => {

@@ -13,11 +13,11 @@ const HEAD = 'ab'.repeat(20);
 const MERGE = 'cd'.repeat(20);
 
 function verdict(status: VerdictGist['status'], counts: Partial<VerdictGist['summary']> = {}): VerdictGist {
-  return { status, summary: { regressions: 0, improvements: 0, unchanged: 2, limits: 0, new: 0, missing: 0, geomean: {}, ...counts } };
+  return { status, summary: { regressions: 0, worse_not_gated: 0, improvements: 0, unchanged: 2, limits: 0, new: 0, missing: 0, geomean: {}, ...counts } };
 }
 
 let peer: GitHubPeer;
-const client = (token: keyof typeof TOKENS) => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url });
+const client = (token: keyof typeof TOKENS) => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 
 beforeAll(async () => {
   peer = await startGitHubPeer({ tokens: TOKENS });

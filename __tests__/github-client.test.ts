@@ -13,7 +13,7 @@ import { InputError } from '../src/schema/errors.js';
 
 let peer: GitHubPeer;
 let baseSha: string;
-const client = (token = 'bot') => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url });
+const client = (token = 'bot') => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 
 const BASE_CONFIG = `engine: ollama
 models: [gemma3:1b]

@@ -22,12 +22,12 @@ const TOKENS = {
 };
 
 function verdict(status: VerdictGist['status'], counts: Partial<VerdictGist['summary']> = {}): VerdictGist {
-  return { status, summary: { regressions: 0, improvements: 0, unchanged: 3, limits: 0, new: 0, missing: 0, geomean: {}, ...counts } };
+  return { status, summary: { regressions: 0, worse_not_gated: 0, improvements: 0, unchanged: 3, limits: 0, new: 0, missing: 0, geomean: {}, ...counts } };
 }
 
 let peer: GitHubPeer;
 let nextPr = 100;
-const client = (token: keyof typeof TOKENS): GitHubClient => createGitHubClient(token, { owner: peer.owner, repo: peer.repo }, { baseUrl: peer.url });
+const client = (token: keyof typeof TOKENS): GitHubClient => createGitHubClient(token, { owner: peer.owner, repo: peer.repo }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 const newPr = (): number => peer.addPullRequest({ number: nextPr++ }).number;
 
 beforeAll(async () => {

@@ -146,6 +146,39 @@ describe('runBenchmark', () => {
     expect(onDisk.notes.join(' ')).toMatch(/interrupted/);
   });
 
+  it('the request in flight at a stop is dropped as interrupted after the grace period: not a time-out, not a failure', async () => {
+    const out = await tmp();
+    const abort = new AbortController();
+    const s = scriptedEngine((_c, n) => {
+      if (n === 3) {
+        abort.abort();
+        return 'hang';
+      }
+      return 'ok';
+    });
+    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n');
+    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out, cacheDir: '/tmp', toolVersion: '0', signal: abort.signal });
+    const c = results.cases[0]!;
+    expect(results).toMatchObject({ status: 'partial', interrupted: true, planned_repetitions: 10, completed_repetitions: 2 });
+    expect(c.errors).toEqual([]);
+    expect(c.requests).toEqual({ ok: 2, failed: 0 });
+    expect(c.samples.e2e_ms).toHaveLength(2);
+    expect(results.notes.join(' ')).toMatch(/1 request in flight did not finish within 3 s and was dropped, not counted as failures/);
+  });
+
+  it('a request that finishes within the grace period after a stop is kept', async () => {
+    const abort = new AbortController();
+    const s = scriptedEngine((_c, n) => {
+      if (n === 2) abort.abort();
+      return 'ok';
+    });
+    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n');
+    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0', signal: abort.signal });
+    expect(results.cases[0]!.samples.e2e_ms).toHaveLength(2);
+    expect(results.cases[0]!.errors).toEqual([]);
+    expect(results.notes.join(' ')).not.toMatch(/dropped/);
+  });
+
   it('runs cases one after another when their models exceed the resident budget', async () => {
     const s = scriptedEngine();
     const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n');

@@ -6,7 +6,7 @@ import { ArtifactBaselineStore } from '../src/store/artifact.js';
 import { resultsArtifactName } from '../src/github/artifacts.js';
 
 let peer: GitHubPeer;
-const client = () => createGitHubClient('bot', { owner: 'octo', repo: 'app' }, { baseUrl: peer.url });
+const client = () => createGitHubClient('bot', { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 const json = (label: string, minute: number) =>
   `${JSON.stringify(makeResults(label, { startedAt: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z` }))}\n`;
 const artifact = (label: string, minute: number, extra: { expired?: boolean } = {}) => ({
@@ -51,11 +51,10 @@ describe('artifact store', () => {
     expect((await store({ maxBaselines: 2 }).load('gpu')).map((r) => r.started_at)).toEqual(['2026-11-22T10:02:00.000Z', '2026-11-22T10:01:00.000Z']);
   });
 
-  it('an unreadable artifact warns and an older run serves', async () => {
-    const log = recordingLogger();
-    const loaded = await store({ log }).load('mac');
-    expect(loaded.map((r) => r.started_at)).toEqual(['2026-11-22T10:00:00.000Z']);
-    expect(log.lines.warning[0]).toMatch(/Could not read artifact llm-bench-results-mac of run \d+: artifact llm-bench-results-mac: llm-bench-results\.json: /);
+  it('an unreadable artifact fails naming it: an older run is never silently used instead', async () => {
+    await expect(store().load('mac')).rejects.toThrow(
+      /^could not read the baseline artifact llm-bench-results-mac of run \d+ \(.*\): artifact llm-bench-results-mac: llm-bench-results\.json: /,
+    );
   });
 
   it('no run with the artifact: no baseline and a message', async () => {

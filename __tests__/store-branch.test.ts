@@ -9,7 +9,7 @@ import { InputError } from '../src/schema/errors.js';
 
 let peer: GitHubPeer;
 let branchNo = 0;
-const client = (token = 'bot') => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url });
+const client = (token = 'bot') => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 const noSleep = async () => {};
 const results = (label: string, minute: number, sha = `${minute}`.padStart(2, '0').repeat(20)): Results =>
   parseResults(makeResults(label, { startedAt: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`, sha }), 'fixture');

@@ -123,7 +123,7 @@ describe('cache store', () => {
     expect(log.lines.warning).toEqual(['The baseline cache llm-bench-baseline-gpu@7-1 was not saved (see the cache warning above).']);
   });
 
-  it('cache service failures warn and never throw', async () => {
+  it('a cache service failure on load fails (never "no baseline"); on save it only warns', async () => {
     const broken: CacheService = {
       restoreCache: async () => {
         throw new Error('Cache service responded with 503');
@@ -133,17 +133,17 @@ describe('cache store', () => {
       },
     };
     const log = recordingLogger();
-    expect(await store(1, { service: broken, log }).load('gpu')).toEqual([]);
+    await expect(store(1, { service: broken, log }).load('gpu')).rejects.toThrow(
+      /^could not restore the cached baseline for runner "gpu" \(key prefix .*\): Cache service responded with 503\. The gate cannot judge without it/,
+    );
     await store(1, { service: broken, log }).save('gpu', results('gpu', 1));
-    expect(log.lines.warning).toHaveLength(2);
-    expect(log.lines.warning.every((w) => w.includes('503'))).toBe(true);
+    expect(log.lines.warning).toHaveLength(1);
+    expect(log.lines.warning[0]).toContain('503');
   });
 
-  it('a corrupt cached baseline warns and counts as none', async () => {
+  it('a corrupt cached baseline is an error naming the cache entry, never "no baseline"', async () => {
     await store(1).save('gpu', results('gpu', 1));
     service.entries[0]!.files = new Map([[join(store(1).dirFor('gpu'), 'baseline.json'), Buffer.from('{"schema":"llm-bench/results@1"')]]);
-    const log = recordingLogger();
-    expect(await store(2, { log }).load('gpu')).toEqual([]);
-    expect(log.lines.warning[0]).toContain('Continuing without a baseline');
+    await expect(store(2).load('gpu')).rejects.toThrow(/^cache .*: baseline\.json: /);
   });
 });

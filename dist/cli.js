@@ -2,18 +2,20 @@
 import { g as getDefaultExportFromCjs } from './chunks/_commonjsHelpers.js';
 import require$$0 from 'node:events';
 import require$$1, { execFile } from 'node:child_process';
-import path, { join, dirname, resolve } from 'node:path';
+import path, { join, resolve, dirname } from 'node:path';
 import fs__default, { existsSync } from 'node:fs';
 import process$1 from 'node:process';
-import { I as InputError, g as getErrorMessage, p as parseResults } from './chunks/results.js';
-import { u as untilInterrupted, i as runSession, m as makeModel, h as loadConfig, j as compareSettings, a as compareWithHistory, b as compareResults, c as compareAB, o as parseVerdict, l as loadTemplateFile, e as loadTemplate, t as templatesDir, f as renderReport, w as writeFileAtomic, q as packageRoot, T as TOOL_VERSION } from './chunks/load.js';
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { g as getErrorMessage, I as InputError, p as parseResults } from './chunks/results.js';
+import { m as loadConfig, x as checkOutputPaths, y as checkOutputDir, u as untilInterrupted, n as runSession, z as isShapeName, S as SHAPE_NAMES, A as isModelType, M as MODEL_TYPES, B as makeModel, C as SHAPES, k as compareSettings, b as compareWithHistory, d as compareResults, a as compareAB, D as parseVerdict, w as writeFileAtomic, K as KNOWN_METRICS, l as loadTemplateFile, h as loadTemplate, t as templatesDir, i as renderReport, E as didYouMean, F as packageRoot, T as TOOL_VERSION } from './chunks/load.js';
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import 'process';
 import 'buffer';
 import 'node:crypto';
 import 'readline';
 import 'events';
+import 'node:http';
+import 'node:https';
 import 'fs';
 import 'node:url';
 
@@ -4322,28 +4324,139 @@ const {
   Help,
 } = commander;
 
+function jsonErrorOffset(text) {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && " 	\n\r".includes(text[i])) i++;
+  };
+  const fail = () => {
+    throw i;
+  };
+  const literal = (word) => {
+    for (const ch of word) if (text[i++] !== ch) fail();
+  };
+  const string = () => {
+    i++;
+    for (; ; ) {
+      if (i >= text.length) fail();
+      const ch = text[i];
+      if (ch === '"') return void i++;
+      if (ch < " ") fail();
+      if (ch === "\\") {
+        i++;
+        if (text[i] === "u") {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 5;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? "x")) fail();
+        else i++;
+      } else i++;
+    }
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m || m[0] === "-" || m[0] === "") fail();
+    i += m[0].length;
+  };
+  const value = () => {
+    ws();
+    const ch = text[i];
+    if (ch === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (; ; ) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail();
+      }
+    }
+    if (ch === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (; ; ) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail();
+      }
+    }
+    if (ch === '"') return string();
+    if (ch === "t") return literal("true");
+    if (ch === "f") return literal("false");
+    if (ch === "n") return literal("null");
+    if (ch === "-" || ch !== void 0 && ch >= "0" && ch <= "9") return number();
+    fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+    return void 0;
+  } catch (offset) {
+    if (typeof offset === "number") return Math.min(offset, text.length);
+    throw offset;
+  }
+}
+function jsonErrorMessage(error, text) {
+  const raw = getErrorMessage(error);
+  const reason = raw.replace(/, (\.\.\.)?".*" is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "").replace(/\s+/g, " ");
+  const offset = jsonErrorOffset(text) ?? (/at position (\d+)/.exec(raw) ? Number(/at position (\d+)/.exec(raw)[1]) : void 0);
+  if (offset === void 0) return reason;
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${reason} at line ${line}, column ${column}`;
+}
 async function readJsonFile(file, what) {
   let text;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = error.code;
-    throw new InputError(`cannot read ${what}: ${code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory" : getErrorMessage(error)}`, { file });
+    const reason = code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a directory, expected a file" : code === "EACCES" ? "permission denied" : getErrorMessage(error).split("\n")[0];
+    throw new InputError(`cannot read ${what}: ${reason}`, { file });
   }
+  text = text.replace(/^\uFEFF/, "");
+  if (!text.trim()) throw new InputError(`${what} is empty; expected a JSON document`, { file });
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${what} is not valid JSON: ${getErrorMessage(error)}`, { file });
+    throw new InputError(`${what} is not valid JSON: ${jsonErrorMessage(error, text)}`, { file });
   }
 }
-function positiveInt(name) {
+const MAX_COUNT = 1e6;
+function positiveInt(name, max = MAX_COUNT) {
   return (value) => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
       throw new InvalidArgumentError(`${name} must be a whole number \u2265 1, got '${value}'`);
     }
+    if (n > max) throw new InvalidArgumentError(`${name} must be a whole number \u2264 ${max.toLocaleString("en-US")}, got '${value}'`);
     return n;
   };
+}
+function reportId(value) {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new InvalidArgumentError(`--report-id must be 1\u201364 letters, digits, '.', '_' or '-', got ${JSON.stringify(value)}`);
+  return value;
+}
+function runnerLabel(value) {
+  if (!/^[^\u0000-\u001f\u007f]{1,100}$/.test(value) || !value.trim()) {
+    throw new InvalidArgumentError(`--label must be 1\u2013100 characters on one line, without control characters, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+function oneLine(text) {
+  return text.trim().replace(/\r\n|[\r\n\u2028\u2029]/g, " \u23CE ").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 function git(args, cwd) {
   return new Promise((res) => execFile("git", args, { cwd, timeout: 3e3 }, (err, out) => res(err ? void 0 : out.trim() || void 0)));
@@ -4357,13 +4470,34 @@ function defaultCacheDir(env) {
   return env.LLM_BENCH_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "llm-bench", "models");
 }
 
+function configInputs(config, flag) {
+  const out = [{ label: flag, path: config.file }];
+  config.prompts.forEach((p, i) => {
+    if (p.file) out.push({ label: flag, path: resolve(config.dir, p.file), shown: `the prompt file ${p.file} (prompts[${i}].file in ${config.file})` });
+  });
+  config.models.forEach((m, i) => {
+    if (m.source === "path") out.push({ label: flag, path: resolve(config.dir, m.name), shown: `the model file ${m.name} (models[${i}] in ${config.file})` });
+  });
+  return out;
+}
+function resultsOutputs(out, flag) {
+  return [
+    { label: flag, path: out },
+    { label: flag, path: `${out}.jsonl`, shown: `${out}.jsonl (the journal of ${flag} ${out})` }
+  ];
+}
 async function runSides(inputs, opts, ctx) {
   const first = inputs[0].configPath;
+  const envLabel = ctx.env.LLM_BENCH_LABEL;
+  if (opts.label === void 0 && envLabel && (!/^[^\u0000-\u001f\u007f]{1,100}$/.test(envLabel) || !envLabel.trim())) {
+    throw new InputError(`LLM_BENCH_LABEL: expected 1\u2013100 characters on one line, without control characters, got ${JSON.stringify(envLabel)}`);
+  }
+  const env = envLabel === "" ? { ...ctx.env, LLM_BENCH_LABEL: void 0 } : ctx.env;
   const git = await gitIdentity(ctx.env, dirname(resolve(first)));
   return untilInterrupted(
     () => ctx.log("stopping after the current request; everything measured so far is kept"),
     (signal) => runSession(
-      inputs.map((i) => ({ side: i.side, config: i.configPath })),
+      inputs.map((i) => ({ side: i.side, config: i.config ?? i.configPath })),
       {
         out: opts.out,
         cacheDir: opts.cacheDir ?? defaultCacheDir(ctx.env),
@@ -4372,7 +4506,7 @@ async function runSides(inputs, opts, ctx) {
         git,
         signal
       },
-      { env: ctx.env, log: ctx.log, tty: ctx.tty }
+      { env, log: ctx.log, tty: ctx.tty }
     )
   );
 }
@@ -4382,16 +4516,31 @@ function describeRun(results, out) {
   return `wrote ${out}: ${results.cases.length} case${results.cases.length === 1 ? "" : "s"}, ${requests} measured requests, ${errors} error${errors === 1 ? "" : "s"} (${results.status}) on runner ${results.runner.label}`;
 }
 async function runCommand(opts, ctx) {
-  const results = await runSides([{ configPath: opts.config }], opts, ctx);
+  const config = await loadConfig(opts.config);
+  await checkOutputPaths(resultsOutputs(opts.out, "--out"), configInputs(config, "--config"));
+  if (opts.cacheDir) await checkOutputDir({ label: "--cache-dir", path: opts.cacheDir });
+  const results = await runSides([{ configPath: opts.config, config }], opts, ctx).catch((error) => {
+    throw error instanceof InputError ? error.inFile(opts.config) : error;
+  });
   ctx.log(describeRun(results, opts.out));
   return results.status === "complete" ? 0 : 130;
 }
 
 async function makeModelCommand(opts, ctx) {
-  const model = await makeModel({ out: opts.out, preset: opts.preset, seed: opts.seed });
-  ctx.log(`wrote ${model.path}: ${opts.preset} preset, ${(model.sizeBytes / 1e6).toFixed(1)} MB, ${model.parameterCount.toLocaleString("en-US")} parameters, sha256 ${model.sha256}`);
+  const shape = opts.shape ?? opts.preset ?? "tiny";
+  if (!isShapeName(shape)) throw new InputError(`unknown shape "${shape}"; expected one of ${SHAPE_NAMES.join(", ")}`, { path: opts.shape ? "--shape" : "--preset" });
+  const type = opts.type ?? "f32";
+  if (!isModelType(type)) throw new InputError(`unknown type "${type}"; expected one of ${MODEL_TYPES.join(", ")}`, { path: "--type" });
+  const started = Date.now();
+  const model = await makeModel({ out: opts.out, preset: shape, type, seed: opts.seed });
+  const what = SHAPES[shape].source ? `${shape} shape (${SHAPES[shape].source}, random weights)` : `${shape} preset`;
+  ctx.log(
+    `wrote ${model.path}: ${what}, ${type}, ${(model.sizeBytes / 1e6).toFixed(1)} MB, ${model.parameterCount.toLocaleString("en-US")} parameters, sha256 ${model.sha256}, in ${((Date.now() - started) / 1e3).toFixed(1)} s`
+  );
   return 0;
 }
+
+const EXIT = { pass: 0, regression: 1, badInput: 2, incomplete: 3};
 
 async function readResults(file) {
   return parseResults(await readJsonFile(file, "results file"), file);
@@ -4399,7 +4548,21 @@ async function readResults(file) {
 async function renderVerdict(verdict, opts) {
   const kind = opts.kind ?? "comment";
   const template = opts.template ? await loadTemplateFile(opts.template) : await loadTemplate(kind, templatesDir());
-  return renderReport(verdict, { kind, template, reportId: opts.reportId });
+  return renderReport(verdict, { kind, template, reportId: opts.reportId, ...opts.maxChars !== void 0 ? { maxChars: opts.maxChars } : {} });
+}
+const templateInput = (template) => template ? [{ label: "--template", path: template }] : [];
+function checkConfigMetrics(config, results) {
+  const known = [.../* @__PURE__ */ new Set([...KNOWN_METRICS, ...results.flatMap((r) => Object.keys(r.metrics))])];
+  const check = (name, path) => {
+    if (known.includes(name) || results.some((r) => r.cases.some((c) => c.samples[name] !== void 0))) return;
+    const custom = known.filter((k) => !KNOWN_METRICS.includes(k));
+    throw new InputError(
+      `unknown metric '${name}': no results file declares it; ${didYouMean(name, known)}known metrics: ${KNOWN_METRICS.join(", ")}${custom.length ? `, and the custom ${custom.join(", ")}` : ""}`,
+      { file: config.file, path }
+    );
+  };
+  for (const metric of Object.keys(config.gates)) check(metric, `gates.${metric}`);
+  check(config.compare.headline, "compare.headline");
 }
 async function writeVerdict(verdict, out) {
   if (out) await writeFileAtomic(out, `${JSON.stringify(verdict, null, 2)}
@@ -4410,25 +4573,42 @@ async function emit(verdict, opts, ctx) {
   await writeVerdict(verdict, opts.out);
   ctx.print(text);
   if (opts.out) ctx.log(`wrote ${opts.out}: ${verdict.status} (${verdict.strategy}), ${verdict.summary.regressions} regression(s), ${verdict.summary.limits} limit(s)`);
-  return verdict.status === "regression" ? 1 : 0;
+  if (verdict.incomplete) ctx.log(`not judged in full: ${verdict.incomplete.reasons.join("; ")}`);
+  return verdict.status === "regression" ? EXIT.regression : verdict.status === "incomplete" ? EXIT.incomplete : EXIT.pass;
 }
 async function compareCommand(opts, ctx) {
   const config = opts.config ? await loadConfig(opts.config) : void 0;
   const head = await readResults(opts.head);
   const bases = [];
   for (const file of opts.base) bases.push(await readResults(file));
+  if (config) checkConfigMetrics(config, [head, ...bases]);
+  if (opts.out) {
+    const inputs = [
+      ...opts.base.map((path) => ({ label: "--base", path })),
+      { label: "--head", path: opts.head },
+      ...opts.config ? [{ label: "--config", path: opts.config }] : [],
+      ...templateInput(opts.template)
+    ];
+    await checkOutputPaths([{ label: "--out", path: opts.out }], inputs);
+  }
   const settings = compareSettings(config);
   const now = /* @__PURE__ */ new Date();
   const verdict = bases.length >= 3 ? compareWithHistory(bases, head, settings, { now, files: { head: opts.head, history: opts.base } }) : compareResults([{ label: head.runner.label, base: bases.at(-1) ?? null, head, baseFile: opts.base.at(-1), headFile: opts.head }], settings, { now });
   return emit(verdict, opts, ctx);
 }
 async function abCommand(opts, ctx) {
+  const baseConfig = await loadConfig(opts.baseConfig);
   const headConfig = await loadConfig(opts.headConfig);
   const resultsFile = opts.results ?? resolve(dirname(opts.out), "ab-results.json");
+  await checkOutputPaths(
+    [{ label: "--out", path: opts.out }, ...resultsOutputs(resultsFile, opts.results ? "--results" : "the A/B results")],
+    [...configInputs(baseConfig, "--base-config"), ...configInputs(headConfig, "--head-config"), ...templateInput(opts.template)]
+  );
+  if (opts.cacheDir) await checkOutputDir({ label: "--cache-dir", path: opts.cacheDir });
   const results = await runSides(
     [
-      { side: "base", configPath: opts.baseConfig },
-      { side: "head", configPath: opts.headConfig }
+      { side: "base", configPath: opts.baseConfig, config: baseConfig },
+      { side: "head", configPath: opts.headConfig, config: headConfig }
     ],
     { out: resultsFile, label: opts.label, repetitions: opts.repetitions, cacheDir: opts.cacheDir },
     ctx
@@ -4439,10 +4619,10 @@ async function abCommand(opts, ctx) {
 }
 async function reportCommand(opts, ctx) {
   const verdict = parseVerdict(await readJsonFile(opts.verdict, "verdict file"), opts.verdict);
-  const text = await renderVerdict(verdict, opts);
+  if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: "--verdict", path: opts.verdict }, ...templateInput(opts.template)]);
+  const text = await renderVerdict(verdict, { ...opts, ...opts.out ? { maxChars: Infinity } : {} });
   if (opts.out) {
-    await mkdir(dirname(resolve(opts.out)), { recursive: true });
-    await writeFile(opts.out, text);
+    await writeFileAtomic(opts.out, text);
     ctx.log(`wrote ${opts.out}`);
   } else {
     ctx.print(text);
@@ -4452,6 +4632,16 @@ async function reportCommand(opts, ctx) {
 
 async function demoCommand(opts, ctx) {
   const quickstart = join(packageRoot(), "examples", "quickstart");
+  const outDir = resolve(opts.outDir);
+  await checkOutputDir({ label: "--out-dir", path: opts.outDir });
+  const resultsFile = join(outDir, "ab-results.json");
+  const inDir = (name) => ({ label: "--out-dir", path: join(outDir, name), shown: `${join(opts.outDir, name)} (in --out-dir ${opts.outDir})` });
+  const baseConfigPath = join(quickstart, "bench.yml");
+  const headConfigPath = join(quickstart, "bench.pr.yml");
+  await checkOutputPaths(
+    ["ab-results.json", "ab-results.json.jsonl", "verdict.json", "report.md"].map(inDir),
+    [...configInputs(await loadConfig(baseConfigPath), "the quickstart config"), ...configInputs(await loadConfig(headConfigPath), "the quickstart config")]
+  );
   for (const preset of ["small", "medium"]) {
     const file = join(quickstart, "models", `${preset}.gguf`);
     if (!existsSync(file)) {
@@ -4459,19 +4649,21 @@ async function demoCommand(opts, ctx) {
       ctx.log(`generated ${file} (${(model.sizeBytes / 1e6).toFixed(1)} MB)`);
     }
   }
-  const outDir = resolve(opts.outDir);
-  const baseFile = join(outDir, "base.json");
-  const headFile = join(outDir, "head.json");
   const label = "demo";
-  ctx.log('\n== 1/3 baseline: examples/quickstart/bench.yml (small model behind id "assistant")');
-  const base = await runSides([{ configPath: join(quickstart, "bench.yml") }], { out: baseFile, label, repetitions: opts.repetitions }, ctx);
-  ctx.log(describeRun(base, baseFile));
-  ctx.log("\n== 2/3 pull request: examples/quickstart/bench.pr.yml (medium model behind the same id)");
-  const head = await runSides([{ configPath: join(quickstart, "bench.pr.yml") }], { out: headFile, label, repetitions: opts.repetitions }, ctx);
-  ctx.log(describeRun(head, headFile));
-  ctx.log("\n== 3/3 compare and report\n");
-  const headConfig = await loadConfig(join(quickstart, "bench.pr.yml"));
-  const verdict = compareResults([{ label, base, head, baseFile, headFile }], compareSettings(headConfig), { now: /* @__PURE__ */ new Date() });
+  const baseConfig = await loadConfig(baseConfigPath);
+  const headConfig = await loadConfig(headConfigPath);
+  ctx.log('\n== 1/2 A/B: examples/quickstart/bench.yml (base: small model behind id "assistant") and bench.pr.yml (head: medium model behind the same id), interleaved in lockstep');
+  const results = await runSides(
+    [
+      { side: "base", configPath: baseConfigPath, config: baseConfig },
+      { side: "head", configPath: headConfigPath, config: headConfig }
+    ],
+    { out: resultsFile, label, repetitions: opts.repetitions },
+    ctx
+  );
+  ctx.log(describeRun(results, resultsFile));
+  ctx.log("\n== 2/2 compare (paired, per block) and report\n");
+  const verdict = compareAB(results, compareSettings(headConfig), { now: /* @__PURE__ */ new Date(), file: resultsFile });
   const report = await renderVerdict(verdict, { kind: "comment" });
   await writeFileAtomic(join(outDir, "verdict.json"), `${JSON.stringify(verdict, null, 2)}
 `);
@@ -4479,25 +4671,27 @@ async function demoCommand(opts, ctx) {
   ctx.print(report);
   ctx.log(
     `
-demo verdict: ${verdict.status} with ${verdict.summary.regressions} regression(s). Files in ${outDir}: base.json, head.json, verdict.json, report.md.
-The same comparison from the command line: node dist/cli.js compare --base ${baseFile} --head ${headFile} --config ${join(quickstart, "bench.pr.yml")}`
+demo verdict: ${verdict.status} with ${verdict.summary.regressions} gated regression(s). Files in ${outDir}: ab-results.json, verdict.json, report.md.
+The same comparison from the command line: node dist/cli.js ab --base-config ${baseConfigPath} --head-config ${headConfigPath} --out ${join(outDir, "verdict.json")}`
   );
   return 0;
 }
 
-const EXIT = { pass: 0, badInput: 2};
 function buildProgram(ctx, setExit) {
-  const program = new Command("llm-bench").description("Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions.").version(TOOL_VERSION).showHelpAfterError("(add --help for usage)").exitOverride().configureOutput({
+  const program = new Command("llm-bench").description("Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions.").version(TOOL_VERSION).exitOverride().configureOutput({
     writeOut: (s) => ctx.print(s.replace(/\n$/, "")),
     writeErr: (s) => ctx.log(s.replace(/\n$/, "")),
-    // Usage errors read like every other error: one line, prefixed with the tool's name.
-    outputError: (s, write) => write(`llm-bench: ${s}`)
+    // Usage errors read like every other error: one line, prefixed with the tool's name, with the hint on the same line.
+    outputError: (s, write) => write(`llm-bench: ${oneLine(s)} (add --help for usage)`)
   });
-  program.command("run").description("benchmark the cases of a config on this machine and write an llm-bench/results@1 file").requiredOption("--config <file>", "the bench.yml to run").requiredOption("--out <file>", "results file to write (samples also stream to <file>.jsonl as they are measured)").option("--label <label>", "runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])").option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).option("--cache-dir <dir>", "where downloaded models are kept (default: ~/.cache/llm-bench/models)").action(async (opts) => setExit(await runCommand(opts, ctx)));
-  program.command("make-model").description("write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs").requiredOption("--out <file>", "the .gguf file to write").addOption(new Option("--preset <preset>", "model size").choices(["tiny", "small", "medium"]).default("tiny")).option("--seed <n>", "seed of the random weights", positiveInt("--seed"), 1).action(async (opts) => setExit(await makeModelCommand(opts, ctx)));
+  program.command("run").description("benchmark the cases of a config on this machine and write an llm-bench/results@1 file").requiredOption("--config <file>", "the bench.yml to run").requiredOption("--out <file>", "results file to write (samples also stream to <file>.jsonl as they are measured)").option("--label <label>", "runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).option("--cache-dir <dir>", "where downloaded models are kept (default: ~/.cache/llm-bench/models)").action(async (opts) => setExit(await runCommand(opts, ctx)));
+  program.command("make-model").description("write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs").requiredOption("--out <file>", "the .gguf file to write").addOption(new Option("--preset <preset>", "model size").choices(["tiny", "small", "medium"]).default("tiny")).addOption(new Option("--shape <shape>", "a preset or a real model's shape, with random weights; wins over --preset").choices(SHAPE_NAMES)).addOption(new Option("--type <type>", "tensor type of the weights (default f32)").choices(MODEL_TYPES)).option("--seed <n>", "seed of the random weights", positiveInt("--seed", 2 ** 32 - 1), 1).action(async (opts) => {
+    await checkOutputPaths([{ label: "--out", path: opts.out }], []);
+    setExit(await makeModelCommand(opts, ctx));
+  });
   program.command("compare").description("compare head results with a baseline (or a history of baselines) and write an llm-bench/verdict@1").requiredOption("--base <file...>", "baseline results; give three or more stored runs to use their spread (history)").requiredOption("--head <file>", "results to judge").option("--config <file>", "bench.yml whose gates and compare settings apply (default: alpha 0.05, min_effect 3%)").option("--out <file>", "write the verdict JSON here").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").action(async (opts) => setExit(await compareCommand(opts, ctx)));
-  program.command("ab").description("run base and head configs interleaved in randomised blocks on this machine and compare them pairwise").requiredOption("--base-config <file>", "the config as on the base branch").requiredOption("--head-config <file>", "the config as in the pull request").requiredOption("--out <file>", "write the verdict JSON here").option("--results <file>", "results of both sides (default: ab-results.json beside --out)").option("--label <label>", "runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])").option("--repetitions <n>", "blocks to run (overrides workload.repetitions)", positiveInt("--repetitions")).addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").option("--cache-dir <dir>", "where downloaded models are kept").action(async (opts) => setExit(await abCommand(opts, ctx)));
-  program.command("report").description("render a verdict as Markdown with a Handlebars template").requiredOption("--verdict <file>", "an llm-bench/verdict@1 file").addOption(new Option("--kind <kind>", "built-in template").choices(["comment", "summary", "check"]).default("comment")).option("--template <file>", "your own Handlebars template (overrides --kind)").option("--report-id <id>", "id in the hidden marker of a comment", "llm-bench").option("--out <file>", "write the Markdown here instead of printing it").action(async (opts) => setExit(await reportCommand(opts, ctx)));
+  program.command("ab").description("run base and head configs interleaved in randomised blocks on this machine and compare them pairwise").requiredOption("--base-config <file>", "the config as on the base branch").requiredOption("--head-config <file>", "the config as in the pull request").requiredOption("--out <file>", "write the verdict JSON here").option("--results <file>", "results of both sides (default: ab-results.json beside --out)").option("--label <label>", "runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "blocks to run (overrides workload.repetitions)", positiveInt("--repetitions")).addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").option("--cache-dir <dir>", "where downloaded models are kept").action(async (opts) => setExit(await abCommand(opts, ctx)));
+  program.command("report").description("render a verdict as Markdown with a Handlebars template").requiredOption("--verdict <file>", "an llm-bench/verdict@1 file").addOption(new Option("--kind <kind>", "built-in template").choices(["comment", "summary", "check"]).default("comment")).option("--template <file>", "your own Handlebars template (overrides --kind)").option("--report-id <id>", "id in the hidden marker of a comment", reportId, "llm-bench").option("--out <file>", "write the Markdown here instead of printing it").action(async (opts) => setExit(await reportCommand(opts, ctx)));
   program.command("demo").description("offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report").option("--out-dir <dir>", "where the demo writes its results, verdict and report", "out/demo").option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).action(async (opts) => setExit(await demoCommand(opts, ctx)));
   return program;
 }
@@ -4512,20 +4706,37 @@ async function main(argv, ctx) {
       return error.exitCode === 0 ? EXIT.pass : EXIT.badInput;
     }
     if (error instanceof InputError) {
-      ctx.log(`llm-bench: error: ${error.message}`);
+      ctx.log(`llm-bench: error: ${oneLine(error.message)}`);
       return EXIT.badInput;
     }
-    ctx.log(`llm-bench: error: ${getErrorMessage(error)}`);
+    ctx.log(`llm-bench: error: ${oneLine(getErrorMessage(error))}`);
     if (ctx.env.LLM_BENCH_DEBUG && error instanceof Error && error.stack) ctx.log(error.stack);
     return EXIT.badInput;
   }
 }
 
+function quietWriter(stream) {
+  let open = true;
+  stream.on("error", () => {
+    open = false;
+  });
+  return (text) => {
+    if (!open || stream.destroyed || !stream.writable) return;
+    try {
+      stream.write(text);
+    } catch {
+      open = false;
+    }
+  };
+}
+const writeErr = quietWriter(process.stderr);
+const writeOut = quietWriter(process.stdout);
+const defuseWorkflowCommands = (text) => text.replace(/^(\s*)(::|##\[)/gm, "$1\u2039\u203A$2");
 const code = await main(process.argv.slice(2), {
   env: process.env,
-  log: (line) => process.stderr.write(`${line}
+  log: (line) => writeErr(`${defuseWorkflowCommands(line)}
 `),
-  print: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}
+  print: (text) => writeOut(text.endsWith("\n") ? text : `${text}
 `),
   tty: Boolean(process.stderr.isTTY)
 });

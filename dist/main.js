@@ -1,14 +1,14 @@
-import { g as getInput, s as setFailed, a as startGroup, e as endGroup, i as info, b as saveState, c as setOutput } from './chunks/core.js';
+import { g as getInput, s as setFailed, a as startGroup, e as endGroup, b as saveState, c as setOutput } from './chunks/core.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { EOL, tmpdir, homedir, userInfo } from 'node:os';
 import { dirname, posix, join, relative, resolve, isAbsolute, sep } from 'node:path';
-import { r as reportMarker, p as parseConfig, c as compareAB, a as compareWithHistory, b as compareResults, g as geomean, V as VERDICT_SCHEMA, w as writeFileAtomic, d as reportTitle, t as templatesDir, l as loadTemplateFile, e as loadTemplate, f as renderReport, h as loadConfig, N as NODE_LLAMA_CPP_VERSION, u as untilInterrupted, i as runSession, j as compareSettings, n as normalizeOllamaHost, k as escapeMarkdown } from './chunks/load.js';
-import { g as getErrorMessage, I as InputError, p as parseResults } from './chunks/results.js';
-import { s as silentLogger, l as labelSlug, i as isReadOnlyTokenError, h as httpStatus, g as githubMessage, C as CacheBaselineStore, a as isNotFoundError, r as readOnlyTokenHint, I as Inputs, b as INPUT_DEFAULTS, S as SAVE_BASELINE, c as STRATEGIES, M as MODES, B as BASELINE_CACHE_DIR, d as BASELINE_HISTORY_RUNS, e as defaultCacheService, f as actionLogger, j as llamaCppModelDir, O as Outputs, o as ollamaAnswers, p as planModelCache, k as detectOllamaServer, m as restoreModelCache, n as State, q as findOnPath, t as startOllamaServe } from './chunks/ollama-serve.js';
+import { c as countCases, V as VERDICT_SCHEMA, g as geomeanRatios, s as summaryCounts, v as verdictStatus, r as reportMarker, p as parseConfig, a as compareAB, b as compareWithHistory, d as compareResults, w as writeFileAtomic, e as reportTitle, f as gatedFailures, t as templatesDir, l as loadTemplateFile, h as loadTemplate, i as renderReport, j as gatesForPullRequest, k as compareSettings, m as loadConfig, N as NODE_LLAMA_CPP_VERSION, u as untilInterrupted, n as runSession, o as normalizeOllamaHost, q as escapeMarkdown } from './chunks/load.js';
+import { I as InputError, g as getErrorMessage, p as parseResults } from './chunks/results.js';
+import { s as silentLogger, h as httpStatus, l as labelSlug, i as isReadOnlyTokenError, g as githubMessage, C as CacheBaselineStore, a as isNotFoundError, r as readOnlyTokenHint, I as Inputs, b as INPUT_DEFAULTS, S as SAVE_BASELINE, c as STRATEGIES, M as MODES, d as apiFailure, B as BASELINE_CACHE_DIR, e as BASELINE_HISTORY_RUNS, f as actionLogger, j as defaultCacheService, k as llamaCppModelDir, O as Outputs, o as ollamaAnswers, p as planModelCache, m as detectOllamaServer, n as restoreModelCache, q as State, t as findOnPath, u as startOllamaServe } from './chunks/ollama-serve.js';
 import { createRequire } from 'module';
 import 'node:crypto';
 import { mkdir, writeFile, readFile, appendFile, mkdtemp } from 'node:fs/promises';
-import { g as getOctokit } from './chunks/github.js';
+import { B as BottleneckLight, g as getOctokit, r as retry } from './chunks/index.js';
 import { createRequire as createRequire$1 } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import 'os';
@@ -47,7 +47,42 @@ import 'timers';
 import 'process';
 import 'buffer';
 import 'readline';
+import 'node:https';
 import 'node:child_process';
+
+function mergeVerdicts(verdicts, now) {
+  if (verdicts.length === 0) throw new InputError("nothing to report: no results");
+  if (verdicts.length === 1) return verdicts[0];
+  const seen = /* @__PURE__ */ new Set();
+  for (const v of verdicts) {
+    for (const run of v.runs) {
+      if (seen.has(run.label)) throw new InputError(`two results for runner label "${run.label}": give each matrix job its own runner-label`);
+      seen.add(run.label);
+    }
+  }
+  const cases = verdicts.flatMap((v) => v.cases);
+  const runs = verdicts.flatMap((v) => v.runs);
+  const counts = countCases(cases);
+  const reasons = verdicts.flatMap((v) => v.incomplete?.reasons ?? []);
+  const incomplete = reasons.length > 0 ? { cancelled: verdicts.some((v) => v.incomplete?.cancelled), reasons } : void 0;
+  const strategies = [...new Set(runs.map((r) => r.strategy))];
+  const notes = [...new Set(verdicts.flatMap((v) => v.notes).filter((n) => !n.startsWith("runner labels used different strategies")))];
+  if (strategies.length > 1) notes.push(`runner labels used different strategies: ${runs.map((r) => `${r.label} ${r.strategy}`).join(", ")}`);
+  const compared = verdicts.some((v) => v.status !== "no-baseline" && v.cases.some((c) => c.status === "compared"));
+  return {
+    schema: VERDICT_SCHEMA,
+    created_at: now.toISOString(),
+    status: verdictStatus(counts, incomplete, compared),
+    strategy: strategies.length === 1 ? strategies[0] : "baseline",
+    settings: verdicts[0].settings,
+    ...incomplete ? { incomplete } : {},
+    summary: { ...summaryCounts(counts), geomean: geomeanRatios(cases) },
+    runs,
+    metrics: Object.assign({}, ...verdicts.map((v) => v.metrics)),
+    cases,
+    notes
+  };
+}
 
 var require$1 = createRequire('/');
 // DEFLATE is a complex format; to read this code, you should probably check the RFC first:
@@ -572,7 +607,11 @@ async function uploadResultsArtifact(uploader, options) {
     });
     return { status: "uploaded", name, artifactId: response.id, message: `Uploaded the results as artifact ${name}` };
   } catch (error) {
-    const message = `Could not upload the results artifact ${name}: ${getErrorMessage(error)}`;
+    const text = getErrorMessage(error);
+    if (httpStatus(error) === 409 || /\bconflict\b|already exists/i.test(text)) {
+      return { status: "conflict", name, artifactId: void 0, message: `Could not upload the results artifact ${name}: ${text}` };
+    }
+    const message = `Could not upload the results artifact ${name}: ${text}`;
     log.warning(message);
     return { status: "failed", name, artifactId: void 0, message };
   }
@@ -611,12 +650,13 @@ async function readResultsArtifact(client, artifact) {
   const bytes = await client.downloadArtifactZip(artifact.id);
   return resultsFromArtifactBytes(bytes, artifact.name);
 }
-async function downloadRunResults(client, runId, log = silentLogger) {
+async function downloadRunResults(client, runId, log = silentLogger, expired = []) {
   const artifacts = (await client.listRunArtifacts(runId)).filter((a) => a.name.startsWith(RESULTS_ARTIFACT_PREFIX));
   const out = [];
   for (const artifact of artifacts.sort((a, b) => a.name.localeCompare(b.name))) {
     if (artifact.expired) {
-      log.warning(`The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report.`);
+      log.warning(`The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report, which is therefore incomplete.`);
+      expired.push(artifact.name);
       continue;
     }
     for (const { file, results } of await readResultsArtifact(client, artifact)) {
@@ -636,8 +676,8 @@ class ArtifactBaselineStore {
   log;
   /**
    * Walks the newest successful `push` runs on the default branch until it finds `maxBaselines`
-   * unexpired `llm-bench-results-<label>` artifacts. An unreadable artifact is a warning and is
-   * skipped: an older run may still serve.
+   * unexpired `llm-bench-results-<label>` artifacts. An artifact that cannot be read is an error, never
+   * skipped for an older run.
    */
   async load(label) {
     const { client, defaultBranch, workflow } = this.options;
@@ -660,8 +700,7 @@ class ArtifactBaselineStore {
         out.push(...chosen);
         this.log.info(`Baseline for runner "${label}": artifact ${name} of run ${run.htmlUrl} (${run.headSha.slice(0, 7)}).`);
       } catch (error) {
-        this.log.warning(`Could not read artifact ${name} of run ${run.id}: ${getErrorMessage(error)}; trying an older run.`);
-        continue;
+        throw new Error(`could not read the baseline artifact ${name} of run ${run.id} (${run.htmlUrl}): ${getErrorMessage(error)}`);
       }
       if (out.length >= maxBaselines) break;
     }
@@ -1052,6 +1091,245 @@ function pullNumberFromRef(ref) {
   return match ? Number(match[1]) : void 0;
 }
 
+// pkg/dist-src/index.js
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/wrap-request.js
+var noop = () => Promise.resolve();
+function wrapRequest(state, request, options) {
+  return state.retryLimiter.schedule(doRequest, state, request, options);
+}
+async function doRequest(state, request, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+
+// pkg/dist-src/generated/triggers-notification-paths.js
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+
+// pkg/dist-src/route-matcher.js
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+
+// pkg/dist-src/index.js
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck, common) {
+  groups.global = new Bottleneck.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck = BottleneckLight,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    const events = {};
+    const emitter = new Bottleneck.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error, info) {
+      const [state2, request, options] = info.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request.retryCount;
+      request.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request, options) => {
+    initializeBottleneck();
+    return wrapRequest(state, request, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION;
+throttling.triggersNotification = triggersNotification;
+
 const ACTIONS_BOT_LOGIN = "github-actions[bot]";
 const CONTENTS_ROUTE = "GET /repos/{owner}/{repo}/contents/{+path}";
 const toBuffer = (data) => {
@@ -1308,15 +1586,43 @@ function toComment(data) {
   };
 }
 function createGitHubClient(token, repo, options = {}) {
-  const { baseUrl, ...rest } = options;
-  const octokit = getOctokit(token, baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, "") } : {});
+  const { baseUrl, retry: retryOptions = {}, ...rest } = options;
+  const retries = retryOptions.retries ?? 3;
+  const baseMs = retryOptions.baseMs ?? 1e3;
+  const log = retryOptions.log ?? (() => {
+  });
+  const onLimit = (what) => (after, request, _octokit, retryCount) => {
+    if (retryCount >= retries) return void 0;
+    log(`GitHub ${what} on ${request.method} ${request.url}: retrying in ${after} s (retry ${retryCount + 1} of ${retries})`);
+    return true;
+  };
+  const octokit = getOctokit(
+    token,
+    {
+      ...baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, "") } : {},
+      retry: { retries, retryAfterBaseValue: baseMs },
+      throttle: {
+        // The plugin's option type omits its spacing groups, which it reads when given.
+        ...retryOptions.pace === false ? { write: noPacing(), notifications: noPacing() } : {},
+        onRateLimit: onLimit("rate limit"),
+        onSecondaryRateLimit: onLimit("secondary rate limit"),
+        // Waits scale with the backoff unit, so tests against a local peer do not sleep for real minutes.
+        fallbackSecondaryRateRetryAfter: Math.max(1, Math.round(60 * baseMs / 1e3))
+      }
+    },
+    retry,
+    throttling
+  );
   return new GitHubClient(octokit, repo, rest);
+}
+function noPacing() {
+  return { key: () => ({ schedule: (_options, job) => job() }) };
 }
 
 const COMMENT_MODES = ["always", "on-change", "on-regression", "never"];
 const COMMENT_BODY_LIMIT = 65536;
 function hasRegression(verdict) {
-  return verdict.status === "regression" || verdict.summary.regressions > 0 || verdict.summary.limits > 0;
+  return verdict.status === "regression" || verdict.status === "incomplete" || verdict.summary.regressions > 0 || verdict.summary.limits > 0;
 }
 function hasChange(verdict) {
   const s = verdict.summary;
@@ -1401,6 +1707,9 @@ function checkConclusion(status, options = {}) {
   switch (status) {
     case "regression":
       return options.failOnRegression === false ? "neutral" : "failure";
+    case "incomplete":
+      if (options.cancelled) return "cancelled";
+      return options.failOnIncomplete === false ? "neutral" : "failure";
     case "pass":
       return "success";
     case "no-baseline":
@@ -1410,12 +1719,16 @@ function checkConclusion(status, options = {}) {
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 function checkTitle(verdict) {
   const s = verdict.summary;
-  if (verdict.status === "no-baseline") return "No baseline to compare with yet";
   const parts = [];
+  if (verdict.incomplete) parts.push(`Incomplete, not fully judged: ${verdict.incomplete.reasons[0]}`);
+  if (verdict.status === "no-baseline" || verdict.status === "incomplete" && s.regressions + s.limits + s.improvements + s.unchanged === 0) {
+    return parts.length ? parts.join("; ") : "No baseline to compare with yet";
+  }
   if (s.regressions > 0) parts.push(plural(s.regressions, "regression"));
   if (s.limits > 0) parts.push(plural(s.limits, "limit exceeded", "limits exceeded"));
-  if (parts.length === 0) parts.push("No regressions");
+  if (s.regressions + s.limits === 0) parts.push(verdict.incomplete ? "no regressions in what ran" : "No regressions");
   if (s.improvements > 0) parts.push(plural(s.improvements, "improvement"));
+  if (s.worse_not_gated > 0) parts.push(`${s.worse_not_gated} worse but not gated`);
   if (s.new > 0) parts.push(`${s.new} new`);
   if (s.missing > 0) parts.push(`${s.missing} missing`);
   return parts.join(", ");
@@ -1430,7 +1743,11 @@ function fitCheckText(text, limit = CHECK_TEXT_LIMIT) {
 }
 async function publishCheckRun(client, options) {
   const log = options.log ?? silentLogger;
-  const conclusion = checkConclusion(options.verdict.status, { failOnRegression: options.failOnRegression });
+  const conclusion = checkConclusion(options.verdict.status, {
+    failOnRegression: options.failOnRegression,
+    failOnIncomplete: options.failOnIncomplete,
+    cancelled: options.verdict.incomplete?.cancelled
+  });
   const summary = fitCheckText(options.summary);
   if (summary.length < options.summary.length) log.warning(`The check run summary was cut to GitHub's ${CHECK_TEXT_LIMIT}-character limit.`);
   try {
@@ -1531,6 +1848,7 @@ function parseInputs(read) {
   const saveBaseline = oneOf(Inputs.SaveBaseline, get(Inputs.SaveBaseline), SAVE_BASELINE);
   const comment = oneOf(Inputs.Comment, get(Inputs.Comment), COMMENT_MODES);
   const failOnRegression = boolean(Inputs.FailOnRegression, get(Inputs.FailOnRegression));
+  const failOnIncomplete = boolean(Inputs.FailOnIncomplete, get(Inputs.FailOnIncomplete));
   const cacheModels = boolean(Inputs.CacheModels, get(Inputs.CacheModels));
   const config = singleLine(Inputs.Config, get(Inputs.Config));
   const resultsPath = singleLine(Inputs.ResultsPath, get(Inputs.ResultsPath));
@@ -1571,6 +1889,7 @@ function parseInputs(read) {
     githubToken: optional(Inputs.GitHubToken),
     comment,
     failOnRegression,
+    failOnIncomplete,
     checkName,
     reportId,
     template,
@@ -1701,7 +2020,13 @@ async function labelVerdict(results, settings, options) {
     options.log.info(`Runner "${label}": comparing the base and head sides of this A/B run.`);
     return compareAB(results, settings, { now: options.now, file: options.file });
   }
-  const stored = options.store ? await options.store.load(label) : [];
+  let stored = [];
+  try {
+    stored = options.store ? await options.store.load(label) : [];
+  } catch (error) {
+    if (httpStatus(error) === void 0) throw error;
+    throw apiFailure(`reading the ${options.store.kind} baseline store for runner "${label}"`, error, options.store.kind === "branch" ? "contents: read" : "actions: read");
+  }
   const baselines = stored.map((b) => b.runner.label === label ? b : { ...b, runner: { ...b.runner, label } });
   if (baselines.length >= HISTORY_MIN_RUNS) {
     options.log.info(`Runner "${label}": comparing with ${baselines.length} stored runs (history).`);
@@ -1714,58 +2039,6 @@ async function labelVerdict(results, settings, options) {
 function newest(runs) {
   if (runs.length === 0) return null;
   return runs.reduce((a, b) => b.started_at > a.started_at ? b : a);
-}
-function mergeVerdicts(verdicts, now) {
-  if (verdicts.length === 0) throw new InputError("nothing to report: no results");
-  if (verdicts.length === 1) return verdicts[0];
-  const seen = /* @__PURE__ */ new Set();
-  for (const v of verdicts) {
-    for (const run of v.runs) {
-      if (seen.has(run.label)) throw new InputError(`two results for runner label "${run.label}": give each matrix job its own runner-label`);
-      seen.add(run.label);
-    }
-  }
-  const cases = verdicts.flatMap((v) => v.cases);
-  const runs = verdicts.flatMap((v) => v.runs);
-  const summary = { regressions: 0, improvements: 0, unchanged: 0, limits: 0, new: 0, missing: 0, geomean: {} };
-  for (const v of verdicts) {
-    summary.regressions += v.summary.regressions;
-    summary.improvements += v.summary.improvements;
-    summary.unchanged += v.summary.unchanged;
-    summary.limits += v.summary.limits;
-    summary.new += v.summary.new;
-    summary.missing += v.summary.missing;
-  }
-  const ratios = /* @__PURE__ */ new Map();
-  for (const c of cases) {
-    if (c.status !== "compared") continue;
-    for (const m of Object.values(c.metrics)) {
-      if (m.ratio === null || !(m.ratio > 0) || !Number.isFinite(m.ratio)) continue;
-      ratios.set(m.metric, [...ratios.get(m.metric) ?? [], m.ratio]);
-    }
-  }
-  for (const [metric, list] of ratios) summary.geomean[metric] = geomean(list);
-  const strategies = [...new Set(runs.map((r) => r.strategy))];
-  const notes = [...new Set(verdicts.flatMap((v) => v.notes).filter((n) => !n.startsWith("runner labels used different strategies")))];
-  if (strategies.length > 1) notes.push(`runner labels used different strategies: ${runs.map((r) => `${r.label} ${r.strategy}`).join(", ")}`);
-  const status = verdicts.some((v) => v.status === "regression") ? "regression" : verdicts.some((v) => v.status === "pass") ? "pass" : "no-baseline";
-  return {
-    schema: VERDICT_SCHEMA,
-    created_at: now.toISOString(),
-    status,
-    strategy: strategies.length === 1 ? strategies[0] : "baseline",
-    settings: verdicts[0].settings,
-    summary,
-    runs,
-    metrics: Object.assign({}, ...verdicts.map((v) => v.metrics)),
-    cases,
-    notes
-  };
-}
-function gatedFailures(verdict) {
-  let n = 0;
-  for (const c of verdict.cases) for (const m of Object.values(c.metrics)) if (m.gated && (m.verdict === "regression" || m.verdict === "limit")) n++;
-  return n;
 }
 
 async function renderReports(verdict, opts) {
@@ -1805,6 +2078,7 @@ async function publishVerdict(opts) {
         summary: reports.check,
         ...context.runId ? { detailsUrl: context.runUrl } : {},
         failOnRegression: opts.failOnRegression,
+        failOnIncomplete: opts.failOnIncomplete,
         log
       });
       if (check.status === "read-only") refused(check.message);
@@ -1907,35 +2181,49 @@ function repositoryPath(configFile, workspace) {
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) return void 0;
   return rel.split(sep).join("/");
 }
-async function chooseStrategy(input) {
-  const { strategy, context, client, log } = input;
-  if (strategy === "baseline") return { kind: "baseline", reason: "strategy: baseline" };
-  const fallback = (reason, warn) => {
-    if (warn && strategy === "ab") log.warning(`strategy: ab \u2014 ${reason}; comparing with the stored baseline instead.`);
-    return { kind: "baseline", reason };
-  };
-  const pr = context.pullRequest;
-  if (!pr) return fallback(`not a pull request (${context.eventName || "no event"}): there is no base to run beside the head`, true);
-  if (!client) return fallback("no 'github-token' to read the base branch's config", true);
+async function readBaseConfig(input) {
+  const pr = input.context.pullRequest;
+  if (!pr) return { kind: "unavailable", reason: `not a pull request (${input.context.eventName || "no event"}): there is no base to run beside the head` };
+  if (!input.client) return { kind: "unavailable", reason: "no 'github-token' to read the base branch's config" };
   const path = repositoryPath(input.configFile, input.workspace);
-  if (!path) return fallback(`the config ${input.configFile} is outside the workspace, so the base branch's version cannot be read`, true);
+  if (!path) return { kind: "unavailable", reason: `the config ${input.configFile} is outside the workspace, so the base branch's version cannot be read` };
   const ref = pr.baseSha || pr.baseRef;
-  if (!ref) return fallback("the pull request event names no base commit", true);
-  let base;
+  if (!ref) return { kind: "unavailable", reason: "the pull request event names no base commit" };
+  const refName = pr.baseRef || ref.slice(0, 12);
+  let config;
   try {
-    base = await readConfigAtRef(client, path, ref);
+    config = await readConfigAtRef(input.client, path, ref);
   } catch (error) {
-    const message = `could not read ${path} at the base ${pr.baseRef || ref} (${ref.slice(0, 12)}): ${getErrorMessage(error)}`;
-    if (strategy === "ab") throw new Error(`strategy: ab \u2014 ${message}`);
-    log.warning(`${message}; comparing with the stored baseline instead.`);
-    return { kind: "baseline", reason: message };
+    if (error instanceof InputError) return { kind: "absent", ref, refName, path, invalid: getErrorMessage(error) };
+    throw apiFailure(`reading ${path} at the base ${refName} (${ref.slice(0, 12)})`, error, "contents: read");
   }
-  if (!base) return fallback(`${path} does not exist on the base ${pr.baseRef || ref}: nothing to A/B against`, false);
-  log.info(`A/B: the base config is ${path} at ${pr.baseRef || "base"} (${ref.slice(0, 12)}); base and head run interleaved on this runner.`);
-  if (base.text === input.head.text) {
+  return config ? { kind: "found", config, ref, refName, path } : { kind: "absent", ref, refName, path };
+}
+function judgingSettings(head, base) {
+  if (base.kind === "found") return gatesForPullRequest(base.config.config, head);
+  if (base.kind === "absent") {
+    const settings = gatesForPullRequest(null, head, `the base ${base.refName}`);
+    if (base.invalid) settings.gateChanges = [`the base ${base.refName}'s ${base.path} is invalid (${base.invalid}): this pull request's own gates applied`];
+    return settings;
+  }
+  return compareSettings(head);
+}
+function chooseStrategy(input) {
+  const { strategy, base, log } = input;
+  if (strategy === "baseline") return { kind: "baseline", reason: "strategy: baseline" };
+  const fallback = (reason) => {
+    if (strategy === "ab") log.warning(`strategy: ab \u2014 ${reason}; comparing with the stored baseline instead.`);
+    return { kind: "baseline", reason: `strategy ${strategy} could not run A/B: ${reason}; compared with the stored baseline instead` };
+  };
+  if (base.kind === "unavailable") return fallback(base.reason);
+  if (base.kind === "absent") {
+    return fallback(base.invalid ? `${base.path} on the base ${base.refName} is invalid: ${base.invalid}` : `${base.path} does not exist on the base ${base.refName}: nothing to A/B against`);
+  }
+  log.info(`A/B: the base config is ${base.path} at ${base.refName} (${base.ref.slice(0, 12)}); base and head run interleaved on this runner.`);
+  if (base.config.text === input.head.text) {
     log.info("The base and head configs are identical: the A/B run measures what else this pull request changes on the runner, if anything.");
   }
-  return { kind: "ab", base: { ...base.config, dir: input.head.dir, text: base.text }, ref, reason: `the base branch has ${path}` };
+  return { kind: "ab", base: { ...base.config.config, dir: input.head.dir, text: base.config.text }, ref: base.ref, reason: `the base branch has ${base.path}` };
 }
 
 function defaultMainDeps(env = process.env) {
@@ -1956,14 +2244,33 @@ async function runMain(overrides = {}) {
   try {
     const inputs = parseInputs((name) => getInput(name));
     const context = readActionContext(deps.env);
-    const client = inputs.githubToken ? createGitHubClient(inputs.githubToken, context.repo, { baseUrl: context.apiUrl }) : void 0;
+    const retryBase = Number(deps.env.LLM_BENCH_GITHUB_RETRY_BASE_MS);
+    const client = inputs.githubToken ? createGitHubClient(inputs.githubToken, context.repo, {
+      baseUrl: context.apiUrl,
+      // LLM_BENCH_GITHUB_RETRY_BASE_MS shortens the backoff (and the write pacing) for tests against a local API.
+      retry: { log: (line) => actionLogger.info(line), ...retryBase > 0 ? { baseMs: retryBase, pace: retryBase >= 1e3 } : {} }
+    }) : void 0;
     const verdict = inputs.mode === "report" ? await reportStep(inputs, context, client, deps) : await benchmarkStep(inputs, context, client, deps);
-    if (verdict && verdict.status === "regression" && inputs.failOnRegression && inputs.mode !== "run") {
-      setFailed(`llm-bench: ${reportTitle(verdict)}`);
-    }
+    const failure = verdict ? stepFailure(verdict, inputs) : void 0;
+    if (failure) setFailed(failure);
   } catch (error) {
     setFailed(getErrorMessage(error));
   }
+}
+function stepFailure(verdict, inputs) {
+  if (verdict.status === "regression" && inputs.failOnRegression && inputs.mode !== "run") return `llm-bench: ${reportTitle(verdict)}`;
+  if (verdict.incomplete && inputs.failOnIncomplete) {
+    const what = verdict.incomplete.cancelled ? "cancelled before it finished" : "incomplete";
+    return `llm-bench: the run was ${what}, so it is not a pass: ${verdict.incomplete.reasons.join("; ")}`;
+  }
+  return void 0;
+}
+function withIncomplete(verdict, reason) {
+  const reasons = [...verdict.incomplete?.reasons ?? [], reason];
+  return { ...verdict, status: verdict.status === "regression" ? "regression" : "incomplete", incomplete: { cancelled: verdict.incomplete?.cancelled ?? false, reasons } };
+}
+function withNote(verdict, note) {
+  return note ? { ...verdict, notes: [...verdict.notes, note] } : verdict;
 }
 async function benchmarkStep(inputs, context, client, deps) {
   const log = actionLogger;
@@ -1971,12 +2278,14 @@ async function benchmarkStep(inputs, context, client, deps) {
   const resultsPath = resolve(deps.workspace, inputs.resultsPath);
   startGroup("llm-bench: prepare");
   let head;
+  let base;
   let choice;
   let sides;
   const cacheDir = deps.env.LLM_BENCH_CACHE_DIR || llamaCppModelDir({ configDir: deps.workspace, env: deps.env, homeDir: homedir() });
   try {
     head = await loadConfig(configFile);
-    choice = await chooseStrategy({ strategy: inputs.strategy, context, client, head, configFile: inputs.config, workspace: deps.workspace, log });
+    base = await readBaseConfig({ context, client, configFile: inputs.config, workspace: deps.workspace });
+    choice = chooseStrategy({ strategy: inputs.strategy, head, base, log });
     if (choice.kind === "baseline") log.info(`Strategy: baseline (${choice.reason}).`);
     const configs = choice.kind === "ab" ? [choice.base, head] : [head];
     sides = choice.kind === "ab" ? [{ side: "base", config: choice.base }, { side: "head", config: head }] : [{ config: head }];
@@ -1996,7 +2305,7 @@ async function benchmarkStep(inputs, context, client, deps) {
       toolCache: await deps.toolCache(),
       install: deps.installNodeLlamaCpp,
       tempDir: deps.env.RUNNER_TEMP,
-      log: (line) => info(line)
+      log: (line) => actionLogger.info(line)
     }));
     results = await untilInterrupted(
       () => log.warning("Cancelled: stopping after the current request; everything measured so far is kept."),
@@ -2010,7 +2319,7 @@ async function benchmarkStep(inputs, context, client, deps) {
           ...choice.kind === "ab" ? { baseGit: { sha: choice.ref, ...context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {} } } : {},
           signal
         },
-        { env: deps.env, log: (line) => info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp }
+        { env: deps.env, log: (line) => actionLogger.info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp }
       )
     );
   } finally {
@@ -2027,20 +2336,30 @@ async function benchmarkStep(inputs, context, client, deps) {
   if (uploader) {
     const upload = await uploadResultsArtifact(uploader, { label: results.runner.label, files: [resultsPath], rootDirectory: dirname(resultsPath), log });
     if (upload.status === "uploaded") log.info(upload.message);
+    if (upload.status === "conflict") {
+      throw new InputError(
+        `runner label "${results.runner.label}" is used by two jobs of this workflow run: this job (${deps.env.GITHUB_JOB ?? "job"} on runner "${deps.env.RUNNER_NAME ?? "unknown"}") and the job that already uploaded ${upload.name}. Give each matrix job its own 'runner-label' (e.g. runner-label: \${{ matrix.runner }}). ${upload.message}`
+      );
+    }
   }
-  const settings = compareSettings(head);
+  const settings = judgingSettings(head, base);
+  for (const change of settings.gateChanges ?? []) log.info(`Gates: ${change}.`);
+  const strategyNote = choice.kind === "baseline" && inputs.strategy !== "baseline" && context.pullRequest ? choice.reason : void 0;
   const storeDeps = { client, cacheService: guardedCacheService(deps.cacheService, deps.cacheAvailable), workspace: deps.workspace, log };
   const save = shouldSaveBaseline(inputs, context);
   if (inputs.mode === "run") {
-    const verdict = await labelVerdict(results, settings, { store: void 0, now: deps.now(), file: resultsPath, log });
+    const verdict = withNote(await labelVerdict(results, settings, { store: void 0, now: deps.now(), file: resultsPath, log }), strategyNote);
     await writeRunSummary(verdict, inputs, context, log);
     if (save) await saveBaseline(await createStore(inputs, context, storeDeps), results, log);
-    return void 0;
+    return verdict;
   }
   startGroup("llm-bench: compare and report");
   try {
     const store = choice.kind === "baseline" || save ? await createStore(inputs, context, storeDeps) : void 0;
-    const verdict = await labelVerdict(results, settings, { store: choice.kind === "baseline" ? store : void 0, now: deps.now(), file: resultsPath, log });
+    const verdict = withNote(
+      await labelVerdict(results, settings, { store: choice.kind === "baseline" ? store : void 0, now: deps.now(), file: resultsPath, log }),
+      strategyNote
+    );
     if (save && store) await saveBaseline(store, results, log);
     await publish(verdict, inputs, context, client, context.pullRequest?.number, deps.workspace, log);
     return verdict;
@@ -2055,8 +2374,12 @@ async function reportStep(inputs, context, client, deps) {
   if (!runId) throw new InputError("GITHUB_RUN_ID is not set: mode report runs inside GitHub Actions");
   startGroup("llm-bench: gather results");
   let downloaded;
+  const expired = [];
   try {
-    downloaded = await downloadRunResults(client, runId, log);
+    downloaded = await downloadRunResults(client, runId, log, expired).catch((error) => {
+      if (httpStatus(error) === void 0) throw error;
+      throw apiFailure(`downloading the results artifacts of workflow run ${runId}`, error, "actions: read");
+    });
     for (const d of downloaded) log.info(`${d.artifactName}: runner "${d.results.runner.label}", ${d.results.cases.length} case(s), ${d.results.status}.`);
   } finally {
     endGroup();
@@ -2082,7 +2405,8 @@ async function reportStep(inputs, context, client, deps) {
     const store = needsStore ? await createStore(inputs, context, { client, cacheService, workspace: deps.workspace, log }) : void 0;
     const verdicts = [];
     for (const d of byLabel.values()) verdicts.push(await labelVerdict(d.results, settings, { store, now: deps.now(), file: d.file, log }));
-    const verdict = mergeVerdicts(verdicts, deps.now());
+    const merged = mergeVerdicts(verdicts, deps.now());
+    const verdict = expired.length === 0 ? merged : withIncomplete(merged, `results of ${expired.join(", ")} expired before this report: those runners were not judged`);
     const pullNumber = await findPullNumber(context, client, downloaded, log);
     await publish(verdict, inputs, context, client, pullNumber, deps.workspace, log);
     return verdict;
@@ -2150,22 +2474,32 @@ function currentUser() {
   }
 }
 async function reportSettings(inputs, context, client, workspace, log) {
+  const head = await reportConfig(inputs, context, client, workspace, log);
+  const base = await readBaseConfig({ context, client, configFile: inputs.config, workspace });
+  if (base.kind === "unavailable") return compareSettings(head);
+  if (!head) return base.kind === "found" ? { ...compareSettings(base.config.config), gatesFrom: "base" } : compareSettings(void 0);
+  const settings = judgingSettings(head, base);
+  for (const change of settings.gateChanges ?? []) log.info(`Gates: ${change}.`);
+  return settings;
+}
+async function reportConfig(inputs, context, client, workspace, log) {
   const file = resolve(workspace, inputs.config);
-  if (existsSync(file)) return compareSettings(await loadConfig(file));
+  if (existsSync(file)) return loadConfig(file);
   const path = repositoryPath(inputs.config, workspace);
   if (path && context.headSha) {
     try {
       const atHead = await readConfigAtRef(client, path, context.headSha);
       if (atHead) {
         log.info(`${inputs.config} is not checked out here: using its gates at ${context.headSha.slice(0, 12)}.`);
-        return compareSettings(atHead.config);
+        return { ...atHead.config, dir: workspace, text: atHead.text };
       }
     } catch (error) {
-      log.warning(`Could not read ${path} at ${context.headSha.slice(0, 12)}: ${getErrorMessage(error)}`);
+      if (error instanceof InputError) throw error;
+      throw apiFailure(`reading ${path} at ${context.headSha.slice(0, 12)}`, error, "contents: read");
     }
   }
   log.warning(`${inputs.config} was not found: comparing with the default settings (alpha 0.05, min_effect 3%, default gates).`);
-  return compareSettings(void 0);
+  return void 0;
 }
 async function findPullNumber(context, client, downloaded, log) {
   if (context.pullRequest) return context.pullRequest.number;
@@ -2198,6 +2532,7 @@ async function publish(verdict, inputs, context, client, pullNumber, workspace, 
     reportId: inputs.reportId,
     comment: inputs.comment,
     failOnRegression: inputs.failOnRegression,
+    failOnIncomplete: inputs.failOnIncomplete,
     template: inputs.template ? resolve(workspace, inputs.template) : void 0,
     // Beside the results: llm-bench-results.json → llm-bench-results.md.
     reportPath: resolve(workspace, inputs.resultsPath).replace(/\.json$/i, ".md"),

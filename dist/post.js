@@ -1,7 +1,7 @@
 import { s as setFailed, d as getState } from './chunks/core.js';
 import { g as getErrorMessage } from './chunks/results.js';
 import 'node:crypto';
-import { n as State, u as stopOllamaServe, f as actionLogger, v as parseModelCachePlan, w as saveModelCache, e as defaultCacheService } from './chunks/ollama-serve.js';
+import { q as State, v as stopOllamaServe, f as actionLogger, w as parseModelCachePlan, x as saveModelCache, j as defaultCacheService } from './chunks/ollama-serve.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'os';

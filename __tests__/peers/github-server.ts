@@ -201,6 +201,20 @@ const sha1 = (data: string | Buffer): string => createHash('sha1').update(data).
 const gitBlobSha = (data: Buffer): string => sha1(Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]));
 const isSha = (s: unknown): s is string => typeof s === 'string' && /^[0-9a-f]{40}$/.test(s);
 
+/**
+ * A programmed failure: the next `times` requests matching `method` and `path` get `status` (with GitHub's error body
+ * `{message, documentation_url}` and `headers`, e.g. a secondary rate limit's `retry-after`, as "Rate limits for the
+ * REST API" documents), or have their connection destroyed before any response byte (`'reset'`).
+ */
+export interface PeerFault {
+  method?: string;
+  path: RegExp;
+  status: number | 'reset';
+  times: number;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
 export class GitHubPeer {
   readonly owner: string;
   readonly repo: string;
@@ -216,6 +230,8 @@ export class GitHubPeer {
   readonly trees = new Map<string, Map<string, string>>();
   readonly commits = new Map<string, Commit>();
   readonly refs = new Map<string, string>();
+  /** Programmed failures, consumed in order (see PeerFault). */
+  readonly faults: PeerFault[] = [];
   /** Called before a ref update is applied, e.g. to move the ref as a concurrent job would. */
   beforeUpdateRef: ((ref: string) => Promise<void> | void) | undefined;
   url = '';
@@ -424,6 +440,17 @@ export class GitHubPeer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
+    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === record.method) && f.path.test(record.path));
+    if (fault) {
+      fault.times--;
+      if (fault.status === 'reset') {
+        record.status = -1;
+        req.socket.destroy();
+        return;
+      }
+      send(fault.status, { message: fault.message ?? 'Server Error', documentation_url: 'https://docs.github.com/rest' }, fault.headers);
+      return;
+    }
     try {
       const out = await this.route(record, identity, url);
       send(out.status, out.body, out.headers);

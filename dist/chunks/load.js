@@ -1,13 +1,15 @@
-import { n as number$1, u as union, _ as _enum, l as literal, b as boolean, a as array, s as string$1, c as strictObject, M as METRIC_NAME_PATTERN, r as record, d as unknown, I as InputError, e as parseWith, i as issueMessage, g as getErrorMessage, o as object, t as tuple, m as modelIdentitySchema, f as metricInfoSchema, h as runnerSchema, j as metricInfo, k as isBuiltinMetric, R as RESULTS_SCHEMA } from './results.js';
-import fs__default, { promises, createReadStream, existsSync, readFileSync } from 'node:fs';
-import path, { dirname, resolve, join, basename, isAbsolute } from 'node:path';
-import { readFile, open, mkdir, writeFile, rename, rm, stat, unlink, appendFile, readdir } from 'node:fs/promises';
+import { n as number$1, u as union, _ as _enum, l as literal, b as boolean, s as string$1, a as array, c as unknown, N as NEVER, d as strictObject, M as METRIC_NAME_PATTERN, r as record, g as getErrorMessage, B as BUILTIN_METRICS, I as InputError, e as parseWith, i as isBuiltinMetric, f as issueMessage, o as object, t as tuple, m as modelIdentitySchema, h as metricInfoSchema, j as runnerSchema, k as metricInfo, R as RESULTS_SCHEMA } from './results.js';
+import fs__default, { promises, createReadStream, constants, existsSync, readFileSync } from 'node:fs';
+import path, { dirname, resolve, join, basename, relative, isAbsolute, delimiter } from 'node:path';
+import { readFile, open, mkdir, writeFile, rename, rm, stat, realpath, access, unlink, appendFile, readdir } from 'node:fs/promises';
 import require$$0 from 'process';
 import require$$0__default from 'buffer';
-import { createHash, randomBytes } from 'node:crypto';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
+import { createHash, randomBytes } from 'node:crypto';
 import require$$0$1 from 'readline';
 import require$$1__default from 'events';
+import { Agent as Agent$1, request as request$1 } from 'node:http';
+import { Agent, request } from 'node:https';
 import { spawn, execFile } from 'node:child_process';
 import { endianness, cpus, hostname, totalmem, arch, release, platform, loadavg } from 'node:os';
 import fs__default$1 from 'fs';
@@ -8779,26 +8781,98 @@ const openaiOptions = {
   stop: array(string$1()),
   ignore_eos: boolean()
 };
-const ENGINE_KINDS = ["llama-cpp", "ollama", "openai", "command"];
+const KV_CACHE_TYPES = ["f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "iq4_nl", "q5_0", "q5_1"];
+const llamaBenchOptions = {
+  /** The llama-bench program: a path (relative to the config) or a name on PATH; default `llama-bench`. */
+  binary: string$1().min(1),
+  threads: positiveInt,
+  // -t
+  n_gpu_layers: number$1().int().min(-1),
+  // -ngl (-1: llama-bench's default, all layers)
+  gpu_layers: number$1().int().min(-1),
+  // -ngl, as the llama-cpp engine spells it
+  batch_size: positiveInt,
+  // -b
+  ubatch_size: positiveInt,
+  // -ub
+  flash_attn: union([boolean(), _enum(["on", "off", "auto"])]),
+  // -fa
+  type_k: _enum(KV_CACHE_TYPES),
+  // -ctk
+  type_v: _enum(KV_CACHE_TYPES),
+  // -ctv
+  n_prompt: nonNegInt,
+  // -p (0: no prompt-processing test)
+  n_gen: nonNegInt,
+  // -n (0: no generation test)
+  n_depth: nonNegInt,
+  // -d
+  cpu_mask: string$1().regex(/^(0x)?[0-9a-fA-F]+$/, "expected a hexadecimal CPU mask such as 0x3"),
+  // -C
+  repetitions: positiveInt,
+  // -r: repetitions per llama-bench run
+  warmup: boolean(),
+  // false: --no-warmup
+  args: array(string$1())
+  // further flags, passed as they are
+};
+const ENGINE_KINDS = ["llama-cpp", "ollama", "openai", "command", "llama-bench"];
 const ENGINE_OPTIONS = {
   "llama-cpp": { options: llamaCppOptions, passThrough: false },
   ollama: { options: ollamaOptions, passThrough: false },
   openai: { options: openaiOptions, passThrough: true },
-  command: { options: {}, passThrough: true }
+  command: { options: {}, passThrough: true },
+  "llama-bench": { options: llamaBenchOptions, passThrough: false }
 };
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:\-]*$/;
 const id = string$1().regex(idPattern, 'expected an id of letters, digits, ".", "_", ":" or "-"');
 const paramValue = union([string$1(), number$1(), boolean()]);
-const percent$1 = union([number$1(), string$1().regex(/^\s*-?\d+(\.\d+)?\s*%\s*$/, 'expected a percentage like "5%"')]).transform((v) => (typeof v === "number" ? v : Number.parseFloat(v)) / 100).pipe(number$1().min(0, "expected a percentage \u2265 0%").max(10, "expected a percentage \u2264 1000%"));
+const LIMITS = {
+  warmup: 1e4,
+  repetitions: 1e6,
+  max_tokens: 1048576,
+  cooldown_ms: 36e5,
+  concurrency: 1e4,
+  requests: 1e7,
+  rate: 1e6,
+  timeout_s: 86400,
+  duration_s: 7 * 86400,
+  seed: 2 ** 32 - 1
+};
+const grouped = (n) => n.toLocaleString("en-US");
+const wholeNumber = (key, min) => {
+  const message = `expected a whole number \u2265 ${min} and \u2264 ${grouped(LIMITS[key])}`;
+  return number$1().int(message).min(min, message).max(LIMITS[key], message);
+};
+const positiveNumber = (key) => {
+  const message = `expected a number > 0 and \u2264 ${grouped(LIMITS[key])}`;
+  return number$1().positive(message).max(LIMITS[key], message);
+};
+const PERCENT_TEXT = /^\s*(-?\d+(?:\.\d+)?)\s*%\s*$/;
+const percent$1 = unknown().transform((value, ctx) => {
+  const match = typeof value === "string" ? PERCENT_TEXT.exec(value) : null;
+  if (!match) {
+    const message = typeof value === "number" ? "expected a percentage written with %: write 5% for five percent" : 'expected a percentage like "5%"';
+    ctx.issues.push({ code: "custom", message, input: value });
+    return NEVER;
+  }
+  const fraction = Number.parseFloat(match[1]) / 100;
+  if (fraction < 0 || fraction > 10) {
+    ctx.issues.push({ code: "custom", message: fraction < 0 ? "expected a percentage \u2265 0%" : "expected a percentage \u2264 1000%", input: value });
+    return NEVER;
+  }
+  return fraction;
+});
+const modelRef = string$1().min(1, "expected a model name, path or URL").regex(/^[^\u0000-\u001f\u007f]*$/, "expected one line without control characters");
 const modelEntrySchema = union([
-  string$1().min(1),
+  modelRef,
   strictObject({
     id: id.optional(),
-    name: string$1().min(1).optional(),
-    path: string$1().min(1).optional(),
-    url: string$1().min(1).optional(),
-    sha256: string$1().regex(/^[0-9a-f]{64}$/, "expected a hex sha256").optional()
+    name: modelRef.optional(),
+    path: modelRef.optional(),
+    url: modelRef.optional(),
+    sha256: string$1().regex(/^[0-9a-f]{64}$/, "expected a sha256 of 64 lower-case hex digits").optional()
   }).refine((m) => [m.name, m.path, m.url].filter((v) => v !== void 0).length === 1, {
     message: "expected exactly one of name, path or url"
   })
@@ -8807,22 +8881,22 @@ const promptEntrySchema = strictObject({
   id,
   text: string$1().min(1).optional(),
   file: string$1().min(1).optional(),
-  max_tokens: number$1().int().positive().default(128)
+  max_tokens: wholeNumber("max_tokens", 1).default(128)
 }).refine((p) => p.text === void 0 !== (p.file === void 0), { message: "expected exactly one of text or file" });
 const workloadSchema = strictObject({
-  warmup: number$1().int().nonnegative().default(1),
-  repetitions: number$1().int().positive("expected a whole number \u2265 1").default(10),
+  warmup: wholeNumber("warmup", 0).default(1),
+  repetitions: wholeNumber("repetitions", 1).default(10),
   vary_prompt: boolean().default(true),
   interleave: boolean().default(true),
   /** A/B on the embedded engine: base and head generate token by token in lockstep (see docs/statistics.md). */
   lockstep: boolean().default(true),
-  cooldown_ms: number$1().int().nonnegative().default(0),
-  concurrency: number$1().int().positive().default(1),
-  rate: number$1().positive().optional(),
-  requests: number$1().int().positive().optional(),
-  timeout_s: number$1().positive().default(300),
-  duration_s: number$1().positive().optional(),
-  seed: number$1().int().nonnegative().default(1)
+  cooldown_ms: wholeNumber("cooldown_ms", 0).default(0),
+  concurrency: wholeNumber("concurrency", 1).default(1),
+  rate: positiveNumber("rate").optional(),
+  requests: wholeNumber("requests", 1).optional(),
+  timeout_s: positiveNumber("timeout_s").default(300),
+  duration_s: positiveNumber("duration_s").optional(),
+  seed: wholeNumber("seed", 0).default(1)
 });
 const gateSchema = strictObject({
   regression: percent$1.optional(),
@@ -8832,18 +8906,18 @@ const gateSchema = strictObject({
 const compareSchema = strictObject({
   alpha: number$1().gt(0).lt(1).default(0.05),
   min_effect: percent$1.default(0.03),
-  headline: string$1().regex(METRIC_NAME_PATTERN).default("decode_tps")
+  headline: string$1().regex(METRIC_NAME_PATTERN, "expected a metric name").default("decode_tps")
 });
 const calibrationSchema = union([
   boolean(),
   strictObject({
     preset: _enum(["tiny", "small", "medium"]).default("small"),
-    max_tokens: number$1().int().positive().default(32)
+    max_tokens: wholeNumber("max_tokens", 1).default(32)
   })
 ]);
 const configSchema = strictObject({
   engine: _enum(ENGINE_KINDS),
-  host: string$1().url("expected a URL like http://127.0.0.1:11434").optional(),
+  host: string$1().refine((v) => /^https?:\/\/[^/\s]/i.test(v) && URL.canParse(v), "expected an http:// or https:// URL like http://127.0.0.1:11434").optional(),
   model_dir: string$1().min(1).optional(),
   command: array(string$1().min(1)).min(1, "expected the program and its arguments as a list").optional(),
   pull: _enum(["missing", "always", "never"]).default("missing"),
@@ -8860,133 +8934,19 @@ const configSchema = strictObject({
   calibration: calibrationSchema.default(false)
 });
 
-function yamlToData(text, file) {
-  const doc = distExports.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = err.linePos?.[0];
-    const where = pos ? `line ${pos.line}, column ${pos.col}` : "YAML";
-    const message = err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
-    throw new InputError(`YAML syntax error at ${where}: ${message}`, { file });
+class EngineError extends Error {
+  constructor(message, kind = "engine") {
+    super(message);
+    this.kind = kind;
+    this.name = "EngineError";
   }
-  return doc.toJS();
+  kind;
+  /** Attempts of the failed request that were lost to a closed keep-alive connection and sent again (see Generation.retries). */
+  retries;
 }
-function baseName(value) {
-  const last = value.replace(/[?#].*$/, "").split(/[\\/]/).filter(Boolean).pop() ?? value;
-  return last.replace(/\.gguf$/i, "");
-}
-function modelIdFrom(name) {
-  return baseName(name).replace(/[^A-Za-z0-9._:\-]+/g, "-").replace(/^-+|-+$/g, "") || "model";
-}
-const isUrl = (s) => /^(hf:|https?:\/\/)/.test(s);
-function modelSource(engine, e) {
-  if (e.path !== void 0) return "path";
-  if (e.url !== void 0 || isUrl(e.name)) return "url";
-  return engine === "llama-cpp" ? "path" : "name";
-}
-function checkEngineOption(engine, key, value, file, path) {
-  const table = ENGINE_OPTIONS[engine];
-  const schema = table.options[key];
-  if (!schema) {
-    if (table.passThrough) return;
-    const known = Object.keys(table.options).join(", ");
-    throw new InputError(`unknown option '${key}' for engine ${engine} (known: ${known})`, { file, path });
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const { message } = issueMessage(result.error.issues[0], value);
-    throw new InputError(`${message} for option '${key}' of engine ${engine}`, { file, path });
-  }
-}
-function parseConfig(text, file) {
-  const data = yamlToData(text, file);
-  if (data === null || data === void 0) throw new InputError("the config is empty; expected a mapping with engine, models and prompts", { file });
-  if (typeof data !== "object" || Array.isArray(data)) throw new InputError("expected a mapping at the top level (engine:, models:, \u2026)", { file });
-  const raw = parseWith(configSchema, data, file);
-  const engine = raw.engine;
-  const models = raw.models.map((entry) => {
-    const e = typeof entry === "string" ? { name: entry } : entry;
-    const name = e.name ?? e.path ?? e.url;
-    const source = modelSource(engine, e);
-    return { id: e.id ?? (source === "name" ? name : modelIdFrom(name)), name, source, ...e.sha256 ? { sha256: e.sha256 } : {} };
-  });
-  const seenModels = /* @__PURE__ */ new Map();
-  models.forEach((m, i) => {
-    if (engine !== "llama-cpp" && m.source === "path") {
-      throw new InputError(`a model path is only for the llama-cpp engine; engine ${engine} takes model names`, { file, path: `models[${i}].path` });
-    }
-    const before = seenModels.get(m.id);
-    if (before !== void 0) throw new InputError(`duplicate model id "${m.id}" (also models[${before}]); give one an explicit id`, { file, path: `models[${i}]` });
-    seenModels.set(m.id, i);
-  });
-  const prompts = raw.prompts.map(
-    (p, i) => typeof p === "string" ? { id: `prompt-${i + 1}`, text: p, max_tokens: 128 } : { id: p.id, text: p.text, file: p.file, max_tokens: p.max_tokens }
-  );
-  const seenPrompts = /* @__PURE__ */ new Map();
-  prompts.forEach((p, i) => {
-    const before = seenPrompts.get(p.id);
-    if (before !== void 0) throw new InputError(`duplicate prompt id "${p.id}" (also prompts[${before}])`, { file, path: `prompts[${i}].id` });
-    seenPrompts.set(p.id, i);
-  });
-  const options = {};
-  for (const [key, value] of Object.entries(raw.options)) {
-    checkEngineOption(engine, key, value, file, `options.${key}`);
-    options[key] = value;
-  }
-  for (const [key, values] of Object.entries(raw.matrix)) {
-    if (key in options) throw new InputError(`option '${key}' is both fixed in options and swept in matrix; keep one`, { file, path: `matrix.${key}` });
-    values.forEach((v, i) => checkEngineOption(engine, key, v, file, `matrix.${key}[${i}]`));
-  }
-  if (engine === "command" && !raw.command) throw new InputError("the command engine needs `command:`, the program and its arguments as a list", { file, path: "command" });
-  if (raw.command && engine !== "command") throw new InputError(`'command' is only for the command engine, not ${engine}`, { file, path: "command" });
-  if (raw.host && engine !== "ollama" && engine !== "openai") throw new InputError(`'host' is only for the ollama and openai engines, not ${engine}`, { file, path: "host" });
-  if (engine === "openai" && !raw.host) throw new InputError("the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)", { file, path: "host" });
-  const calibration = raw.calibration === false ? null : raw.calibration === true ? { preset: "small", max_tokens: 32 } : raw.calibration;
-  return {
-    file,
-    engine,
-    host: raw.host,
-    model_dir: raw.model_dir,
-    command: raw.command,
-    pull: raw.pull,
-    chat: raw.chat,
-    api: raw.api,
-    api_key_env: raw.api_key_env,
-    models,
-    options,
-    matrix: raw.matrix,
-    prompts,
-    workload: raw.workload,
-    gates: raw.gates,
-    compare: raw.compare,
-    calibration
-  };
-}
-
-async function readText(file, what, at) {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    const code = error.code;
-    const reason = code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, expected a file" : getErrorMessage(error);
-    if (at) throw new InputError(`cannot read ${what} ${file}: ${reason}`, at);
-    throw new InputError(`cannot read ${what}: ${reason}`, { file });
-  }
-}
-async function loadConfig(file) {
-  const text = await readText(file, "config");
-  const config = parseConfig(text, file);
-  const dir = dirname(resolve(file));
-  const prompts = await Promise.all(
-    config.prompts.map(async (p, i) => {
-      if (p.text !== void 0) return p;
-      const path = resolve(dir, p.file);
-      const body = await readText(path, "prompt file", { file, path: `prompts[${i}].file` });
-      if (!body.trim()) throw new InputError(`prompt file ${path} is empty`, { file, path: `prompts[${i}].file` });
-      return { ...p, text: body };
-    })
-  );
-  return { ...config, prompts, dir, text };
+function withRetries(error, retries) {
+  if (retries.length > 0 && error instanceof EngineError) error.retries = [...retries];
+  return error;
 }
 
 var _extends$1 = {exports: {}};
@@ -9240,7 +9200,7 @@ function mapIterator(it, callback) {
 //   for security reasons, so these functions are not exposed in the expression
 //   parser.
 
-function isNumber$1(x) {
+function isNumber$2(x) {
   return typeof x === 'number';
 }
 function isBigNumber(x) {
@@ -11781,7 +11741,7 @@ function normalizeFormatOptions(options) {
   var precision;
   var wordSize;
   if (options !== undefined) {
-    if (isNumber$1(options)) {
+    if (isNumber$2(options)) {
       precision = options;
     } else if (isBigNumber(options)) {
       precision = options.toNumber();
@@ -11863,7 +11823,7 @@ function toEngineering$1(value, precision) {
 
   // find nearest lower multiple of 3 for exponent
   var newExp = e % 3 === 0 ? e : e < 0 ? e - 3 - e % 3 : e - e % 3;
-  if (isNumber$1(precision)) {
+  if (isNumber$2(precision)) {
     // add zeroes to give correct sig figs
     while (precision > c.length || e - newExp + 1 > c.length) {
       c.push(0);
@@ -11890,7 +11850,7 @@ function toEngineering$1(value, precision) {
   // if all coefficient values are zero after the decimal point and precision is unset, don't add a decimal value.
   // otherwise concat with the rest of the coefficients
   var decimals = c.slice(decimalIdx).join('');
-  var decimalVal = isNumber$1(precision) && decimals.length || decimals.match(/[1-9]/) ? '.' + decimals : '';
+  var decimalVal = isNumber$2(precision) && decimals.length || decimals.match(/[1-9]/) ? '.' + decimals : '';
   var str = c.slice(0, decimalIdx).join('') + decimalVal + 'e' + (e >= 0 ? '+' : '') + newExp.toString();
   return rounded.sign + str;
 }
@@ -12130,7 +12090,7 @@ function copysign(x, y) {
   return signx ^ signy ? -x : x;
 }
 function _toNumberOrThrow(value, onError) {
-  if (isNumber$1(value)) {
+  if (isNumber$2(value)) {
     return value;
   } else if (isBigNumber(value)) {
     return value.toNumber();
@@ -12139,7 +12099,7 @@ function _toNumberOrThrow(value, onError) {
   }
 }
 function _toNumberOrDefault$1(value, defaultValue) {
-  if (isNumber$1(value)) {
+  if (isNumber$2(value)) {
     return value;
   } else if (isBigNumber(value)) {
     return value.toNumber();
@@ -12219,7 +12179,7 @@ var createTyped = /* #__PURE__ */factory('typed', dependencies$10, function crea
   typed.clear();
   typed.addTypes([{
     name: 'number',
-    test: isNumber$1
+    test: isNumber$2
   }, {
     name: 'Complex',
     test: isComplex
@@ -19087,7 +19047,7 @@ var createComplexClass = /* #__PURE__ */factory(name$_, dependencies$_, () => {
     var strIm = format$2(this.im, options);
 
     // round either re or im when smaller than the configured precision
-    var precision = isNumber$1(options) ? options : options ? options.precision : null;
+    var precision = isNumber$2(options) ? options : options ? options.precision : null;
     if (precision !== null) {
       var epsilon = Math.pow(10, -precision);
       if (Math.abs(re / im) < epsilon) {
@@ -19154,12 +19114,12 @@ var createComplexClass = /* #__PURE__ */factory(name$_, dependencies$_, () => {
         {
           var r = arguments[0];
           var phi = arguments[1];
-          if (isNumber$1(r)) {
+          if (isNumber$2(r)) {
             if (isUnit(phi) && phi.hasBase('ANGLE')) {
               // convert unit to a number in radians
               phi = phi.toNumber('rad');
             }
-            if (isNumber$1(phi)) {
+            if (isNumber$2(phi)) {
               return new Complex$1({
                 r,
                 phi
@@ -20774,7 +20734,7 @@ function toFixed(value, precision) {
   return value.toFixed(precision);
 }
 function _toNumberOrDefault(value, defaultValue) {
-  if (isNumber$1(value)) {
+  if (isNumber$2(value)) {
     return value;
   } else if (isBigNumber(value)) {
     return value.toNumber();
@@ -21074,7 +21034,7 @@ function validate(array, size) {
  */
 function validateIndex(index, length) {
   if (index !== undefined) {
-    if (!isNumber$1(index) || !isInteger$1(index)) {
+    if (!isNumber$2(index) || !isInteger$1(index)) {
       throw new TypeError('Index must be an integer (value: ' + index + ')');
     }
     if (index < 0 || typeof length === 'number' && index >= length) {
@@ -21104,13 +21064,13 @@ function resize(array, size, defaultValue) {
 
   // check whether size contains positive integers
   size.forEach(function (value) {
-    if (!isNumber$1(value) || !isInteger$1(value) || value < 0) {
+    if (!isNumber$2(value) || !isInteger$1(value) || value < 0) {
       throw new TypeError('Invalid size, must contain positive integers ' + '(size: ' + format(size) + ')');
     }
   });
 
   // convert number to an array
-  if (isNumber$1(array) || isBigNumber(array)) {
+  if (isNumber$2(array) || isBigNumber(array)) {
     array = [array];
   }
 
@@ -22107,9 +22067,9 @@ var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref
       var dims = index.dimension(depth);
       function _mapIndex(dim, callback) {
         // applies a callback for when the index is a Number or a Matrix
-        if (isNumber$1(dim)) return callback(dim);else return dim.map(callback).valueOf();
+        if (isNumber$2(dim)) return callback(dim);else return dim.map(callback).valueOf();
       }
-      if (isNumber$1(dims)) {
+      if (isNumber$2(dims)) {
         size[depth] = null;
       } else {
         size[depth] = dims.size()[0];
@@ -22240,9 +22200,9 @@ var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref
         data[rangeIndex] = submatrix[i[0]];
       };
       if (depth < maxDepth) {
-        if (isNumber$1(range)) recursiveCallback(range, [0]);else range.forEach(recursiveCallback);
+        if (isNumber$2(range)) recursiveCallback(range, [0]);else range.forEach(recursiveCallback);
       } else {
-        if (isNumber$1(range)) finalCallback(range, [0]);else range.forEach(finalCallback);
+        if (isNumber$2(range)) finalCallback(range, [0]);else range.forEach(finalCallback);
       }
     }
   }
@@ -22649,7 +22609,7 @@ var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref
         k = k.toNumber();
       }
       // is must be an integer
-      if (!isNumber$1(k) || !isInteger$1(k)) {
+      if (!isNumber$2(k) || !isInteger$1(k)) {
         throw new TypeError('The parameter k must be an integer number');
       }
     } else {
@@ -22710,7 +22670,7 @@ var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref
         s = s.toNumber();
       }
       // validate arguments
-      if (!isNumber$1(s) || !isInteger$1(s) || s < 1) {
+      if (!isNumber$2(s) || !isInteger$1(s) || s < 1) {
         throw new Error('Size values must be positive integers');
       }
       return s;
@@ -22723,7 +22683,7 @@ var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref
         k = k.toNumber();
       }
       // is must be an integer
-      if (!isNumber$1(k) || !isInteger$1(k)) {
+      if (!isNumber$2(k) || !isInteger$1(k)) {
         throw new TypeError('The parameter k must be an integer number');
       }
     } else {
@@ -22826,7 +22786,7 @@ var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref
    */
   DenseMatrix.prototype.swapRows = function (i, j) {
     // check index
-    if (!isNumber$1(i) || !isInteger$1(i) || !isNumber$1(j) || !isInteger$1(j)) {
+    if (!isNumber$2(i) || !isInteger$1(i) || !isNumber$2(j) || !isInteger$1(j)) {
       throw new Error('Row index must be positive integers');
     }
     // check dimensions
@@ -23826,7 +23786,7 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
     return matrix;
     function _forEachIndex(index, callback) {
       // iterate cases where index is a Matrix or a Number
-      if (isNumber$1(index)) callback(index, [0]);else index.forEach(callback);
+      if (isNumber$2(index)) callback(index, [0]);else index.forEach(callback);
     }
   }
 
@@ -24007,7 +23967,7 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
 
     // check sizes
     sizeArray.forEach(function (value) {
-      if (!isNumber$1(value) || !isInteger$1(value) || value < 0) {
+      if (!isNumber$2(value) || !isInteger$1(value) || value < 0) {
         throw new TypeError('Invalid size, must contain positive integers ' + '(size: ' + format(sizeArray) + ')');
       }
     });
@@ -24160,7 +24120,7 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
 
     // check sizes
     sizes.forEach(function (value) {
-      if (!isNumber$1(value) || !isInteger$1(value) || value <= -2 || value === 0) {
+      if (!isNumber$2(value) || !isInteger$1(value) || value <= -2 || value === 0) {
         throw new TypeError('Invalid size, must contain positive integers or -1 ' + '(size: ' + format(sizes) + ')');
       }
     });
@@ -24569,7 +24529,7 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
         k = k.toNumber();
       }
       // is must be an integer
-      if (!isNumber$1(k) || !isInteger$1(k)) {
+      if (!isNumber$2(k) || !isInteger$1(k)) {
         throw new TypeError('The parameter k must be an integer number');
       }
     } else {
@@ -24663,7 +24623,7 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
         s = s.toNumber();
       }
       // validate arguments
-      if (!isNumber$1(s) || !isInteger$1(s) || s < 1) {
+      if (!isNumber$2(s) || !isInteger$1(s) || s < 1) {
         throw new Error('Size values must be positive integers');
       }
       return s;
@@ -24676,7 +24636,7 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
         k = k.toNumber();
       }
       // is must be an integer
-      if (!isNumber$1(k) || !isInteger$1(k)) {
+      if (!isNumber$2(k) || !isInteger$1(k)) {
         throw new TypeError('The parameter k must be an integer number');
       }
     } else {
@@ -24786,7 +24746,7 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
    */
   SparseMatrix.prototype.swapRows = function (i, j) {
     // check index
-    if (!isNumber$1(i) || !isInteger$1(i) || !isNumber$1(j) || !isInteger$1(j)) {
+    if (!isNumber$2(i) || !isInteger$1(i) || !isNumber$2(j) || !isInteger$1(j)) {
       throw new Error('Row index must be positive integers');
     }
     // check dimensions
@@ -28145,7 +28105,7 @@ var createConcat = /* #__PURE__ */factory(name$r, dependencies$r, _ref => {
         if (isMatrix(arg)) {
           asMatrix = true;
         }
-        if (isNumber$1(arg) || isBigNumber(arg)) {
+        if (isNumber$2(arg) || isBigNumber(arg)) {
           if (i !== len - 1) {
             throw new Error('Dimension must be specified as last argument');
           }
@@ -30876,7 +30836,7 @@ var createQuantileSeq = /* #__PURE__ */factory(name$3, dependencies$4, _ref => {
     }
     if (smallerEq(probOrN, 1)) {
       // quantileSeq([a, b, c, d, ...], prob[,sorted])
-      return isNumber$1(probOrN) ? _quantileSeq(dataArr, probOrN, sorted) : bignumber(_quantileSeq(dataArr, probOrN, sorted));
+      return isNumber$2(probOrN) ? _quantileSeq(dataArr, probOrN, sorted) : bignumber(_quantileSeq(dataArr, probOrN, sorted));
     }
     if (larger(probOrN, 1)) {
       // quantileSeq([a, b, c, d, ...], N[,sorted])
@@ -30895,7 +30855,7 @@ var createQuantileSeq = /* #__PURE__ */factory(name$3, dependencies$4, _ref => {
         var prob = divide(i + 1, nPlusOne);
         probArr.push(_quantileSeq(dataArr, prob, sorted));
       }
-      return isNumber$1(probOrN) ? probArr : bignumber(probArr);
+      return isNumber$2(probOrN) ? probArr : bignumber(probArr);
     }
   }
 
@@ -30935,11 +30895,11 @@ var createQuantileSeq = /* #__PURE__ */factory(name$3, dependencies$4, _ref => {
     if (len === 0) {
       throw new Error('Cannot calculate quantile of an empty sequence');
     }
-    var index = isNumber$1(prob) ? prob * (len - 1) : prob.times(len - 1);
-    var integerPart = isNumber$1(prob) ? Math.floor(index) : index.floor().toNumber();
-    var fracPart = isNumber$1(prob) ? index % 1 : index.minus(integerPart);
+    var index = isNumber$2(prob) ? prob * (len - 1) : prob.times(len - 1);
+    var integerPart = isNumber$2(prob) ? Math.floor(index) : index.floor().toNumber();
+    var fracPart = isNumber$2(prob) ? index % 1 : index.minus(integerPart);
     if (isInteger(index)) {
-      return sorted ? flat[index] : partitionSelect(flat, isNumber$1(prob) ? index : index.valueOf());
+      return sorted ? flat[index] : partitionSelect(flat, isNumber$2(prob) ? index : index.valueOf());
     }
     var left;
     var right;
@@ -32243,7 +32203,7 @@ var dependencies$1 = ['typed', 'isInteger'];
     '...any': function any(args) {
       // change dim from one-based to zero-based
       var dim = args[1];
-      if (isNumber$1(dim)) {
+      if (isNumber$2(dim)) {
         args[1] = dim - 1;
       } else if (isBigNumber(dim)) {
         args[1] = dim.minus(1);
@@ -32614,8 +32574,350 @@ function randomIndex(random, n) {
   return Math.floor(random() * n);
 }
 
+function interTokenGapsMs(gen) {
+  const gaps = [];
+  const t = gen.chunkArrivalsMs;
+  for (let i = 1; i < t.length; i++) {
+    const k = Math.max(1, gen.chunkTokens?.[i] ?? 1);
+    const gap = (t[i] - t[i - 1]) / k;
+    for (let j = 0; j < k; j++) gaps.push(gap);
+  }
+  return gaps;
+}
+function metricsOfGeneration(gen) {
+  const out = {};
+  const arrivals = gen.chunkArrivalsMs;
+  out.e2e_ms = gen.e2eMs;
+  if (gen.outputTokens !== void 0) out.output_tokens = gen.outputTokens;
+  if (gen.promptTokens !== void 0) out.prompt_tokens = gen.promptTokens;
+  if (arrivals.length > 0) {
+    const ttft = arrivals[0];
+    out.ttft_ms = ttft;
+    if (gen.outputTokens !== void 0 && gen.outputTokens >= 2) {
+      const decodeSpanMs = arrivals[arrivals.length - 1] - ttft;
+      out.tpot_ms = (gen.e2eMs - ttft) / (gen.outputTokens - 1);
+      if (decodeSpanMs > 0) out.decode_tps = (gen.outputTokens - 1) / (decodeSpanMs / 1e3);
+    }
+    const gaps = interTokenGapsMs(gen);
+    if (gaps.length > 0) {
+      out.itl_p50_ms = quantile(gaps, 0.5);
+      out.itl_p99_ms = quantile(gaps, 0.99);
+    }
+  }
+  const r = gen.reported;
+  if (r?.decodeMs && r.decodeTokens) out.decode_tps = r.decodeTokens / (r.decodeMs / 1e3);
+  if (r?.prefillMs && r.prefillTokens) out.prefill_tps = r.prefillTokens / (r.prefillMs / 1e3);
+  return { ...out, ...gen.metrics };
+}
+
+const LOAD_METRICS = {
+  ttft_p50_ms: { direction: "lower", unit: "ms", description: "median TTFT over the requests of a load run" },
+  ttft_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile TTFT over the requests of a load run" },
+  tpot_p50_ms: { direction: "lower", unit: "ms", description: "median time per output token over the requests of a load run" },
+  tpot_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile time per output token over the requests of a load run" },
+  e2e_p50_ms: { direction: "lower", unit: "ms", description: "median end-to-end latency over the requests of a load run" },
+  e2e_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile end-to-end latency over the requests of a load run" }
+};
+function poissonArrivalsMs(count, ratePerSec, seed = 1) {
+  if (count <= 0) return [];
+  if (!(ratePerSec > 0) || !Number.isFinite(ratePerSec)) return new Array(count).fill(0);
+  const random = seededRandom(seed);
+  const offsets = [];
+  let t = 0;
+  for (let i = 0; i < count; i++) {
+    t += -Math.log(1 - random()) / ratePerSec;
+    offsets.push(t);
+  }
+  const scale = count / ratePerSec / t;
+  return offsets.map((s) => s * scale * 1e3);
+}
+function percentiles(name, xs, out) {
+  if (xs.length === 0) return;
+  out[`${name}_p50_ms`] = quantile(xs, 0.5);
+  out[`${name}_p99_ms`] = quantile(xs, 0.99);
+}
+function loadMetrics(outcomes, wallMs) {
+  const ok = outcomes.filter((o) => o.generation).map((o) => o.generation);
+  const seconds = wallMs / 1e3;
+  const out = {
+    success_rate: outcomes.length > 0 ? ok.length / outcomes.length : 0
+  };
+  if (seconds > 0) {
+    out.request_tps = ok.length / seconds;
+    out.output_tps = ok.reduce((sum, g) => sum + (g.outputTokens ?? 0), 0) / seconds;
+  }
+  const per = ok.map(metricsOfGeneration);
+  percentiles("ttft", per.flatMap((m) => m.ttft_ms !== void 0 ? [m.ttft_ms] : []), out);
+  percentiles("tpot", per.flatMap((m) => m.tpot_ms !== void 0 ? [m.tpot_ms] : []), out);
+  percentiles("e2e", per.map((m) => m.e2e_ms), out);
+  percentiles("itl", ok.flatMap((g) => interTokenGapsMs(g)), out);
+  return out;
+}
+const realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function runLoad(opts) {
+  const now = opts.now ?? (() => performance.now());
+  const sleep = opts.sleep ?? realSleep;
+  const concurrency = Math.max(1, Math.floor(opts.concurrency));
+  const arrivals = opts.ratePerSec ? poissonArrivalsMs(opts.requests, opts.ratePerSec, opts.seed ?? 1) : void 0;
+  const outcomes = new Array(opts.requests);
+  const running = /* @__PURE__ */ new Set();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let callbackError;
+  const start = now();
+  const launch = (index) => {
+    const controller = new AbortController();
+    const startMs = now() - start;
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let timer;
+    const timedOut = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new EngineError(`request ${index} timed out after ${opts.timeoutMs} ms`, "timeout");
+        controller.abort(error);
+        reject(error);
+      }, opts.timeoutMs);
+    });
+    let attempt;
+    try {
+      attempt = Promise.resolve(opts.send(index, controller.signal));
+    } catch (error) {
+      attempt = Promise.reject(error);
+    }
+    attempt.catch(() => {
+    });
+    const done = Promise.race([attempt, timedOut]).then(
+      (generation) => ({ index, startMs, endMs: now() - start, generation }),
+      (error) => ({
+        index,
+        startMs,
+        endMs: now() - start,
+        error: {
+          kind: error instanceof EngineError ? error.kind : "engine",
+          message: getErrorMessage(error),
+          ...error instanceof EngineError && error.retries?.length ? { retries: error.retries } : {}
+        }
+      })
+    );
+    const slot = done.then((outcome) => {
+      clearTimeout(timer);
+      inFlight--;
+      outcomes[index] = outcome;
+      running.delete(slot);
+      try {
+        opts.onOutcome?.(outcome);
+      } catch (error) {
+        callbackError ??= error;
+      }
+    });
+    running.add(slot);
+    return slot;
+  };
+  for (let i = 0; i < opts.requests; i++) {
+    if (arrivals) {
+      const wait = arrivals[i] - (now() - start);
+      if (wait > 0) await sleep(wait);
+    }
+    while (running.size >= concurrency) await Promise.race(running);
+    launch(i);
+  }
+  while (running.size > 0) await Promise.race(running);
+  const wallMs = now() - start;
+  if (callbackError !== void 0) throw callbackError;
+  const generations = outcomes.filter((o) => o.generation).map((o) => o.generation);
+  const errors = outcomes.filter((o) => o.error).map((o) => ({ index: o.index, ...o.error }));
+  return { generations, errors, outcomes, wallMs, maxInFlight, metrics: loadMetrics(outcomes, wallMs) };
+}
+
+const MAX_ALIAS_COUNT = 100;
+function firstAliasLine(doc, lines) {
+  let where = "";
+  distExports.visit(doc, {
+    Alias(_key, node) {
+      const pos = node.range ? lines.linePos(node.range[0]) : void 0;
+      where = pos ? ` (first alias at line ${pos.line}, column ${pos.col})` : "";
+      return distExports.visit.BREAK;
+    }
+  });
+  return where;
+}
+function yamlToData(text, file) {
+  const lines = new distExports.LineCounter();
+  const doc = distExports.parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    const where = pos ? `line ${pos.line}, column ${pos.col}` : "YAML";
+    const message = err.message.split("\n")[0].replace(/ at line \d+, column \d+.*$/, "");
+    throw new InputError(`YAML syntax error at ${where}: ${message}`, { file });
+  }
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (/alias/i.test(error instanceof Error ? error.message : "")) {
+      throw new InputError(`YAML aliases expand to too much data${firstAliasLine(doc, lines)}; expected at most ${MAX_ALIAS_COUNT} alias expansions \u2014 write the values out instead`, { file });
+    }
+    throw new InputError(`YAML cannot be read: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`, { file });
+  }
+}
+const KNOWN_METRICS = [...Object.keys(BUILTIN_METRICS), ...Object.keys(LOAD_METRICS)];
+function editDistance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+function didYouMean(name, known) {
+  let best;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== void 0 && bestDistance <= Math.max(1, Math.floor(name.length / 4)) ? `did you mean ${best}? ` : "";
+}
+function checkMetric(engine, name, file, path) {
+  if (engine === "command" || KNOWN_METRICS.includes(name)) return;
+  throw new InputError(`unknown metric '${name}': the ${engine} engine does not produce it; ${didYouMean(name, KNOWN_METRICS)}known metrics: ${KNOWN_METRICS.join(", ")}`, { file, path });
+}
+function baseName(value) {
+  const last = value.replace(/[?#].*$/, "").split(/[\\/]/).filter(Boolean).pop() ?? value;
+  return last.replace(/\.gguf$/i, "");
+}
+function modelIdFrom(name) {
+  return baseName(name).replace(/[^A-Za-z0-9._:\-]+/g, "-").replace(/^-+|-+$/g, "") || "model";
+}
+const isUrl = (s) => /^(hf:|https?:\/\/)/.test(s);
+function modelSource(engine, e) {
+  if (e.path !== void 0) return "path";
+  if (e.url !== void 0 || isUrl(e.name)) return "url";
+  return engine === "llama-cpp" || engine === "llama-bench" ? "path" : "name";
+}
+function checkEngineOption(engine, key, value, file, path) {
+  const table = ENGINE_OPTIONS[engine];
+  const schema = table.options[key];
+  if (!schema) {
+    if (table.passThrough) return;
+    const known = Object.keys(table.options).join(", ");
+    throw new InputError(`unknown option '${key}' for engine ${engine} (known: ${known})`, { file, path });
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const { message } = issueMessage(result.error.issues[0], value);
+    throw new InputError(`${message} for option '${key}' of engine ${engine}`, { file, path });
+  }
+}
+function parseConfig(text, file) {
+  const data = yamlToData(text, file);
+  if (data === null || data === void 0) throw new InputError("the config is empty; expected a mapping with engine, models and prompts", { file });
+  if (typeof data !== "object" || Array.isArray(data)) throw new InputError("expected a mapping at the top level (engine:, models:, \u2026)", { file });
+  const raw = parseWith(configSchema, data, file);
+  const engine = raw.engine;
+  const models = raw.models.map((entry) => {
+    const e = typeof entry === "string" ? { name: entry } : entry;
+    const name = e.name ?? e.path ?? e.url;
+    const source = modelSource(engine, e);
+    return { id: e.id ?? (source === "name" ? name : modelIdFrom(name)), name, source, ...e.sha256 ? { sha256: e.sha256 } : {} };
+  });
+  const seenModels = /* @__PURE__ */ new Map();
+  models.forEach((m, i) => {
+    if (engine !== "llama-cpp" && engine !== "llama-bench" && m.source === "path") {
+      throw new InputError(`a model path is only for the llama-cpp and llama-bench engines; engine ${engine} takes model names`, { file, path: `models[${i}].path` });
+    }
+    const before = seenModels.get(m.id);
+    if (before !== void 0) throw new InputError(`duplicate model id "${m.id}" (also models[${before}]); give one an explicit id`, { file, path: `models[${i}]` });
+    seenModels.set(m.id, i);
+  });
+  const prompts = raw.prompts.map(
+    (p, i) => typeof p === "string" ? { id: `prompt-${i + 1}`, text: p, max_tokens: 128 } : { id: p.id, text: p.text, file: p.file, max_tokens: p.max_tokens }
+  );
+  const seenPrompts = /* @__PURE__ */ new Map();
+  prompts.forEach((p, i) => {
+    const before = seenPrompts.get(p.id);
+    if (before !== void 0) throw new InputError(`duplicate prompt id "${p.id}" (also prompts[${before}])`, { file, path: `prompts[${i}].id` });
+    seenPrompts.set(p.id, i);
+  });
+  const options = {};
+  for (const [key, value] of Object.entries(raw.options)) {
+    checkEngineOption(engine, key, value, file, `options.${key}`);
+    options[key] = value;
+  }
+  for (const [key, values] of Object.entries(raw.matrix)) {
+    if (key in options) throw new InputError(`option '${key}' is both fixed in options and swept in matrix; keep one`, { file, path: `matrix.${key}` });
+    values.forEach((v, i) => checkEngineOption(engine, key, v, file, `matrix.${key}[${i}]`));
+  }
+  if (engine === "command" && !raw.command) throw new InputError("the command engine needs `command:`, the program and its arguments as a list", { file, path: "command" });
+  if (raw.command && engine !== "command") throw new InputError(`'command' is only for the command engine, not ${engine}`, { file, path: "command" });
+  if (raw.host && engine !== "ollama" && engine !== "openai") throw new InputError(`'host' is only for the ollama and openai engines, not ${engine}`, { file, path: "host" });
+  if (engine === "openai" && !raw.host) throw new InputError("the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)", { file, path: "host" });
+  for (const [metric, gate] of Object.entries(raw.gates)) {
+    checkMetric(engine, metric, file, `gates.${metric}`);
+    if (gate.min !== void 0 && gate.max !== void 0 && gate.min > gate.max) {
+      throw new InputError(`min ${gate.min} is greater than max ${gate.max}; expected min \u2264 max (no value could pass both)`, { file, path: `gates.${metric}` });
+    }
+    if (gate.regression !== void 0 && isBuiltinMetric(metric) && BUILTIN_METRICS[metric].direction === "none") {
+      throw new InputError(`${metric} is a count with no better direction, so a regression gate would never fire; expected min or max`, { file, path: `gates.${metric}.regression` });
+    }
+  }
+  checkMetric(engine, raw.compare.headline, file, "compare.headline");
+  const calibration = raw.calibration === false ? null : raw.calibration === true ? { preset: "small", max_tokens: 32 } : raw.calibration;
+  return {
+    file,
+    engine,
+    host: raw.host,
+    model_dir: raw.model_dir,
+    command: raw.command,
+    pull: raw.pull,
+    chat: raw.chat,
+    api: raw.api,
+    api_key_env: raw.api_key_env,
+    models,
+    options,
+    matrix: raw.matrix,
+    prompts,
+    workload: raw.workload,
+    gates: raw.gates,
+    compare: raw.compare,
+    calibration
+  };
+}
+
+async function readText(file, what, at) {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    const code = error.code;
+    const reason = code === "ENOENT" ? "file not found" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory, expected a file" : getErrorMessage(error);
+    if (at) throw new InputError(`cannot read ${what} ${file}: ${reason}`, at);
+    throw new InputError(`cannot read ${what}: ${reason}`, { file });
+  }
+}
+async function loadConfig(file) {
+  const text = await readText(file, "config");
+  const config = parseConfig(text, file);
+  const dir = dirname(resolve(file));
+  const prompts = await Promise.all(
+    config.prompts.map(async (p, i) => {
+      if (p.text !== void 0) return p;
+      const path = resolve(dir, p.file);
+      const body = await readText(path, "prompt file", { file, path: `prompts[${i}].file` });
+      if (!body.trim()) throw new InputError(`prompt file ${path} is empty`, { file, path: `prompts[${i}].file` });
+      return { ...p, text: body };
+    })
+  );
+  return { ...config, prompts, dir, text };
+}
+
 const VERDICT_SCHEMA = "llm-bench/verdict@1";
 const metricVerdictKind = _enum(["regression", "improvement", "unchanged", "limit", "new", "missing"]);
+const verdictStatusSchema = _enum(["pass", "regression", "incomplete", "no-baseline"]);
 const strategySchema = _enum(["ab", "baseline", "baseline-calibrated", "baseline-history"]);
 const sideStats = object({ n: number$1().int().nonnegative(), median: number$1() });
 const metricVerdictSchema = object({
@@ -32656,11 +32958,28 @@ const runMeta$1 = object({
 const verdictSchema = object({
   schema: literal(VERDICT_SCHEMA),
   created_at: string$1(),
-  status: _enum(["pass", "regression", "no-baseline"]),
+  /**
+   * regression: a gated metric got worse or broke a limit; incomplete: not everything was judged (an interrupted or
+   * partial head run, gated metrics missing from it) and nothing failed; pass; no-baseline: nothing to compare with.
+   */
+  status: verdictStatusSchema,
   strategy: strategySchema,
-  settings: object({ alpha: number$1(), min_effect: number$1(), headline_metric: string$1() }),
+  settings: object({
+    alpha: number$1(),
+    min_effect: number$1(),
+    headline_metric: string$1(),
+    /** Whose gates judged a pull request: the base branch's (with the PR's tightenings), or the PR's when the base has none. */
+    gates_from: _enum(["base", "head", "config"]).optional(),
+    /** What the PR changed in the gates, as the report says it ("loosens decode_tps regression 5% → 50%; the base's 5% applied"). */
+    gate_changes: array(string$1()).optional()
+  }),
+  /** Present when the run did not judge everything; its reasons say what ran, what did not and why. */
+  incomplete: object({ cancelled: boolean(), reasons: array(string$1()).min(1) }).optional(),
   summary: object({
+    /** Gated regressions only (gateCounts in compare/gate.ts): the one count every report, output and check uses. */
     regressions: number$1().int().nonnegative(),
+    /** Significant changes for the worse in metrics that do not gate ("slower, not gated"). */
+    worse_not_gated: number$1().int().nonnegative().default(0),
     improvements: number$1().int().nonnegative(),
     unchanged: number$1().int().nonnegative(),
     limits: number$1().int().nonnegative(),
@@ -32692,6 +33011,83 @@ function parseVerdict(data, file) {
   return parseWith(verdictSchema, data, file);
 }
 
+function countCases(cases) {
+  const n = { regressions: 0, limits: 0, failures: 0, worseNotGated: 0, improvements: 0, unchanged: 0, new: 0, missing: 0, missingGated: 0 };
+  for (const c of cases) {
+    for (const m of Object.values(c.metrics)) {
+      switch (m.verdict) {
+        case "regression":
+          if (m.gated) n.regressions++;
+          else n.worseNotGated++;
+          break;
+        case "limit":
+          n.limits++;
+          break;
+        case "improvement":
+          n.improvements++;
+          break;
+        case "unchanged":
+          n.unchanged++;
+          break;
+        case "new":
+          n.new++;
+          break;
+        case "missing":
+          n.missing++;
+          if (m.gated) n.missingGated++;
+          break;
+      }
+    }
+  }
+  n.failures = n.regressions + n.limits;
+  return n;
+}
+function gateCounts(verdict) {
+  return countCases(verdict.cases);
+}
+function gatedFailures(verdict) {
+  return gateCounts(verdict).failures;
+}
+function summaryCounts(counts) {
+  return {
+    regressions: counts.regressions,
+    worse_not_gated: counts.worseNotGated,
+    improvements: counts.improvements,
+    unchanged: counts.unchanged,
+    limits: counts.limits,
+    new: counts.new,
+    missing: counts.missing
+  };
+}
+const num$1 = (n) => n.toLocaleString("en-US");
+function incompleteReasons(heads, cases) {
+  const reasons = [];
+  let cancelled = false;
+  for (const { label, head } of heads) {
+    if (head.status === "complete") continue;
+    const progress = head.planned_repetitions !== void 0 && head.completed_repetitions !== void 0 ? `: ${num$1(head.completed_repetitions)} of ${num$1(head.planned_repetitions)} repetitions ran` : head.completed_repetitions !== void 0 ? `: ${num$1(head.completed_repetitions)} repetitions ran` : "";
+    const why = head.interrupted ? "interrupted (cancelled or stopped by a signal)" : head.status === "running" ? "never finished (still running, or the process died)" : head.status === "failed" ? "failed" : "partial (a case did not finish)";
+    if (head.interrupted) cancelled = true;
+    reasons.push(`head run on ${label} ${why}${progress}`);
+  }
+  const missing = [];
+  for (const c of cases) {
+    for (const m of Object.values(c.metrics)) if (m.gated && m.verdict === "missing") missing.push(`${c.id} ${m.metric}`);
+  }
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).join(", ");
+    reasons.push(
+      `${num$1(missing.length)} gated metric${missing.length === 1 ? "" : "s"} the baseline has were not measured by the head (${shown}${missing.length > 5 ? `, and ${num$1(missing.length - 5)} more` : ""})`
+    );
+  }
+  return reasons.length > 0 ? { cancelled, reasons } : void 0;
+}
+function verdictStatus(counts, incomplete, compared) {
+  if (counts.failures > 0) return "regression";
+  if (incomplete) return "incomplete";
+  return compared ? "pass" : "no-baseline";
+}
+
 const MIN_SAMPLES = 4;
 const DEFAULT_GATED_METRICS = ["decode_tps", "prefill_tps", "ttft_ms", "e2e_ms", "success_rate", "request_tps", "output_tps"];
 function hasExplicitGates(settings) {
@@ -32719,6 +33115,90 @@ function compareSettings(config) {
     headline: config?.compare.headline ?? "decode_tps",
     gates: config?.gates ?? {}
   };
+}
+const pct = (f) => `${Number((f * 100).toPrecision(3))}%`;
+function gatedThresholds(settings) {
+  const out = /* @__PURE__ */ new Map();
+  if (hasExplicitGates(settings)) {
+    for (const metric of Object.keys(settings.gates)) out.set(metric, thresholdFor(metric, settings));
+  } else {
+    for (const metric of DEFAULT_GATED_METRICS) out.set(metric, settings.min_effect);
+  }
+  return out;
+}
+function gatesForPullRequest(base, head, where = "the base branch") {
+  const pr = compareSettings(head);
+  if (!base) {
+    return { ...pr, gatesFrom: "head", gateChanges: [`${where} has no llm-bench config yet: this pull request's own gates applied`] };
+  }
+  const own = compareSettings(base);
+  const changes = [];
+  const loosened = (what, from, to, kept) => {
+    changes.push(`this PR loosens ${what} ${from} \u2192 ${to}; the base's ${kept} applied`);
+  };
+  const tightened = (what, from, to) => {
+    changes.push(`this PR tightens ${what} ${from} \u2192 ${to}; applied`);
+  };
+  const baseGated = gatedThresholds(own);
+  const prGated = gatedThresholds(pr);
+  const gates = {};
+  for (const [metric, threshold] of baseGated) {
+    const theirs = prGated.get(metric);
+    if (theirs === void 0) {
+      changes.push(`this PR removes the ${metric} gate (regression ${pct(threshold)}); the base's gate applied`);
+      gates[metric] = { regression: threshold };
+    } else if (theirs > threshold) {
+      loosened(`${metric} regression`, pct(threshold), pct(theirs), pct(threshold));
+      gates[metric] = { regression: threshold };
+    } else {
+      if (theirs < threshold) tightened(`${metric} regression`, pct(threshold), pct(theirs));
+      gates[metric] = { regression: theirs };
+    }
+  }
+  for (const [metric, threshold] of prGated) {
+    if (baseGated.has(metric)) continue;
+    changes.push(`this PR adds the ${metric} gate (regression ${pct(threshold)}); applied`);
+    gates[metric] = { regression: threshold };
+  }
+  const metrics = /* @__PURE__ */ new Set([...Object.keys(own.gates), ...Object.keys(pr.gates)]);
+  for (const metric of metrics) {
+    const b = own.gates[metric] ?? {};
+    const h = pr.gates[metric] ?? {};
+    const gate = gates[metric] ??= {};
+    const min = pickBound("min", metric, b.min, h.min, changes);
+    const max = pickBound("max", metric, b.max, h.max, changes);
+    if (min !== void 0) gate.min = min;
+    if (max !== void 0) gate.max = max;
+    if (gate.regression === void 0 && gate.min === void 0 && gate.max === void 0) delete gates[metric];
+  }
+  let alpha = own.alpha;
+  if (pr.alpha < own.alpha) loosened("compare.alpha", String(own.alpha), String(pr.alpha), String(own.alpha));
+  else if (pr.alpha > own.alpha) {
+    tightened("compare.alpha", String(own.alpha), String(pr.alpha));
+    alpha = pr.alpha;
+  }
+  let minEffect = own.min_effect;
+  if (pr.min_effect > own.min_effect) loosened("compare.min_effect", pct(own.min_effect), pct(pr.min_effect), pct(own.min_effect));
+  else if (pr.min_effect < own.min_effect) {
+    tightened("compare.min_effect", pct(own.min_effect), pct(pr.min_effect));
+    minEffect = pr.min_effect;
+  }
+  if (pr.headline !== own.headline) changes.push(`this PR changes the headline metric ${own.headline} \u2192 ${pr.headline}; the base's ${own.headline} applied`);
+  return { alpha, min_effect: minEffect, headline: own.headline, gates, gatesFrom: "base", gateChanges: changes };
+}
+function pickBound(kind, metric, base, pr, changes) {
+  if (base === void 0) {
+    if (pr !== void 0) changes.push(`this PR adds ${metric} ${kind} ${pr}; applied`);
+    return pr;
+  }
+  if (pr === void 0) {
+    changes.push(`this PR removes ${metric} ${kind} ${base}; the base's ${kind} ${base} applied`);
+    return base;
+  }
+  const stricter = kind === "min" ? Math.max(base, pr) : Math.min(base, pr);
+  if (stricter !== pr) changes.push(`this PR loosens ${metric} ${kind} ${base} \u2192 ${pr}; the base's ${base} applied`);
+  else if (pr !== base) changes.push(`this PR tightens ${metric} ${kind} ${base} \u2192 ${pr}; applied`);
+  return stricter;
 }
 
 function checkLimit(gate, value) {
@@ -32829,33 +33309,12 @@ function caseVerdict(ev, infos, settings) {
   if (ev.head && ev.base) out.base_model = ev.base.model;
   return out;
 }
-const SUMMARY_KEY = {
-  regression: "regressions",
-  improvement: "improvements",
-  unchanged: "unchanged",
-  limit: "limits",
-  new: "new",
-  missing: "missing"
-};
 function assembleVerdict(parts) {
   const infos = {};
   for (const c of parts.cases) for (const m of c.metrics) infos[m.metric] ??= metricInfo(m.metric, parts.custom);
   const cases = parts.cases.map((c) => caseVerdict(c, infos, parts.settings));
-  const summary = { regressions: 0, improvements: 0, unchanged: 0, limits: 0, new: 0, missing: 0, geomean: {} };
-  const ratios = /* @__PURE__ */ new Map();
-  let failing = false;
-  for (const c of cases) {
-    for (const m of Object.values(c.metrics)) {
-      summary[SUMMARY_KEY[m.verdict]]++;
-      if (m.gated && (m.verdict === "regression" || m.verdict === "limit")) failing = true;
-      if (c.status === "compared" && m.ratio !== null && m.ratio > 0 && Number.isFinite(m.ratio)) {
-        const list = ratios.get(m.metric);
-        if (list) list.push(m.ratio);
-        else ratios.set(m.metric, [m.ratio]);
-      }
-    }
-  }
-  for (const [metric, list] of ratios) summary.geomean[metric] = geomean(list);
+  const summary = { ...summaryCounts(countCases(cases)), geomean: geomeanRatios(cases) };
+  const incomplete = incompleteReasons(parts.runs, cases);
   const compared = cases.some((c) => c.status === "compared");
   const strategies = [...new Set(parts.runs.map((r) => r.strategy))];
   const notes = [...parts.notes ?? []];
@@ -32865,16 +33324,41 @@ function assembleVerdict(parts) {
   return {
     schema: VERDICT_SCHEMA,
     created_at: parts.now.toISOString(),
-    status: failing ? "regression" : compared ? "pass" : "no-baseline",
+    status: verdictStatus(countCases(cases), incomplete, compared),
     strategy: strategies.length === 1 ? strategies[0] : "baseline",
     // mixed (or none): the plain name, with a note
-    settings: { alpha: parts.settings.alpha, min_effect: parts.settings.min_effect, headline_metric: parts.settings.headline },
+    settings: settingsEntry(parts.settings),
+    ...incomplete ? { incomplete } : {},
     summary,
     runs: parts.runs.map((r) => ({ label: r.label, strategy: r.strategy, base: r.base ? runMeta(r.base) : null, head: runMeta(r.head), notes: r.notes })),
     metrics,
     cases,
     notes
   };
+}
+function settingsEntry(settings) {
+  return {
+    alpha: settings.alpha,
+    min_effect: settings.min_effect,
+    headline_metric: settings.headline,
+    ...settings.gatesFrom ? { gates_from: settings.gatesFrom } : {},
+    ...settings.gateChanges?.length ? { gate_changes: [...settings.gateChanges] } : {}
+  };
+}
+function geomeanRatios(cases) {
+  const ratios = /* @__PURE__ */ new Map();
+  for (const c of cases) {
+    if (c.status !== "compared") continue;
+    for (const m of Object.values(c.metrics)) {
+      if (m.ratio === null || !(m.ratio > 0) || !Number.isFinite(m.ratio)) continue;
+      const list = ratios.get(m.metric);
+      if (list) list.push(m.ratio);
+      else ratios.set(m.metric, [m.ratio]);
+    }
+  }
+  const out = {};
+  for (const [metric, list] of ratios) out[metric] = geomean(list);
+  return out;
 }
 
 const REFERENCE_METRIC = "decode_tps";
@@ -34094,15 +34578,15 @@ function normalizeMethod(method) {
   return methods.indexOf(upcased) > -1 ? upcased : method
 }
 
-function Request(input, options) {
-  if (!(this instanceof Request)) {
+function Request$1(input, options) {
+  if (!(this instanceof Request$1)) {
     throw new TypeError('Please use the "new" operator, this DOM object constructor cannot be called as a function.')
   }
 
   options = options || {};
   var body = options.body;
 
-  if (input instanceof Request) {
+  if (input instanceof Request$1) {
     if (input.bodyUsed) {
       throw new TypeError('Already read')
     }
@@ -34157,8 +34641,8 @@ function Request(input, options) {
   }
 }
 
-Request.prototype.clone = function() {
-  return new Request(this, {body: this._bodyInit})
+Request$1.prototype.clone = function() {
+  return new Request$1(this, {body: this._bodyInit})
 };
 
 function decode(body) {
@@ -34205,7 +34689,7 @@ function parseHeaders(rawHeaders) {
   return headers
 }
 
-Body.call(Request.prototype);
+Body.call(Request$1.prototype);
 
 function Response$1(bodyInit, options) {
   if (!(this instanceof Response$1)) {
@@ -34256,26 +34740,26 @@ Response$1.redirect = function(url, status) {
   return new Response$1(null, {status: status, headers: {location: url}})
 };
 
-var DOMException = g.DOMException;
+var DOMException$1 = g.DOMException;
 try {
-  new DOMException();
+  new DOMException$1();
 } catch (err) {
-  DOMException = function(message, name) {
+  DOMException$1 = function(message, name) {
     this.message = message;
     this.name = name;
     var error = Error(message);
     this.stack = error.stack;
   };
-  DOMException.prototype = Object.create(Error.prototype);
-  DOMException.prototype.constructor = DOMException;
+  DOMException$1.prototype = Object.create(Error.prototype);
+  DOMException$1.prototype.constructor = DOMException$1;
 }
 
 function fetch$1(input, init) {
   return new Promise(function(resolve, reject) {
-    var request = new Request(input, init);
+    var request = new Request$1(input, init);
 
     if (request.signal && request.signal.aborted) {
-      return reject(new DOMException('Aborted', 'AbortError'))
+      return reject(new DOMException$1('Aborted', 'AbortError'))
     }
 
     var xhr = new XMLHttpRequest();
@@ -34317,7 +34801,7 @@ function fetch$1(input, init) {
 
     xhr.onabort = function() {
       setTimeout(function() {
-        reject(new DOMException('Aborted', 'AbortError'));
+        reject(new DOMException$1('Aborted', 'AbortError'));
       }, 0);
     };
 
@@ -34384,7 +34868,7 @@ fetch$1.polyfill = true;
 if (!g.fetch) {
   g.fetch = fetch$1;
   g.Headers = Headers$1;
-  g.Request = Request;
+  g.Request = Request$1;
   g.Response = Response$1;
 }
 
@@ -36457,6 +36941,7 @@ function createTransferProgress(label, log, opts = {}) {
   }
   let lastLineAt = -Infinity;
   let lastTenth = -1;
+  let updated = false;
   let last = [0, void 0];
   const line = (done, total) => {
     const secs = Math.max(1e-3, (now() - started) / 1e3);
@@ -36468,6 +36953,7 @@ function createTransferProgress(label, log, opts = {}) {
   };
   return {
     update(done, total) {
+      updated = true;
       last = [done, total];
       const tenth = total ? Math.floor(10 * done / total) : -1;
       if (now() - lastLineAt >= everyMs || tenth > lastTenth) {
@@ -36477,19 +36963,11 @@ function createTransferProgress(label, log, opts = {}) {
       }
     },
     finish() {
+      if (!updated) return;
       const [done, total] = last;
       if (total === void 0 || done < total || lastTenth < 10) log(line(total ?? done, total ?? done));
     }
   };
-}
-
-class EngineError extends Error {
-  constructor(message, kind = "engine") {
-    super(message);
-    this.kind = kind;
-    this.name = "EngineError";
-  }
-  kind;
 }
 
 function nowMs() {
@@ -36604,6 +37082,209 @@ function ndjsonGuard(where) {
     }
   });
 }
+const STALE_CODES = /* @__PURE__ */ new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET"]);
+const GENERIC_MESSAGES = /* @__PURE__ */ new Set(["fetch failed", "terminated"]);
+function networkCause(error) {
+  if (error instanceof TransportError) return error.message;
+  const links = [];
+  let e = error;
+  for (let depth = 0; e !== null && e !== void 0 && depth < 8; depth++) {
+    if (typeof e !== "object") {
+      links.push({ message: String(e) });
+      break;
+    }
+    const x = e;
+    links.push({ code: typeof x.code === "string" ? x.code : void 0, message: typeof x.message === "string" ? x.message : "" });
+    e = x.cause ?? (Array.isArray(x.errors) ? x.errors[0] : void 0);
+  }
+  const useful = links.reverse().find((l) => l.code || l.message && !GENERIC_MESSAGES.has(l.message));
+  if (!useful) return excerpt(getErrorMessage(error) || "unknown network error", 200);
+  const { code, message } = useful;
+  if (!code) return excerpt(message, 200);
+  return excerpt(!message ? code : message.includes(code) ? message : `${code} ${message}`, 200);
+}
+class TransportError extends Error {
+  constructor(message, cause) {
+    super(message);
+    this.cause = cause;
+    this.name = "TransportError";
+    this.code = errorCode(cause);
+  }
+  cause;
+  code;
+}
+class AttemptFailure {
+  constructor(error, stale) {
+    this.error = error;
+    this.stale = stale;
+  }
+  error;
+  stale;
+}
+function abortReason(signal) {
+  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+}
+async function prepareRequest(input, init) {
+  const fromRequest = input instanceof Request ? input : void 0;
+  const url = new URL(fromRequest ? fromRequest.url : String(input));
+  const headers = new Headers(fromRequest?.headers);
+  new Headers(init?.headers).forEach((value, key) => headers.set(key, value));
+  const method = (init?.method ?? fromRequest?.method ?? "GET").toUpperCase();
+  let raw = init?.body;
+  if (raw === void 0 && fromRequest?.body) raw = new Uint8Array(await fromRequest.arrayBuffer());
+  let body;
+  if (raw === void 0 || raw === null) body = void 0;
+  else if (typeof raw === "string") {
+    body = Buffer.from(raw);
+    if (!headers.has("content-type")) headers.set("content-type", "text/plain;charset=UTF-8");
+  } else if (raw instanceof URLSearchParams) {
+    body = Buffer.from(raw.toString());
+    if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
+  } else if (raw instanceof ArrayBuffer) body = Buffer.from(raw);
+  else if (ArrayBuffer.isView(raw)) body = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  else throw new TypeError(`the HTTP transport sends string or byte bodies, not ${Object.prototype.toString.call(raw)}`);
+  if (body) headers.set("content-length", String(body.byteLength));
+  const out = {};
+  headers.forEach((value, key) => out[key] = value);
+  return { url, request: { method, headers: out, body, signal: init?.signal ?? fromRequest?.signal ?? void 0 } };
+}
+function sendOnce(url, r, agent) {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === "https:" ? request : request$1;
+    const req = send(url, { method: r.method, headers: r.headers, agent });
+    let readBefore;
+    let settled = false;
+    const onAbort = () => void req.destroy(abortReason(r.signal));
+    r.signal?.addEventListener("abort", onAbort, { once: true });
+    req.on("socket", (socket) => readBefore ??= socket.bytesRead);
+    req.on("response", (res) => {
+      settled = true;
+      r.signal?.removeEventListener("abort", onAbort);
+      resolve({ req, res });
+    });
+    req.on("error", (error) => {
+      if (settled) return;
+      settled = true;
+      r.signal?.removeEventListener("abort", onAbort);
+      const read = readBefore === void 0 || !req.socket ? Infinity : req.socket.bytesRead - readBefore;
+      const stale = req.reusedSocket && read === 0 && !r.signal?.aborted && STALE_CODES.has(errorCode(error) ?? "");
+      reject(new AttemptFailure(error, stale));
+    });
+    req.end(r.body);
+  });
+}
+const CANCEL_DRAIN_MS = 500;
+function webBody(res, signal) {
+  let done = false;
+  const onAbort = () => void res.destroy(abortReason(signal));
+  const finish = () => {
+    if (done) return false;
+    done = true;
+    signal?.removeEventListener("abort", onAbort);
+    return true;
+  };
+  return new ReadableStream(
+    {
+      start(controller) {
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener("abort", onAbort, { once: true });
+        res.on("data", (chunk) => {
+          if (done) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 1) <= 0) res.pause();
+        });
+        res.on("end", () => finish() && controller.close());
+        res.on("error", (error) => finish() && controller.error(error));
+        res.on("close", () => {
+          if (!res.complete && finish()) controller.error(res.errored ?? Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+        });
+      },
+      pull() {
+        res.resume();
+      },
+      cancel() {
+        finish();
+        res.resume();
+        if (res.complete) return;
+        const timer = setTimeout(() => res.destroy(), CANCEL_DRAIN_MS);
+        timer.unref();
+        res.once("end", () => clearTimeout(timer));
+        res.once("close", () => clearTimeout(timer));
+      }
+    },
+    // Enough chunks that a steady reader never pauses the socket: arrival times are read times.
+    { highWaterMark: 256 }
+  );
+}
+const NULL_BODY_STATUS = /* @__PURE__ */ new Set([101, 204, 205, 304]);
+const REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+function toResponse(res, url, r) {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+  const status = res.statusCode ?? 0;
+  const nullBody = NULL_BODY_STATUS.has(status) || r.method === "HEAD";
+  if (nullBody) res.resume();
+  const response = new Response(nullBody ? null : webBody(res, r.signal), { status, statusText: res.statusMessage ?? "", headers });
+  Object.defineProperty(response, "url", { value: url.href });
+  return response;
+}
+class HttpTransport {
+  agents = { "http:": new Agent$1({ keepAlive: true }), "https:": new Agent({ keepAlive: true }) };
+  /** A fetch whose retries `onRetry` hears of: one per generation request, to count them. */
+  fetcher(onRetry) {
+    return ((input, init) => this.request(input, init, onRetry));
+  }
+  async request(input, init, onRetry) {
+    let { url, request } = await prepareRequest(input, init);
+    const signal = request.signal;
+    for (let redirects = 0; ; redirects++) {
+      if (signal?.aborted) throw abortReason(signal);
+      const agent = url.protocol === "http:" || url.protocol === "https:" ? this.agents[url.protocol] : void 0;
+      if (!agent) throw new TypeError(`${url.protocol} URLs are not supported (only http: and https:): ${url.href}`);
+      let res;
+      try {
+        ({ res } = await sendOnce(url, request, agent));
+      } catch (first) {
+        const failure = first;
+        if (signal?.aborted) throw abortReason(signal);
+        if (!failure.stale) throw new TransportError(networkCause(failure.error), failure.error);
+        const cause = networkCause(failure.error);
+        onRetry?.(cause);
+        try {
+          ({ res } = await sendOnce(url, request, false));
+        } catch (second) {
+          if (signal?.aborted) throw abortReason(signal);
+          const error = second.error;
+          throw new TransportError(`${networkCause(error)} (sent again on a fresh connection after a reused one failed with ${cause})`, error);
+        }
+      }
+      const location = res.headers.location;
+      if (REDIRECT_STATUS.has(res.statusCode ?? 0) && location && init?.redirect !== "manual") {
+        res.resume();
+        if (init?.redirect === "error") throw new TypeError(`${url.href} redirected to ${excerpt(location)}, and redirects are refused`);
+        if (redirects >= MAX_REDIRECTS) throw new TypeError(`${url.href}: more than ${MAX_REDIRECTS} redirects`);
+        const next = new URL(location, url);
+        const headers = { ...request.headers };
+        if (next.origin !== url.origin) delete headers.authorization;
+        if (res.statusCode === 303 || (res.statusCode === 301 || res.statusCode === 302) && request.method === "POST") {
+          for (const h of ["content-length", "content-type"]) delete headers[h];
+          request = { ...request, method: request.method === "HEAD" ? "HEAD" : "GET", headers, body: void 0 };
+        } else {
+          request = { ...request, headers };
+        }
+        url = next;
+        continue;
+      }
+      return toResponse(res, url, request);
+    }
+  }
+  /** Closes every pooled connection. */
+  close() {
+    this.agents["http:"].destroy();
+    this.agents["https:"].destroy();
+  }
+}
 
 const OLLAMA_DEFAULT_HOST = "http://127.0.0.1:11434";
 const DEFAULT_KEEP_ALIVE = "30m";
@@ -36688,6 +37369,7 @@ class OllamaEngine {
     this.config = config;
     this.log = log;
     this.opts = opts;
+    this.transport = opts.fetch ? void 0 : new HttpTransport();
     this.client = this.makeClient(opts.requestTimeoutMs ?? 3e4);
     this.slowClient = this.makeClient();
   }
@@ -36701,10 +37383,11 @@ class OllamaEngine {
   client;
   /** For pulls and cold loads, which may take minutes. */
   slowClient;
+  transport;
   version;
   /** A client whose every request ends after `timeoutMs` (short calls), or never (pulls and loads take as long as they take). */
   makeClient(timeoutMs) {
-    const base = this.opts.fetch ?? fetch;
+    const base = this.opts.fetch ?? this.transport.fetcher();
     if (timeoutMs === void 0) return new Ollama({ host: this.host, fetch: base });
     const timed = ((input, init) => fetchWithSignal(AbortSignal.timeout(timeoutMs), base)(input, init));
     return new Ollama({ host: this.host, fetch: timed });
@@ -36715,12 +37398,12 @@ class OllamaEngine {
     const refused = connectFailure(error);
     if (refused) {
       return new EngineError(
-        `cannot reach the Ollama server at ${this.host} (${refused}) while trying to ${what}. Start it with \`ollama serve\` (or \`systemctl start ollama\`), or point \`host:\` in bench.yml or OLLAMA_HOST at where it runs.`,
+        `cannot reach the Ollama server at ${this.host} (${refused}: ${networkCause(error)}) while trying to ${what}. Start it with \`ollama serve\` (or \`systemctl start ollama\`), or point \`host:\` in bench.yml or OLLAMA_HOST at where it runs.`,
         "engine"
       );
     }
     if (isResponseError(error)) return new EngineError(`Ollama at ${this.host} answered HTTP ${error.status_code} to ${what}: ${error.error}`, kind);
-    return new EngineError(`Ollama at ${this.host} failed to ${what}: ${getErrorMessage(error)}`, kind);
+    return new EngineError(`Ollama at ${this.host} failed to ${what}: ${networkCause(error)}`, kind);
   }
   async info() {
     if (this.version === void 0) {
@@ -36867,8 +37550,14 @@ class OllamaEngine {
       ...think !== void 0 ? { think } : {}
     };
     const endpoint = this.config.chat ? "/api/chat" : "/api/generate";
+    const retries = [];
+    let t0 = nowMs();
+    const base = this.transport ? this.transport.fetcher((cause) => {
+      retries.push(cause);
+      t0 = nowMs();
+    }) : this.opts.fetch;
     const guardedFetch = (async (input, init) => {
-      const res = await fetchWithSignal(signal, this.opts.fetch ?? fetch)(input, init);
+      const res = await fetchWithSignal(signal, base)(input, init);
       if (!res.ok || !res.body) return res;
       return new Response(res.body.pipeThrough(ndjsonGuard(`${this.host}${endpoint}`)), { status: res.status, statusText: res.statusText, headers: res.headers });
     });
@@ -36876,7 +37565,6 @@ class OllamaEngine {
     const arrivals = [];
     const hash = new OutputHash();
     let final;
-    const t0 = nowMs();
     try {
       const stream = this.config.chat ? await client.chat({ ...body, messages: [{ role: "user", content: request.prompt }] }) : await client.generate({ ...body, prompt: request.prompt });
       for await (const part of stream) {
@@ -36889,21 +37577,28 @@ class OllamaEngine {
         if (part.done) final = part;
       }
     } catch (error) {
-      if (signal.aborted) throw abortError(signal, `generation on ${this.host}${endpoint}`);
-      if (error instanceof EngineError) throw error;
-      if (isStreamCut(error)) {
-        throw new EngineError(`the stream from ${this.host}${endpoint} was cut after ${arrivals.length} tokens, before the final "done" chunk`, "stream");
-      }
-      if (error instanceof Error && /did not receive done/i.test(error.message)) {
-        throw new EngineError(`the stream from ${this.host}${endpoint} ended after ${arrivals.length} tokens without the final "done" chunk`, "stream");
-      }
-      if (isResponseError(error) && error.status_code === 404) {
-        throw new EngineError(`model "${location}" not found on ${this.host}: ${error.error}`, "engine");
-      }
-      throw this.fail(error, `generate with ${location} (${endpoint})`);
+      throw withRetries(this.generationFailure(error, signal, endpoint, location, arrivals.length), retries);
     }
-    if (!final) throw new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, "stream");
-    return generationFromOllama(arrivals, final, nowMs() - t0, hash.digest());
+    if (!final) throw withRetries(new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, "stream"), retries);
+    const generation = generationFromOllama(arrivals, final, nowMs() - t0, hash.digest());
+    if (retries.length > 0) generation.retries = retries;
+    return generation;
+  }
+  /** What a failed generation request is recorded as. */
+  generationFailure(error, signal, endpoint, location, tokens) {
+    if (signal.aborted) return abortError(signal, `generation on ${this.host}${endpoint}`);
+    if (error instanceof EngineError) return error;
+    if (error instanceof TransportError) return this.fail(error, `generate with ${location} (${endpoint})`);
+    if (isStreamCut(error)) {
+      return new EngineError(`the stream from ${this.host}${endpoint} was cut after ${tokens} tokens, before the final "done" chunk (${networkCause(error)})`, "stream");
+    }
+    if (error instanceof Error && /did not receive done/i.test(error.message)) {
+      return new EngineError(`the stream from ${this.host}${endpoint} ended after ${tokens} tokens without the final "done" chunk`, "stream");
+    }
+    if (isResponseError(error) && error.status_code === 404) {
+      return new EngineError(`model "${location}" not found on ${this.host}: ${error.error}`, "engine");
+    }
+    return this.fail(error, `generate with ${location} (${endpoint})`);
   }
   async unload(model) {
     try {
@@ -36914,6 +37609,7 @@ class OllamaEngine {
   }
   async close() {
     this.slowClient.abort();
+    this.transport?.close();
   }
 }
 function createOllamaEngine(config, env, log, opts = {}) {
@@ -36995,7 +37691,7 @@ const GGML_TYPES = /* @__PURE__ */ new Map([
   [41, { name: "Q1_0", blockSize: 128, typeSize: 18 }],
   [42, { name: "Q2_0", blockSize: 64, typeSize: 18 }]
 ]);
-const GGML_TYPE = { F32: 0};
+const GGML_TYPE = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8 };
 const LLAMA_FILE_TYPES = /* @__PURE__ */ new Map([
   [0, "F32"],
   [1, "F16"],
@@ -37370,15 +38066,131 @@ async function sha256File(path) {
 function sha256Text(text) {
   return createHash("sha256").update(text).digest("hex");
 }
+function fsReason(error) {
+  const code = error?.code;
+  switch (code) {
+    case "EISDIR":
+      return "is a directory, expected a file";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "read-only file system";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "EDQUOT":
+      return "disk quota exceeded";
+    case "ENOTDIR":
+      return "a component of the path is not a directory";
+    case "ENOENT":
+      return "a directory on the path does not exist";
+    case "ENAMETOOLONG":
+      return "the file name is too long";
+    case "EEXIST":
+      return "exists already";
+    default:
+      return code ?? (error instanceof Error ? error.message.split("\n")[0] : String(error));
+  }
+}
+function writeError(path, error) {
+  const wrapped = new Error(`cannot write ${path}: ${fsReason(error)}`, { cause: error });
+  wrapped.code = error?.code;
+  return wrapped;
+}
 async function writeFileAtomic(path, data) {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await writeFile(tmp, data);
+    await mkdir(dirname(path), { recursive: true });
+  } catch (error) {
+    const code = error.code;
+    throw writeError(path, code === "EEXIST" ? Object.assign(new Error(), { code: "ENOTDIR" }) : error);
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await writeFile(tmp, data, { flag: "wx" });
     await rename(tmp, path);
   } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
+    await rm(tmp, { force: true }).catch(() => {
+    });
+    throw writeError(path, error);
+  }
+}
+async function statOrUndefined(path) {
+  try {
+    return await stat(path);
+  } catch {
+    return void 0;
+  }
+}
+async function nearestExisting(path) {
+  let dir = path;
+  for (; ; ) {
+    const stats = await statOrUndefined(dir);
+    if (stats) return { dir, stats, rest: relative(dir, path) };
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no existing directory above ${path}`);
+    dir = parent;
+  }
+}
+async function canonical(path) {
+  const abs = resolve(path);
+  const { dir, rest } = await nearestExisting(abs);
+  const real = await realpath(dir).catch(() => dir);
+  return rest ? join(real, rest) : real;
+}
+const describeGiven = (p) => p.shown ?? `${p.label} ${p.path}`;
+async function probeWritable(dir) {
+  const probe = join(dir, `.llm-bench-probe.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  let handle;
+  try {
+    handle = await open(probe, "wx");
+  } finally {
+    await handle?.close().catch(() => {
+    });
+    if (handle) await rm(probe, { force: true }).catch(() => {
+    });
+  }
+}
+async function checkOutputPaths(outputs, inputs) {
+  const inputStats = [];
+  for (const input of inputs) {
+    const stats = await statOrUndefined(input.path);
+    if (stats?.isFile()) inputStats.push({ input, stats });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  for (const output of outputs) {
+    const abs = resolve(output.path);
+    const key = await canonical(abs);
+    const earlier = seen.get(key);
+    if (earlier) throw new InputError(`${describeGiven(output)}: is the same file as ${describeGiven(earlier)}; expected different output paths`);
+    seen.set(key, output);
+    const stats = await statOrUndefined(abs);
+    if (stats?.isDirectory()) throw new InputError(`${describeGiven(output)}: is a directory; expected the path of a file to write`);
+    if (stats && !stats.isFile()) throw new InputError(`${describeGiven(output)}: is not a regular file (a device, pipe or socket); expected the path of a file to write`);
+    if (stats) {
+      const same = inputStats.find((s) => s.stats.dev === stats.dev && s.stats.ino === stats.ino);
+      if (same) throw new InputError(`${describeGiven(output)}: is the same file as ${describeGiven(same.input)}; refusing to overwrite an input, expected another output path`);
+    }
+    const { dir, stats: dirStats } = await nearestExisting(dirname(abs));
+    if (!dirStats.isDirectory()) {
+      throw new InputError(`${describeGiven(output)}: ${dir} is a file, not a directory; expected a path inside a directory`);
+    }
+    try {
+      await probeWritable(dir);
+    } catch (error) {
+      throw new InputError(`${describeGiven(output)}: cannot write in ${dir}: ${fsReason(error)}`);
+    }
+  }
+}
+async function checkOutputDir(dir) {
+  const abs = resolve(dir.path);
+  const stats = await statOrUndefined(abs);
+  if (stats && !stats.isDirectory()) throw new InputError(`${describeGiven(dir)}: is a file; expected a directory`);
+  const { dir: existing, stats: existingStats } = await nearestExisting(abs);
+  if (!existingStats.isDirectory()) throw new InputError(`${describeGiven(dir)}: ${existing} is a file, not a directory; expected a path inside a directory`);
+  try {
+    await probeWritable(existing);
+  } catch (error) {
+    throw new InputError(`${describeGiven(dir)}: cannot write in ${existing}: ${fsReason(error)}`);
   }
 }
 
@@ -37505,14 +38317,19 @@ function createLlamaCppEngine(config, opts = {}) {
     const l = await getLib();
     const dir = config.model_dir ? resolve(ctx.configDir, config.model_dir) : ctx.cacheDir;
     const progress = createTransferProgress(`downloading ${spec.name}`, ctx.log, { tty: opts.tty });
+    let moved = false;
     try {
       const path = await l.resolveModelFile(spec.name, {
         directory: dir,
         cli: false,
-        onProgress: ({ downloadedSize, totalSize }) => progress.update(downloadedSize, totalSize),
+        onProgress: ({ downloadedSize, totalSize }) => {
+          moved = true;
+          progress.update(downloadedSize, totalSize);
+        },
         ...opts.huggingFaceEndpoint ? { endpoints: { huggingFace: opts.huggingFaceEndpoint } } : {}
       });
       progress.finish();
+      if (!moved) ctx.log(`using ${spec.name} from the model cache: ${path}`);
       return path;
     } catch (error) {
       throw new InputError(`cannot download model ${spec.name}: ${getErrorMessage(error)}`, { path: `models[id=${spec.id}]` });
@@ -37790,6 +38607,15 @@ function isEventPrefix(chunk, i, firstCharCode) {
   return firstCharCode === 101 && chunk.charCodeAt(i + 1) === 118 && chunk.charCodeAt(i + 2) === 101 && chunk.charCodeAt(i + 3) === 110 && chunk.charCodeAt(i + 4) === 116 && chunk.charCodeAt(i + 5) === 58;
 }
 
+function llamaServerDecodeSteps(tm) {
+  const n = tm.predicted_n;
+  if (!n || !tm.predicted_ms) return void 0;
+  if (tm.predicted_per_second !== void 0) {
+    const steps = tm.predicted_per_second * tm.predicted_ms / 1e3;
+    if (Math.abs(steps - (n - 1)) < Math.abs(steps - n)) return n > 1 ? n - 1 : void 0;
+  }
+  return n;
+}
 function openaiApiBase(host) {
   const base = host.replace(/\/+$/, "");
   return /\/v1$/.test(base) ? base : `${base}/v1`;
@@ -37807,10 +38633,11 @@ function generationFromStream(t, outputSha256) {
   const promptTokens = t.usage?.prompt_tokens ?? t.timings?.prompt_n;
   if (promptTokens !== void 0) gen.promptTokens = promptTokens;
   const tm = t.timings;
+  const decodeSteps = tm ? llamaServerDecodeSteps(tm) : void 0;
   if (tm && (tm.prompt_ms || tm.predicted_ms)) {
     gen.reported = {
       ...tm.prompt_n && tm.prompt_ms ? { prefillTokens: tm.prompt_n, prefillMs: tm.prompt_ms } : {},
-      ...tm.predicted_n && tm.predicted_ms ? { decodeTokens: tm.predicted_n, decodeMs: tm.predicted_ms } : {}
+      ...decodeSteps && tm.predicted_ms ? { decodeTokens: decodeSteps, decodeMs: tm.predicted_ms } : {}
     };
   } else if (promptTokens) {
     gen.reported = { prefillTokens: promptTokens, prefillMs: t.arrivalsMs[0] };
@@ -37830,7 +38657,8 @@ class OpenAIEngine {
     this.config = config;
     this.log = log;
     this.api = openaiApiBase(host);
-    this.fetch = opts.fetch ?? fetch;
+    this.transport = opts.fetch ? void 0 : new HttpTransport();
+    this.fetch = opts.fetch ?? this.transport.fetcher();
     this.headers = { "Content-Type": "application/json", Accept: "application/json", ...apiKey ? { Authorization: `Bearer ${apiKey}` } : {} };
   }
   host;
@@ -37840,13 +38668,14 @@ class OpenAIEngine {
   api;
   headers;
   fetch;
+  transport;
   version;
   warnedChunkCount = false;
   unreachable(error, what) {
     const why = connectFailure(error);
     if (!why) return void 0;
     return new EngineError(
-      `cannot reach the OpenAI-compatible server at ${this.host} (${why}) while trying to ${what}. Start the server (llama-server, vllm serve, LM Studio) or fix \`host:\` in bench.yml.`,
+      `cannot reach the OpenAI-compatible server at ${this.host} (${why}: ${networkCause(error)}) while trying to ${what}. Start the server (llama-server, vllm serve, LM Studio) or fix \`host:\` in bench.yml.`,
       "engine"
     );
   }
@@ -37854,7 +38683,7 @@ class OpenAIEngine {
     try {
       return await this.fetch(url, { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      throw this.unreachable(error, what) ?? new EngineError(`${what} at ${url} failed: ${getErrorMessage(error)}`, "engine");
+      throw this.unreachable(error, what) ?? new EngineError(`${what} at ${url} failed: ${networkCause(error)}`, "engine");
     }
   }
   httpError(res, url, message, kind = "engine") {
@@ -37934,14 +38763,29 @@ class OpenAIEngine {
       stream: true,
       stream_options: { include_usage: true }
     };
-    const t0 = nowMs();
+    const retries = [];
+    let t0 = nowMs();
+    const send = this.transport ? this.transport.fetcher((cause) => {
+      retries.push(cause);
+      t0 = nowMs();
+    }) : this.fetch;
     let res;
     try {
-      res = await this.fetch(url, { method: "POST", headers: { ...this.headers, Accept: "text/event-stream" }, body: JSON.stringify(body), signal });
+      res = await send(url, { method: "POST", headers: { ...this.headers, Accept: "text/event-stream" }, body: JSON.stringify(body), signal });
     } catch (error) {
-      if (signal.aborted) throw abortError(signal, `the request to ${url}`);
-      throw this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${getErrorMessage(error)}`, "engine");
+      if (signal.aborted) throw withRetries(abortError(signal, `the request to ${url}`), retries);
+      throw withRetries(this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${networkCause(error)}`, "engine"), retries);
     }
+    try {
+      const generation = await this.readStream(res, url, signal, t0);
+      if (retries.length > 0) generation.retries = retries;
+      return generation;
+    } catch (error) {
+      throw withRetries(error, retries);
+    }
+  }
+  /** Reads a streamed reply whose request was sent at `t0`. */
+  async readStream(res, url, signal, t0) {
     if (!res.ok) throw this.httpError(res, url, await errorBodyMessage(res));
     if (!res.body) throw new EngineError(`${url} answered without a body`, "stream");
     const tally = { arrivalsMs: [], lastChoiceMs: void 0, sawDone: false, sawFinish: false, events: 0 };
@@ -37994,9 +38838,9 @@ class OpenAIEngine {
     } catch (error) {
       if (signal.aborted) throw abortError(signal, `the stream from ${url}`);
       if (isStreamCut(error)) {
-        throw new EngineError(`the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE]`, "stream");
+        throw new EngineError(`the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE] (${networkCause(error)})`, "stream");
       }
-      throw new EngineError(`reading the stream from ${url} failed: ${getErrorMessage(error)}`, "stream");
+      throw new EngineError(`reading the stream from ${url} failed: ${networkCause(error)}`, "stream");
     } finally {
       reader.cancel().catch(() => {
       });
@@ -38018,6 +38862,7 @@ class OpenAIEngine {
   async unload(_model) {
   }
   async close() {
+    this.transport?.close();
   }
 }
 function createOpenAIEngine(config, env, log, opts = {}) {
@@ -38031,7 +38876,7 @@ function createOpenAIEngine(config, env, log, opts = {}) {
 }
 
 const PROMPT_ENV_MAX_BYTES = 64 * 1024;
-const STDERR_TAIL_LINES = 15;
+const STDERR_TAIL_LINES$1 = 15;
 const MAX_LINE_CHARS = 1e6;
 const DIRECTIONS = ["higher", "lower", "none"];
 function commandEnvironment(model, params, request) {
@@ -38239,7 +39084,7 @@ class CommandEngine {
         stderrPartial = (lines.pop() ?? "").slice(-2e3);
         for (const line of lines) {
           stderrTail.push(line.slice(0, 500));
-          if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+          if (stderrTail.length > STDERR_TAIL_LINES$1) stderrTail.shift();
         }
       });
       child.stdin.on("error", () => {
@@ -38311,6 +39156,323 @@ function createCommandEngine(config, env, log, opts = {}) {
   return new CommandEngine([...config.command], config.file, base, log, opts);
 }
 
+const DEFAULT_LLAMA_BENCH = "llama-bench";
+const BUILD_HINT = "build llama.cpp's tools with `npm run peers:build` (bash scripts/build-llama-tools.sh prints their directory) and give the path in options.binary, or put llama-bench on PATH";
+const STDERR_TAIL_LINES = 12;
+function llamaBenchArgs(params, maxTokens) {
+  const args = [];
+  const one = (key) => {
+    const value = params[key];
+    if (value === void 0) return void 0;
+    if (Array.isArray(value)) throw new EngineError(`option ${key} has a list of values; give one (sweep values with matrix)`, "load");
+    return typeof value === "boolean" ? value ? "1" : "0" : String(value);
+  };
+  const flag = (key, name) => {
+    const value = one(key);
+    if (value !== void 0) args.push(name, value);
+  };
+  flag("threads", "-t");
+  if (params.n_gpu_layers !== void 0) flag("n_gpu_layers", "-ngl");
+  else flag("gpu_layers", "-ngl");
+  flag("batch_size", "-b");
+  flag("ubatch_size", "-ub");
+  flag("flash_attn", "-fa");
+  flag("type_k", "-ctk");
+  flag("type_v", "-ctv");
+  flag("n_prompt", "-p");
+  args.push("-n", one("n_gen") ?? String(maxTokens));
+  flag("n_depth", "-d");
+  flag("cpu_mask", "-C");
+  if (params.warmup === false) args.push("--no-warmup");
+  const extra = params.args;
+  if (extra !== void 0) args.push(...(Array.isArray(extra) ? extra : [extra]).map(String));
+  return args;
+}
+const isNumber$1 = (v) => typeof v === "number" && Number.isFinite(v);
+function parseLlamaBenchOutput(stdout, binary) {
+  const records = [];
+  const lines = stdout.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    let data;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      throw new EngineError(`line ${i + 1} of ${binary}'s output is not JSON (was it run with -o jsonl? is it llama.cpp's llama-bench?): ${excerpt(line, 100)}`, "stream");
+    }
+    const r = data;
+    const bad = (what) => new EngineError(`line ${i + 1} of ${binary}'s output: ${what}: ${excerpt(line, 100)}`, "stream");
+    if (r === null || typeof r !== "object" || Array.isArray(r)) throw bad("expected a JSON object per line");
+    for (const key of ["n_prompt", "n_gen"]) if (!isNumber$1(r[key])) throw bad(`expected a number in ${key}`);
+    for (const key of ["samples_ts", "samples_ns"]) {
+      const samples = r[key];
+      if (!Array.isArray(samples) || samples.length === 0 || !samples.every((v) => isNumber$1(v) && v >= 0)) throw bad(`expected ${key}, a list of non-negative numbers`);
+    }
+    if (r.samples_ts.length !== r.samples_ns.length) throw bad("samples_ts and samples_ns differ in length");
+    records.push({ build_commit: "", build_number: 0, cpu_info: "", gpu_info: "", backends: "", model_filename: "", model_type: "", model_size: 0, model_n_params: 0, n_depth: 0, ...r });
+  }
+  if (records.length === 0) throw new EngineError(`${binary} printed no JSON results; expected one line per test with -o jsonl (${BUILD_HINT})`, "engine");
+  const prompts = records.filter((r) => r.n_prompt > 0 && r.n_gen === 0);
+  const gens = records.filter((r) => r.n_gen > 0 && r.n_prompt === 0);
+  if (prompts.length > 1 || gens.length > 1 || prompts.length + gens.length !== records.length) {
+    const tests = records.map((r) => r.n_gen === 0 ? `pp${r.n_prompt}` : r.n_prompt === 0 ? `tg${r.n_gen}` : `pp${r.n_prompt}+tg${r.n_gen}`).join(", ");
+    throw new EngineError(`${binary} ran ${records.length} tests (${tests}); a case takes at most one prompt test and one generation test: remove list values and -pg from options.args`, "engine");
+  }
+  const [prompt, gen] = [prompts[0], gens[0]];
+  const repetitions = Math.min(...[prompt, gen].filter((r) => r !== void 0).map((r) => r.samples_ts.length));
+  return { records, prompt, gen, repetitions };
+}
+function generationOfRepetition(run, i) {
+  const metrics = {};
+  let e2eNs = 0;
+  const gen = { chunkArrivalsMs: [], e2eMs: 0, outputSha256: new OutputHash().digest(), metrics };
+  if (run.prompt) {
+    metrics.prefill_tps = run.prompt.samples_ts[i];
+    e2eNs += run.prompt.samples_ns[i];
+    gen.promptTokens = run.prompt.n_prompt;
+  }
+  if (run.gen) {
+    metrics.decode_tps = run.gen.samples_ts[i];
+    e2eNs += run.gen.samples_ns[i];
+    gen.outputTokens = run.gen.n_gen;
+  }
+  gen.e2eMs = e2eNs / 1e6;
+  return gen;
+}
+async function onPath(name, env) {
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      await access(candidate, constants.X_OK);
+      if ((await stat(candidate)).isFile()) return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+class LlamaBenchEngine {
+  constructor(config, env, log, opts) {
+    this.config = config;
+    this.env = env;
+    this.log = log;
+    this.opts = opts;
+    this.configDir = config.dir ?? process.cwd();
+    this.maxLoadedCases = config.options.repetitions === 1 ? void 0 : 1;
+  }
+  config;
+  env;
+  log;
+  opts;
+  kind = "llama-bench";
+  maxLoadedCases;
+  states = /* @__PURE__ */ new WeakMap();
+  children = /* @__PURE__ */ new Set();
+  builds = /* @__PURE__ */ new Map();
+  engineInfo = { kind: "llama-bench", version: "unknown" };
+  configDir;
+  /**
+   * The results keep this object: once a run reports its build, `version` and the build fields fill in
+   * (the version is unknown before llama-bench has run, as it has no --version).
+   */
+  async info() {
+    return this.engineInfo;
+  }
+  async prepare(model, ctx) {
+    this.configDir = ctx.configDir;
+    const where = { path: `models[id=${model.id}]` };
+    if (model.source === "url") throw new InputError(`the llama-bench engine takes model files, not URLs (${model.name}); download it first or use the llama-cpp engine`, where);
+    const path = isAbsolute(model.name) ? model.name : resolve(ctx.configDir, model.name);
+    const st = await stat(path).catch(() => null);
+    if (!st) throw new InputError(`model file ${path} does not exist`, where);
+    if (!st.isFile()) throw new InputError(`model path ${path} is not a file`, where);
+    const info = await inspectGguf(path);
+    const sha256 = await sha256File(path);
+    if (model.sha256 && model.sha256 !== sha256) throw new InputError(`model file ${path} has sha256 ${sha256}, expected ${model.sha256}`, where);
+    return {
+      location: path,
+      identity: {
+        id: model.id,
+        name: model.name,
+        source: path,
+        digest: `sha256:${sha256}`,
+        family: info.architecture,
+        quantization: info.quantization,
+        parameter_count: info.parameterCount,
+        parameter_size: info.parameterSize,
+        size_bytes: st.size
+      }
+    };
+  }
+  /** Checks that the binary exists (a clear error before any time-out); runs nothing. */
+  async load(prepared, params) {
+    const binary = await this.resolveBinary(params);
+    const loaded = { prepared, params };
+    this.states.set(loaded, { binary, next: 0 });
+    return loaded;
+  }
+  async resolveBinary(params) {
+    const option = params.binary;
+    if (Array.isArray(option)) throw new EngineError("option binary has a list of values; give one (sweep binaries with matrix)", "load");
+    const name = option !== void 0 ? String(option) : this.env.LLAMA_BENCH || DEFAULT_LLAMA_BENCH;
+    const named = option !== void 0 ? `options.binary "${name}" in ${this.config.file}` : this.env.LLAMA_BENCH ? `LLAMA_BENCH="${name}"` : `"${name}"`;
+    if (!name.includes("/") && !name.includes("\\")) {
+      const found = await onPath(name, this.env);
+      if (!found) throw new EngineError(`llama-bench binary ${named} was not found on PATH; ${BUILD_HINT}`, "load");
+      return found;
+    }
+    const path = isAbsolute(name) ? name : resolve(this.configDir, name);
+    try {
+      await access(path, constants.X_OK);
+      if (!(await stat(path)).isFile()) throw new Error("not a file");
+    } catch (error) {
+      const code = error.code;
+      const why = code === "ENOENT" ? "does not exist" : code === "EACCES" ? "is not executable" : "is not a file";
+      throw new EngineError(`llama-bench binary ${named} (${path}) ${why}; ${BUILD_HINT}`, "load");
+    }
+    return path;
+  }
+  async generate(model, request) {
+    const state = this.states.get(model);
+    if (!state) throw new EngineError("llama-bench: generate() on a model that was not loaded", "engine");
+    const warmUp = request.repetition !== void 0 && request.repetition < 0;
+    if (!state.run || !warmUp && state.next >= state.run.repetitions) {
+      if (!state.pending) {
+        state.pending = this.runBench(state.binary, model, request).finally(() => {
+          state.pending = void 0;
+        });
+        state.run = await state.pending;
+        state.next = 0;
+      } else {
+        await state.pending;
+      }
+    }
+    const run = state.run;
+    if (warmUp) return generationOfRepetition(run, 0);
+    if (state.next >= run.repetitions) throw new EngineError(`llama-bench: more requests in flight than one run has repetitions (${run.repetitions}); use workload.concurrency 1`, "engine");
+    return generationOfRepetition(run, state.next++);
+  }
+  repetitionsPerRun(params) {
+    const r = params.repetitions;
+    if (typeof r === "number") return r;
+    return Math.max(1, this.config.workload.repetitions);
+  }
+  /** Runs llama-bench once for the case and parses what it printed. */
+  async runBench(binary, model, request) {
+    const repetitions = this.repetitionsPerRun(model.params);
+    const args = ["-m", model.prepared.location, "-o", "jsonl", "-r", String(repetitions), ...llamaBenchArgs(model.params, request.maxTokens)];
+    const { stdout, stderrTail, code, signal } = await this.spawnBench(binary, args, request.signal);
+    const tail = stderrTail.length > 0 ? `; last lines of stderr:
+  ${stderrTail.join("\n  ")}` : "; stderr was empty";
+    if (code !== 0) {
+      if (code === null) throw new EngineError(`${binary} was killed by ${signal}${tail}`, "crash");
+      throw new EngineError(`${binary} exited with code ${code}${tail}`, "engine");
+    }
+    let run;
+    try {
+      run = parseLlamaBenchOutput(stdout, binary);
+    } catch (error) {
+      if (error instanceof EngineError) throw new EngineError(`${error.message}${tail}`, error.kind);
+      throw error;
+    }
+    if (run.repetitions < repetitions) this.log(`llama-bench: ${binary} reported ${run.repetitions} of ${repetitions} repetitions`);
+    this.noteBuild(run.records[0]);
+    return run;
+  }
+  noteBuild(r) {
+    const build = { build_commit: String(r.build_commit), build_number: Number(r.build_number), backends: String(r.backends), cpu_info: String(r.cpu_info), gpu_info: String(r.gpu_info) };
+    const key = `${build.build_number} (${build.build_commit})`;
+    if (this.builds.has(key)) return;
+    this.builds.set(key, build);
+    this.engineInfo.version = [...this.builds.keys()].join(", ");
+    if (this.builds.size === 1) Object.assign(this.engineInfo, build);
+    this.log(`llama-bench: build ${key}, backends ${build.backends || "none"}, cpu ${build.cpu_info || "unknown"}${build.gpu_info ? `, gpu ${build.gpu_info}` : ""}`);
+  }
+  spawnBench(binary, args, abort) {
+    if (abort.aborted) return Promise.reject(new EngineError(`${binary} was not started: the request was already aborted (time-out)`, "timeout"));
+    const graceMs = this.opts.killGraceMs ?? 2e3;
+    const t0 = nowMs();
+    return new Promise((resolvePromise, reject) => {
+      let child;
+      try {
+        child = spawn(binary, args, { cwd: this.configDir, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32", windowsHide: true });
+      } catch (error) {
+        reject(new EngineError(`cannot run ${binary}: ${getErrorMessage(error)}; ${BUILD_HINT}`, "engine"));
+        return;
+      }
+      this.children.add(child);
+      let stdout = "";
+      let stderrPartial = "";
+      const stderrTail = [];
+      let timedOut = false;
+      let killTimer;
+      const kill = (sig) => {
+        try {
+          if (child.pid !== void 0 && process.platform !== "win32") process.kill(-child.pid, sig);
+          else child.kill(sig);
+        } catch {
+        }
+      };
+      const onAbort = () => {
+        timedOut = true;
+        kill("SIGTERM");
+        killTimer = setTimeout(() => kill("SIGKILL"), graceMs);
+      };
+      abort.addEventListener("abort", onAbort, { once: true });
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.setEncoding("utf8");
+      child.stderr.on("data", (chunk) => {
+        const lines = (stderrPartial + chunk).split("\n");
+        stderrPartial = (lines.pop() ?? "").slice(-2e3);
+        for (const line of lines) {
+          if (!line.trim()) continue;
+          stderrTail.push(line.slice(0, 500));
+          if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+        }
+      });
+      const done = () => {
+        abort.removeEventListener("abort", onAbort);
+        if (killTimer) clearTimeout(killTimer);
+        this.children.delete(child);
+      };
+      child.on("error", (error) => {
+        done();
+        const code = error.code;
+        const why = code === "ENOENT" ? "not found" : code === "EACCES" ? "permission denied" : getErrorMessage(error);
+        reject(new EngineError(`cannot run llama-bench binary ${binary} (${why}); ${BUILD_HINT}`, "engine"));
+      });
+      child.on("close", (code, sig) => {
+        done();
+        if (stderrPartial.trim()) stderrTail.push(stderrPartial.slice(0, 500));
+        if (timedOut) {
+          reject(new EngineError(`${binary} timed out after ${Math.round(nowMs() - t0)} ms (one run measures all of a case's repetitions: raise workload.timeout_s, or set repetitions: 1); it was killed`, "timeout"));
+          return;
+        }
+        resolvePromise({ stdout, stderrTail, code, signal: sig });
+      });
+    });
+  }
+  async unload(model) {
+    this.states.delete(model);
+  }
+  async close() {
+    for (const child of this.children) {
+      try {
+        if (child.pid !== void 0 && process.platform !== "win32") process.kill(-child.pid, "SIGKILL");
+        else child.kill("SIGKILL");
+      } catch {
+      }
+    }
+  }
+}
+function createLlamaBenchEngine(config, env, log, opts = {}) {
+  return new LlamaBenchEngine(config, env, log, opts);
+}
+
 async function createEngine(config, environment) {
   switch (config.engine) {
     case "llama-cpp":
@@ -38326,6 +39488,8 @@ async function createEngine(config, environment) {
       return createOpenAIEngine(config, environment.env, environment.log);
     case "command":
       return createCommandEngine(config, environment.env, environment.log);
+    case "llama-bench":
+      return createLlamaBenchEngine(config, environment.env, environment.log);
   }
 }
 
@@ -38566,6 +39730,55 @@ const PRESETS = {
     rmsNormEpsilon: 1e-5
   }
 };
+const REAL_SHAPES = {
+  "smollm2-135m": {
+    name: "smollm2-135m",
+    vocabSize: 49152,
+    embeddingLength: 576,
+    blockCount: 30,
+    feedForwardLength: 1536,
+    headCount: 9,
+    headCountKv: 3,
+    contextLength: 8192,
+    rmsNormEpsilon: 1e-5,
+    ropeFreqBase: 1e5,
+    tiedEmbeddings: true,
+    source: "HuggingFaceTB/SmolLM2-135M"
+  },
+  "smollm2-360m": {
+    name: "smollm2-360m",
+    vocabSize: 49152,
+    embeddingLength: 960,
+    blockCount: 32,
+    feedForwardLength: 2560,
+    headCount: 15,
+    headCountKv: 5,
+    contextLength: 8192,
+    rmsNormEpsilon: 1e-5,
+    ropeFreqBase: 1e5,
+    tiedEmbeddings: true,
+    source: "HuggingFaceTB/SmolLM2-360M"
+  },
+  "llama-3.2-1b": {
+    name: "llama-3.2-1b",
+    vocabSize: 128256,
+    embeddingLength: 2048,
+    blockCount: 16,
+    feedForwardLength: 8192,
+    headCount: 32,
+    headCountKv: 8,
+    contextLength: 131072,
+    rmsNormEpsilon: 1e-5,
+    ropeFreqBase: 5e5,
+    tiedEmbeddings: true,
+    source: "meta-llama/Llama-3.2-1B"
+  }
+};
+const SHAPES = { ...PRESETS, ...REAL_SHAPES };
+const SHAPE_NAMES = Object.keys(SHAPES);
+function isShapeName(name) {
+  return Object.hasOwn(SHAPES, name);
+}
 function presetParameterCount(p) {
   const headDim = p.embeddingLength / p.headCount;
   const kvWidth = headDim * p.headCountKv;
@@ -38573,7 +39786,105 @@ function presetParameterCount(p) {
   2 * p.embeddingLength * p.embeddingLength + // attn_q, attn_output
   2 * p.embeddingLength * kvWidth + // attn_k, attn_v
   3 * p.embeddingLength * p.feedForwardLength;
-  return 2 * p.vocabSize * p.embeddingLength + p.embeddingLength + p.blockCount * perBlock;
+  return (p.tiedEmbeddings ? 1 : 2) * p.vocabSize * p.embeddingLength + p.embeddingLength + p.blockCount * perBlock;
+}
+
+const QK = 32;
+const Q8_0_BLOCK_BYTES = 2 + QK;
+const Q4_0_BLOCK_BYTES = 2 + QK / 2;
+const GGML_TYPE_OF = {
+  f32: GGML_TYPE.F32,
+  f16: GGML_TYPE.F16,
+  q8_0: GGML_TYPE.Q8_0,
+  q4_0: GGML_TYPE.Q4_0
+};
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+function fp32ToFp16Bits(value) {
+  f32Scratch[0] = value;
+  const bits = u32Scratch[0];
+  const sign = bits >>> 16 & 32768;
+  const exponent = bits >>> 23 & 255;
+  let mantissa = bits & 8388607;
+  if (exponent === 255) return sign | 31744 | (mantissa !== 0 ? 512 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 31) return sign | 31744;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 8388608;
+    const shift = 14 - e;
+    let half2 = mantissa >>> shift;
+    const rest2 = mantissa & (1 << shift) - 1;
+    const halfway = 1 << shift - 1;
+    if (rest2 > halfway || rest2 === halfway && (half2 & 1) === 1) half2++;
+    return sign | half2;
+  }
+  let half = e << 10 | mantissa >>> 13;
+  const rest = mantissa & 8191;
+  if (rest > 4096 || rest === 4096 && (half & 1) === 1) half++;
+  return sign | half;
+}
+function roundf(x) {
+  return x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+}
+function quantizeQ8_0(values, out = new Uint8Array(values.length / QK * Q8_0_BLOCK_BYTES)) {
+  checkBlocks(values.length);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  for (let block = 0, at = 0; block < values.length; block += QK, at += Q8_0_BLOCK_BYTES) {
+    let amax = 0;
+    for (let j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(values[block + j]));
+    const d = Math.fround(amax / 127);
+    const id = d !== 0 ? Math.fround(1 / d) : 0;
+    view.setUint16(at, fp32ToFp16Bits(d), true);
+    for (let j = 0; j < QK; j++) view.setInt8(at + 2 + j, roundf(Math.fround(values[block + j] * id)));
+  }
+  return out;
+}
+function quantizeQ4_0(values, out = new Uint8Array(values.length / QK * Q4_0_BLOCK_BYTES)) {
+  checkBlocks(values.length);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const nibble = (x, id) => Math.min(15, Math.trunc(Math.fround(Math.fround(x * id) + 8.5)));
+  for (let block = 0, at = 0; block < values.length; block += QK, at += Q4_0_BLOCK_BYTES) {
+    let amax = 0;
+    let max = 0;
+    for (let j = 0; j < QK; j++) {
+      const v = values[block + j];
+      if (amax < Math.abs(v)) {
+        amax = Math.abs(v);
+        max = v;
+      }
+    }
+    const d = Math.fround(max / -8);
+    const id = d !== 0 ? Math.fround(1 / d) : 0;
+    view.setUint16(at, fp32ToFp16Bits(d), true);
+    for (let j = 0; j < QK / 2; j++) {
+      out[at + 2 + j] = nibble(values[block + j], id) | nibble(values[block + QK / 2 + j], id) << 4;
+    }
+  }
+  return out;
+}
+const BIG_ENDIAN_HOST = endianness() === "BE";
+function encodeTensorData(values, encoding) {
+  switch (encoding) {
+    case "f32": {
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      if (BIG_ENDIAN_HOST) for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+      return bytes;
+    }
+    case "f16": {
+      const out = new Uint8Array(values.length * 2);
+      const view = new DataView(out.buffer);
+      for (let i = 0; i < values.length; i++) view.setUint16(i * 2, fp32ToFp16Bits(values[i]), true);
+      return out;
+    }
+    case "q8_0":
+      return quantizeQ8_0(values);
+    case "q4_0":
+      return quantizeQ4_0(values);
+  }
+}
+function checkBlocks(length) {
+  if (length % QK !== 0) throw new Error(`cannot quantize ${length} values: not a multiple of the block size ${QK}`);
 }
 
 const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 };
@@ -38673,27 +39984,34 @@ function tokenizerMetadata(vocab) {
 }
 
 const GENERATOR_VERSION = 1;
-function modelFileName(preset, seed = 1) {
-  const fingerprint = createHash("sha256").update(JSON.stringify({ GENERATOR_VERSION, shape: PRESETS[preset] })).digest("hex").slice(0, 8);
-  return `llm-bench-${preset}-seed${seed}-${fingerprint}.gguf`;
+const MODEL_TYPES = ["f32", "f16", "q8_0", "q4_0"];
+const LLAMA_FTYPE_OF = { f32: 0, f16: 1, q8_0: 7, q4_0: 2 };
+function isModelType(type) {
+  return MODEL_TYPES.includes(type);
 }
-async function makeModel({ out, preset = "tiny", seed = 1 }) {
-  const shape = PRESETS[preset];
-  if (!shape) throw new Error(`unknown model preset "${preset}"; expected one of ${Object.keys(PRESETS).join(", ")}`);
+function modelFileName(preset, seed = 1, type = "f32") {
+  const fingerprint = createHash("sha256").update(JSON.stringify(type === "f32" ? { GENERATOR_VERSION, shape: SHAPES[preset] } : { GENERATOR_VERSION, shape: SHAPES[preset], type })).digest("hex").slice(0, 8);
+  return `llm-bench-${preset}-${type === "f32" ? "" : `${type}-`}seed${seed}-${fingerprint}.gguf`;
+}
+async function makeModel({ out, preset = "tiny", type = "f32", seed = 1 }) {
+  const shape = Object.hasOwn(SHAPES, preset) ? SHAPES[preset] : void 0;
+  if (!shape) throw new Error(`unknown model shape "${preset}"; expected one of ${Object.keys(SHAPES).join(", ")}`);
+  if (!isModelType(type)) throw new Error(`unknown model type "${type}"; expected one of ${MODEL_TYPES.join(", ")}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new Error(`seed must be an integer from 0 to 2^32-1, got ${seed}`);
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const written = await writeGguf(out, {
-    metadata: modelMetadata(shape, seed),
-    tensors: modelTensors(shape, seed)
+    metadata: modelMetadata(shape, seed, type),
+    tensors: modelTensors(shape, seed, type)
   });
-  return { ...written, parameterCount: presetParameterCount(shape), preset };
+  return { ...written, parameterCount: presetParameterCount(shape), preset, type };
 }
-function modelMetadata(p, seed) {
+function modelMetadata(p, seed, type) {
+  const kind = p.source ? `the shape of ${p.source}` : `preset ${p.name}`;
   return {
     "general.architecture": gguf.string("llama"),
     "general.name": gguf.string(`llm-bench-${p.name}`),
-    "general.description": gguf.string(`Random weights for benchmarking, generated by llm-bench (preset ${p.name}, seed ${seed}); its text is meaningless.`),
-    "general.file_type": gguf.uint32(0),
+    "general.description": gguf.string(`Random weights for benchmarking, generated by llm-bench (${kind}, ${type}, seed ${seed}); its text is meaningless.`),
+    "general.file_type": gguf.uint32(LLAMA_FTYPE_OF[type]),
     "general.alignment": gguf.uint32(32),
     "llama.context_length": gguf.uint32(p.contextLength),
     "llama.embedding_length": gguf.uint32(p.embeddingLength),
@@ -38703,20 +40021,28 @@ function modelMetadata(p, seed) {
     "llama.attention.head_count_kv": gguf.uint32(p.headCountKv),
     "llama.attention.layer_norm_rms_epsilon": gguf.float32(p.rmsNormEpsilon),
     "llama.rope.dimension_count": gguf.uint32(p.embeddingLength / p.headCount),
-    "llama.rope.freq_base": gguf.float32(1e4),
+    "llama.rope.freq_base": gguf.float32(p.ropeFreqBase ?? 1e4),
     "llama.vocab_size": gguf.uint32(p.vocabSize),
     ...tokenizerMetadata(buildVocabulary(p.vocabSize))
   };
 }
 const BIAS_CHANNEL = 0;
 const SUPPRESS_WEIGHT = -16;
-function modelTensors(p, seed) {
+function tensorEncoding(name, dims, type, tiedEmbeddings) {
+  if (dims.length < 2) return "f32";
+  const outputHead = name === "output.weight" || tiedEmbeddings && name === "token_embd.weight";
+  if (type === "q4_0" && outputHead) return "q8_0";
+  return type;
+}
+function modelTensors(p, seed, type) {
   const width = p.embeddingLength;
   const headDim = width / p.headCount;
   const kvWidth = headDim * p.headCountKv;
+  const tied = p.tiedEmbeddings === true;
   const tensors = [];
   const add = (name, dims, fill) => {
-    tensors.push({ name, dims, type: GGML_TYPE.F32, chunks: () => tensorChunks(dims, fill, streamSeed(seed, name)) });
+    const encoding = tensorEncoding(name, dims, type, tied);
+    tensors.push({ name, dims, type: GGML_TYPE_OF[encoding], chunks: () => tensorChunks(dims, fill, streamSeed(seed, name), encoding) });
   };
   const random = (std) => (_row, out, next) => {
     for (let i = 0; i < out.length; i++) out[i] = next() * std;
@@ -38729,15 +40055,24 @@ function modelTensors(p, seed) {
     for (let i = 0; i < out.length; i++) out[i] = next() * std;
     if (row === BIAS_CHANNEL) out.fill(0);
   };
-  add("token_embd.weight", [width, p.vocabSize], (_row, out, next) => {
+  add("token_embd.weight", [width, p.vocabSize], (token, out, next) => {
     for (let i = 0; i < out.length; i++) out[i] = next();
-    out[BIAS_CHANNEL] = Math.sqrt(width);
+    out[BIAS_CHANNEL] = tied && token < FIRST_NORMAL_ID ? -Math.sqrt(width) : Math.sqrt(width);
   });
-  add("output_norm.weight", [width], ones(false));
-  add("output.weight", [width, p.vocabSize], (token, out, next) => {
-    for (let i = 0; i < out.length; i++) out[i] = next() / Math.sqrt(width);
-    out[BIAS_CHANNEL] = token < FIRST_NORMAL_ID ? SUPPRESS_WEIGHT : 0;
-  });
+  add(
+    "output_norm.weight",
+    [width],
+    tied ? (_row, out, next) => {
+      for (let i = 0; i < out.length; i++) out[i] = next() < 0 ? -1 : 1;
+      out[BIAS_CHANNEL] = 1;
+    } : ones(false)
+  );
+  if (!tied) {
+    add("output.weight", [width, p.vocabSize], (token, out, next) => {
+      for (let i = 0; i < out.length; i++) out[i] = next() / Math.sqrt(width);
+      out[BIAS_CHANNEL] = token < FIRST_NORMAL_ID ? SUPPRESS_WEIGHT : 0;
+    });
+  }
   for (let b = 0; b < p.blockCount; b++) {
     add(`blk.${b}.attn_norm.weight`, [width], ones(true));
     add(`blk.${b}.attn_q.weight`, [width, width], random(1 / Math.sqrt(width)));
@@ -38752,8 +40087,7 @@ function modelTensors(p, seed) {
   return tensors;
 }
 const CHUNK_VALUES = 1 << 16;
-const BIG_ENDIAN_HOST = endianness() === "BE";
-function* tensorChunks(dims, fill, seed32) {
+function* tensorChunks(dims, fill, seed32, encoding) {
   const rowLength = dims[0];
   const rows = dims.slice(1).reduce((a, b) => a * b, 1);
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_VALUES / rowLength));
@@ -38762,9 +40096,7 @@ function* tensorChunks(dims, fill, seed32) {
     const count = Math.min(rowsPerChunk, rows - row);
     const values = new Float32Array(count * rowLength);
     for (let r = 0; r < count; r++) fill(row + r, values.subarray(r * rowLength, (r + 1) * rowLength), next);
-    const bytes = new Uint8Array(values.buffer);
-    if (BIG_ENDIAN_HOST) for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
-    yield bytes;
+    yield encodeTensorData(values, encoding);
   }
 }
 function streamSeed(seed, tensorName) {
@@ -38814,42 +40146,6 @@ function planCases(config) {
   return cases;
 }
 
-function interTokenGapsMs(gen) {
-  const gaps = [];
-  const t = gen.chunkArrivalsMs;
-  for (let i = 1; i < t.length; i++) {
-    const k = Math.max(1, gen.chunkTokens?.[i] ?? 1);
-    const gap = (t[i] - t[i - 1]) / k;
-    for (let j = 0; j < k; j++) gaps.push(gap);
-  }
-  return gaps;
-}
-function metricsOfGeneration(gen) {
-  const out = {};
-  const arrivals = gen.chunkArrivalsMs;
-  out.e2e_ms = gen.e2eMs;
-  if (gen.outputTokens !== void 0) out.output_tokens = gen.outputTokens;
-  if (gen.promptTokens !== void 0) out.prompt_tokens = gen.promptTokens;
-  if (arrivals.length > 0) {
-    const ttft = arrivals[0];
-    out.ttft_ms = ttft;
-    if (gen.outputTokens !== void 0 && gen.outputTokens >= 2) {
-      const decodeSpanMs = arrivals[arrivals.length - 1] - ttft;
-      out.tpot_ms = (gen.e2eMs - ttft) / (gen.outputTokens - 1);
-      if (decodeSpanMs > 0) out.decode_tps = (gen.outputTokens - 1) / (decodeSpanMs / 1e3);
-    }
-    const gaps = interTokenGapsMs(gen);
-    if (gaps.length > 0) {
-      out.itl_p50_ms = quantile(gaps, 0.5);
-      out.itl_p99_ms = quantile(gaps, 0.99);
-    }
-  }
-  const r = gen.reported;
-  if (r?.decodeMs && r.decodeTokens) out.decode_tps = r.decodeTokens / (r.decodeMs / 1e3);
-  if (r?.prefillMs && r.prefillTokens) out.prefill_tps = r.prefillTokens / (r.prefillMs / 1e3);
-  return { ...out, ...gen.metrics };
-}
-
 function shuffle(items, rng) {
   const out = items.slice();
   for (let i = out.length - 1; i > 0; i--) {
@@ -38866,121 +40162,12 @@ function formatDuration(ms) {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
 
-const LOAD_METRICS = {
-  ttft_p50_ms: { direction: "lower", unit: "ms", description: "median TTFT over the requests of a load run" },
-  ttft_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile TTFT over the requests of a load run" },
-  tpot_p50_ms: { direction: "lower", unit: "ms", description: "median time per output token over the requests of a load run" },
-  tpot_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile time per output token over the requests of a load run" },
-  e2e_p50_ms: { direction: "lower", unit: "ms", description: "median end-to-end latency over the requests of a load run" },
-  e2e_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile end-to-end latency over the requests of a load run" }
-};
-function poissonArrivalsMs(count, ratePerSec, seed = 1) {
-  if (count <= 0) return [];
-  if (!(ratePerSec > 0) || !Number.isFinite(ratePerSec)) return new Array(count).fill(0);
-  const random = seededRandom(seed);
-  const offsets = [];
-  let t = 0;
-  for (let i = 0; i < count; i++) {
-    t += -Math.log(1 - random()) / ratePerSec;
-    offsets.push(t);
+const STOP_GRACE_MS = 3e3;
+class RequestInterrupted extends Error {
+  constructor() {
+    super("interrupted: the run was stopped while this request was in flight");
   }
-  const scale = count / ratePerSec / t;
-  return offsets.map((s) => s * scale * 1e3);
 }
-function percentiles(name, xs, out) {
-  if (xs.length === 0) return;
-  out[`${name}_p50_ms`] = quantile(xs, 0.5);
-  out[`${name}_p99_ms`] = quantile(xs, 0.99);
-}
-function loadMetrics(outcomes, wallMs) {
-  const ok = outcomes.filter((o) => o.generation).map((o) => o.generation);
-  const seconds = wallMs / 1e3;
-  const out = {
-    success_rate: outcomes.length > 0 ? ok.length / outcomes.length : 0
-  };
-  if (seconds > 0) {
-    out.request_tps = ok.length / seconds;
-    out.output_tps = ok.reduce((sum, g) => sum + (g.outputTokens ?? 0), 0) / seconds;
-  }
-  const per = ok.map(metricsOfGeneration);
-  percentiles("ttft", per.flatMap((m) => m.ttft_ms !== void 0 ? [m.ttft_ms] : []), out);
-  percentiles("tpot", per.flatMap((m) => m.tpot_ms !== void 0 ? [m.tpot_ms] : []), out);
-  percentiles("e2e", per.map((m) => m.e2e_ms), out);
-  percentiles("itl", ok.flatMap((g) => interTokenGapsMs(g)), out);
-  return out;
-}
-const realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function runLoad(opts) {
-  const now = opts.now ?? (() => performance.now());
-  const sleep = opts.sleep ?? realSleep;
-  const concurrency = Math.max(1, Math.floor(opts.concurrency));
-  const arrivals = opts.ratePerSec ? poissonArrivalsMs(opts.requests, opts.ratePerSec, opts.seed ?? 1) : void 0;
-  const outcomes = new Array(opts.requests);
-  const running = /* @__PURE__ */ new Set();
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let callbackError;
-  const start = now();
-  const launch = (index) => {
-    const controller = new AbortController();
-    const startMs = now() - start;
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    let timer;
-    const timedOut = new Promise((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new EngineError(`request ${index} timed out after ${opts.timeoutMs} ms`, "timeout");
-        controller.abort(error);
-        reject(error);
-      }, opts.timeoutMs);
-    });
-    let attempt;
-    try {
-      attempt = Promise.resolve(opts.send(index, controller.signal));
-    } catch (error) {
-      attempt = Promise.reject(error);
-    }
-    attempt.catch(() => {
-    });
-    const done = Promise.race([attempt, timedOut]).then(
-      (generation) => ({ index, startMs, endMs: now() - start, generation }),
-      (error) => ({
-        index,
-        startMs,
-        endMs: now() - start,
-        error: { kind: error instanceof EngineError ? error.kind : "engine", message: getErrorMessage(error) }
-      })
-    );
-    const slot = done.then((outcome) => {
-      clearTimeout(timer);
-      inFlight--;
-      outcomes[index] = outcome;
-      running.delete(slot);
-      try {
-        opts.onOutcome?.(outcome);
-      } catch (error) {
-        callbackError ??= error;
-      }
-    });
-    running.add(slot);
-    return slot;
-  };
-  for (let i = 0; i < opts.requests; i++) {
-    if (arrivals) {
-      const wait = arrivals[i] - (now() - start);
-      if (wait > 0) await sleep(wait);
-    }
-    while (running.size >= concurrency) await Promise.race(running);
-    launch(i);
-  }
-  while (running.size > 0) await Promise.race(running);
-  const wallMs = now() - start;
-  if (callbackError !== void 0) throw callbackError;
-  const generations = outcomes.filter((o) => o.generation).map((o) => o.generation);
-  const errors = outcomes.filter((o) => o.error).map((o) => ({ index: o.index, ...o.error }));
-  return { generations, errors, outcomes, wallMs, maxInFlight, metrics: loadMetrics(outcomes, wallMs) };
-}
-
 const nonce = (rng) => Math.floor(rng() * 4294967295).toString(36);
 async function runBenchmark(opts) {
   const log = opts.log ?? (() => {
@@ -39071,7 +40258,13 @@ async function runBenchmark(opts) {
     }
     c.result.blocks.push(block);
   };
+  const noteRetries = async (c, repetition, retries, request2) => {
+    if (!retries?.length) return;
+    c.result.retries = (c.result.retries ?? 0) + retries.length;
+    for (const cause of retries) await event({ type: "retry", case: c.result.id, side: c.side, repetition, ...request2 !== void 0 ? { request: request2 } : {}, cause });
+  };
   const fail = async (c, repetition, error) => {
+    if (error instanceof EngineError) await noteRetries(c, repetition, error.retries);
     const kind = error instanceof EngineError ? error.kind : "crash";
     const entry = { repetition, kind, message: getErrorMessage(error), at: now().toISOString() };
     c.result.errors.push(entry);
@@ -39099,16 +40292,26 @@ async function runBenchmark(opts) {
   };
   const withTimeout = async (seconds, work) => {
     const controller = new AbortController();
+    let dropped = false;
     const timer = setTimeout(() => controller.abort(), seconds * 1e3);
-    const onAbort = () => controller.abort();
-    opts.signal?.addEventListener("abort", onAbort);
+    let grace;
+    const onAbort = () => {
+      grace = setTimeout(() => {
+        dropped = true;
+        controller.abort();
+      }, STOP_GRACE_MS);
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort);
     try {
       return await work(controller.signal);
     } catch (error) {
+      if (dropped) throw new RequestInterrupted();
       if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${seconds} s`, "timeout");
       throw error;
     } finally {
       clearTimeout(timer);
+      if (grace) clearTimeout(grace);
       opts.signal?.removeEventListener("abort", onAbort);
     }
   };
@@ -39118,6 +40321,7 @@ async function runBenchmark(opts) {
       (signal) => c.engine.generate(c.loaded, { prompt, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition })
     );
     c.result.output_sha256.push(gen.outputSha256);
+    await noteRetries(c, repetition, gen.retries);
     return metricsOfGeneration(gen);
   };
   const warmUp = async (c, count = workload.warmup) => {
@@ -39125,6 +40329,7 @@ async function runBenchmark(opts) {
       try {
         await request(c, `${workload.vary_prompt ? `[warm-up ${nonce(rng)}] ` : ""}${c.plan.prompt.text}`, -1);
       } catch (error) {
+        if (error instanceof RequestInterrupted) return;
         await fail(c, -1, error);
       }
     }
@@ -39135,6 +40340,8 @@ async function runBenchmark(opts) {
   const measured = reference ? [...cases, reference] : cases;
   const totalSteps = soakUntil ? void 0 : rounds * measured.length;
   let steps = 0;
+  let completedRepetitions = 0;
+  let droppedAtStop = 0;
   const runLoaded = async (c, round) => {
     const requests = workload.requests ?? workload.concurrency * 4;
     const result = await runLoad({
@@ -39152,12 +40359,21 @@ async function runBenchmark(opts) {
     });
     c.result.requests.ok += result.generations.length;
     c.result.requests.failed += result.errors.length;
-    for (const e of result.errors) await fail(c, round, new EngineError(`request ${e.index + 1} of ${requests}: ${e.message}`, e.kind));
+    for (const o of result.outcomes) await noteRetries(c, round, o.generation?.retries, o.index + 1);
+    for (const e of result.errors) {
+      const error = new EngineError(`request ${e.index + 1} of ${requests}: ${e.message}`, e.kind);
+      await noteRetries(c, round, e.retries, e.index + 1);
+      await fail(c, round, error);
+    }
     if (result.generations.length === 0) return void 0;
     return result.metrics;
   };
   const settle = async (c, round, outcome) => {
     const metrics = "metrics" in outcome ? outcome.metrics : void 0;
+    if ("error" in outcome && outcome.error instanceof RequestInterrupted) {
+      droppedAtStop++;
+      return;
+    }
     if ("error" in outcome) {
       c.result.requests.failed++;
       await fail(c, round, outcome.error);
@@ -39166,6 +40382,7 @@ async function runBenchmark(opts) {
       await event({ type: "sample", case: c.result.id, side: c.side, repetition: round, metrics });
     }
     steps++;
+    if (c !== reference) completedRepetitions++;
     const elapsed = Date.now() - startedMs;
     const eta = totalSteps ? elapsed / steps * (totalSteps - steps) : soakUntil - Date.now();
     const repText = soakUntil ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
@@ -39289,7 +40506,14 @@ async function runBenchmark(opts) {
     results.finished_at = now().toISOString();
     const unfinished = cases.some((c) => !c.result.finished_at);
     results.status = stopped() ? "partial" : unfinished ? "partial" : "complete";
-    if (stopped()) results.notes.push("the run was interrupted; the results hold every request finished before that");
+    if (stopped()) {
+      results.interrupted = true;
+      results.notes.push(
+        "the run was interrupted; the results hold every request finished before that" + (droppedAtStop > 0 ? ` (${droppedAtStop} request${droppedAtStop === 1 ? "" : "s"} in flight did not finish within ${STOP_GRACE_MS / 1e3} s and ${droppedAtStop === 1 ? "was" : "were"} dropped, not counted as failures)` : "")
+      );
+    }
+    if (!soakUntil) results.planned_repetitions = rounds * cases.length;
+    results.completed_repetitions = completedRepetitions;
     for (const c of cases) if (c.result.blocks.length === 0) delete c.result.blocks;
     await snapshot();
     await event({ type: "end", status: results.status });
@@ -39328,9 +40552,10 @@ async function fingerprint(label) {
     node: process.version
   };
 }
-function defaultLabel(fp) {
+function defaultLabel(fp, env = {}) {
   const gpu = fp.gpus[0]?.name.replace(/^NVIDIA\s+(GeForce\s+)?/i, "").replace(/[^A-Za-z0-9]+/g, "-").toLowerCase();
-  return [fp.os, fp.arch, gpu].filter(Boolean).join("-");
+  const runner = env.RUNNER_ENVIRONMENT !== "github-hosted" ? env.RUNNER_NAME?.trim().replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "") : void 0;
+  return [fp.os, fp.arch, gpu, runner].filter(Boolean).join("-");
 }
 
 async function hottestThermalZoneC(root = "/sys/class/thermal") {
@@ -39460,7 +40685,7 @@ async function runSession(sides, opts, environment) {
   const primary = configs[0];
   const engines = [];
   const fp = await fingerprint("pending");
-  fp.label = opts.label ?? environment.env.LLM_BENCH_LABEL ?? defaultLabel(fp);
+  fp.label = opts.label ?? (environment.env.LLM_BENCH_LABEL || void 0) ?? defaultLabel(fp, environment.env);
   const engineProcess = primary.engine === "llama-cpp" ? "self" : { name: primary.engine === "ollama" ? "ollama" : "llama-server" };
   const monitor = startMonitor(defaultSources(engineProcess));
   try {
@@ -48269,25 +49494,59 @@ function requireLib () {
 var libExports = requireLib();
 var Handlebars = /*@__PURE__*/getDefaultExportFromCjs(libExports);
 
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const LINE_BREAKS = /[\t\n\r\u2028\u2029]+/g;
-const WORD_JOINER = "\u200D";
-const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const UNTRUSTED_MAX = 80;
+const TEXT_MAX = 300;
+const TEXT_BREAK = "<wbr>";
+const LINE_BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
+const INVISIBLE = /[\p{Cc}\p{Cf}\u034f\u115f\u1160\u3164\uffa0\u{e0100}-\u{e01ef}]/gu;
 const HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-const MARKDOWN_PUNCTUATION = /* @__PURE__ */ new Set(["\\", "`", "*", "[", "]", "|", "~", "$"]);
+const MARKDOWN_PUNCTUATION = /* @__PURE__ */ new Set(["\\", "`", "*", "[", "]", "|", "~", "$", "#"]);
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const HEX = /[0-9a-f]/i;
+const SHA_PIECE = 6;
+function visibleCode(c) {
+  const code = c.codePointAt(0);
+  return code > 65535 ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+function visibleLine(value) {
+  const text = value === null || value === void 0 ? "" : String(value);
+  return text.replace(LINE_BREAKS, " ").replace(INVISIBLE, visibleCode);
+}
+function cut(text, max) {
+  if (max === void 0 || !(max > 0) || text.length <= max) return text;
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, Math.max(1, Math.floor(max) - 1)).join("")}\u2026`;
+}
+function capUntrusted(value, max = UNTRUSTED_MAX) {
+  return cut(visibleLine(value).trim(), max);
+}
 function plainText(value, opts = {}) {
-  let text = value === null || value === void 0 ? "" : String(value);
-  text = text.replace(LINE_BREAKS, " ").replace(INVISIBLE, "");
-  const max = opts.maxLength;
-  if (max !== void 0 && max > 0) {
-    const chars = Array.from(text);
-    if (chars.length > max) text = `${chars.slice(0, Math.max(1, max - 1)).join("")}\u2026`;
+  return cut(visibleLine(value), opts.maxLength);
+}
+function breakPoints(chars) {
+  const at = /* @__PURE__ */ new Set();
+  const lower = chars.map((c) => c.toLowerCase());
+  const isDigit = (i) => new RegExp("\\p{Nd}", "u").test(chars[i] ?? "");
+  let hexRun = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const c = lower[i];
+    if (c === "@") at.add(i);
+    if (c === "#" && (isDigit(i + 1) || i === chars.length - 1)) at.add(i);
+    if (c === "-" && lower[i - 2] === "g" && lower[i - 1] === "h" && isDigit(i + 1)) at.add(i);
+    if (c === ":" && lower[i + 1] === "/" && lower[i + 2] === "/") at.add(i);
+    if (c === ":" && /^:[\p{L}\p{N}_+-]+:/u.test(chars.slice(i, i + 64).join(""))) at.add(i);
+    if (c === "w" && lower[i + 1] === "w" && lower[i + 2] === "w" && lower[i + 3] === ".") at.add(i + 2);
+    hexRun = HEX.test(c) ? hexRun + 1 : 0;
+    if (hexRun > 0 && hexRun % SHA_PIECE === 0 && HEX.test(lower[i + 1] ?? "")) at.add(i);
   }
-  return text;
+  return at;
 }
 function escapeMarkdown(value, opts = {}) {
-  const text = plainText(value, opts);
+  const text = capUntrusted(value, opts.maxLength ?? TEXT_MAX);
   const chars = Array.from(text);
+  const breaks = breakPoints(chars);
+  const ordinal = /^[0-9]{1,9}[.)](?= |$)/.exec(text)?.[0].length ?? 0;
   let out = "";
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i];
@@ -48296,17 +49555,15 @@ function escapeMarkdown(value, opts = {}) {
     if (HTML_ENTITIES[c]) out += HTML_ENTITIES[c];
     else if (MARKDOWN_PUNCTUATION.has(c)) out += `\\${c}`;
     else if (c === "_") out += LETTER_OR_DIGIT.test(prev) && LETTER_OR_DIGIT.test(next) ? "_" : "\\_";
-    else if (c === "#" || c === "@") out += `${i === 0 && c === "#" ? "\\" : ""}${c}${LETTER_OR_DIGIT.test(next) ? WORD_JOINER : ""}`;
-    else if (i === 0 && (c === "-" || c === "+" || c === "=")) out += `\\${c}`;
+    else if (i === 0 && (c === "-" || c === "+" || c === "=") || ordinal > 0 && i === ordinal - 1) out += `\\${c}`;
     else out += c;
+    if (breaks.has(i)) out += TEXT_BREAK;
   }
-  return out.replace(/:\/\//g, `:${WORD_JOINER}//`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${WORD_JOINER}.`);
+  return out;
 }
 function escapeMermaidLabel(value, maxLength = 24) {
   const text = plainText(value).replace(/[^\p{L}\p{N} ._:=+/-]/gu, "_").replace(/\s+/g, " ").trim();
-  const chars = Array.from(text);
-  const cut = chars.length > maxLength ? `${chars.slice(0, Math.max(1, maxLength - 1)).join("")}\u2026` : text;
-  return cut || "_";
+  return cut(text, maxLength) || "_";
 }
 function safeUrl(value) {
   if (!value) return null;
@@ -48424,9 +49681,11 @@ const VERDICT_WORDS = {
   new: "new",
   missing: "missing"
 };
-function verdictMark(kind) {
+const SPEED_UNITS = /* @__PURE__ */ new Set(["tok/s", "req/s", "ms", "s", "\xB5s", "us", "ns"]);
+function verdictMark(kind, gated, unit) {
   if (typeof kind !== "string" || !(kind in VERDICT_ICONS)) return NO_VALUE;
   const k = kind;
+  if (k === "regression" && gated === false) return `\u2198\uFE0F ${typeof unit === "string" && SPEED_UNITS.has(unit) ? "slower" : "worse"}, not gated`;
   return VERDICT_WORDS[k] ? `${VERDICT_ICONS[k]} ${VERDICT_WORDS[k]}` : VERDICT_ICONS[k];
 }
 function pluralize(count, word, plural = `${word}s`) {
@@ -48507,21 +49766,32 @@ function listItems(rows, markdown) {
   return more > 0 ? `${text}; and ${formatNumber(more)} more` : text;
 }
 function buildHeadline(verdict, rows, counts) {
+  const line = headlineOfJudged(verdict, rows, counts);
+  if (!verdict.incomplete) return line;
+  const reasons = verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: 160 }));
+  const what = verdict.incomplete.cancelled ? "Cancelled, incomplete" : "Incomplete";
+  const mdReasons = reasons.map((r) => escapeMarkdown(r)).join("; ");
+  const judged = { markdown: line.markdown.replace("\u2705 ", ""), text: line.text.replace("\u2705 ", "") };
+  const rest = counts.regressions + counts.limits > 0 ? line : { markdown: `in what ran: ${judged.markdown}`, text: `in what ran: ${judged.text}` };
+  return {
+    markdown: `**\u26D4 ${what}, not a pass**: ${mdReasons}. ${rest.markdown}`,
+    text: `\u26D4 ${what}, not a pass: ${reasons.join("; ")}. ${rest.text}`
+  };
+}
+function headlineOfJudged(verdict, rows, counts) {
   const headlineMetric = verdict.settings.headline_metric;
   const ordered = [...rows.filter((r) => r.metric === headlineMetric), ...rows.filter((r) => r.metric !== headlineMetric)];
-  const regressions = ordered.filter((r) => r.verdict === "regression");
+  const gatedRegressions = ordered.filter((r) => r.verdict === "regression" && r.gated);
   const limits = ordered.filter((r) => r.verdict === "limit");
-  const gatedRegressions = regressions.filter((r) => r.gated);
   const extras = [];
   if (counts.newCases) extras.push(`\u{1F195} ${pluralize(counts.newCases, "new case")}`);
   if (counts.missingCases) extras.push(`\u2754 ${pluralize(counts.missingCases, "missing case")}`);
   const noBaseline = nothingCompared(verdict);
   const tail = extras.length && !noBaseline ? ` \xB7 ${extras.join(" \xB7 ")}` : "";
-  const failing = [...gatedRegressions.length ? gatedRegressions : regressions, ...limits];
-  if (failing.length > 0 && (verdict.status !== "pass" || gatedRegressions.length > 0 || limits.length > 0)) {
+  const failing = [...gatedRegressions, ...limits];
+  if (failing.length > 0) {
     const heads = [];
-    const shownRegressions = gatedRegressions.length ? gatedRegressions : regressions;
-    if (shownRegressions.length) heads.push(`\u26A0\uFE0F ${pluralize(shownRegressions.length, "regression")}`);
+    if (gatedRegressions.length) heads.push(`\u26A0\uFE0F ${pluralize(gatedRegressions.length, "regression")}`);
     if (limits.length) heads.push(`\u{1F6AB} ${pluralize(limits.length, "limit")} exceeded`);
     const suffix = noBaseline ? " (no baseline yet)" : "";
     return {
@@ -48541,7 +49811,7 @@ function buildHeadline(verdict, rows, counts) {
       text: `\u{1F195} No baseline yet: head medians of ${pluralize(counts.cases, "case")}${whereText}`
     };
   }
-  const ungated = regressions.length ? ` \xB7 \u26A0\uFE0F ${pluralize(regressions.length, "ungated regression")}` : "";
+  const ungated = counts.worseNotGated ? ` \xB7 ${pluralize(counts.worseNotGated, "metric")} slower or worse, not gated` : "";
   const improvements = ordered.filter((r) => r.verdict === "improvement");
   if (improvements.length) {
     return {
@@ -48550,6 +49820,70 @@ function buildHeadline(verdict, rows, counts) {
     };
   }
   return { markdown: `**\u2705 No significant change**${ungated}${tail}`, text: `\u2705 No significant change${ungated}${tail}` };
+}
+
+const NOTE_MAX = 300;
+const cap = (s) => capUntrusted(s, UNTRUSTED_MAX);
+const capOpt = (s) => s === void 0 ? void 0 : cap(s);
+const note = (s) => capUntrusted(s, NOTE_MAX);
+function capRecordKeys(record, value) {
+  const out = {};
+  for (const [k, v] of Object.entries(record)) out[cap(k)] = value(v);
+  return out;
+}
+function capRun(meta) {
+  const r = meta.runner;
+  return {
+    ...meta,
+    tool_version: cap(meta.tool_version),
+    runner: {
+      ...r,
+      label: cap(r.label),
+      os: cap(r.os),
+      arch: cap(r.arch),
+      cpu: cap(r.cpu),
+      ...r.release !== void 0 ? { release: cap(r.release) } : {},
+      gpus: r.gpus.map((g) => ({ ...g, name: cap(g.name), ...g.driver !== void 0 ? { driver: cap(g.driver) } : {} }))
+    },
+    engine: { ...meta.engine, kind: cap(meta.engine.kind), version: cap(meta.engine.version), ...meta.engine.host !== void 0 ? { host: cap(meta.engine.host) } : {} },
+    ...meta.git ? { git: { ...meta.git.sha !== void 0 ? { sha: cap(meta.git.sha) } : {}, ...meta.git.ref !== void 0 ? { ref: cap(meta.git.ref) } : {} } } : {}
+  };
+}
+function capMetric(m) {
+  return { ...m, metric: cap(m.metric), unit: cap(m.unit), ...m.note !== void 0 ? { note: note(m.note) } : {} };
+}
+function capModel(model) {
+  return {
+    ...model,
+    id: cap(model.id),
+    name: cap(model.name),
+    ...model.source !== void 0 ? { source: capOpt(model.source) } : {},
+    ...model.quantization !== void 0 ? { quantization: capOpt(model.quantization) } : {},
+    ...model.parameter_size !== void 0 ? { parameter_size: capOpt(model.parameter_size) } : {},
+    ...model.family !== void 0 ? { family: capOpt(model.family) } : {},
+    ...model.digest !== void 0 ? { digest: capOpt(model.digest) } : {}
+  };
+}
+function capVerdictStrings(verdict) {
+  return {
+    ...verdict,
+    settings: { ...verdict.settings, headline_metric: cap(verdict.settings.headline_metric), ...verdict.settings.gate_changes ? { gate_changes: verdict.settings.gate_changes.map(note) } : {} },
+    ...verdict.incomplete ? { incomplete: { ...verdict.incomplete, reasons: verdict.incomplete.reasons.map(note) } } : {},
+    runs: verdict.runs.map((r) => ({ ...r, label: cap(r.label), base: r.base ? capRun(r.base) : null, head: capRun(r.head), notes: r.notes.map(note) })),
+    metrics: capRecordKeys(verdict.metrics, (m) => ({ ...m, unit: cap(m.unit), description: note(m.description) })),
+    summary: { ...verdict.summary, geomean: capRecordKeys(verdict.summary.geomean, (g) => g) },
+    cases: verdict.cases.map((c) => ({
+      ...c,
+      label: cap(c.label),
+      id: cap(c.id),
+      prompt_id: cap(c.prompt_id),
+      model: capModel(c.model),
+      ...c.base_model ? { base_model: capModel(c.base_model) } : {},
+      params: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [cap(k), typeof v === "string" ? cap(v) : v])),
+      metrics: capRecordKeys(c.metrics, capMetric)
+    })),
+    notes: verdict.notes.map(note)
+  };
 }
 
 class Markdown {
@@ -48672,7 +50006,8 @@ function compareRows(a, b) {
   }
   return a.index - b.index;
 }
-function buildReportModel(verdict, kind) {
+function buildReportModel(uncapped, kind) {
+  const verdict = capVerdictStrings(uncapped);
   const headlineMetric = verdict.settings.headline_metric;
   const showPrompt = new Set(verdict.cases.map((c) => c.prompt_id)).size > 1;
   const labels = [.../* @__PURE__ */ new Set([...verdict.runs.map((r) => r.label), ...verdict.cases.map((c) => c.label)])];
@@ -48684,19 +50019,19 @@ function buildReportModel(verdict, kind) {
     })
   );
   const all = [];
-  const counts = { regressions: 0, limits: 0, improvements: 0, unchanged: 0, new: 0, missing: 0 };
-  const countKey = {
-    regression: "regressions",
-    limit: "limits",
-    improvement: "improvements",
-    unchanged: "unchanged",
-    new: "new",
-    missing: "missing"
+  const gate = gateCounts(verdict);
+  const counts = {
+    regressions: gate.regressions,
+    limits: gate.limits,
+    worseNotGated: gate.worseNotGated,
+    improvements: gate.improvements,
+    unchanged: gate.unchanged,
+    new: gate.new,
+    missing: gate.missing
   };
   for (const c of verdict.cases) {
     for (const name of metricOrder(c, headlineMetric)) {
       const m = c.metrics[name];
-      counts[countKey[m.verdict]]++;
       const key = m.gated || m.metric === headlineMetric || m.limit !== void 0;
       all.push({ row: rowView(verdict, c, m, showPrompt), badness: badness(m), index: all.length, key, include: includeRow(kind, m, key) });
     }
@@ -48883,6 +50218,10 @@ function buildView(model, trim, opts) {
     status: verdict.status,
     isRegression: verdict.status === "regression",
     isPass: verdict.status === "pass",
+    isIncomplete: verdict.incomplete !== void 0,
+    incomplete: verdict.incomplete ? { cancelled: verdict.incomplete.cancelled, reasons: verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: NOTE_CHARS })) } : null,
+    gatesFrom: verdict.settings.gates_from ?? null,
+    gateChanges: (verdict.settings.gate_changes ?? []).map((c) => plainText(c, { maxLength: NOTE_CHARS })),
     isNoBaseline: nothingCompared(verdict),
     strategy: strategyView(verdict.strategy),
     mixedStrategies: strategies.size > 1 || strategies.size === 1 && !strategies.has(verdict.strategy),
@@ -48943,7 +50282,7 @@ const REPORT_HELPERS = {
   /** `{{value median unit}}`: "58.4 tok/s", "1.2 s", "99.5%" (ratio), "73 °C". */
   value: (...args) => {
     const [value, unit] = params(args);
-    return md(escapeMarkdown(formatValue(value, text(unit))));
+    return md(escapeMarkdown(formatValue(value, capUntrusted(text(unit)))));
   },
   /** `{{pct ratio}}`: the change a ratio (head ÷ base) stands for, "−12.3%" with a real minus sign. */
   pct: (...args) => md(formatChange(params(args)[0])),
@@ -48958,8 +50297,14 @@ const REPORT_HELPERS = {
   /** `{{pvalue p}}`: "0.002", "<0.001"; `{{pvalue p prefix=true}}`: "p=0.002". */
   // "<0.001" is safe as it is: `<` before a digit opens no tag and no autolink.
   pvalue: (...args) => md(formatPValue(params(args)[0], hashOf(args).prefix === true)),
-  /** `{{mark verdict}}`: "⚠️ regression", "🚫 limit", "🚀 improvement", "~", "🆕 new", "❔ missing". */
-  mark: (...args) => md(verdictMark(params(args)[0])),
+  /**
+   * `{{mark verdict gated unit}}`: "⚠️ regression", "🚫 limit", "🚀 improvement", "~", "🆕 new", "❔ missing"; a regression
+   * of a metric that does not gate (gated false) reads "↘️ slower, not gated" (speeds, times) or "↘️ worse, not gated".
+   */
+  mark: (...args) => {
+    const [kind, gated, unit] = params(args);
+    return md(verdictMark(kind, gated, unit));
+  },
   /** `{{icon verdict}}`: the mark's emoji alone. */
   icon: (...args) => {
     const kind = params(args)[0];
@@ -49216,4 +50561,4 @@ function loadTemplate(kind, dir) {
   return loadTemplateFile(join(dir, templateFileName(kind)));
 }
 
-export { NODE_LLAMA_CPP_VERSION as N, TOOL_VERSION as T, VERDICT_SCHEMA as V, compareWithHistory as a, compareResults as b, compareAB as c, reportTitle as d, loadTemplate as e, renderReport as f, geomean as g, loadConfig as h, runSession as i, compareSettings as j, escapeMarkdown as k, loadTemplateFile as l, makeModel as m, normalizeOllamaHost as n, parseVerdict as o, parseConfig as p, packageRoot as q, reportMarker as r, templatesDir as t, untilInterrupted as u, writeFileAtomic as w };
+export { isModelType as A, makeModel as B, SHAPES as C, parseVerdict as D, didYouMean as E, packageRoot as F, KNOWN_METRICS as K, MODEL_TYPES as M, NODE_LLAMA_CPP_VERSION as N, SHAPE_NAMES as S, TOOL_VERSION as T, VERDICT_SCHEMA as V, compareAB as a, compareWithHistory as b, countCases as c, compareResults as d, reportTitle as e, gatedFailures as f, geomeanRatios as g, loadTemplate as h, renderReport as i, gatesForPullRequest as j, compareSettings as k, loadTemplateFile as l, loadConfig as m, runSession as n, normalizeOllamaHost as o, parseConfig as p, escapeMarkdown as q, reportMarker as r, summaryCounts as s, templatesDir as t, untilInterrupted as u, verdictStatus as v, writeFileAtomic as w, checkOutputPaths as x, checkOutputDir as y, isShapeName as z };

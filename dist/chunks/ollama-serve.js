@@ -1,6 +1,6 @@
+import { g as getErrorMessage, I as InputError, p as parseResults } from './results.js';
 import { readdir, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, resolve, join, delimiter } from 'node:path';
-import { I as InputError, g as getErrorMessage, p as parseResults } from './results.js';
 import { createHash } from 'node:crypto';
 import { f as debug, w as warning, i as info } from './core.js';
 import { spawn } from 'node:child_process';
@@ -118,15 +118,6 @@ function modelCacheKey(input) {
   return { key: `${prefix}${slug}-${hash}`, restoreKeys: [prefix] };
 }
 
-const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
-function labelSlug(label) {
-  if (label.trim() === "") throw new InputError("the runner label is empty; set the runner-label input");
-  if (SAFE.test(label) && !label.includes("..")) return label;
-  const readable = label.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/\.{2,}/g, ".").replace(/^[-.]+|[-.]+$/g, "").slice(0, 60);
-  const hash = createHash("sha256").update(label).digest("hex").slice(0, 8);
-  return readable ? `${readable}-${hash}` : `label-${hash}`;
-}
-
 const silentLogger = { info: () => {
 }, warning: () => {
 } };
@@ -148,7 +139,42 @@ function isNotFoundError(error) {
   return httpStatus(error) === 404;
 }
 function readOnlyTokenHint(what) {
-  return `Skipped the ${what}: the token is read-only (GitHub answered 403 "${READ_ONLY_MESSAGE}"). This is expected on a pull request from a fork, whose GITHUB_TOKEN cannot write. The job summary and the llm-bench-results-<label> artifact still carry the report. To comment on fork pull requests, run llm-bench with \`mode: run\` in the pull_request workflow and add a second workflow \`on: workflow_run: { workflows: [<that workflow>], types: [completed] }\` with \`permissions: { pull-requests: write, checks: write, actions: read }\` that runs llm-bench with \`mode: report\` (see examples/ in the llm-bench repository). Otherwise grant the job \`permissions: { pull-requests: write, checks: write }\`.`;
+  return `Skipped the ${what}: the token is read-only (GitHub answered 403 "${READ_ONLY_MESSAGE}"). This is expected on a pull request from a fork, whose GITHUB_TOKEN cannot write. The job summary and the llm-bench-results-<label> artifact still carry the report. To comment on fork pull requests, run llm-bench with \`mode: run\` in the pull_request workflow and add a second workflow \`on: workflow_run: { workflows: [<that workflow>], types: [completed] }\` with \`permissions: { contents: read, pull-requests: write, checks: write, actions: read }\` that runs llm-bench with \`mode: report\` (see examples/ in the llm-bench repository). Otherwise grant the job \`permissions: { pull-requests: write, checks: write }\`.`;
+}
+function requestName(error) {
+  const request = error?.request;
+  if (!request || typeof request.url !== "string") return void 0;
+  let url = request.url;
+  try {
+    const parsed = new URL(request.url);
+    url = parsed.pathname + parsed.search;
+  } catch {
+  }
+  return `${typeof request.method === "string" ? request.method : "GET"} ${url}`;
+}
+function apiFailure(what, error, permission) {
+  const status = httpStatus(error);
+  const request = requestName(error);
+  const said = githubMessage(error).replace(/\s+/g, " ").slice(0, 200);
+  const where = request ? ` (${request})` : "";
+  const answered = error?.response !== void 0;
+  let advice;
+  if (!answered && (status === void 0 || status === 500)) advice = "GitHub could not be reached after 3 retries with backoff; check the runner's network, then rerun the job";
+  else if (status === 401) advice = "the token was refused (revoked or expired?): check the github-token input";
+  else if (status === 403 || status === 404) advice = `the token may lack permission: grant the job \`permissions: { ${permission} }\``;
+  else if (status === 429) advice = "GitHub kept rate-limiting the request after the retries; rerun the job later";
+  else if (status !== void 0 && status >= 500) advice = "GitHub kept failing after 3 retries with backoff; rerun the job";
+  else advice = "check the request and the token";
+  return new Error(`${what} failed${where}: ${answered && status !== void 0 ? `HTTP ${status} ` : ""}${said}. ${advice}.`);
+}
+
+const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+function labelSlug(label) {
+  if (label.trim() === "") throw new InputError("the runner label is empty; set the runner-label input");
+  if (SAFE.test(label) && !label.includes("..")) return label;
+  const readable = label.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/\.{2,}/g, ".").replace(/^[-.]+|[-.]+$/g, "").slice(0, 60);
+  const hash = createHash("sha256").update(label).digest("hex").slice(0, 8);
+  return readable ? `${readable}-${hash}` : `label-${hash}`;
 }
 
 async function defaultCacheService() {
@@ -176,7 +202,10 @@ class CacheBaselineStore {
   dirFor(label) {
     return join(this.options.dir, labelSlug(label));
   }
-  /** The newest cached baseline for the label, or none. Cache trouble is a warning and means "no baseline". */
+  /**
+   * The newest cached baseline for the label, or none when the cache holds none (a genuine absence). A cache service
+   * that fails, or a cached file that cannot be read, is an error: the gate never reads "no baseline" into a failure.
+   */
   async load(label) {
     const dir = this.dirFor(label);
     const prefix = baselineCachePrefix(label);
@@ -193,7 +222,14 @@ class CacheBaselineStore {
         return [];
       }
       const file = join(dir, FILE_NAME);
-      const results = parseResults(JSON.parse(await readFile(file, "utf8")), `cache ${matched}: ${FILE_NAME}`);
+      const where = `cache ${matched}: ${FILE_NAME}`;
+      let data;
+      try {
+        data = JSON.parse(await readFile(file, "utf8"));
+      } catch (error) {
+        throw new InputError(`the cached baseline is not readable JSON: ${getErrorMessage(error)}`, { file: where });
+      }
+      const results = parseResults(data, where);
       if (results.runner.label !== label) {
         this.log.warning(`The cached baseline ${matched} was recorded on runner "${results.runner.label}", not "${label}"; ignored.`);
         return [];
@@ -201,8 +237,10 @@ class CacheBaselineStore {
       this.log.info(`Restored the baseline for runner "${label}" from cache key ${matched}.`);
       return [results];
     } catch (error) {
-      this.log.warning(`Could not restore the cached baseline for runner "${label}": ${getErrorMessage(error)}. Continuing without a baseline.`);
-      return [];
+      if (error instanceof InputError) throw error;
+      throw new Error(
+        `could not restore the cached baseline for runner "${label}" (key prefix ${prefix}): ${getErrorMessage(error)}. The gate cannot judge without it; rerun the job, or use another baseline store (baseline: branch).`
+      );
     }
   }
   /** Saves under a key unique to this run attempt. Never throws: a cache that cannot be written is a warning. */
@@ -238,6 +276,7 @@ const Inputs = {
   GitHubToken: "github-token",
   Comment: "comment",
   FailOnRegression: "fail-on-regression",
+  FailOnIncomplete: "fail-on-incomplete",
   CheckName: "check-name",
   ReportId: "report-id",
   Template: "template",
@@ -271,6 +310,7 @@ const INPUT_DEFAULTS = {
   "github-token": "",
   comment: "always",
   "fail-on-regression": "true",
+  "fail-on-incomplete": "true",
   "check-name": "llm-bench",
   "report-id": "llm-bench",
   template: "",
@@ -283,10 +323,15 @@ const SAVE_BASELINE = ["auto", "true", "false"];
 const BASELINE_CACHE_DIR = ".llm-bench/baseline";
 const BASELINE_HISTORY_RUNS = 10;
 
+function logSafe(text) {
+  const flat = text.replace(/\r\n|\r|\n|\u2028|\u2029|\u0085/g, "\u23CE").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return /^\s*(::|##\[)/.test(flat) ? `\u2039\u203A${flat}` : flat;
+}
+
 const actionLogger = {
-  info: (message) => info(message),
-  warning: (message) => warning(message),
-  debug: (message) => debug(message)
+  info: (message) => info(logSafe(message)),
+  warning: (message) => warning(logSafe(message)),
+  debug: (message) => debug(logSafe(message))
 };
 
 function planModelCache(configs, facts) {
@@ -464,4 +509,4 @@ async function stopOllamaServe(pid, opts) {
   opts.log(`Stopped ollama serve (pid ${pid}).`);
 }
 
-export { BASELINE_CACHE_DIR as B, CacheBaselineStore as C, Inputs as I, MODES as M, Outputs as O, SAVE_BASELINE as S, isNotFoundError as a, INPUT_DEFAULTS as b, STRATEGIES as c, BASELINE_HISTORY_RUNS as d, defaultCacheService as e, actionLogger as f, githubMessage as g, httpStatus as h, isReadOnlyTokenError as i, llamaCppModelDir as j, detectOllamaServer as k, labelSlug as l, restoreModelCache as m, State as n, ollamaAnswers as o, planModelCache as p, findOnPath as q, readOnlyTokenHint as r, silentLogger as s, startOllamaServe as t, stopOllamaServe as u, parseModelCachePlan as v, saveModelCache as w };
+export { BASELINE_CACHE_DIR as B, CacheBaselineStore as C, Inputs as I, MODES as M, Outputs as O, SAVE_BASELINE as S, isNotFoundError as a, INPUT_DEFAULTS as b, STRATEGIES as c, apiFailure as d, BASELINE_HISTORY_RUNS as e, actionLogger as f, githubMessage as g, httpStatus as h, isReadOnlyTokenError as i, defaultCacheService as j, llamaCppModelDir as k, labelSlug as l, detectOllamaServer as m, restoreModelCache as n, ollamaAnswers as o, planModelCache as p, State as q, readOnlyTokenHint as r, silentLogger as s, findOnPath as t, startOllamaServe as u, stopOllamaServe as v, parseModelCachePlan as w, saveModelCache as x };

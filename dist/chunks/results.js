@@ -645,6 +645,10 @@ function constantCatch(value) {
 }
 
 var _a$1;
+/** A special constant with type `never` */
+const NEVER = /*@__PURE__*/ Object.freeze({
+    status: "aborted",
+});
 /* Shared descriptor for installing `_zod`; defineProperty reads it
  * synchronously, so reusing one object avoids a per-instance allocation. */
 const _zodDesc = { value: undefined, enumerable: false };
@@ -6779,12 +6783,19 @@ function metricInfo(name, custom = {}) {
 class InputError extends Error {
   file;
   path;
+  /** The message without the file and path in front. */
+  detail;
   constructor(message, opts = {}) {
     const where = [opts.file, opts.path].filter(Boolean).join(": ");
     super(where ? `${where}: ${message}` : message);
     this.name = "InputError";
     this.file = opts.file;
     this.path = opts.path;
+    this.detail = message;
+  }
+  /** The same error, naming `file` when it gave a path inside a file but no file (an engine knows the path in a config, not the config). */
+  inFile(file) {
+    return this.file || !this.path ? this : new InputError(this.detail, { file, path: this.path });
   }
 }
 function getErrorMessage(error) {
@@ -6808,7 +6819,7 @@ function formatPath(path) {
 function describe(value) {
   if (value === void 0) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   const text = JSON.stringify(value) ?? String(value);
@@ -6822,7 +6833,44 @@ function valueAt(root, path) {
   }
   return cur;
 }
-function issueMessage(issue, root) {
+function typeName(expected) {
+  switch (expected) {
+    case "object":
+      return "a mapping";
+    case "array":
+      return "a list";
+    case "string":
+      return "a string";
+    case "number":
+      return "a number";
+    case "boolean":
+      return "true or false";
+    default:
+      return expected;
+  }
+}
+const wrongTypeOnly = (issues) => issues.every((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value"));
+function closestBranch(issue) {
+  const branches = issue.errors.filter((b) => b.length > 0);
+  const matched = branches.filter((b) => !wrongTypeOnly(b));
+  if (matched.length === 0) return void 0;
+  const depth = (b) => Math.max(...b.map((i) => i.path.length));
+  const best = matched.reduce((a, b) => depth(b) > depth(a) ? b : a);
+  const first = best[0];
+  return { ...first, path: [...issue.path, ...first.path] };
+}
+function expectedTypesOf(issue) {
+  const out = [];
+  for (const branch of issue.errors) {
+    for (const i of branch) {
+      if (i.path.length !== 0) continue;
+      const name = i.code === "invalid_type" ? typeName(i.expected) : i.code === "invalid_value" ? i.values.map((v) => JSON.stringify(v)).join(" | ") : void 0;
+      if (name && !out.includes(name)) out.push(name);
+    }
+  }
+  return out;
+}
+function issueMessage(issue, root, opts = {}) {
   const path = formatPath(issue.path);
   const got = valueAt(root, issue.path);
   switch (issue.code) {
@@ -6831,25 +6879,59 @@ function issueMessage(issue, root) {
         path,
         message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")}`
       };
-    case "invalid_type":
-      return { path, message: `expected ${issue.expected}, got ${describe(got)}` };
+    case "invalid_type": {
+      if (issue.expected === "int") {
+        return { path, message: `${issue.message.startsWith("Invalid input") ? "expected a whole number" : issue.message} (got ${describe(got)})` };
+      }
+      const hint = opts.yaml && issue.expected === "string" && typeof got === "number" ? " (quote the value: YAML reads unquoted digits as a number)" : "";
+      const expected = opts.yaml && ["object", "record", "array"].includes(issue.expected) ? typeName(issue.expected === "record" ? "object" : issue.expected) : issue.expected;
+      return { path, message: `expected ${expected}, got ${describe(got)}${hint}` };
+    }
     case "invalid_value":
       return {
         path,
         message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(" | ")}, got ${describe(got)}`
       };
-    case "invalid_union":
-      return { path, message: `${issue.message}, got ${describe(got)}` };
+    case "invalid_key": {
+      const inner = issue.issues[0];
+      const key = issue.path.at(-1);
+      return { path, message: `${inner && !inner.message.startsWith("Invalid") ? inner.message : "invalid key"} (got the key ${JSON.stringify(String(key))})` };
+    }
+    case "invalid_union": {
+      const branch = closestBranch(issue);
+      if (branch) return issueMessage(branch, root, opts);
+      const types = expectedTypesOf(issue);
+      return { path, message: types.length > 0 ? `expected ${types.join(" or ")}, got ${describe(got)}` : `${issue.message}, got ${describe(got)}` };
+    }
+    case "too_big":
+    case "too_small": {
+      if (!/^Too (small|big)/.test(issue.message)) return { path, message: `${issue.message} (got ${describe(got)})` };
+      const small = issue.code === "too_small";
+      const bound = Number(small ? issue.minimum : issue.maximum);
+      const inclusive = issue.inclusive !== false;
+      const sign = small ? inclusive ? "\u2265" : ">" : inclusive ? "\u2264" : "<";
+      const message = issue.origin === "string" ? small && bound === 1 ? "expected a non-empty string" : `expected a string of ${small ? "at least" : "at most"} ${bound} characters` : issue.origin === "array" || issue.origin === "set" ? `expected ${small ? "at least" : "at most"} ${bound} item${bound === 1 ? "" : "s"}` : `expected a number ${sign} ${bound}`;
+      return { path, message: `${message} (got ${describe(got)})` };
+    }
+    case "custom":
+    case "invalid_format":
     default:
       return { path, message: `${issue.message} (got ${describe(got)})` };
   }
 }
+const MAX_PROBLEMS = 20;
 function parseWith(schema, data, file, what) {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   const first = result.error.issues[0];
-  const { path, message } = issueMessage(first, data);
-  const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more problem${result.error.issues.length > 2 ? "s" : ""})` : "";
+  const { path, message } = issueMessage(first, data, { yaml: /\.ya?ml$/i.test(file) });
+  const yaml = /\.ya?ml$/i.test(file);
+  const others = result.error.issues.slice(1, MAX_PROBLEMS).map((issue) => {
+    const other = issueMessage(issue, data, { yaml });
+    return `${other.path ? `${other.path}: ` : ""}${other.message}`;
+  });
+  const rest = result.error.issues.length - 1 - others.length;
+  const more = others.length ? `; also ${others.join("; ")}${rest > 0 ? `; and ${rest} more problem${rest > 1 ? "s" : ""}` : ""}` : "";
   throw new InputError(`${""}${message}${more}`, { file, path });
 }
 
@@ -6907,6 +6989,11 @@ const caseResultSchema = object({
   blocks: array(number().int().nonnegative()).optional(),
   errors: array(caseErrorSchema),
   requests: object({ ok: number().int().nonnegative(), failed: number().int().nonnegative() }),
+  /**
+   * Requests (warm-ups included) lost before any byte of an answer on a keep-alive connection the server had
+   * closed, and sent again on a fresh connection (HTTP engines): not failures. Absent when none.
+   */
+  retries: number().int().nonnegative().optional(),
   output_sha256: array(string()).optional(),
   monitor: record(string(), number()).optional(),
   started_at: string().optional(),
@@ -6918,8 +7005,23 @@ const resultsSchema = object({
   started_at: string(),
   finished_at: string().optional(),
   status: _enum(["running", "complete", "partial", "failed"]),
+  /** Why a run is partial: stopped by a signal (Ctrl-C, a cancelled workflow) rather than finished or failed. */
+  interrupted: boolean().optional(),
+  /** Measured repetitions of the cases the plan asked for (absent for duration-bound runs), and those done: a partial run says how far it got. */
+  planned_repetitions: number().int().nonnegative().optional(),
+  completed_repetitions: number().int().nonnegative().optional(),
   runner: runnerSchema,
-  engine: object({ kind: string(), version: string(), host: string().optional() }),
+  engine: object({
+    kind: string(),
+    version: string(),
+    host: string().optional(),
+    /** The llama-bench engine records the build it ran, as llama-bench reports it. */
+    build_commit: string().optional(),
+    build_number: number().optional(),
+    backends: string().optional(),
+    cpu_info: string().optional(),
+    gpu_info: string().optional()
+  }),
   git: object({ sha: string().optional(), ref: string().optional() }).optional(),
   /** A/B runs: the commit the base side's config came from (`git` is the head's). */
   base_git: object({ sha: string().optional(), ref: string().optional() }).optional(),
@@ -6958,4 +7060,4 @@ function parseResults(data, file) {
   return results;
 }
 
-export { InputError as I, METRIC_NAME_PATTERN as M, RESULTS_SCHEMA as R, _enum as _, array as a, boolean as b, strictObject as c, unknown as d, parseWith as e, metricInfoSchema as f, getErrorMessage as g, runnerSchema as h, issueMessage as i, metricInfo as j, isBuiltinMetric as k, literal as l, modelIdentitySchema as m, number as n, object as o, parseResults as p, record as r, string as s, tuple as t, union as u };
+export { BUILTIN_METRICS as B, InputError as I, METRIC_NAME_PATTERN as M, NEVER as N, RESULTS_SCHEMA as R, _enum as _, array as a, boolean as b, unknown as c, strictObject as d, parseWith as e, issueMessage as f, getErrorMessage as g, metricInfoSchema as h, isBuiltinMetric as i, runnerSchema as j, metricInfo as k, literal as l, modelIdentitySchema as m, number as n, object as o, parseResults as p, record as r, string as s, tuple as t, union as u };

@@ -2,7 +2,7 @@ import { f as debug, i as info, k as isDebug, j as HttpClient } from './core.js'
 import { c as cp, m as mkdirP, e as exec, w as which, r as rmRF } from './exec.js';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import { s as semverExports } from './index.js';
+import { s as semverExports } from './index2.js';
 import * as os from 'os';
 import * as child from 'child_process';
 import * as path from 'path';

@@ -20,6 +20,8 @@ export interface ActionInputs {
   githubToken: string | undefined;
   comment: CommentMode;
   failOnRegression: boolean;
+  /** Fail the step (and the check) when the run did not judge everything: cancelled, partial, gated metrics missing. */
+  failOnIncomplete: boolean;
   checkName: string;
   reportId: string;
   /** A comment template file replacing the built-in one. */
@@ -70,6 +72,7 @@ export function parseInputs(read: InputReader): ActionInputs {
   const saveBaseline = oneOf(Inputs.SaveBaseline, get(Inputs.SaveBaseline), SAVE_BASELINE);
   const comment = oneOf(Inputs.Comment, get(Inputs.Comment), COMMENT_MODES);
   const failOnRegression = boolean(Inputs.FailOnRegression, get(Inputs.FailOnRegression));
+  const failOnIncomplete = boolean(Inputs.FailOnIncomplete, get(Inputs.FailOnIncomplete));
   const cacheModels = boolean(Inputs.CacheModels, get(Inputs.CacheModels));
 
   const config = singleLine(Inputs.Config, get(Inputs.Config));
@@ -117,6 +120,7 @@ export function parseInputs(read: InputReader): ActionInputs {
     githubToken: optional(Inputs.GitHubToken),
     comment,
     failOnRegression,
+    failOnIncomplete,
     checkName,
     reportId,
     template,

@@ -26,6 +26,8 @@ import {
   type GitHubClient,
   type Logger,
   type RunResults,
+  apiFailure,
+  httpStatus,
 } from '../github/index.js';
 import { reportTitle } from '../report/render.js';
 import { escapeMarkdown } from '../report/escape.js';
@@ -38,7 +40,7 @@ import { hasNvidiaDriver, lazyNodeLlamaCpp, npmInstaller, type NodeLlamaCpp, typ
 import { findOnPath, ollamaAnswers, startOllamaServe } from './ollama-serve.js';
 import { publishVerdict, renderReports } from './publish.js';
 import { createStore, guardedCacheService, saveBaseline, shouldSaveBaseline } from './stores.js';
-import { chooseStrategy, repositoryPath, type StrategyChoice } from './strategy.js';
+import { chooseStrategy, judgingSettings, readBaseConfig, repositoryPath, type BaseConfig, type StrategyChoice } from './strategy.js';
 import { gatedFailures, labelVerdict, mergeVerdicts } from './verdicts.js';
 
 /** The I/O the main step uses, each replaceable in tests. */
@@ -76,14 +78,44 @@ export async function runMain(overrides: Partial<MainDeps> = {}): Promise<void> 
   try {
     const inputs = parseInputs((name) => core.getInput(name));
     const context = readActionContext(deps.env);
-    const client = inputs.githubToken ? createGitHubClient(inputs.githubToken, context.repo, { baseUrl: context.apiUrl }) : undefined;
+    const retryBase = Number(deps.env.LLM_BENCH_GITHUB_RETRY_BASE_MS);
+    const client = inputs.githubToken
+      ? createGitHubClient(inputs.githubToken, context.repo, {
+          baseUrl: context.apiUrl,
+          // LLM_BENCH_GITHUB_RETRY_BASE_MS shortens the backoff (and the write pacing) for tests against a local API.
+          retry: { log: (line) => actionLogger.info(line), ...(retryBase > 0 ? { baseMs: retryBase, pace: retryBase >= 1000 } : {}) },
+        })
+      : undefined;
     const verdict = inputs.mode === 'report' ? await reportStep(inputs, context, client, deps) : await benchmarkStep(inputs, context, client, deps);
-    if (verdict && verdict.status === 'regression' && inputs.failOnRegression && inputs.mode !== 'run') {
-      core.setFailed(`llm-bench: ${reportTitle(verdict)}`);
-    }
+    const failure = verdict ? stepFailure(verdict, inputs) : undefined;
+    if (failure) core.setFailed(failure);
   } catch (error) {
     core.setFailed(getErrorMessage(error));
   }
+}
+
+/**
+ * Why the step fails, or undefined: a gated regression (unless fail-on-regression is false), or an incomplete run
+ * (unless fail-on-incomplete is false). Worded from the same count as the check and the comment. `mode: run` jobs
+ * fail on an incomplete run too: the report job cannot judge what never ran.
+ */
+export function stepFailure(verdict: Verdict, inputs: Pick<ActionInputs, 'failOnRegression' | 'failOnIncomplete' | 'mode'>): string | undefined {
+  if (verdict.status === 'regression' && inputs.failOnRegression && inputs.mode !== 'run') return `llm-bench: ${reportTitle(verdict)}`;
+  if (verdict.incomplete && inputs.failOnIncomplete) {
+    const what = verdict.incomplete.cancelled ? 'cancelled before it finished' : 'incomplete';
+    return `llm-bench: the run was ${what}, so it is not a pass: ${verdict.incomplete.reasons.join('; ')}`;
+  }
+  return undefined;
+}
+
+/** The verdict with one more reason it is incomplete: nothing failed → incomplete, never a pass. */
+function withIncomplete(verdict: Verdict, reason: string): Verdict {
+  const reasons = [...(verdict.incomplete?.reasons ?? []), reason];
+  return { ...verdict, status: verdict.status === 'regression' ? 'regression' : 'incomplete', incomplete: { cancelled: verdict.incomplete?.cancelled ?? false, reasons } };
+}
+
+function withNote(verdict: Verdict, note: string | undefined): Verdict {
+  return note ? { ...verdict, notes: [...verdict.notes, note] } : verdict;
 }
 
 /** run and all: benchmark on this runner, upload the results, save a baseline when due; all also compares and publishes. */
@@ -94,13 +126,16 @@ async function benchmarkStep(inputs: ActionInputs, context: ActionContext, clien
 
   core.startGroup('llm-bench: prepare');
   let head: LoadedConfig;
+  let base: BaseConfig;
   let choice: StrategyChoice;
   let sides: SessionSide[];
   // Where the embedded engine downloads hf:/URL models: the CLI's default, so a runner shares one copy.
   const cacheDir = deps.env.LLM_BENCH_CACHE_DIR || llamaCppModelDir({ configDir: deps.workspace, env: deps.env, homeDir: homedir() });
   try {
     head = await loadConfig(configFile);
-    choice = await chooseStrategy({ strategy: inputs.strategy, context, client, head, configFile: inputs.config, workspace: deps.workspace, log });
+    // On a pull request the base branch's config owns the gates (and is the A/B base); failing to read it fails here.
+    base = await readBaseConfig({ context, client, configFile: inputs.config, workspace: deps.workspace });
+    choice = chooseStrategy({ strategy: inputs.strategy, head, base, log });
     if (choice.kind === 'baseline') log.info(`Strategy: baseline (${choice.reason}).`);
     const configs = choice.kind === 'ab' ? [choice.base, head] : [head];
     sides = choice.kind === 'ab' ? [{ side: 'base', config: choice.base }, { side: 'head', config: head }] : [{ config: head }];
@@ -121,7 +156,7 @@ async function benchmarkStep(inputs: ActionInputs, context: ActionContext, clien
       toolCache: await deps.toolCache(),
       install: deps.installNodeLlamaCpp,
       tempDir: deps.env.RUNNER_TEMP,
-      log: (line) => core.info(line),
+      log: (line) => actionLogger.info(line),
     }));
     results = await untilInterrupted(
       () => log.warning('Cancelled: stopping after the current request; everything measured so far is kept.'),
@@ -136,7 +171,7 @@ async function benchmarkStep(inputs: ActionInputs, context: ActionContext, clien
             ...(choice.kind === 'ab' ? { baseGit: { sha: choice.ref, ...(context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {}) } } : {}),
             signal,
           },
-          { env: deps.env, log: (line) => core.info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp },
+          { env: deps.env, log: (line) => actionLogger.info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp },
         ),
     );
   } finally {
@@ -155,25 +190,40 @@ async function benchmarkStep(inputs: ActionInputs, context: ActionContext, clien
   if (uploader) {
     const upload = await uploadResultsArtifact(uploader, { label: results.runner.label, files: [resultsPath], rootDirectory: dirname(resultsPath), log });
     if (upload.status === 'uploaded') log.info(upload.message);
+    if (upload.status === 'conflict') {
+      // Two jobs of one label: the report would silently cover one of them.
+      throw new InputError(
+        `runner label "${results.runner.label}" is used by two jobs of this workflow run: this job (${deps.env.GITHUB_JOB ?? 'job'} on runner ` +
+          `"${deps.env.RUNNER_NAME ?? 'unknown'}") and the job that already uploaded ${upload.name}. Give each matrix job its own 'runner-label' ` +
+          `(e.g. runner-label: \${{ matrix.runner }}). ${upload.message}`,
+      );
+    }
   }
 
-  const settings = compareSettings(head);
+  const settings = judgingSettings(head, base);
+  for (const change of settings.gateChanges ?? []) log.info(`Gates: ${change}.`);
+  // When A/B could not run on a pull request, the report says why (never a silent fall back to a weaker comparison).
+  const strategyNote = choice.kind === 'baseline' && inputs.strategy !== 'baseline' && context.pullRequest ? choice.reason : undefined;
   const storeDeps = { client, cacheService: guardedCacheService(deps.cacheService, deps.cacheAvailable), workspace: deps.workspace, log };
   const save = shouldSaveBaseline(inputs, context);
 
   if (inputs.mode === 'run') {
     // The report job compares; this job's summary shows what it measured (and an A/B run's own comparison).
-    const verdict = await labelVerdict(results, settings, { store: undefined, now: deps.now(), file: resultsPath, log });
+    const verdict = withNote(await labelVerdict(results, settings, { store: undefined, now: deps.now(), file: resultsPath, log }), strategyNote);
     await writeRunSummary(verdict, inputs, context, log);
     if (save) await saveBaseline(await createStore(inputs, context, storeDeps), results, log);
-    return undefined;
+    // Returned so an incomplete run fails this job too; a regression fails only the report job.
+    return verdict;
   }
 
   core.startGroup('llm-bench: compare and report');
   try {
     const store = choice.kind === 'baseline' || save ? await createStore(inputs, context, storeDeps) : undefined;
     // The baseline is loaded before this run is saved, or a push would compare with itself.
-    const verdict = await labelVerdict(results, settings, { store: choice.kind === 'baseline' ? store : undefined, now: deps.now(), file: resultsPath, log });
+    const verdict = withNote(
+      await labelVerdict(results, settings, { store: choice.kind === 'baseline' ? store : undefined, now: deps.now(), file: resultsPath, log }),
+      strategyNote,
+    );
     if (save && store) await saveBaseline(store, results, log);
     await publish(verdict, inputs, context, client, context.pullRequest?.number, deps.workspace, log);
     return verdict;
@@ -191,8 +241,12 @@ async function reportStep(inputs: ActionInputs, context: ActionContext, client: 
 
   core.startGroup('llm-bench: gather results');
   let downloaded: RunResults[];
+  const expired: string[] = [];
   try {
-    downloaded = await downloadRunResults(client, runId, log);
+    downloaded = await downloadRunResults(client, runId, log, expired).catch((error: unknown) => {
+      if (httpStatus(error) === undefined) throw error;
+      throw apiFailure(`downloading the results artifacts of workflow run ${runId}`, error, 'actions: read');
+    });
     for (const d of downloaded) log.info(`${d.artifactName}: runner "${d.results.runner.label}", ${d.results.cases.length} case(s), ${d.results.status}.`);
   } finally {
     core.endGroup();
@@ -219,7 +273,8 @@ async function reportStep(inputs: ActionInputs, context: ActionContext, client: 
     const store = needsStore ? await createStore(inputs, context, { client, cacheService, workspace: deps.workspace, log }) : undefined;
     const verdicts: Verdict[] = [];
     for (const d of byLabel.values()) verdicts.push(await labelVerdict(d.results, settings, { store, now: deps.now(), file: d.file, log }));
-    const verdict = mergeVerdicts(verdicts, deps.now());
+    const merged = mergeVerdicts(verdicts, deps.now());
+    const verdict = expired.length === 0 ? merged : withIncomplete(merged, `results of ${expired.join(', ')} expired before this report: those runners were not judged`);
     const pullNumber = await findPullNumber(context, client, downloaded, log);
     await publish(verdict, inputs, context, client, pullNumber, deps.workspace, log);
     return verdict;
@@ -292,24 +347,38 @@ function currentUser(): string | undefined {
   }
 }
 
-/** Compare settings for the report job: its checkout's config, else the config at the head commit, else the defaults. */
+/**
+ * Compare settings for the report job: its checkout's config, else the config at the head commit, else the defaults;
+ * on a pull request, the base branch's gates judge it (the PR may tighten, never loosen them).
+ */
 async function reportSettings(inputs: ActionInputs, context: ActionContext, client: GitHubClient, workspace: string, log: Logger): Promise<CompareSettingsInput> {
+  const head = await reportConfig(inputs, context, client, workspace, log);
+  const base = await readBaseConfig({ context, client, configFile: inputs.config, workspace });
+  if (base.kind === 'unavailable') return compareSettings(head);
+  if (!head) return base.kind === 'found' ? { ...compareSettings(base.config.config), gatesFrom: 'base' } : compareSettings(undefined);
+  const settings = judgingSettings(head, base);
+  for (const change of settings.gateChanges ?? []) log.info(`Gates: ${change}.`);
+  return settings;
+}
+
+async function reportConfig(inputs: ActionInputs, context: ActionContext, client: GitHubClient, workspace: string, log: Logger): Promise<LoadedConfig | undefined> {
   const file = resolve(workspace, inputs.config);
-  if (existsSync(file)) return compareSettings(await loadConfig(file));
+  if (existsSync(file)) return loadConfig(file);
   const path = repositoryPath(inputs.config, workspace);
   if (path && context.headSha) {
     try {
       const atHead = await readConfigAtRef(client, path, context.headSha);
       if (atHead) {
         log.info(`${inputs.config} is not checked out here: using its gates at ${context.headSha.slice(0, 12)}.`);
-        return compareSettings(atHead.config);
+        return { ...atHead.config, dir: workspace, text: atHead.text };
       }
     } catch (error) {
-      log.warning(`Could not read ${path} at ${context.headSha.slice(0, 12)}: ${getErrorMessage(error)}`);
+      if (error instanceof InputError) throw error;
+      throw apiFailure(`reading ${path} at ${context.headSha.slice(0, 12)}`, error, 'contents: read');
     }
   }
   log.warning(`${inputs.config} was not found: comparing with the default settings (alpha 0.05, min_effect 3%, default gates).`);
-  return compareSettings(undefined);
+  return undefined;
 }
 
 /** The PR to comment on: the event's, the triggering run's, the open PR of its head branch, or the one its results recorded. */
@@ -353,6 +422,7 @@ async function publish(
     reportId: inputs.reportId,
     comment: inputs.comment,
     failOnRegression: inputs.failOnRegression,
+    failOnIncomplete: inputs.failOnIncomplete,
     template: inputs.template ? resolve(workspace, inputs.template) : undefined,
     // Beside the results: llm-bench-results.json → llm-bench-results.md.
     reportPath: resolve(workspace, inputs.resultsPath).replace(/\.json$/i, '.md'),

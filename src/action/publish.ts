@@ -29,6 +29,7 @@ export interface PublishOptions {
   reportId: string;
   comment: CommentMode;
   failOnRegression: boolean;
+  failOnIncomplete: boolean;
   /** A comment template file replacing the built-in one. */
   template: string | undefined;
   /** Where the comment's Markdown is written (the `report-path` output). */
@@ -91,6 +92,7 @@ export async function publishVerdict(opts: PublishOptions): Promise<PublishResul
         summary: reports.check,
         ...(context.runId ? { detailsUrl: context.runUrl } : {}),
         failOnRegression: opts.failOnRegression,
+        failOnIncomplete: opts.failOnIncomplete,
         log,
       });
       if (check.status === 'read-only') refused(check.message);

@@ -6,6 +6,7 @@ import type { CaseVerdict, MetricVerdict, RunMeta, Strategy, Verdict } from '../
 import { VERDICT_SCHEMA } from '../schema/verdict.js';
 import { geomean } from '../stats/descriptive.js';
 import type { Decision } from './decide.js';
+import { countCases, incompleteReasons, summaryCounts, verdictStatus } from './gate.js';
 import { isGated, thresholdFor, type CompareSettingsInput, type GateInput } from './settings.js';
 
 export interface SideStats {
@@ -163,15 +164,6 @@ function caseVerdict(ev: CaseEvaluation, infos: Record<string, MetricInfo>, sett
   return out;
 }
 
-const SUMMARY_KEY = {
-  regression: 'regressions',
-  improvement: 'improvements',
-  unchanged: 'unchanged',
-  limit: 'limits',
-  new: 'new',
-  missing: 'missing',
-} as const;
-
 export interface VerdictParts {
   settings: CompareSettingsInput;
   now: Date;
@@ -183,28 +175,17 @@ export interface VerdictParts {
 }
 
 /**
- * Summary counts are per case × metric verdict, every metric included (gated or not: `gated` on each entry says
- * which ones decide the status). The geomean ratio of a metric runs over the compared cases with a finite ratio.
+ * Summary counts come from gateCounts (compare/gate.ts), the one count every report uses: regressions are gated ones,
+ * significant changes for the worse in ungated metrics are counted apart. The geomean ratio of a metric runs over the
+ * compared cases with a finite ratio. A head run that did not finish, or gated metrics it did not measure, make the
+ * verdict incomplete: never a pass.
  */
 export function assembleVerdict(parts: VerdictParts): Verdict {
   const infos: Record<string, MetricInfo> = {};
   for (const c of parts.cases) for (const m of c.metrics) infos[m.metric] ??= metricInfo(m.metric, parts.custom);
   const cases = parts.cases.map((c) => caseVerdict(c, infos, parts.settings));
-  const summary: Verdict['summary'] = { regressions: 0, improvements: 0, unchanged: 0, limits: 0, new: 0, missing: 0, geomean: {} };
-  const ratios = new Map<string, number[]>();
-  let failing = false;
-  for (const c of cases) {
-    for (const m of Object.values(c.metrics)) {
-      summary[SUMMARY_KEY[m.verdict]]++;
-      if (m.gated && (m.verdict === 'regression' || m.verdict === 'limit')) failing = true;
-      if (c.status === 'compared' && m.ratio !== null && m.ratio > 0 && Number.isFinite(m.ratio)) {
-        const list = ratios.get(m.metric);
-        if (list) list.push(m.ratio);
-        else ratios.set(m.metric, [m.ratio]);
-      }
-    }
-  }
-  for (const [metric, list] of ratios) summary.geomean[metric] = geomean(list);
+  const summary: Verdict['summary'] = { ...summaryCounts(countCases(cases)), geomean: geomeanRatios(cases) };
+  const incomplete = incompleteReasons(parts.runs, cases);
   const compared = cases.some((c) => c.status === 'compared');
   const strategies = [...new Set(parts.runs.map((r) => r.strategy))];
   const notes = [...(parts.notes ?? [])];
@@ -214,13 +195,42 @@ export function assembleVerdict(parts: VerdictParts): Verdict {
   return {
     schema: VERDICT_SCHEMA,
     created_at: parts.now.toISOString(),
-    status: failing ? 'regression' : compared ? 'pass' : 'no-baseline',
+    status: verdictStatus(countCases(cases), incomplete, compared),
     strategy: strategies.length === 1 ? strategies[0]! : 'baseline', // mixed (or none): the plain name, with a note
-    settings: { alpha: parts.settings.alpha, min_effect: parts.settings.min_effect, headline_metric: parts.settings.headline },
+    settings: settingsEntry(parts.settings),
+    ...(incomplete ? { incomplete } : {}),
     summary,
     runs: parts.runs.map((r) => ({ label: r.label, strategy: r.strategy, base: r.base ? runMeta(r.base) : null, head: runMeta(r.head), notes: r.notes })),
     metrics,
     cases,
     notes,
   };
+}
+
+/** The verdict's settings entry, with where a pull request's gates came from when that was decided. */
+export function settingsEntry(settings: CompareSettingsInput): Verdict['settings'] {
+  return {
+    alpha: settings.alpha,
+    min_effect: settings.min_effect,
+    headline_metric: settings.headline,
+    ...(settings.gatesFrom ? { gates_from: settings.gatesFrom } : {}),
+    ...(settings.gateChanges?.length ? { gate_changes: [...settings.gateChanges] } : {}),
+  };
+}
+
+/** Geometric mean of head ÷ base per metric over the compared cases with a finite, positive ratio. */
+export function geomeanRatios(cases: readonly CaseVerdict[]): Record<string, number> {
+  const ratios = new Map<string, number[]>();
+  for (const c of cases) {
+    if (c.status !== 'compared') continue;
+    for (const m of Object.values(c.metrics)) {
+      if (m.ratio === null || !(m.ratio > 0) || !Number.isFinite(m.ratio)) continue;
+      const list = ratios.get(m.metric);
+      if (list) list.push(m.ratio);
+      else ratios.set(m.metric, [m.ratio]);
+    }
+  }
+  const out: Record<string, number> = {};
+  for (const [metric, list] of ratios) out[metric] = geomean(list);
+  return out;
 }

@@ -34,3 +34,16 @@ export {
   type GateInput,
 } from './settings.js';
 export { metricVerdict, assembleVerdict, type MetricEvaluation, type CaseEvaluation, type SideStats } from './assemble.js';
+export { settingsEntry, geomeanRatios } from './assemble.js';
+export { gatesForPullRequest, hasExplicitGates } from './settings.js';
+export {
+  countCases,
+  gateCounts,
+  gatedFailures,
+  failsGate,
+  incompleteReasons,
+  summaryCounts,
+  verdictStatus,
+  type GateCounts,
+} from './gate.js';
+export { mergeVerdicts } from './merge.js';

@@ -14,6 +14,10 @@ export interface CompareSettingsInput {
   min_effect: number;
   headline: string;
   gates: Record<string, GateInput>;
+  /** On a pull request: whose gates these are (see gatesForPullRequest). */
+  gatesFrom?: 'base' | 'head';
+  /** On a pull request: what the PR's config changed in the gates, and what applied. */
+  gateChanges?: string[];
 }
 
 export interface CompareOptions {
@@ -78,4 +82,106 @@ export function compareSettings(config?: { compare: { alpha: number; min_effect:
     headline: config?.compare.headline ?? 'decode_tps',
     gates: config?.gates ?? {},
   };
+}
+
+type SettingsConfig = Parameters<typeof compareSettings>[0];
+
+const pct = (f: number): string => `${Number((f * 100).toPrecision(3))}%`;
+
+/** Every metric a settings object gates by direction, with its regression threshold (the default gates when none are listed). */
+function gatedThresholds(settings: CompareSettingsInput): Map<string, number> {
+  const out = new Map<string, number>();
+  if (hasExplicitGates(settings)) {
+    for (const metric of Object.keys(settings.gates)) out.set(metric, thresholdFor(metric, settings));
+  } else {
+    for (const metric of DEFAULT_GATED_METRICS) out.set(metric, settings.min_effect);
+  }
+  return out;
+}
+
+/**
+ * The gates a pull request is judged by: the base branch's own, which the PR may tighten but never loosen. A PR that
+ * raises a threshold, widens or removes a limit, removes a gated metric, raises min_effect or lowers alpha is judged by
+ * the base's value, and each such change is listed ("this PR loosens decode_tps regression 5% → 50%; the base's 5%
+ * applied"). Without a base config (the PR that adds llm-bench), the PR's gates apply and the list says so. This is a
+ * security property: a PR cannot turn its own gate green.
+ */
+export function gatesForPullRequest(base: SettingsConfig | null, head: SettingsConfig, where = 'the base branch'): CompareSettingsInput {
+  const pr = compareSettings(head);
+  if (!base) {
+    return { ...pr, gatesFrom: 'head', gateChanges: [`${where} has no llm-bench config yet: this pull request's own gates applied`] };
+  }
+  const own = compareSettings(base);
+  const changes: string[] = [];
+  const loosened = (what: string, from: string, to: string, kept: string): void => {
+    changes.push(`this PR loosens ${what} ${from} → ${to}; the base's ${kept} applied`);
+  };
+  const tightened = (what: string, from: string, to: string): void => {
+    changes.push(`this PR tightens ${what} ${from} → ${to}; applied`);
+  };
+  // Thresholds by direction: the stricter (smaller) of base and PR for every metric the base gates; the PR may add more.
+  const baseGated = gatedThresholds(own);
+  const prGated = gatedThresholds(pr);
+  const gates: Record<string, GateInput> = {};
+  for (const [metric, threshold] of baseGated) {
+    const theirs = prGated.get(metric);
+    if (theirs === undefined) {
+      changes.push(`this PR removes the ${metric} gate (regression ${pct(threshold)}); the base's gate applied`);
+      gates[metric] = { regression: threshold };
+    } else if (theirs > threshold) {
+      loosened(`${metric} regression`, pct(threshold), pct(theirs), pct(threshold));
+      gates[metric] = { regression: threshold };
+    } else {
+      if (theirs < threshold) tightened(`${metric} regression`, pct(threshold), pct(theirs));
+      gates[metric] = { regression: theirs };
+    }
+  }
+  for (const [metric, threshold] of prGated) {
+    if (baseGated.has(metric)) continue;
+    changes.push(`this PR adds the ${metric} gate (regression ${pct(threshold)}); applied`);
+    gates[metric] = { regression: threshold };
+  }
+  // Limits: the base's bounds stay; a PR may raise a minimum or lower a maximum, or add a bound.
+  const metrics = new Set([...Object.keys(own.gates), ...Object.keys(pr.gates)]);
+  for (const metric of metrics) {
+    const b = own.gates[metric] ?? {};
+    const h = pr.gates[metric] ?? {};
+    const gate = (gates[metric] ??= {});
+    const min = pickBound('min', metric, b.min, h.min, changes);
+    const max = pickBound('max', metric, b.max, h.max, changes);
+    if (min !== undefined) gate.min = min;
+    if (max !== undefined) gate.max = max;
+    if (gate.regression === undefined && gate.min === undefined && gate.max === undefined) delete gates[metric];
+  }
+  // alpha: a smaller alpha makes regressions harder to call; min_effect: a larger one hides smaller regressions.
+  let alpha = own.alpha;
+  if (pr.alpha < own.alpha) loosened('compare.alpha', String(own.alpha), String(pr.alpha), String(own.alpha));
+  else if (pr.alpha > own.alpha) {
+    tightened('compare.alpha', String(own.alpha), String(pr.alpha));
+    alpha = pr.alpha;
+  }
+  let minEffect = own.min_effect;
+  if (pr.min_effect > own.min_effect) loosened('compare.min_effect', pct(own.min_effect), pct(pr.min_effect), pct(own.min_effect));
+  else if (pr.min_effect < own.min_effect) {
+    tightened('compare.min_effect', pct(own.min_effect), pct(pr.min_effect));
+    minEffect = pr.min_effect;
+  }
+  if (pr.headline !== own.headline) changes.push(`this PR changes the headline metric ${own.headline} → ${pr.headline}; the base's ${own.headline} applied`);
+  // Written out in full, so a metric the base gated by default keeps gating once the PR lists explicit gates.
+  return { alpha, min_effect: minEffect, headline: own.headline, gates, gatesFrom: 'base', gateChanges: changes };
+}
+
+function pickBound(kind: 'min' | 'max', metric: string, base: number | undefined, pr: number | undefined, changes: string[]): number | undefined {
+  if (base === undefined) {
+    if (pr !== undefined) changes.push(`this PR adds ${metric} ${kind} ${pr}; applied`);
+    return pr;
+  }
+  if (pr === undefined) {
+    changes.push(`this PR removes ${metric} ${kind} ${base}; the base's ${kind} ${base} applied`);
+    return base;
+  }
+  const stricter = kind === 'min' ? Math.max(base, pr) : Math.min(base, pr);
+  if (stricter !== pr) changes.push(`this PR loosens ${metric} ${kind} ${base} → ${pr}; the base's ${base} applied`);
+  else if (pr !== base) changes.push(`this PR tightens ${metric} ${kind} ${base} → ${pr}; applied`);
+  return stricter;
 }

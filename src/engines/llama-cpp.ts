@@ -166,15 +166,21 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
     const l = await getLib();
     const dir = config.model_dir ? resolve(ctx.configDir, config.model_dir) : ctx.cacheDir;
     const progress = createTransferProgress(`downloading ${spec.name}`, ctx.log, { tty: opts.tty });
+    let moved = false;
     try {
       // resolveModelFile looks in the cache directory first, so a restored model cache needs no network.
       const path = await l.resolveModelFile(spec.name, {
         directory: dir,
         cli: false,
-        onProgress: ({ downloadedSize, totalSize }) => progress.update(downloadedSize, totalSize),
+        onProgress: ({ downloadedSize, totalSize }) => {
+          moved = true;
+          progress.update(downloadedSize, totalSize);
+        },
         ...(opts.huggingFaceEndpoint ? { endpoints: { huggingFace: opts.huggingFaceEndpoint } } : {}),
       });
       progress.finish();
+      // A restored model cache: say so, rather than a download of 0.0 MB.
+      if (!moved) ctx.log(`using ${spec.name} from the model cache: ${path}`);
       return path;
     } catch (error) {
       throw new InputError(`cannot download model ${spec.name}: ${getErrorMessage(error)}`, { path: `models[id=${spec.id}]` });

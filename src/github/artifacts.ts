@@ -1,4 +1,5 @@
 // Results artifacts: upload through the Actions results service, list and download through the REST API.
+import { httpStatus } from './errors.js';
 import { parseResults, type Results } from '../schema/results.js';
 import { InputError, getErrorMessage } from '../schema/errors.js';
 import { labelSlug } from '../store/label.js';
@@ -29,7 +30,8 @@ export async function defaultArtifactUploader(): Promise<ArtifactUploader> {
 }
 
 export interface UploadResult {
-  status: 'uploaded' | 'failed';
+  /** conflict: another job of this workflow run already uploaded an artifact of this name (two jobs, one label). */
+  status: 'uploaded' | 'failed' | 'conflict';
   name: string;
   artifactId: number | undefined;
   message: string;
@@ -53,7 +55,12 @@ export async function uploadResultsArtifact(
     });
     return { status: 'uploaded', name, artifactId: response.id, message: `Uploaded the results as artifact ${name}` };
   } catch (error) {
-    const message = `Could not upload the results artifact ${name}: ${getErrorMessage(error)}`;
+    const text = getErrorMessage(error);
+    // @actions/artifact (v2+) refuses a second artifact of one name in a run: "Conflict: an artifact with this name already exists".
+    if (httpStatus(error) === 409 || /\bconflict\b|already exists/i.test(text)) {
+      return { status: 'conflict', name, artifactId: undefined, message: `Could not upload the results artifact ${name}: ${text}` };
+    }
+    const message = `Could not upload the results artifact ${name}: ${text}`;
     log.warning(message);
     return { status: 'failed', name, artifactId: undefined, message };
   }
@@ -115,14 +122,20 @@ export interface RunResults {
 /**
  * Every `llm-bench-results-*` artifact of a workflow run, downloaded and validated: what
  * `mode: report` compares, one entry per results document (label from the results, not the name).
- * Expired artifacts are skipped with a warning.
+ * Expired artifacts are skipped with a warning, and their names pushed to `expired` (the report is then incomplete).
  */
-export async function downloadRunResults(client: GitHubClient, runId: number, log: Logger = silentLogger): Promise<RunResults[]> {
+export async function downloadRunResults(
+  client: GitHubClient,
+  runId: number,
+  log: Logger = silentLogger,
+  expired: string[] = [],
+): Promise<RunResults[]> {
   const artifacts = (await client.listRunArtifacts(runId)).filter((a) => a.name.startsWith(RESULTS_ARTIFACT_PREFIX));
   const out: RunResults[] = [];
   for (const artifact of artifacts.sort((a, b) => a.name.localeCompare(b.name))) {
     if (artifact.expired) {
-      log.warning(`The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report.`);
+      log.warning(`The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report, which is therefore incomplete.`);
+      expired.push(artifact.name);
       continue;
     }
     for (const { file, results } of await readResultsArtifact(client, artifact)) {

@@ -7,14 +7,21 @@ import { isReadOnlyTokenError, readOnlyTokenHint, silentLogger, type Logger } fr
 export const CHECK_TEXT_LIMIT = 65_535;
 
 /**
- * failure on a regression, success on a pass, neutral when there was nothing to compare with.
- * With `failOnRegression: false` a regression is reported as neutral, so the check does not block a
- * merge the user asked not to block.
+ * failure on a regression, success on a pass, neutral when there was nothing to compare with. An incomplete run
+ * (not everything judged) is `cancelled` when it was cancelled and `failure` otherwise: never success.
+ * With `failOnRegression: false` a regression is reported as neutral, and with `failOnIncomplete: false` an
+ * incomplete run, so the check does not block a merge the user asked not to block.
  */
-export function checkConclusion(status: VerdictGist['status'], options: { failOnRegression?: boolean } = {}): CheckConclusion {
+export function checkConclusion(
+  status: VerdictGist['status'],
+  options: { failOnRegression?: boolean; failOnIncomplete?: boolean; cancelled?: boolean } = {},
+): CheckConclusion {
   switch (status) {
     case 'regression':
       return options.failOnRegression === false ? 'neutral' : 'failure';
+    case 'incomplete':
+      if (options.cancelled) return 'cancelled';
+      return options.failOnIncomplete === false ? 'neutral' : 'failure';
     case 'pass':
       return 'success';
     case 'no-baseline':
@@ -24,15 +31,19 @@ export function checkConclusion(status: VerdictGist['status'], options: { failOn
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-/** One line for the check's title: the verdict in words. */
+/** One line for the check's title: the verdict in words, counted as every other report counts (compare/gate.ts). */
 export function checkTitle(verdict: VerdictGist): string {
   const s = verdict.summary;
-  if (verdict.status === 'no-baseline') return 'No baseline to compare with yet';
   const parts: string[] = [];
+  if (verdict.incomplete) parts.push(`Incomplete, not fully judged: ${verdict.incomplete.reasons[0]}`);
+  if (verdict.status === 'no-baseline' || (verdict.status === 'incomplete' && s.regressions + s.limits + s.improvements + s.unchanged === 0)) {
+    return parts.length ? parts.join('; ') : 'No baseline to compare with yet';
+  }
   if (s.regressions > 0) parts.push(plural(s.regressions, 'regression'));
   if (s.limits > 0) parts.push(plural(s.limits, 'limit exceeded', 'limits exceeded'));
-  if (parts.length === 0) parts.push('No regressions');
+  if (s.regressions + s.limits === 0) parts.push(verdict.incomplete ? 'no regressions in what ran' : 'No regressions');
   if (s.improvements > 0) parts.push(plural(s.improvements, 'improvement'));
+  if (s.worse_not_gated > 0) parts.push(`${s.worse_not_gated} worse but not gated`);
   if (s.new > 0) parts.push(`${s.new} new`);
   if (s.missing > 0) parts.push(`${s.missing} missing`);
   return parts.join(', ');
@@ -62,6 +73,7 @@ export interface CheckRunOptions {
   /** Link from the check to the workflow run. */
   detailsUrl?: string;
   failOnRegression?: boolean;
+  failOnIncomplete?: boolean;
   log?: Logger;
 }
 
@@ -79,7 +91,11 @@ export interface CheckRunResult {
  */
 export async function publishCheckRun(client: GitHubClient, options: CheckRunOptions): Promise<CheckRunResult> {
   const log = options.log ?? silentLogger;
-  const conclusion = checkConclusion(options.verdict.status, { failOnRegression: options.failOnRegression });
+  const conclusion = checkConclusion(options.verdict.status, {
+    failOnRegression: options.failOnRegression,
+    failOnIncomplete: options.failOnIncomplete,
+    cancelled: options.verdict.incomplete?.cancelled,
+  });
   const summary = fitCheckText(options.summary);
   if (summary.length < options.summary.length) log.warning(`The check run summary was cut to GitHub's ${CHECK_TEXT_LIMIT}-character limit.`);
   try {

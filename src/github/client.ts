@@ -1,5 +1,7 @@
 // The one class that talks to GitHub's REST API: every call the action makes goes through here.
 import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
 import type { RepoRef } from './context.js';
 import { httpStatus, isNotFoundError } from './errors.js';
 
@@ -386,8 +388,58 @@ function toComment(data: {
  * A client for `repo` authenticated by `token`. `baseUrl` is GITHUB_API_URL (GitHub Enterprise
  * Server or a test peer); @actions/github's own default reads the environment at import time.
  */
-export function createGitHubClient(token: string, repo: RepoRef, options: GitHubClientOptions & { baseUrl?: string } = {}): GitHubClient {
-  const { baseUrl, ...rest } = options;
-  const octokit = getOctokit(token, baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {});
+export interface RetryOptions {
+  /** Retries of a request that failed with a 5xx, a reset connection or a rate limit (default 3). */
+  retries?: number;
+  /** Backoff unit: the n-th retry waits n² × this (default 1,000 ms, as @octokit/plugin-retry). */
+  baseMs?: number;
+  /**
+   * Space writes 1 s and notifying writes 3 s apart, as GitHub's best practices ask (the throttling plugin's
+   * default); rate limits are honoured either way. Default true; tests against a local peer turn it off.
+   */
+  pace?: boolean;
+  log?: (message: string) => void;
+}
+
+/**
+ * An octokit with GitHub's maintained retry and throttling plugins: 5xx answers and dropped connections are retried
+ * with quadratic backoff (1 s, 4 s, 9 s), primary and secondary rate limits wait as GitHub's `retry-after` says
+ * (up to `retries` times), and 400/401/403/404/422 fail at once so a revoked or read-only token is never retried.
+ */
+export function createGitHubClient(token: string, repo: RepoRef, options: GitHubClientOptions & { baseUrl?: string; retry?: RetryOptions } = {}): GitHubClient {
+  const { baseUrl, retry: retryOptions = {}, ...rest } = options;
+  const retries = retryOptions.retries ?? 3;
+  const baseMs = retryOptions.baseMs ?? 1000;
+  const log = retryOptions.log ?? (() => {});
+  // The plugin types the handler as returning void; it retries when the handler returns true.
+  const onLimit =
+    (what: string) =>
+    (after: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): void => {
+      if (retryCount >= retries) return undefined;
+      log(`GitHub ${what} on ${request.method} ${request.url}: retrying in ${after} s (retry ${retryCount + 1} of ${retries})`);
+      return true as unknown as void;
+    };
+  const octokit = getOctokit(
+    token,
+    {
+      ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
+      retry: { retries, retryAfterBaseValue: baseMs },
+      throttle: {
+        // The plugin's option type omits its spacing groups, which it reads when given.
+        ...((retryOptions.pace === false ? { write: noPacing(), notifications: noPacing() } : {}) as object),
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+        // Waits scale with the backoff unit, so tests against a local peer do not sleep for real minutes.
+        fallbackSecondaryRateRetryAfter: Math.max(1, Math.round((60 * baseMs) / 1000)),
+      },
+    },
+    retry,
+    throttling,
+  );
   return new GitHubClient(octokit, repo, rest);
+}
+
+/** A stand-in for the throttling plugin's write/notification spacing groups that runs each job at once. */
+function noPacing(): { key: () => { schedule: (options: unknown, job: () => Promise<unknown>) => Promise<unknown> } } {
+  return { key: () => ({ schedule: (_options, job) => job() }) };
 }

@@ -14,10 +14,10 @@ export const COMMENT_BODY_LIMIT = 65_536;
 export { reportMarker } from '../report/marker.js';
 
 /** The parts of a verdict that decide whether a comment is due. */
-export type VerdictGist = Pick<Verdict, 'status' | 'summary'>;
+export type VerdictGist = Pick<Verdict, 'status' | 'summary'> & Partial<Pick<Verdict, 'incomplete'>>;
 
 export function hasRegression(verdict: VerdictGist): boolean {
-  return verdict.status === 'regression' || verdict.summary.regressions > 0 || verdict.summary.limits > 0;
+  return verdict.status === 'regression' || verdict.status === 'incomplete' || verdict.summary.regressions > 0 || verdict.summary.limits > 0;
 }
 
 export function hasChange(verdict: VerdictGist): boolean {

@@ -132,10 +132,18 @@ const VERDICT_WORDS: Record<MetricVerdictKind, string> = {
   missing: 'missing',
 };
 
-/** "⚠️ regression", "🚫 limit", "🚀 improvement", "~", "🆕 new", "❔ missing". */
-export function verdictMark(kind: unknown): string {
+/** Units of speeds and times: a change for the worse in them reads "slower". */
+const SPEED_UNITS = new Set(['tok/s', 'req/s', 'ms', 's', 'µs', 'us', 'ns']);
+
+/**
+ * "⚠️ regression", "🚫 limit", "🚀 improvement", "~", "🆕 new", "❔ missing". A change for the worse in a metric that
+ * does not gate (`gated` false) is never called a regression: "↘️ slower, not gated" (speeds and times) or
+ * "↘️ worse, not gated".
+ */
+export function verdictMark(kind: unknown, gated?: unknown, unit?: unknown): string {
   if (typeof kind !== 'string' || !(kind in VERDICT_ICONS)) return NO_VALUE;
   const k = kind as MetricVerdictKind;
+  if (k === 'regression' && gated === false) return `↘️ ${typeof unit === 'string' && SPEED_UNITS.has(unit) ? 'slower' : 'worse'}, not gated`;
   return VERDICT_WORDS[k] ? `${VERDICT_ICONS[k]} ${VERDICT_WORDS[k]}` : VERDICT_ICONS[k];
 }
 

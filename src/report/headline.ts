@@ -38,12 +38,27 @@ function listItems(rows: RowView[], markdown: boolean): string {
 }
 
 export function buildHeadline(verdict: Verdict, rows: RowView[], counts: ReportView['counts']): { markdown: string; text: string } {
+  const line = headlineOfJudged(verdict, rows, counts);
+  if (!verdict.incomplete) return line;
+  // Not everything was judged: that comes first, and a verdict without failures never reads as a pass.
+  const reasons = verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: 160 }));
+  const what = verdict.incomplete.cancelled ? 'Cancelled, incomplete' : 'Incomplete';
+  const mdReasons = reasons.map((r) => escapeMarkdown(r)).join('; ');
+  const judged = { markdown: line.markdown.replace('✅ ', ''), text: line.text.replace('✅ ', '') };
+  const rest = counts.regressions + counts.limits > 0 ? line : { markdown: `in what ran: ${judged.markdown}`, text: `in what ran: ${judged.text}` };
+  return {
+    markdown: `**⛔ ${what}, not a pass**: ${mdReasons}. ${rest.markdown}`,
+    text: `⛔ ${what}, not a pass: ${reasons.join('; ')}. ${rest.text}`,
+  };
+}
+
+function headlineOfJudged(verdict: Verdict, rows: RowView[], counts: ReportView['counts']): { markdown: string; text: string } {
   // The reviewer reads the headline metric first (decode_tps unless the config says otherwise), then the rest worst first.
   const headlineMetric = verdict.settings.headline_metric;
   const ordered = [...rows.filter((r) => r.metric === headlineMetric), ...rows.filter((r) => r.metric !== headlineMetric)];
-  const regressions = ordered.filter((r) => r.verdict === 'regression');
+  // Only gated metrics are regressions (compare/gate.ts); the others are "slower, not gated".
+  const gatedRegressions = ordered.filter((r) => r.verdict === 'regression' && r.gated);
   const limits = ordered.filter((r) => r.verdict === 'limit');
-  const gatedRegressions = regressions.filter((r) => r.gated);
   const extras: string[] = [];
   if (counts.newCases) extras.push(`🆕 ${pluralize(counts.newCases, 'new case')}`);
   if (counts.missingCases) extras.push(`❔ ${pluralize(counts.missingCases, 'missing case')}`);
@@ -51,11 +66,10 @@ export function buildHeadline(verdict: Verdict, rows: RowView[], counts: ReportV
   const noBaseline = nothingCompared(verdict);
   const tail = extras.length && !noBaseline ? ` · ${extras.join(' · ')}` : '';
 
-  const failing = [...(gatedRegressions.length ? gatedRegressions : regressions), ...limits];
-  if (failing.length > 0 && (verdict.status !== 'pass' || gatedRegressions.length > 0 || limits.length > 0)) {
+  const failing = [...gatedRegressions, ...limits];
+  if (failing.length > 0) {
     const heads: string[] = [];
-    const shownRegressions = gatedRegressions.length ? gatedRegressions : regressions;
-    if (shownRegressions.length) heads.push(`⚠️ ${pluralize(shownRegressions.length, 'regression')}`);
+    if (gatedRegressions.length) heads.push(`⚠️ ${pluralize(gatedRegressions.length, 'regression')}`);
     if (limits.length) heads.push(`🚫 ${pluralize(limits.length, 'limit')} exceeded`);
     const suffix = noBaseline ? ' (no baseline yet)' : '';
     return {
@@ -75,7 +89,7 @@ export function buildHeadline(verdict: Verdict, rows: RowView[], counts: ReportV
       text: `🆕 No baseline yet: head medians of ${pluralize(counts.cases, 'case')}${whereText}`,
     };
   }
-  const ungated = regressions.length ? ` · ⚠️ ${pluralize(regressions.length, 'ungated regression')}` : '';
+  const ungated = counts.worseNotGated ? ` · ${pluralize(counts.worseNotGated, 'metric')} slower or worse, not gated` : '';
   const improvements = ordered.filter((r) => r.verdict === 'improvement');
   if (improvements.length) {
     return {

@@ -1,7 +1,7 @@
 // The Handlebars environment of reports: Markdown escaping for `{{value}}`, formatting helpers, compiled-template cache, template errors as InputErrors.
 import Handlebars from 'handlebars';
 import { InputError } from '../schema/errors.js';
-import { escapeMarkdown, plainText } from './escape.js';
+import { capUntrusted, escapeMarkdown, plainText } from './escape.js';
 import {
   NO_VALUE,
   VERDICT_ICONS,
@@ -60,7 +60,7 @@ export const REPORT_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   /** `{{value median unit}}`: "58.4 tok/s", "1.2 s", "99.5%" (ratio), "73 °C". */
   value: (...args) => {
     const [value, unit] = params(args);
-    return md(escapeMarkdown(formatValue(value, text(unit))));
+    return md(escapeMarkdown(formatValue(value, capUntrusted(text(unit)))));
   },
   /** `{{pct ratio}}`: the change a ratio (head ÷ base) stands for, "−12.3%" with a real minus sign. */
   pct: (...args) => md(formatChange(params(args)[0])),
@@ -75,8 +75,14 @@ export const REPORT_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
   /** `{{pvalue p}}`: "0.002", "<0.001"; `{{pvalue p prefix=true}}`: "p=0.002". */
   // "<0.001" is safe as it is: `<` before a digit opens no tag and no autolink.
   pvalue: (...args) => md(formatPValue(params(args)[0], hashOf(args).prefix === true)),
-  /** `{{mark verdict}}`: "⚠️ regression", "🚫 limit", "🚀 improvement", "~", "🆕 new", "❔ missing". */
-  mark: (...args) => md(verdictMark(params(args)[0])),
+  /**
+   * `{{mark verdict gated unit}}`: "⚠️ regression", "🚫 limit", "🚀 improvement", "~", "🆕 new", "❔ missing"; a regression
+   * of a metric that does not gate (gated false) reads "↘️ slower, not gated" (speeds, times) or "↘️ worse, not gated".
+   */
+  mark: (...args) => {
+    const [kind, gated, unit] = params(args);
+    return md(verdictMark(kind, gated, unit));
+  },
   /** `{{icon verdict}}`: the mark's emoji alone. */
   icon: (...args) => {
     const kind = params(args)[0];

@@ -5,6 +5,8 @@ import { plainText } from './escape.js';
 import { formatBytes, formatTime, formatValue, pluralize, shortRef, shortSha } from './format.js';
 import { mermaidChart, type ChartPoint } from './chart.js';
 import { buildHeadline, nothingCompared } from './headline.js';
+import { gateCounts } from '../compare/gate.js';
+import { capVerdictStrings } from './cap.js';
 
 export type ReportKind = 'comment' | 'summary' | 'check';
 
@@ -107,14 +109,22 @@ export interface ReportView {
   status: Verdict['status'];
   isRegression: boolean;
   isPass: boolean;
+  /** Not everything was judged (a cancelled or partial run, gated metrics not measured): never a pass. */
+  isIncomplete: boolean;
+  incomplete: { cancelled: boolean; reasons: string[] } | null;
+  /** On a pull request: whose gates judged it and what the PR changed in them (untrusted-free: built from numbers and metric names). */
+  gatesFrom: 'base' | 'head' | 'config' | null;
+  gateChanges: string[];
   /** Nothing was compared: no case had a baseline (the status may still be a regression, from limits). */
   isNoBaseline: boolean;
   strategy: StrategyView;
   mixedStrategies: boolean;
   settings: { alpha: number; minEffect: number; headlineMetric: string; headlineUnit: string };
+  /** From gateCounts (compare/gate.ts): regressions are gated ones; worseNotGated the significant changes for the worse that do not gate. */
   counts: {
     regressions: number;
     limits: number;
+    worseNotGated: number;
     improvements: number;
     unchanged: number;
     new: number;
@@ -312,7 +322,8 @@ function compareRows(a: { row: RowView; badness: number; index: number }, b: { r
   return a.index - b.index;
 }
 
-export function buildReportModel(verdict: Verdict, kind: ReportKind): ReportModel {
+export function buildReportModel(uncapped: Verdict, kind: ReportKind): ReportModel {
+  const verdict = capVerdictStrings(uncapped);
   const headlineMetric = verdict.settings.headline_metric;
   const showPrompt = new Set(verdict.cases.map((c) => c.prompt_id)).size > 1;
   const labels = [...new Set([...verdict.runs.map((r) => r.label), ...verdict.cases.map((c) => c.label)])];
@@ -325,19 +336,19 @@ export function buildReportModel(verdict: Verdict, kind: ReportKind): ReportMode
   );
 
   const all: { row: RowView; badness: number; index: number; key: boolean; include: boolean }[] = [];
-  const counts = { regressions: 0, limits: 0, improvements: 0, unchanged: 0, new: 0, missing: 0 };
-  const countKey: Record<MetricVerdictKind, keyof typeof counts> = {
-    regression: 'regressions',
-    limit: 'limits',
-    improvement: 'improvements',
-    unchanged: 'unchanged',
-    new: 'new',
-    missing: 'missing',
+  const gate = gateCounts(verdict);
+  const counts = {
+    regressions: gate.regressions,
+    limits: gate.limits,
+    worseNotGated: gate.worseNotGated,
+    improvements: gate.improvements,
+    unchanged: gate.unchanged,
+    new: gate.new,
+    missing: gate.missing,
   };
   for (const c of verdict.cases) {
     for (const name of metricOrder(c, headlineMetric)) {
       const m = c.metrics[name]!;
-      counts[countKey[m.verdict]]++;
       const key = m.gated || m.metric === headlineMetric || m.limit !== undefined;
       all.push({ row: rowView(verdict, c, m, showPrompt), badness: badness(m), index: all.length, key, include: includeRow(kind, m, key) });
     }
@@ -568,6 +579,12 @@ export function buildView(model: ReportModel, trim: Trim, opts: ViewOptions): Re
     status: verdict.status,
     isRegression: verdict.status === 'regression',
     isPass: verdict.status === 'pass',
+    isIncomplete: verdict.incomplete !== undefined,
+    incomplete: verdict.incomplete
+      ? { cancelled: verdict.incomplete.cancelled, reasons: verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: NOTE_CHARS })) }
+      : null,
+    gatesFrom: verdict.settings.gates_from ?? null,
+    gateChanges: (verdict.settings.gate_changes ?? []).map((c) => plainText(c, { maxLength: NOTE_CHARS })),
     isNoBaseline: nothingCompared(verdict),
     strategy: strategyView(verdict.strategy),
     mixedStrategies: strategies.size > 1 || (strategies.size === 1 && !strategies.has(verdict.strategy)),

@@ -43,8 +43,14 @@ export async function fingerprint(label: string): Promise<RunnerFingerprint> {
   };
 }
 
-/** The default runner label: `<os>-<arch>` plus the first GPU's short name when there is one. */
-export function defaultLabel(fp: Pick<RunnerFingerprint, 'os' | 'arch' | 'gpus'>): string {
+/**
+ * The default runner label: `<os>-<arch>` plus the first GPU's short name when there is one, plus the runner's name
+ * (RUNNER_NAME) on a self-hosted Actions runner, so two machines of one kind in a matrix never share a label. GitHub-
+ * hosted runners (RUNNER_ENVIRONMENT=github-hosted) get a new name every job, which would key every run apart: they
+ * keep the machine-kind label, and two such jobs in one run are refused by the label checks.
+ */
+export function defaultLabel(fp: Pick<RunnerFingerprint, 'os' | 'arch' | 'gpus'>, env: Record<string, string | undefined> = {}): string {
   const gpu = fp.gpus[0]?.name.replace(/^NVIDIA\s+(GeForce\s+)?/i, '').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
-  return [fp.os, fp.arch, gpu].filter(Boolean).join('-');
+  const runner = env.RUNNER_ENVIRONMENT !== 'github-hosted' ? env.RUNNER_NAME?.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') : undefined;
+  return [fp.os, fp.arch, gpu, runner].filter(Boolean).join('-');
 }

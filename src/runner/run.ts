@@ -15,6 +15,16 @@ import { formatDuration, shuffle } from './util.js';
 import { seededRandom } from '../stats/random.js';
 import { LOAD_METRICS, runLoad } from './load.js';
 
+/** After a stop, how long the request in flight may still finish before it is dropped as interrupted. */
+export const STOP_GRACE_MS = 3000;
+
+/** The request in flight when the run was stopped, dropped after the grace period: not a sample, not a failure. */
+class RequestInterrupted extends Error {
+  constructor() {
+    super('interrupted: the run was stopped while this request was in flight');
+  }
+}
+
 /** One side of a run: a config and the engine that serves it. A/B runs have two, tagged base and head. */
 export interface RunSide {
   side?: 'base' | 'head';
@@ -165,7 +175,14 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     }
     c.result.blocks!.push(block);
   };
+  /** Counts requests sent again after a closed keep-alive connection lost them, and journals each with its cause. */
+  const noteRetries = async (c: LiveCase, repetition: number, retries: string[] | undefined, request?: number): Promise<void> => {
+    if (!retries?.length) return;
+    c.result.retries = (c.result.retries ?? 0) + retries.length;
+    for (const cause of retries) await event({ type: 'retry', case: c.result.id, side: c.side, repetition, ...(request !== undefined ? { request } : {}), cause });
+  };
   const fail = async (c: LiveCase, repetition: number, error: unknown): Promise<void> => {
+    if (error instanceof EngineError) await noteRetries(c, repetition, error.retries);
     const kind: CaseError['kind'] = error instanceof EngineError ? error.kind : 'crash';
     const entry: CaseError = { repetition, kind, message: getErrorMessage(error), at: now().toISOString() };
     c.result.errors.push(entry);
@@ -199,16 +216,28 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
    */
   const withTimeout = async <T>(seconds: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const controller = new AbortController();
+    let dropped = false;
     const timer = setTimeout(() => controller.abort(), seconds * 1000);
-    const onAbort = (): void => controller.abort();
-    opts.signal?.addEventListener('abort', onAbort);
+    // Stopped (Ctrl-C, a cancelled workflow): the request in flight may finish within the grace period; after it,
+    // it is dropped as interrupted, never recorded as a time-out or a failure of the engine.
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const onAbort = (): void => {
+      grace = setTimeout(() => {
+        dropped = true;
+        controller.abort();
+      }, STOP_GRACE_MS);
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort);
     try {
       return await work(controller.signal);
     } catch (error) {
+      if (dropped) throw new RequestInterrupted();
       if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${seconds} s`, 'timeout');
       throw error;
     } finally {
       clearTimeout(timer);
+      if (grace) clearTimeout(grace);
       opts.signal?.removeEventListener('abort', onAbort);
     }
   };
@@ -218,6 +247,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       c.engine.generate(c.loaded!, { prompt, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition }),
     );
     c.result.output_sha256!.push(gen.outputSha256);
+    await noteRetries(c, repetition, gen.retries);
     return metricsOfGeneration(gen);
   };
 
@@ -226,6 +256,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       try {
         await request(c, `${workload.vary_prompt ? `[warm-up ${nonce(rng)}] ` : ''}${c.plan.prompt.text}`, -1);
       } catch (error) {
+        if (error instanceof RequestInterrupted) return;
         await fail(c, -1, error);
       }
     }
@@ -238,6 +269,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const measured = reference ? [...cases, reference] : cases;
   const totalSteps = soakUntil ? undefined : rounds * measured.length;
   let steps = 0;
+  let completedRepetitions = 0;
+  let droppedAtStop = 0;
 
   /** One repetition under load: `requests` requests with `concurrency` in flight; its summary is one sample. */
   const runLoaded = async (c: LiveCase, round: number): Promise<Record<string, number> | undefined> => {
@@ -257,7 +290,12 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     });
     c.result.requests.ok += result.generations.length;
     c.result.requests.failed += result.errors.length;
-    for (const e of result.errors) await fail(c, round, new EngineError(`request ${e.index + 1} of ${requests}: ${e.message}`, e.kind));
+    for (const o of result.outcomes) await noteRetries(c, round, o.generation?.retries, o.index + 1);
+    for (const e of result.errors) {
+      const error = new EngineError(`request ${e.index + 1} of ${requests}: ${e.message}`, e.kind);
+      await noteRetries(c, round, e.retries, e.index + 1);
+      await fail(c, round, error);
+    }
     if (result.generations.length === 0) return undefined;
     return result.metrics;
   };
@@ -267,6 +305,11 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   /** Records one measured repetition (or its failure) and prints the progress line. */
   const settle = async (c: LiveCase, round: number, outcome: Outcome): Promise<void> => {
     const metrics = 'metrics' in outcome ? outcome.metrics : undefined;
+    if ('error' in outcome && outcome.error instanceof RequestInterrupted) {
+      // Neither a sample nor a failure: the run stopped under it.
+      droppedAtStop++;
+      return;
+    }
     if ('error' in outcome) {
       c.result.requests.failed++;
       await fail(c, round, outcome.error);
@@ -275,6 +318,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
     }
     steps++;
+    if (c !== reference) completedRepetitions++;
     const elapsed = Date.now() - startedMs;
     const eta = totalSteps ? (elapsed / steps) * (totalSteps - steps) : soakUntil! - Date.now();
     const repText = soakUntil ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
@@ -418,7 +462,15 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     results.finished_at = now().toISOString();
     const unfinished = cases.some((c) => !c.result.finished_at);
     results.status = stopped() ? 'partial' : unfinished ? 'partial' : 'complete';
-    if (stopped()) results.notes.push('the run was interrupted; the results hold every request finished before that');
+    if (stopped()) {
+      results.interrupted = true;
+      results.notes.push(
+        'the run was interrupted; the results hold every request finished before that' +
+          (droppedAtStop > 0 ? ` (${droppedAtStop} request${droppedAtStop === 1 ? '' : 's'} in flight did not finish within ${STOP_GRACE_MS / 1000} s and ${droppedAtStop === 1 ? 'was' : 'were'} dropped, not counted as failures)` : ''),
+      );
+    }
+    if (!soakUntil) results.planned_repetitions = rounds * cases.length;
+    results.completed_repetitions = completedRepetitions;
     for (const c of cases) if (c.result.blocks!.length === 0) delete c.result.blocks;
     await snapshot();
     await event({ type: 'end', status: results.status });

@@ -84,7 +84,8 @@ export async function runSession(sides: SessionSide[], opts: SessionOptions, env
   const primary = configs[0]!;
   const engines: Engine[] = [];
   const fp = await fingerprint('pending');
-  fp.label = opts.label ?? environment.env.LLM_BENCH_LABEL ?? defaultLabel(fp);
+  // An empty LLM_BENCH_LABEL counts as unset.
+  fp.label = opts.label ?? (environment.env.LLM_BENCH_LABEL || undefined) ?? defaultLabel(fp, environment.env);
   const engineProcess = primary.engine === 'llama-cpp' ? 'self' : { name: primary.engine === 'ollama' ? 'ollama' : 'llama-server' };
   const monitor = startMonitor(defaultSources(engineProcess));
   try {

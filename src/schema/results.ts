@@ -69,6 +69,11 @@ export const caseResultSchema = z.object({
   blocks: z.array(z.number().int().nonnegative()).optional(),
   errors: z.array(caseErrorSchema),
   requests: z.object({ ok: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
+  /**
+   * Requests (warm-ups included) lost before any byte of an answer on a keep-alive connection the server had
+   * closed, and sent again on a fresh connection (HTTP engines): not failures. Absent when none.
+   */
+  retries: z.number().int().nonnegative().optional(),
   output_sha256: z.array(z.string()).optional(),
   monitor: z.record(z.string(), z.number()).optional(),
   started_at: z.string().optional(),
@@ -82,8 +87,23 @@ export const resultsSchema = z.object({
   started_at: z.string(),
   finished_at: z.string().optional(),
   status: z.enum(['running', 'complete', 'partial', 'failed']),
+  /** Why a run is partial: stopped by a signal (Ctrl-C, a cancelled workflow) rather than finished or failed. */
+  interrupted: z.boolean().optional(),
+  /** Measured repetitions of the cases the plan asked for (absent for duration-bound runs), and those done: a partial run says how far it got. */
+  planned_repetitions: z.number().int().nonnegative().optional(),
+  completed_repetitions: z.number().int().nonnegative().optional(),
   runner: runnerSchema,
-  engine: z.object({ kind: z.string(), version: z.string(), host: z.string().optional() }),
+  engine: z.object({
+    kind: z.string(),
+    version: z.string(),
+    host: z.string().optional(),
+    /** The llama-bench engine records the build it ran, as llama-bench reports it. */
+    build_commit: z.string().optional(),
+    build_number: z.number().optional(),
+    backends: z.string().optional(),
+    cpu_info: z.string().optional(),
+    gpu_info: z.string().optional(),
+  }),
   git: z.object({ sha: z.string().optional(), ref: z.string().optional() }).optional(),
   /** A/B runs: the commit the base side's config came from (`git` is the head's). */
   base_git: z.object({ sha: z.string().optional(), ref: z.string().optional() }).optional(),

@@ -9,6 +9,9 @@ export const VERDICT_SCHEMA = 'llm-bench/verdict@1';
 export const metricVerdictKind = z.enum(['regression', 'improvement', 'unchanged', 'limit', 'new', 'missing']);
 export type MetricVerdictKind = z.infer<typeof metricVerdictKind>;
 
+export const verdictStatusSchema = z.enum(['pass', 'regression', 'incomplete', 'no-baseline']);
+export type VerdictStatus = z.infer<typeof verdictStatusSchema>;
+
 export const strategySchema = z.enum(['ab', 'baseline', 'baseline-calibrated', 'baseline-history']);
 export type Strategy = z.infer<typeof strategySchema>;
 
@@ -58,11 +61,28 @@ export type RunMeta = z.infer<typeof runMeta>;
 export const verdictSchema = z.object({
   schema: z.literal(VERDICT_SCHEMA),
   created_at: z.string(),
-  status: z.enum(['pass', 'regression', 'no-baseline']),
+  /**
+   * regression: a gated metric got worse or broke a limit; incomplete: not everything was judged (an interrupted or
+   * partial head run, gated metrics missing from it) and nothing failed; pass; no-baseline: nothing to compare with.
+   */
+  status: verdictStatusSchema,
   strategy: strategySchema,
-  settings: z.object({ alpha: z.number(), min_effect: z.number(), headline_metric: z.string() }),
+  settings: z.object({
+    alpha: z.number(),
+    min_effect: z.number(),
+    headline_metric: z.string(),
+    /** Whose gates judged a pull request: the base branch's (with the PR's tightenings), or the PR's when the base has none. */
+    gates_from: z.enum(['base', 'head', 'config']).optional(),
+    /** What the PR changed in the gates, as the report says it ("loosens decode_tps regression 5% → 50%; the base's 5% applied"). */
+    gate_changes: z.array(z.string()).optional(),
+  }),
+  /** Present when the run did not judge everything; its reasons say what ran, what did not and why. */
+  incomplete: z.object({ cancelled: z.boolean(), reasons: z.array(z.string()).min(1) }).optional(),
   summary: z.object({
+    /** Gated regressions only (gateCounts in compare/gate.ts): the one count every report, output and check uses. */
     regressions: z.number().int().nonnegative(),
+    /** Significant changes for the worse in metrics that do not gate ("slower, not gated"). */
+    worse_not_gated: z.number().int().nonnegative().default(0),
     improvements: z.number().int().nonnegative(),
     unchanged: z.number().int().nonnegative(),
     limits: z.number().int().nonnegative(),

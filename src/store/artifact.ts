@@ -31,8 +31,8 @@ export class ArtifactBaselineStore implements BaselineStore {
 
   /**
    * Walks the newest successful `push` runs on the default branch until it finds `maxBaselines`
-   * unexpired `llm-bench-results-<label>` artifacts. An unreadable artifact is a warning and is
-   * skipped: an older run may still serve.
+   * unexpired `llm-bench-results-<label>` artifacts. An artifact that cannot be read is an error, never
+   * skipped for an older run.
    */
   async load(label: string): Promise<Results[]> {
     const { client, defaultBranch, workflow } = this.options;
@@ -55,8 +55,8 @@ export class ArtifactBaselineStore implements BaselineStore {
         out.push(...chosen);
         this.log.info(`Baseline for runner "${label}": artifact ${name} of run ${run.htmlUrl} (${run.headSha.slice(0, 7)}).`);
       } catch (error) {
-        this.log.warning(`Could not read artifact ${name} of run ${run.id}: ${getErrorMessage(error)}; trying an older run.`);
-        continue;
+        // An older run would be a weaker baseline chosen silently: fail and say which artifact could not be read.
+        throw new Error(`could not read the baseline artifact ${name} of run ${run.id} (${run.htmlUrl}): ${getErrorMessage(error)}`);
       }
       if (out.length >= maxBaselines) break;
     }

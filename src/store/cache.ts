@@ -1,4 +1,5 @@
 // The `cache` baseline: results saved with @actions/cache on default-branch pushes, restored by key prefix so the newest wins.
+import { InputError } from '../schema/errors.js';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseResults, type Results } from '../schema/results.js';
@@ -68,7 +69,10 @@ export class CacheBaselineStore implements BaselineStore {
     return join(this.options.dir, labelSlug(label));
   }
 
-  /** The newest cached baseline for the label, or none. Cache trouble is a warning and means "no baseline". */
+  /**
+   * The newest cached baseline for the label, or none when the cache holds none (a genuine absence). A cache service
+   * that fails, or a cached file that cannot be read, is an error: the gate never reads "no baseline" into a failure.
+   */
   async load(label: string): Promise<Results[]> {
     const dir = this.dirFor(label);
     const prefix = baselineCachePrefix(label);
@@ -86,7 +90,14 @@ export class CacheBaselineStore implements BaselineStore {
         return [];
       }
       const file = join(dir, FILE_NAME);
-      const results = parseResults(JSON.parse(await readFile(file, 'utf8')), `cache ${matched}: ${FILE_NAME}`);
+      const where = `cache ${matched}: ${FILE_NAME}`;
+      let data: unknown;
+      try {
+        data = JSON.parse(await readFile(file, 'utf8'));
+      } catch (error) {
+        throw new InputError(`the cached baseline is not readable JSON: ${getErrorMessage(error)}`, { file: where });
+      }
+      const results = parseResults(data, where);
       if (results.runner.label !== label) {
         this.log.warning(`The cached baseline ${matched} was recorded on runner "${results.runner.label}", not "${label}"; ignored.`);
         return [];
@@ -94,8 +105,11 @@ export class CacheBaselineStore implements BaselineStore {
       this.log.info(`Restored the baseline for runner "${label}" from cache key ${matched}.`);
       return [results];
     } catch (error) {
-      this.log.warning(`Could not restore the cached baseline for runner "${label}": ${getErrorMessage(error)}. Continuing without a baseline.`);
-      return [];
+      if (error instanceof InputError) throw error;
+      throw new Error(
+        `could not restore the cached baseline for runner "${label}" (key prefix ${prefix}): ${getErrorMessage(error)}. ` +
+          'The gate cannot judge without it; rerun the job, or use another baseline store (baseline: branch).',
+      );
     }
   }
 

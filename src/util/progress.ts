@@ -45,6 +45,7 @@ export function createTransferProgress(
   }
   let lastLineAt = -Infinity;
   let lastTenth = -1;
+  let updated = false;
   let last: [number, number | undefined] = [0, undefined];
   const line = (done: number, total: number | undefined): string => {
     const secs = Math.max(0.001, (now() - started) / 1000);
@@ -56,6 +57,7 @@ export function createTransferProgress(
   };
   return {
     update(done, total) {
+      updated = true;
       last = [done, total];
       const tenth = total ? Math.floor((10 * done) / total) : -1;
       if (now() - lastLineAt >= everyMs || tenth > lastTenth) {
@@ -65,6 +67,8 @@ export function createTransferProgress(
       }
     },
     finish() {
+      // Nothing moved (a file found in the cache): no "0.0 MB" line.
+      if (!updated) return;
       const [done, total] = last;
       if (total === undefined || done < total || lastTenth < 10) log(line(total ?? done, total ?? done));
     },
