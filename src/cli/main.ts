@@ -10,6 +10,8 @@ import { runCommand, type CliContext } from './commands/run.js';
 import { makeModelCommand } from './commands/make-model.js';
 import { abCommand, compareCommand, reportCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand, importCommand } from './commands/interchange.js';
+import { EXPORT_FORMATS } from '../interchange/export.js';
 
 import { EXIT } from './exit.js';
 export { EXIT };
@@ -90,6 +92,29 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--out-dir <dir>', 'where the demo writes its results, verdict and report', 'out/demo')
     .option('--repetitions <n>', 'override workload.repetitions', positiveInt('--repetitions'))
     .action(async (opts) => setExit(await demoCommand(opts, ctx)));
+
+  program
+    .command('import')
+    .description("convert another tool's results into an llm-bench/results@1 file (for compare, history and reports)")
+    .addOption(new Option('--from <tool>', 'the tool that wrote the file').choices(['llama-bench']).makeOptionMandatory())
+    .requiredOption('--file <file>', 'its output (llama-bench: -o json or -o jsonl)')
+    .requiredOption('--out <file>', 'the results file to write')
+    .requiredOption('--label <label>', 'runner label the results are keyed by', runnerLabel)
+    .addHelpText('after', '\nExample:\n  llama-bench -m model.gguf -p 512 -n 128 -r 5 -o jsonl > bench.jsonl\n  llm-bench import --from llama-bench --file bench.jsonl --out results.json --label gpu-4080')
+    .action(async (opts) => setExit(await importCommand(opts, ctx)));
+
+  program
+    .command('export')
+    .description('write results (or a verdict) in the formats other tools read')
+    .option('--results <file>', 'an llm-bench/results@1 file')
+    .option('--verdict <file>', 'an llm-bench/verdict@1 file (csv or jsonl)')
+    .addOption(
+      new Option('--format <format>', 'bmf: Bencher Metric Format; gab-bigger / gab-smaller: github-action-benchmark custom JSON; csv; jsonl')
+        .choices([...EXPORT_FORMATS])
+        .makeOptionMandatory(),
+    )
+    .option('--out <file>', 'write here instead of printing')
+    .action(async (opts) => setExit(await exportCommand(opts, ctx)));
 
   return program;
 }
