@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { importLlamaBench } from '../src/interchange/llama-bench.js';
 import { exportResults, exportVerdict } from '../src/interchange/export.js';
+import { importVllm } from '../src/interchange/vllm.js';
 import { compareResults, compareSettings } from '../src/compare/index.js';
 import { loadVerdict } from './fixtures/verdicts/index.js';
 
@@ -59,6 +60,41 @@ describe('importLlamaBench', () => {
     } catch (e) {
       expect((e as Error).message).toMatch(/^bench\.jsonl/);
     }
+  });
+});
+
+describe('importVllm (vllm bench serve --save-result)', () => {
+  const vllm = (name: string): string => readFileSync(new URL(`./fixtures/vllm/${name}`, import.meta.url), 'utf8');
+  type Saved = { ttfts: number[]; itls: number[][]; output_lens: number[]; errors: string[]; median_ttft_ms: number; median_e2el_ms: number; completed: number };
+
+  it('per-request samples from the detailed arrays; the failed request is a failure with its message', () => {
+    const saved = JSON.parse(vllm('serve-detailed.json')) as Saved;
+    const r = importVllm(vllm('serve-detailed.json'), { label: 'gpu', file: 'serve-detailed.json' });
+    const c = r.cases[0]!;
+    expect(c.id).toBe('Qwen/Qwen3-4B/serve-12/request_rate=inf,burstiness=1,max_concurrency=4,num_prompts=12');
+    expect(c.requests).toEqual({ ok: 11, failed: 1 });
+    expect(c.errors).toEqual([{ repetition: 5, kind: 'engine', message: 'Bad Request: prompt too long' }]);
+    expect(c.samples.ttft_ms).toHaveLength(11);
+    const ok = saved.ttfts.map((t, i) => i).filter((i) => !saved.errors[i]);
+    c.samples.ttft_ms!.forEach((v, k) => expect(v).toBeCloseTo(saved.ttfts[ok[k]!]! * 1000, 9));
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    // The medians agree with the aggregates vLLM computed itself.
+    const med = (xs: number[]) => { const s = sorted(xs); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+    expect(med(c.samples.ttft_ms!)).toBeCloseTo(saved.median_ttft_ms, 9);
+    expect(med(c.samples.e2e_ms!)).toBeCloseTo(saved.median_e2el_ms, 9);
+    expect(c.samples.decode_tps!.every((v) => v > 40 && v < 90)).toBe(true);
+    expect(r.started_at).toBe('2025-10-21T14:30:00.000Z');
+  });
+
+  it('without --save-detailed: the aggregates as single samples, and a note saying how to get more', () => {
+    const r = importVllm(vllm('serve-aggregates.json'), { label: 'gpu', file: 'serve-aggregates.json' });
+    expect(Object.fromEntries(Object.entries(r.cases[0]!.samples).map(([k, v]) => [k, v.length]))).toEqual({ request_tps: 1, output_tps: 1, ttft_ms: 1, tpot_ms: 1, e2e_ms: 1 });
+    expect(r.notes[0]).toMatch(/aggregates only: rerun with --save-detailed/);
+  });
+
+  it('a file of another tool is one clear error', () => {
+    expect(() => importVllm(fixture(JSON_ARRAY), { label: 'x', file: 'x.json' })).toThrow(/^x\.json: expected one JSON object from vllm bench serve/);
+    expect(() => importVllm('{"completed": 3}', { label: 'x', file: 'x.json' })).toThrow(/^x\.json: request_throughput: expected a number in request_throughput/);
   });
 });
 

@@ -96,8 +96,8 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   program
     .command('import')
     .description("convert another tool's results into an llm-bench/results@1 file (for compare, history and reports)")
-    .addOption(new Option('--from <tool>', 'the tool that wrote the file').choices(['llama-bench']).makeOptionMandatory())
-    .requiredOption('--file <file>', 'its output (llama-bench: -o json or -o jsonl)')
+    .addOption(new Option('--from <tool>', 'the tool that wrote the file').choices(['llama-bench', 'vllm']).makeOptionMandatory())
+    .requiredOption('--file <file>', 'its output (llama-bench: -o json or -o jsonl; vllm: bench serve --save-result [--save-detailed])')
     .requiredOption('--out <file>', 'the results file to write')
     .requiredOption('--label <label>', 'runner label the results are keyed by', runnerLabel)
     .addHelpText('after', '\nExample:\n  llama-bench -m model.gguf -p 512 -n 128 -r 5 -o jsonl > bench.jsonl\n  llm-bench import --from llama-bench --file bench.jsonl --out results.json --label gpu-4080')

@@ -1,6 +1,7 @@
 // `llm-bench import` and `llm-bench export`: other tools' results into results@1, and results or verdicts out.
 import { readFile } from 'node:fs/promises';
 import { importLlamaBench } from '../../interchange/llama-bench.js';
+import { importVllm } from '../../interchange/vllm.js';
 import { exportResults, exportVerdict, type ExportFormat } from '../../interchange/export.js';
 import { InputError, getErrorMessage } from '../../schema/errors.js';
 import { parseVerdict } from '../../schema/verdict.js';
@@ -19,9 +20,10 @@ async function readText(file: string, what: string): Promise<string> {
   }
 }
 
-export async function importCommand(opts: { from: 'llama-bench'; file: string; out: string; label: string }, ctx: CliContext): Promise<number> {
+export async function importCommand(opts: { from: 'llama-bench' | 'vllm'; file: string; out: string; label: string }, ctx: CliContext): Promise<number> {
   await checkOutputPaths([{ label: '--out', path: opts.out }], [{ label: '--file', path: opts.file }]);
-  const results = importLlamaBench(await readText(opts.file, 'the llama-bench output'), { label: opts.label, file: opts.file });
+  const text = await readText(opts.file, `the ${opts.from} output`);
+  const results = opts.from === 'vllm' ? importVllm(text, { label: opts.label, file: opts.file }) : importLlamaBench(text, { label: opts.label, file: opts.file });
   await writeFileAtomic(opts.out, `${JSON.stringify(results, null, 2)}\n`);
   ctx.log(`wrote ${opts.out}: ${results.cases.length} case(s) from ${opts.from} output ${opts.file} (runner "${results.runner.label}")`);
   return EXIT.pass;
