@@ -4,6 +4,9 @@
 // - GET|HEAD /{user}/{model}/resolve/main/{file}: the file, with Content-Length and byte ranges (RFC 9110 §14),
 //   as huggingface.co serves it (https://huggingface.co/docs/hub/api#get-apimodelsrepoidresolverevisionfilename).
 // Any other GET /files/{name} serves a file by plain URL. Listens on 127.0.0.1 only.
+// Failure modes for the download time-outs: `silent` accepts every connection and never answers (a firewall that
+// drops, a proxy that hangs); `stall-body` answers manifests and HEADs, then sends the headers and the first half of a
+// file's body and nothing more. `close()` ends every connection, held ones included, so nothing outlives a test.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -16,14 +19,28 @@ export interface HfRepoFile {
   path: string;
 }
 
+export type HuggingFacePeerMode = 'normal' | 'silent' | 'stall-body';
+
 export interface HuggingFacePeer {
   url: string;
   requests: string[];
+  /** How the peer answers from now on. */
+  mode: HuggingFacePeerMode;
   close(): Promise<void>;
 }
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, stall = false): Promise<void> {
   const body = await readFile(path);
+  if (stall && req.method !== 'HEAD') {
+    // Headers and half the bytes, then silence: the response stays open until the peer closes.
+    const start = Number(/^bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
+    const end = Number(/^bytes=\d+-(\d+)$/.exec(req.headers.range ?? '')?.[1] ?? body.length - 1);
+    const length = end - start + 1;
+    const headers = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', etag: `"${body.length}"`, 'content-length': length };
+    res.writeHead(req.headers.range ? 206 : 200, req.headers.range ? { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` } : headers);
+    res.write(body.subarray(start, start + Math.floor(length / 2)));
+    return;
+  }
   const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
   const headers = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', etag: `"${body.length}"` };
   if (range) {
@@ -37,11 +54,15 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string)
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-export async function startHuggingFacePeer(files: HfRepoFile[], plain: Record<string, string> = {}): Promise<HuggingFacePeer> {
+export async function startHuggingFacePeer(files: HfRepoFile[], plain: Record<string, string> = {}, mode: HuggingFacePeerMode = 'normal'): Promise<HuggingFacePeer> {
   const requests: string[] = [];
+  const peer = { mode };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(`${req.method} ${url.pathname}`);
+    // Accepted, read, and never answered.
+    if (peer.mode === 'silent') return;
+    const stall = peer.mode === 'stall-body';
     const manifest = /^\/v2\/([^/]+)\/([^/]+)\/manifests\/([^/]+)$/.exec(url.pathname);
     const resolveFile = /^\/([^/]+)\/([^/]+)\/resolve\/main\/(.+)$/.exec(url.pathname);
     const plainFile = /^\/files\/(.+)$/.exec(url.pathname);
@@ -62,9 +83,9 @@ export async function startHuggingFacePeer(files: HfRepoFile[], plain: Record<st
         const [, user, model, filename] = resolveFile.map(decodeURIComponent);
         const f = files.find((x) => x.user === user && x.model === model && x.filename === filename);
         if (!f) return fail(404, 'Entry not found');
-        return sendFile(req, res, f.path);
+        return sendFile(req, res, f.path, stall);
       }
-      if (plainFile && plain[decodeURIComponent(plainFile[1]!)]) return sendFile(req, res, plain[decodeURIComponent(plainFile[1]!)]!);
+      if (plainFile && plain[decodeURIComponent(plainFile[1]!)]) return sendFile(req, res, plain[decodeURIComponent(plainFile[1]!)]!, stall);
       return fail(404, 'Not found');
     })().catch((error: unknown) => fail(500, String(error)));
   });
@@ -73,6 +94,17 @@ export async function startHuggingFacePeer(files: HfRepoFile[], plain: Record<st
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    get mode() {
+      return peer.mode;
+    },
+    set mode(m: HuggingFacePeerMode) {
+      peer.mode = m;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Held requests (silent, stall-body) would keep close() waiting forever.
+        server.closeAllConnections();
+      }),
   };
 }

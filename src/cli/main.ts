@@ -14,6 +14,7 @@ import { exportCommand, importCommand } from './commands/interchange.js';
 import { EXPORT_FORMATS } from '../interchange/export.js';
 
 import { EXIT } from './exit.js';
+import { InterruptedError } from '../runner/session.js';
 export { EXIT };
 
 
@@ -25,6 +26,7 @@ const ENV_HELP: Record<string, string> = {
   HF_TOKEN: 'token for gated Hugging Face models',
   HF_ENDPOINT: 'a Hugging Face mirror (also MODEL_ENDPOINT)',
   OLLAMA_HOST: 'the Ollama server when the config names no host',
+  LLM_BENCH_DOWNLOAD_STALL_S: 'seconds a model download may go without progress before it fails (default 60)',
   LLM_BENCH_DEBUG: 'print stack traces of unexpected errors',
 };
 function helpFooter(example: string, env: string[] = []): string {
@@ -54,7 +56,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--label <label>', 'runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])', runnerLabel)
     .option('--repetitions <n>', 'override workload.repetitions', positiveInt('--repetitions'))
     .option('--cache-dir <dir>', 'where downloaded models are kept (default: ~/.cache/llm-bench/models)')
-    .addHelpText('after', helpFooter('llm-bench run --config bench.yml --out results.json --label gpu-4080', ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST', 'LLM_BENCH_DEBUG']))
+    .addHelpText('after', helpFooter('llm-bench run --config bench.yml --out results.json --label gpu-4080', ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'LLM_BENCH_DOWNLOAD_STALL_S', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST', 'LLM_BENCH_DEBUG']))
     .action(async (opts) => setExit(await runCommand(opts, ctx)));
 
   program
@@ -95,7 +97,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
     .option('--template <file>', 'Handlebars template replacing the built-in comment template')
     .option('--cache-dir <dir>', 'where downloaded models are kept')
-    .addHelpText('after', helpFooter('llm-bench ab --base-config base/bench.yml --head-config bench.yml --out verdict.json', ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST', 'LLM_BENCH_DEBUG']))
+    .addHelpText('after', helpFooter('llm-bench ab --base-config base/bench.yml --head-config bench.yml --out verdict.json', ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'LLM_BENCH_DOWNLOAD_STALL_S', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST', 'LLM_BENCH_DEBUG']))
     .action(async (opts) => setExit(await abCommand(opts, ctx)));
 
   program
@@ -154,6 +156,10 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     if (error instanceof CommanderError) {
       // --help and --version end through here too, with exit code 0.
       return error.exitCode === 0 ? EXIT.pass : EXIT.badInput;
+    }
+    if (error instanceof InterruptedError) {
+      ctx.log(`llm-bench: ${oneLine(error.message)}`);
+      return EXIT.interrupted;
     }
     if (error instanceof InputError) {
       ctx.log(`llm-bench: error: ${oneLine(error.message)}`);

@@ -23,6 +23,7 @@ export async function createEngine(config: LoadedConfig, environment: EngineEnvi
         tty: environment.tty,
         importNodeLlamaCpp: environment.importNodeLlamaCpp,
         huggingFaceEndpoint: environment.env.HF_ENDPOINT ?? environment.env.MODEL_ENDPOINT,
+        env: environment.env,
       });
     case 'ollama':
       return createOllamaEngine(config, environment.env, environment.log, { tty: environment.tty });

@@ -1,13 +1,14 @@
 // The embedded engine: llama.cpp in this process through node-llama-cpp, timing every token as it is sampled.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import type { Config, ModelSpec } from '../config/parse.js';
 import { InputError, getErrorMessage } from '../schema/errors.js';
 import { EngineError, type Engine, type EngineInfo, type EngineParams, type Generation, type GenerationRequest, type LoadedModel, type PrepareContext, type PreparedModel } from './types.js';
 import { inspectGguf } from '../model/gguf-reader.js';
 import { sha256File } from '../util/files.js';
-import { createTransferProgress } from '../util/progress.js';
+import { createStallWatchdog, createTransferProgress } from '../util/progress.js';
 import { NODE_LLAMA_CPP_VERSION } from '../version.js';
 
 type NodeLlamaCpp = typeof import('node-llama-cpp');
@@ -24,6 +25,96 @@ export interface LlamaCppEngineOptions {
   /** Draw download progress as a bar (a terminal) rather than as log lines. */
   tty?: boolean;
   log?: (line: string) => void;
+  /** Where LLM_BENCH_DOWNLOAD_STALL_S is read (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Seconds a download may go without a byte (or a request without an answer) before it is given up. */
+export const DEFAULT_DOWNLOAD_STALL_S = 60;
+
+/** LLM_BENCH_DOWNLOAD_STALL_S, checked: seconds without progress before a download fails. */
+export function downloadStallSeconds(env: Record<string, string | undefined>): number {
+  const raw = env.LLM_BENCH_DOWNLOAD_STALL_S?.trim();
+  if (!raw) return DEFAULT_DOWNLOAD_STALL_S;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InputError(`LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`);
+  }
+  return seconds;
+}
+
+/**
+ * What a download's requests report to it. node-llama-cpp resolves an `hf:` URI (the manifest) and its downloader
+ * (ipull) asks for the file's size with requests that take no signal, and ipull retries a failed one up to 150 times
+ * with back-off: with no network that is 12 minutes of silence, and a server that accepts and never answers holds
+ * the request for undici's 5-minute header time-out, each try. Every request made inside a download is therefore tied
+ * to the download's own signal (see scopedFetch).
+ */
+interface FetchScope {
+  signal: AbortSignal;
+  sent(url: string): void;
+  answered(url: string, response: Response): void;
+  failed(url: string, error: unknown): void;
+}
+
+const fetchScopes = new AsyncLocalStorage<FetchScope>();
+let fetchScoped = false;
+
+/**
+ * Puts a pass-through around the global fetch, once: outside a download it calls fetch unchanged; inside one
+ * (fetchScopes) it adds the download's signal, so a stall or a Ctrl-C aborts the request and frees its socket at
+ * once. Once the download is aborted, a request its libraries still send (ipull's retry loop) is never sent and never
+ * settles: the loop ends there, holding neither a socket nor a timer, so the process can exit.
+ */
+function scopeFetches(): void {
+  if (fetchScoped) return;
+  fetchScoped = true;
+  const original = globalThis.fetch;
+  const scopedFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const scope = fetchScopes.getStore();
+    if (!scope) return original(input, init);
+    if (scope.signal.aborted) return new Promise<Response>(() => {});
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    scope.sent(url);
+    const own = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const signal = own ? AbortSignal.any([own, scope.signal]) : scope.signal;
+    return original(input, { ...init, signal }).then(
+      (response) => {
+        scope.answered(url, response);
+        return response;
+      },
+      (error: unknown) => {
+        scope.failed(url, error);
+        throw error;
+      },
+    );
+  };
+  globalThis.fetch = scopedFetch as typeof fetch;
+}
+
+/** A download stopped by the run's stop signal (Ctrl-C, a cancelled workflow). */
+function cancelled(spec: ModelSpec, when: string): EngineError {
+  return new EngineError(`cancelled the download of ${spec.name} ${when}: the run was stopped`, 'load');
+}
+
+/** The cause of a failed request, as short as it is useful: `fetch failed` says nothing, its cause does. */
+function requestError(error: unknown): string {
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${getErrorMessage(error)} (${detail})` : getErrorMessage(error);
+}
+
+/** Where a model URI or URL is downloaded from, for the first line of a download. */
+function downloadSource(name: string, huggingFaceEndpoint: string | undefined, env: Record<string, string | undefined>): string {
+  if (/^(hf|huggingface):/i.test(name) || /^(hf\.co|huggingface\.co)\//i.test(name)) {
+    // node-llama-cpp's order: the endpoint given, MODEL_ENDPOINT, HF_ENDPOINT, huggingface.co.
+    return (huggingFaceEndpoint || env.MODEL_ENDPOINT || env.HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
+  }
+  try {
+    return new URL(name).origin;
+  } catch {
+    return name;
+  }
 }
 
 interface LlamaHandle {
@@ -33,6 +124,8 @@ interface LlamaHandle {
 }
 
 const handles = new WeakMap<LoadedModel, LlamaHandle>();
+/** The stop signal a model was prepared under (PrepareContext.signal): it cancels the model's loads too. */
+const loadSignals = new WeakMap<PreparedModel, AbortSignal>();
 
 function num(params: EngineParams, key: string): number | undefined {
   const v = params[key];
@@ -164,26 +257,110 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
 
   async function download(spec: ModelSpec, ctx: PrepareContext): Promise<string> {
     const l = await getLib();
+    const where = { path: `models[id=${spec.id}]` };
+    const env = opts.env ?? process.env;
+    const stallS = downloadStallSeconds(env);
     const dir = config.model_dir ? resolve(ctx.configDir, config.model_dir) : ctx.cacheDir;
+    const endpoints = opts.huggingFaceEndpoint ? { endpoints: { huggingFace: opts.huggingFaceEndpoint } } : {};
+    if (ctx.signal?.aborted) throw cancelled(spec, 'before it started');
+
+    // The cache directory first, without a request: a restored model cache (or a copied file) needs no network.
+    let expectedFile: string | undefined;
+    try {
+      const path = await l.resolveModelFile(spec.name, { directory: dir, download: false, cli: false, ...endpoints });
+      ctx.log(`using ${spec.name} from the model cache: ${path}`);
+      return path;
+    } catch (error) {
+      // node-llama-cpp names the one file it looked for, when there is one (an `hf:` URI with a file name).
+      expectedFile = /No model file found at "([^"]+)"/.exec(getErrorMessage(error))?.[1];
+    }
+
+    const source = downloadSource(spec.name, opts.huggingFaceEndpoint, env);
+    ctx.log(`downloading ${spec.name} from ${source} into ${dir} (gives up after ${stallS} s without progress)`);
+    scopeFetches();
+    const controller = new AbortController();
+    let lastUrl = source;
+    let lastProblem: string | undefined;
+    let lastNetworkError = false;
+    let done = 0;
+    // Aborted with the standard AbortError reason, whoever aborts: ipull ends a chunk on an AbortError and retries any
+    // other error (which would then never settle, holding node-llama-cpp's download lock for this file).
+    let stalledAt: string | undefined;
+    const watchdog = createStallWatchdog(stallS * 1000, () => {
+      stalledAt = lastUrl;
+      controller.abort();
+    });
+    const onStop = (): void => controller.abort();
+    ctx.signal?.addEventListener('abort', onStop, { once: true });
+    const scope: FetchScope = {
+      signal: controller.signal,
+      sent: (url) => {
+        lastUrl = url;
+      },
+      // Only an answer that brings the file closer counts as progress: a server that answers 503 forever, or a
+      // refused connection retried, is a stall like silence.
+      answered: (url, response) => {
+        if (response.ok) watchdog.touch();
+        else lastProblem = `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+      },
+      failed: (url, error) => {
+        if (controller.signal.aborted) return;
+        lastProblem = `${url}: ${requestError(error)}`;
+        lastNetworkError = true;
+      },
+    };
     const progress = createTransferProgress(`downloading ${spec.name}`, ctx.log, { tty: opts.tty });
     let moved = false;
-    try {
-      // resolveModelFile looks in the cache directory first, so a restored model cache needs no network.
-      const path = await l.resolveModelFile(spec.name, {
+    const work = fetchScopes.run(scope, () =>
+      l.resolveModelFile(spec.name, {
         directory: dir,
         cli: false,
+        // A cancelled or stalled download deletes its partial file (ipull keeps it as <file>.ipull until complete,
+        // so a partial file is never taken for the model).
+        deleteTempFileOnCancel: true,
+        signal: controller.signal,
         onProgress: ({ downloadedSize, totalSize }) => {
           moved = true;
+          if (downloadedSize > done) watchdog.touch();
+          done = downloadedSize;
           progress.update(downloadedSize, totalSize);
         },
-        ...(opts.huggingFaceEndpoint ? { endpoints: { huggingFace: opts.huggingFaceEndpoint } } : {}),
-      });
+        ...endpoints,
+      }),
+    );
+    // Whatever the race below decides, a late failure of the abandoned work is not an unhandled rejection.
+    work.catch(() => {});
+    const aborted = new Promise<never>((_, reject) => {
+      const fail = (): void => reject(controller.signal.reason as Error);
+      if (controller.signal.aborted) fail();
+      else controller.signal.addEventListener('abort', fail, { once: true });
+    });
+    try {
+      const path = await Promise.race([work, aborted]);
       progress.finish();
-      // A restored model cache: say so, rather than a download of 0.0 MB.
+      // A file already in the cache (a plain URL is checked against the server first): say so, rather than 0.0 MB.
       if (!moved) ctx.log(`using ${spec.name} from the model cache: ${path}`);
       return path;
     } catch (error) {
-      throw new InputError(`cannot download model ${spec.name}: ${getErrorMessage(error)}`, { path: `models[id=${spec.id}]` });
+      progress.stop();
+      if (ctx.signal?.aborted) throw cancelled(spec, moved ? `after ${(done / 1e6).toFixed(1)} MB` : 'before any data arrived');
+      const offline =
+        `On a runner without network, put the model in the cache directory first: copy the .gguf file into ${dir}` +
+        (expectedFile ? ` as ${basename(expectedFile)}` : '') +
+        ` (or restore a model cache there), or give the model as a local file (models[].path).`;
+      if (stalledAt !== undefined) {
+        throw new InputError(
+          `cannot download model ${spec.name}: no progress for ${stallS} s from ${stalledAt}` +
+            (lastProblem ? ` (last problem: ${lastProblem})` : '') +
+            `; set LLM_BENCH_DOWNLOAD_STALL_S to wait longer. ${offline}`,
+          where,
+        );
+      }
+      // A network failure (no route, refused, reset) gets the offline advice too; a 404 or a bad manifest does not.
+      throw new InputError(`cannot download model ${spec.name} from ${source}: ${requestError(error)}${lastNetworkError ? `. ${offline}` : ''}`, where);
+    } finally {
+      watchdog.stop();
+      ctx.signal?.removeEventListener('abort', onStop);
     }
   }
 
@@ -198,6 +375,7 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
     async prepare(spec: ModelSpec, ctx: PrepareContext): Promise<PreparedModel> {
       const path = spec.source === 'url' ? await download(spec, ctx) : isAbsolute(spec.name) ? spec.name : resolve(ctx.configDir, spec.name);
       const where = { path: `models[id=${spec.id}]` };
+      if (ctx.signal?.aborted) throw new EngineError(`cancelled preparing model ${spec.name}: the run was stopped`, 'load');
       const st = await stat(path).catch(() => null);
       if (!st) throw new InputError(`model file ${path} does not exist`, where);
       if (!st.isFile()) throw new InputError(`model path ${path} is not a file`, where);
@@ -207,7 +385,7 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
       if (spec.sha256 && spec.sha256 !== sha256) {
         throw new InputError(`model file ${path} has sha256 ${sha256}, expected ${spec.sha256}`, where);
       }
-      return {
+      const prepared: PreparedModel = {
         location: path,
         identity: {
           id: spec.id,
@@ -220,21 +398,30 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
           size_bytes: st.size,
         },
       };
+      // The run's stop signal also cancels this model's loads (Engine.load takes no context of its own).
+      if (ctx.signal) loadSignals.set(prepared, ctx.signal);
+      return prepared;
     },
 
     async load(prepared: PreparedModel, params: EngineParams): Promise<LoadedModel> {
       const llama = await getLlamaFor(gpuOf(params));
       const gpuLayers = params.gpu_layers as number | 'auto' | 'max' | undefined;
+      const signal = loadSignals.get(prepared);
+      const stopped = (): EngineError => new EngineError(`cancelled loading ${prepared.location}: the run was stopped`, 'load');
+      if (signal?.aborted) throw stopped();
       const started = performance.now();
       let model: LlamaModel;
       try {
-        model = await llama.loadModel({ modelPath: prepared.location, ...(gpuLayers !== undefined ? { gpuLayers } : {}) });
+        model = await llama.loadModel({ modelPath: prepared.location, ...(gpuLayers !== undefined ? { gpuLayers } : {}), ...(signal ? { loadSignal: signal } : {}) });
       } catch (error) {
+        if (signal?.aborted) throw stopped();
         throw new EngineError(`llama.cpp could not load ${prepared.location}: ${getErrorMessage(error)}`, 'load');
       }
       let context: LlamaContext;
       try {
+        if (signal?.aborted) throw signal.reason;
         context = await model.createContext({
+          ...(signal ? { createSignal: signal } : {}),
           ...(num(params, 'context_size') !== undefined ? { contextSize: num(params, 'context_size') } : {}),
           ...(num(params, 'batch_size') !== undefined ? { batchSize: num(params, 'batch_size') } : {}),
           ...(num(params, 'threads') !== undefined ? { threads: num(params, 'threads') } : {}),
@@ -242,6 +429,7 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
         });
       } catch (error) {
         await model.dispose();
+        if (signal?.aborted) throw stopped();
         throw new EngineError(`llama.cpp could not create a context for ${prepared.location}: ${getErrorMessage(error)}`, 'load');
       }
       const loadMs = performance.now() - started;

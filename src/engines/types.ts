@@ -72,6 +72,11 @@ export interface PrepareContext {
   /** Where downloaded models are kept. */
   cacheDir: string;
   log: (line: string) => void;
+  /**
+   * The run's stop signal (Ctrl-C, a cancelled workflow): aborting it cancels a download or a model load under way
+   * at once, rather than after it (nothing is measured during preparation, so nothing is lost).
+   */
+  signal?: AbortSignal;
 }
 
 export interface Engine {

@@ -11,6 +11,7 @@ import { defaultLabel, fingerprint } from './fingerprint.js';
 import { defaultSources, startMonitor } from '../monitor/monitor.js';
 import type { Results } from '../schema/results.js';
 import { TOOL_VERSION } from '../version.js';
+import { getErrorMessage } from '../schema/errors.js';
 
 export interface SessionSide {
   side?: 'base' | 'head';
@@ -56,8 +57,21 @@ export async function referenceWorkload(
 }
 
 /**
+ * The run was stopped (Ctrl-C, SIGTERM) before it had results to return: while a model was downloaded or loaded,
+ * before any request was measured. The CLI exits 130 on it, as on any interrupted run.
+ */
+export class InterruptedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InterruptedError';
+  }
+}
+
+/**
  * Runs `work` with a signal that Ctrl-C or a SIGTERM (a cancelled workflow) aborts: the runner then stops after the
- * current request and keeps what it measured; `onStop` says so. A second signal exits at once (130).
+ * current request and keeps what it measured; `onStop` says so. A download or a model load under way is cancelled
+ * at once (PrepareContext.signal); `work` failing after the stop rejects with an InterruptedError that says what was
+ * cancelled. A second signal exits at once (130).
  * The listener stays registered (not `once`): `signal-exit`, which node-llama-cpp's dependencies load, re-raises a
  * signal that no other listener handles, and would kill the process before the results are written.
  */
@@ -72,10 +86,28 @@ export async function untilInterrupted<T>(onStop: () => void, work: (signal: Abo
   process.on('SIGTERM', onSignal);
   try {
     return await work(abort.signal);
+  } catch (error) {
+    if (abort.signal.aborted && !(error instanceof InterruptedError)) {
+      throw new InterruptedError(`interrupted: ${getErrorMessage(error)}`, { cause: error });
+    }
+    throw error;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The engine, with the run's stop signal in every PrepareContext it is given that has none: a download or a model
+ * load is then cancelled by the first Ctrl-C rather than waited for. (The runner builds the contexts; this fills in
+ * the signal until it passes one itself.)
+ */
+export function preparingUnder(engine: Engine, signal: AbortSignal | undefined): Engine {
+  if (!signal) return engine;
+  // A view of the engine, not a copy: getters (customMetrics of the command engine) stay live.
+  const view = Object.create(engine) as Engine;
+  view.prepare = (model, ctx) => engine.prepare(model, ctx.signal ? ctx : { ...ctx, signal });
+  return view;
 }
 
 export async function runSession(sides: SessionSide[], opts: SessionOptions, environment: EngineEnvironment): Promise<Results> {
@@ -93,13 +125,13 @@ export async function runSession(sides: SessionSide[], opts: SessionOptions, env
     for (const [i, config] of configs.entries()) {
       const engine = await createEngine(config, environment);
       engines.push(engine);
-      runSides.push({ side: sides[i]!.side, config, engine });
+      runSides.push({ side: sides[i]!.side, config, engine: preparingUnder(engine, opts.signal) });
     }
     const reference = primary.calibration ? await referenceWorkload(primary.calibration, opts.cacheDir, environment) : undefined;
     if (reference) engines.push(reference.engine);
     return await runBenchmark({
       sides: runSides,
-      reference,
+      reference: reference && { ...reference, engine: preparingUnder(reference.engine, opts.signal) },
       runner: fp,
       out: resolve(opts.out),
       cacheDir: opts.cacheDir,

@@ -1,9 +1,47 @@
-// Progress of a transfer (model download, Ollama pull) as log lines: percent, MB/s, ETA, throttled.
+// Progress of a transfer (model download, Ollama pull) as log lines: percent, MB/s, ETA, throttled; and the
+// watchdog that gives up a transfer after a stall.
 import cliProgress from 'cli-progress';
 
 export interface TransferProgress {
   update(doneBytes: number, totalBytes: number | undefined): void;
+  /** The transfer completed: a last line (or the full bar). */
   finish(): void;
+  /** The transfer failed or was cancelled: the bar goes away, no "100%" line. */
+  stop(): void;
+}
+
+export interface StallWatchdog {
+  /** Something moved: the stall clock starts again. */
+  touch(): void;
+  stop(): void;
+}
+
+/**
+ * Calls `onStall` once when `touch()` has not been called for `ms` (counted from creation). One timer, re-armed
+ * only when it fires early, so touching on every chunk of a download costs a clock read.
+ */
+export function createStallWatchdog(ms: number, onStall: () => void, now: () => number = () => performance.now()): StallWatchdog {
+  let last = now();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (delay: number): void => {
+    timer = setTimeout(() => {
+      const idle = now() - last;
+      if (idle >= ms) {
+        timer = undefined;
+        onStall();
+      } else arm(ms - idle);
+    }, delay);
+  };
+  arm(ms);
+  return {
+    touch() {
+      last = now();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
 }
 
 function mb(bytes: number): string {
@@ -41,6 +79,9 @@ export function createTransferProgress(
       finish() {
         if (startedBar) bar.stop();
       },
+      stop() {
+        if (startedBar) bar.stop();
+      },
     };
   }
   let lastLineAt = -Infinity;
@@ -71,6 +112,9 @@ export function createTransferProgress(
       if (!updated) return;
       const [done, total] = last;
       if (total === undefined || done < total || lastTenth < 10) log(line(total ?? done, total ?? done));
+    },
+    stop() {
+      // The caller says why it stopped; the last progress line already says how far it got.
     },
   };
 }
