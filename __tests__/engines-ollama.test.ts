@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOllamaEngine, normalizeOllamaHost, ollamaRequestFields, ollamaTag } from '../src/engines/ollama.js';
+import { createOllamaEngine, generationFromOllama, normalizeOllamaHost, ollamaRequestFields, ollamaTag } from '../src/engines/ollama.js';
 import type { Engine, GenerationRequest, LoadedModel } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
 import type { ModelSpec } from '../src/config/parse.js';
@@ -332,5 +332,46 @@ describe('ollama engine when things go wrong', () => {
     controller.abort();
     const error = await engineFailure(engine.generate(loaded, { prompt: PROMPT, maxTokens: 4, signal: controller.signal }));
     expect(error.kind).toBe('timeout');
+  });
+});
+
+describe('ollama engine and its prompt cache', () => {
+  it('reads prompt_eval_cached_count: cached_tokens, and prefill speed over the tokens evaluated', () => {
+    const done = { done: true, prompt_eval_count: 40, prompt_eval_cached_count: 32, prompt_eval_duration: 8e6, eval_count: 4, eval_duration: 3e7 };
+    const gen = generationFromOllama([10, 20, 30, 40], done, 41, 'x');
+    expect(gen.promptTokens).toBe(40);
+    expect(gen.metrics).toEqual({ cached_tokens: 32 });
+    const m = metricsOfGeneration(gen);
+    expect(m.cached_tokens).toBe(32);
+    expect(m.prefill_tps).toBe(8 / 0.008);
+    // Older servers say nothing about a cache: no metric, the prompt as evaluated.
+    const old = generationFromOllama([10, 20], { done: true, prompt_eval_count: 40, prompt_eval_duration: 8e6, eval_count: 2, eval_duration: 1e7 }, 21, 'x');
+    expect(old.metrics).toBeUndefined();
+    expect(metricsOfGeneration(old).prefill_tps).toBe(40 / 0.008);
+    // All of it cached: no prefill speed at all.
+    expect(generationFromOllama([10], { ...done, prompt_eval_cached_count: 40 }, 11, 'x').reported?.prefillTokens).toBeUndefined();
+  });
+
+  it('has no request field to turn the cache off: a repeated prompt is served from it, a varied one is not', async () => {
+    const peer = await startOllamaPeer({ models: [gemma], tokens: 3, promptCache: true });
+    const engine = createOllamaEngine({ host: peer.url, pull: 'never', chat: false }, {}, () => {});
+    try {
+      const loaded = await engine.load(await engine.prepare(spec('gemma3:1b'), ctx), {});
+      const first = await engine.generate(loaded, request(3));
+      const repeated = await engine.generate(loaded, request(3));
+      const varied = await engine.generate(loaded, { ...request(3), prompt: `[000000000001] ${PROMPT}` });
+      const sent = peer.requests.filter((r) => r.path === '/api/generate' && r.body?.prompt).map((r) => r.body!);
+      for (const body of sent) {
+        expect(body).not.toHaveProperty('cache_prompt');
+        expect(body.options).not.toHaveProperty('cache_prompt');
+      }
+      expect(first.metrics).toEqual({ cached_tokens: 0 });
+      expect(repeated.metrics).toEqual({ cached_tokens: peerPromptTokens(PROMPT) - 1 });
+      expect(varied.metrics).toEqual({ cached_tokens: 0 });
+      expect(peer.doneChunks.map((d) => d.prompt_eval_cached_count)).toEqual([0, peerPromptTokens(PROMPT) - 1, 0]);
+    } finally {
+      await engine.close();
+      await peer.close();
+    }
   });
 });

@@ -296,3 +296,105 @@ describe('openai engine when things go wrong', () => {
     expect(m.itl_p50_ms).toBeLessThan(200);
   });
 });
+
+describe('openai engine and prompt caches', () => {
+  const MODEL = 'm';
+  const prompt = (text: string, timeoutMs = 5000): GenerationRequest => ({ prompt: text, maxTokens: 4, signal: AbortSignal.timeout(timeoutMs) });
+  const lastBody = (peer: OpenAIPeer): Record<string, unknown> => peer.requests.filter((r) => r.path.endsWith('/completions')).at(-1)!.body!;
+  async function against(peer: OpenAIPeer, params: Record<string, string | number | boolean> = {}): Promise<{ engine: Engine; loaded: LoadedModel }> {
+    const engine = createOpenAIEngine(cfg(peer.url), {}, () => {});
+    return { engine, loaded: await engine.load(await engine.prepare(spec(MODEL), ctx), params) };
+  }
+
+  it('reads the cached tokens: llama-server timings.cache_n, else usage.prompt_tokens_details.cached_tokens', () => {
+    const base = { arrivalsMs: [50, 60, 70], lastChoiceMs: 71, sawDone: true, sawFinish: true, events: 5 };
+    // llama-server: prompt_n counts only the evaluated tokens, cache_n the reused ones (a real reply of the issue).
+    const timings = { cache_n: 56, prompt_n: 1, prompt_ms: 2, prompt_per_second: 500, predicted_n: 3, predicted_ms: 20, predicted_per_second: 100 };
+    const fromTimings = generationFromStream({ ...base, timings }, 'x').generation;
+    expect(fromTimings.metrics).toEqual({ cached_tokens: 56 });
+    expect(fromTimings.promptTokens).toBe(57); // the whole prompt, not the one token evaluated
+    const m = metricsOfGeneration(fromTimings);
+    expect(m.cached_tokens).toBe(56);
+    expect(m.prefill_tps).toBe(500); // the server's own figure over what it evaluated: flagged by cached_tokens, not hidden
+    // vLLM-like: no timings, the usage chunk says how much of the prompt came from the cache; the client's prefill
+    // estimate counts only the tokens evaluated.
+    const usage = { prompt_tokens: 40, completion_tokens: 3, prompt_tokens_details: { cached_tokens: 32 } };
+    const fromUsage = generationFromStream({ ...base, usage }, 'x').generation;
+    expect(fromUsage.metrics).toEqual({ cached_tokens: 32 });
+    expect(metricsOfGeneration(fromUsage).prefill_tps).toBe(8 / 0.05);
+    // Fully cached and no timings: no prefill to estimate at all. Nothing reported: no metric.
+    expect(generationFromStream({ ...base, usage: { ...usage, prompt_tokens_details: { cached_tokens: 40 } } }, 'x').generation.reported).toBeUndefined();
+    expect(generationFromStream({ ...base, usage: { prompt_tokens: 40, completion_tokens: 3 } }, 'x').generation.metrics).toBeUndefined();
+    expect(generationFromStream({ ...base, usage: { ...usage, prompt_tokens_details: null } }, 'x').generation.metrics).toBeUndefined();
+  });
+
+  it('tells llama-server not to reuse its prompt cache: a repeated prompt is evaluated in full', async () => {
+    const peer = await startOpenAIPeer({ flavor: 'llama-server', models: [{ id: MODEL }], tokens: 3, promptCache: true });
+    try {
+      const { engine, loaded } = await against(peer);
+      const a = await engine.generate(loaded, prompt('the same prompt twice over'));
+      const b = await engine.generate(loaded, prompt('the same prompt twice over'));
+      expect(lastBody(peer).cache_prompt).toBe(false);
+      for (const gen of [a, b]) {
+        expect(gen.metrics).toEqual({ cached_tokens: 0 });
+        expect(gen.promptTokens).toBe(5);
+      }
+      expect(peer.timingsSent.map((t) => [t.cache_n, t.prompt_n])).toEqual([
+        [0, 5],
+        [0, 5],
+      ]);
+      await engine.close();
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('keeps the config’s own cache_prompt, and then reports what the cache served', async () => {
+    const peer = await startOpenAIPeer({ flavor: 'llama-server', models: [{ id: MODEL }], tokens: 3, promptCache: true });
+    try {
+      const { engine, loaded } = await against(peer, { cache_prompt: true });
+      await engine.generate(loaded, prompt('the same prompt twice over'));
+      const again = await engine.generate(loaded, prompt('the same prompt twice over'));
+      expect(lastBody(peer).cache_prompt).toBe(true);
+      // As llama-server does: all but the last prompt token reused, that one evaluated for its logits.
+      expect(again.metrics).toEqual({ cached_tokens: 4 });
+      expect(again.promptTokens).toBe(5);
+      expect(again.reported?.prefillTokens).toBe(1);
+      await engine.close();
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('recognises llama-server by its Server header too (/props unanswered)', async () => {
+    const peer = await startOpenAIPeer({ flavor: 'plain', models: [{ id: MODEL }], tokens: 2, serverHeader: 'llama.cpp' });
+    try {
+      const { engine, loaded } = await against(peer);
+      await engine.generate(loaded, prompt('hello there'));
+      expect(lastBody(peer).cache_prompt).toBe(false);
+      await engine.close();
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('sends no cache_prompt to other servers (OpenAI rejects unknown fields, vLLM ignores them) but reads their cached count', async () => {
+    const vllm = await startOpenAIPeer({ flavor: 'vllm', models: [{ id: MODEL }], tokens: 2, promptCache: true, serverHeader: 'uvicorn' });
+    try {
+      // Even a generate before info or prepare probes the server first, outside the timed request.
+      const engine = createOpenAIEngine(cfg(vllm.url), {}, () => {});
+      const loaded: LoadedModel = { prepared: { identity: { id: MODEL, name: MODEL }, location: MODEL }, params: {} };
+      const first = await engine.generate(loaded, prompt('one two three four'));
+      const second = await engine.generate(loaded, prompt('one two three four'));
+      expect(vllm.requests.filter((r) => r.path.endsWith('/completions')).every((r) => !('cache_prompt' in r.body!))).toBe(true);
+      expect(first.metrics).toEqual({ cached_tokens: 0 });
+      expect(second.metrics).toEqual({ cached_tokens: 3 });
+      // Distinct first words: nothing to reuse.
+      const fresh = await engine.generate(loaded, prompt('[123456789012] one two three four'));
+      expect(fresh.metrics).toEqual({ cached_tokens: 0 });
+      await engine.close();
+    } finally {
+      await vllm.close();
+    }
+  });
+});

@@ -74,9 +74,10 @@ describe('runBenchmark', () => {
     for (let round = 0; round < 3; round++) {
       expect(new Set(measured.slice(round * 2, round * 2 + 2).map((c) => c.model))).toEqual(new Set(['a', 'b']));
     }
-    // Every measured prompt is unique and ends with the configured text.
-    expect(new Set(measured.map((c) => c.prompt)).size).toBe(6);
-    for (const c of measured) expect(c.prompt).toMatch(/^\[\d+-[0-9a-z]+\] hello$/);
+    // Every prompt, warm-ups included, is unique: a prefix of 12 digits derived from the run's nonce, then the configured text.
+    expect(new Set(s.calls.map((c) => c.prompt)).size).toBe(8);
+    for (const c of s.calls) expect(c.prompt).toMatch(/^\[\d{12}\] hello$/);
+    expect(results.workload.nonce).toMatch(/^\d{12}$/);
     const a = results.cases.find((c) => c.id === 'a/p')!;
     expect(a.samples.ttft_ms).toEqual([10, 10, 10]);
     expect(a.samples.decode_tps).toEqual([100, 100, 100]);
@@ -286,7 +287,14 @@ describe('runBenchmark', () => {
       ['old', 'new'],
       ['old', 'new'],
     ]);
-    for (const p of pairs) expect(p[2]).toBe(p[3]); // the same prompt, prefix included
+    // Each side its own prefix: different digits, the same width and shape, so equal work token for token and no
+    // reuse of the other side's prompt cache.
+    for (const p of pairs) {
+      expect(p[2]).not.toBe(p[3]);
+      expect(p[2]).toMatch(/^\[\d{12}\] x$/);
+      expect(p[3]).toMatch(/^\[\d{12}\] x$/);
+    }
+    expect(new Set(pairs.flatMap((p) => [p[2], p[3]])).size).toBe(6);
     expect(s.calls.filter((c) => c.model === 'extra')).toHaveLength(3);
     expect(results.cases.find((c) => c.side === 'head' && c.id === 'm/prompt-1')!.blocks).toEqual([0, 1, 2]);
     expect(results.cases.find((c) => c.side === 'base')!.requests).toEqual({ ok: 3, failed: 0 });

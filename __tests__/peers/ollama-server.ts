@@ -13,6 +13,9 @@
 //   "Pull a Model" (POST /api/pull: status lines, then per-layer {status, digest, total, completed},
 //   then "verifying sha256 digest", "writing manifest", "success").
 // - Errors are `{ "error": "..." }` with an HTTP status (404 for an unknown model).
+// - docs.ollama.com/api/usage (`promptCache`): `prompt_eval_count` "how many input tokens were in the prompt",
+//   `prompt_eval_cached_count` "how many prompt tokens were read from the cache", `prompt_eval_duration` "how long
+//   it took to evaluate the uncached prompt tokens". Ollama has no request field to turn its cache off.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -88,6 +91,8 @@ export interface OllamaPeerOptions {
   fault?: (index: number) => OllamaFault | undefined;
   /** Close keep-alive connections after a number of requests, as a real server may (see CloseConnections). */
   closeConnections?: CloseConnections;
+  /** Emulate the runner's prompt cache (PromptCache) and report `prompt_eval_cached_count`, as newer servers do. */
+  promptCache?: boolean;
 }
 
 export interface RecordedRequest {
@@ -152,6 +157,33 @@ export function peerPromptTokens(prompt: string): number {
   return prompt.split(/\s+/).filter(Boolean).length;
 }
 
+/**
+ * A prompt cache as llama.cpp-based servers keep one (llama-server's `cache_prompt`, Ollama's runner): the last
+ * prompts, in this peer's tokens (words); a new prompt reuses the longest common prefix with any of them, but at
+ * least its last token is always evaluated, since the next token's logits come from it. Bounded: the last 32.
+ */
+export class PromptCache {
+  private readonly prompts: string[][] = [];
+  constructor(private readonly size = 32) {}
+
+  /** Tokens of `prompt` a server would take from the cache. */
+  reuse(prompt: string): number {
+    const words = prompt.split(/\s+/).filter(Boolean);
+    let best = 0;
+    for (const past of this.prompts) {
+      let n = 0;
+      while (n < words.length && n < past.length && words[n] === past[n]) n++;
+      best = Math.max(best, n);
+    }
+    return Math.min(best, Math.max(0, words.length - 1));
+  }
+
+  remember(prompt: string): void {
+    this.prompts.push(prompt.split(/\s+/).filter(Boolean));
+    if (this.prompts.length > this.size) this.prompts.shift();
+  }
+}
+
 /** Counts requests per connection and closes connections as `CloseConnections` says; true when the request must go unanswered. */
 export function closeConnection(
   policy: CloseConnections | undefined,
@@ -182,6 +214,7 @@ export function closeConnection(
 export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<OllamaPeer> {
   const models = new Map<string, PeerModel>((options.models ?? []).map((m) => [tagOf(m.name), m]));
   const sockets = new Set<Socket>();
+  const cache = new PromptCache();
   let generationIndex = 0;
   const peer: OllamaPeer = {
     url: '',
@@ -256,6 +289,8 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
     }
 
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+    const cachedN = options.promptCache ? cache.reuse(prompt) : 0;
+    if (options.promptCache) cache.remember(prompt);
     const promptStart = nowNs();
     await sleep(options.firstTokenDelayMs ?? 0);
     const promptNs = nowNs() - promptStart;
@@ -286,6 +321,7 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
       total_duration: Number(nowNs() - start),
       load_duration: Number(loadNs),
       prompt_eval_count: peerPromptTokens(prompt),
+      ...(options.promptCache ? { prompt_eval_cached_count: cachedN } : {}),
       prompt_eval_duration: Number(promptNs),
       eval_count: tokens,
       eval_duration: Number(evalNs),

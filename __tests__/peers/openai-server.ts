@@ -17,9 +17,21 @@
 //   As current builds do (tools/server/server-common.h, `n_gen_steps()`), the decode figures count
 //   predicted_n − 1 steps: the first token comes with the prompt, predicted_ms runs from it to the last.
 // - vLLM's OpenAI server: GET /version answers `{version}`.
+// - Prompt caches (`promptCache`): llama.cpp tools/server/README.md, POST /completion `cache_prompt` ("Re-use KV
+//   cache from a previous request if possible. This way the common prefix does not have to be re-processed, only
+//   the suffix that differs between the requests", default true, taken by its OpenAI-compatible endpoints too) and
+//   the `timings` of a reply: `cache_n` ("number of prompt tokens reused from cache"), `prompt_n` the tokens
+//   evaluated ("the total number of tokens in context is equal to prompt_n + cache_n + predicted_n"); its usage
+//   chunk counts the whole prompt in `prompt_tokens` and the reused part in `prompt_tokens_details.cached_tokens`
+//   (tools/server/server-task.cpp, `usage_json_oaicompat()`), as OpenAI's API reference describes that field. Like
+//   llama-server, which keeps past prompts in a host-memory cache and picks the one with the longest common prefix,
+//   the peer remembers its last prompts and reuses the longest common prefix of words, always evaluating at least
+//   the last prompt token (the logits of the next token come from it). The llama-server flavour honours
+//   `cache_prompt: false`; the others ignore the field (vLLM accepts unknown fields and ignores them; its prefix
+//   cache is a server flag) and report the reused tokens in the usage chunk only.
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { closeConnection, type CloseConnections } from './ollama-server.js';
+import { closeConnection, PromptCache, type CloseConnections } from './ollama-server.js';
 
 export type OpenAIFault =
   | { kind: 'cut'; afterTokens: number } // connection destroyed mid-stream
@@ -47,6 +59,8 @@ export interface OpenAIPeerOptions {
   fault?: (index: number) => OpenAIFault | undefined;
   /** Close keep-alive connections after a number of requests, as a real server may (see CloseConnections). */
   closeConnections?: CloseConnections;
+  /** Emulate a prompt cache (see the header): reuse the longest common prefix of the last prompts and report it. */
+  promptCache?: boolean;
 }
 
 export interface OpenAIPeer {
@@ -56,6 +70,8 @@ export interface OpenAIPeer {
   requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> | undefined }>;
   /** The timings objects the peer sent (llama-server flavour), in order. */
   timingsSent: Record<string, number>[];
+  /** Prompt tokens reused from the prompt cache by each streamed generation, in the order their prompts were evaluated (all 0 without `promptCache`). */
+  cachedSent: number[];
   /** In-flight generation requests now, the most at once, and the count seen by each arriving request. */
   inFlight: number;
   maxInFlight: number;
@@ -89,6 +105,7 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     options,
     requests: [],
     timingsSent: [],
+    cachedSent: [],
     inFlight: 0,
     maxInFlight: 0,
     inFlightAtArrival: [],
@@ -97,6 +114,7 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     close: async () => {},
   };
   const extraHeaders = (): Record<string, string> => (options.serverHeader ? { Server: options.serverHeader } : {});
+  const cache = new PromptCache();
 
   async function completion(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, chat: boolean): Promise<void> {
     const modelId = String(body.model ?? '');
@@ -117,6 +135,11 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     const tokens = Math.min(options.tokens ?? 8, maxTokens);
     const prompt = chat ? ((body.messages as { content?: string }[] | undefined) ?? []).map((m) => m.content ?? '').join(' ') : String(body.prompt ?? '');
     const promptTokens = prompt.split(/\s+/).filter(Boolean).length;
+    // The prompt cache: only llama-server takes `cache_prompt`; the others ignore it.
+    const useCache = options.promptCache === true && !(flavor === 'llama-server' && body.cache_prompt === false);
+    const cacheN = useCache ? cache.reuse(prompt) : 0;
+    if (options.promptCache) cache.remember(prompt);
+    const promptN = promptTokens - cacheN;
     const id = `cmpl-${index}`;
     const created = Math.floor(Date.now() / 1000);
     const base = chat ? { id, object: 'chat.completion.chunk', created, model: modelId } : { id, object: 'text_completion', created, model: modelId };
@@ -143,6 +166,7 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     if (chat && options.earlyRoleChunk) send({ ...base, choices: [choice('', null, true)] });
     await sleep(options.firstTokenDelayMs ?? 0);
     const promptMs = performance.now() - started;
+    peer.cachedSent.push(cacheN);
     const decodeStart = performance.now();
     for (let i = 0; i < tokens; i++) {
       if (res.destroyed) return;
@@ -161,10 +185,11 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     const final: Record<string, unknown> = { ...base, choices: [choice(chat ? undefined : '', tokens < (options.tokens ?? 8) ? 'length' : 'stop')] };
     if (flavor === 'llama-server') {
       const timings = {
-        prompt_n: promptTokens,
+        cache_n: cacheN,
+        prompt_n: promptN,
         prompt_ms: promptMs,
-        prompt_per_token_ms: promptMs / Math.max(1, promptTokens),
-        prompt_per_second: (1000 * promptTokens) / promptMs,
+        prompt_per_token_ms: promptMs / Math.max(1, promptN),
+        prompt_per_second: (1000 * promptN) / promptMs,
         predicted_n: tokens,
         predicted_ms: predictedMs,
         predicted_per_token_ms: tokens > 1 ? predictedMs / (tokens - 1) : 0,
@@ -176,7 +201,8 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     send(final);
     const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
     if (streamOptions?.include_usage && !options.noUsage) {
-      send({ ...base, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: tokens, total_tokens: promptTokens + tokens } });
+      const details = flavor === 'llama-server' || options.promptCache ? { prompt_tokens_details: { cached_tokens: cacheN } } : {};
+      send({ ...base, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: tokens, total_tokens: promptTokens + tokens, ...details } });
     }
     res.end('data: [DONE]\n\n');
     void req;

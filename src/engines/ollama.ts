@@ -16,6 +16,7 @@ import {
   type PrepareContext,
   type PreparedModel,
 } from './types.js';
+import { CACHED_TOKENS } from '../runner/metrics.js';
 import { abortError, connectFailure, fetchWithSignal, HttpTransport, isStreamCut, ndjsonGuard, networkCause, nowMs, OutputHash, TransportError, type FetchLike } from './http.js';
 
 export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434';
@@ -92,6 +93,8 @@ interface OllamaDoneChunk {
   load_duration?: number;
   total_duration?: number;
   prompt_eval_count?: number;
+  /** Prompt tokens read from the cache, not evaluated (newer servers; docs.ollama.com/api/usage). */
+  prompt_eval_cached_count?: number;
   prompt_eval_duration?: number;
   eval_count?: number;
   eval_duration?: number;
@@ -99,7 +102,15 @@ interface OllamaDoneChunk {
 
 const nsToMs = (ns: number): number => ns / 1e6;
 
-/** Raw timings of one streamed reply: client-side arrival times plus the durations Ollama reports (ns). */
+/**
+ * Raw timings of one streamed reply: client-side arrival times plus the durations Ollama reports (ns).
+ *
+ * Ollama reuses its runner's KV cache for the common prefix of consecutive prompts and has no request field to
+ * turn that off (docs/api.md lists none): the runner's unique prompt prefixes are the only defence. Newer
+ * servers say how much was reused (docs.ollama.com/api/usage): `prompt_eval_count` is every prompt token,
+ * `prompt_eval_cached_count` those read from the cache, `prompt_eval_duration` the time of the others. The
+ * cached count becomes the request's `cached_tokens` metric and prefill speed counts only evaluated tokens.
+ */
 export function generationFromOllama(arrivalsMs: number[], final: OllamaDoneChunk, endMs: number, outputSha256: string): Generation {
   const gen: Generation = {
     chunkArrivalsMs: arrivalsMs,
@@ -108,9 +119,12 @@ export function generationFromOllama(arrivalsMs: number[], final: OllamaDoneChun
     outputSha256,
   };
   if (final.prompt_eval_count !== undefined) gen.promptTokens = final.prompt_eval_count;
+  const cached = typeof final.prompt_eval_cached_count === 'number' && final.prompt_eval_cached_count >= 0 ? final.prompt_eval_cached_count : undefined;
+  if (cached !== undefined) gen.metrics = { [CACHED_TOKENS]: cached };
   const reported: NonNullable<Generation['reported']> = {};
-  if (final.prompt_eval_count && final.prompt_eval_duration) {
-    reported.prefillTokens = final.prompt_eval_count;
+  const evaluated = (final.prompt_eval_count ?? 0) - (cached ?? 0);
+  if (evaluated > 0 && final.prompt_eval_duration) {
+    reported.prefillTokens = evaluated;
     reported.prefillMs = nsToMs(final.prompt_eval_duration);
   }
   if (final.eval_count && final.eval_duration) {

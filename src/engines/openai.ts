@@ -7,6 +7,16 @@
 // chunk and [DONE] do not count); TPOT = (E2E − TTFT) ÷ (output tokens − 1), with output tokens from the
 // usage chunk (`stream_options.include_usage`). Like vLLM, each text chunk is one ITL sample even when a
 // server packs several tokens into one chunk.
+//
+// Prompt caches: llama-server reuses the longest common prefix of a slot's last prompt unless a request says
+// `cache_prompt: false` (tools/server/README.md, POST /completion options, which its OpenAI-compatible endpoints
+// take too), and reports the reused tokens as `timings.cache_n` ("number of prompt tokens reused from cache";
+// `prompt_n` counts only those it evaluated). The engine sends `cache_prompt: false` to llama-server only — when
+// its /props answers `build_info` or its `Server` header says llama.cpp — unless the config sets `cache_prompt`
+// itself: OpenAI's own API rejects unknown fields and vLLM ignores them (its prefix cache is a server flag,
+// `--no-enable-prefix-caching`). Whatever the server, the cached count it reports (llama-server's `cache_n`, or
+// the OpenAI `usage.prompt_tokens_details.cached_tokens` of vLLM, SGLang and llama-server) becomes the request's
+// `cached_tokens` metric, and the runner's unique prompt prefixes keep it at zero.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Config, ModelSpec } from '../config/parse.js';
 import type { ModelIdentity } from '../schema/results.js';
@@ -23,10 +33,13 @@ import {
   type PrepareContext,
   type PreparedModel,
 } from './types.js';
+import { CACHED_TOKENS } from '../runner/metrics.js';
 import { abortError, connectFailure, errorBodyMessage, excerpt, HttpTransport, isStreamCut, joinUrl, networkCause, nowMs, OutputHash, type FetchLike } from './http.js';
 
 /** llama-server's per-request `timings` (tools/server/README.md), in milliseconds. */
 export interface LlamaServerTimings {
+  /** Prompt tokens reused from the slot's cache, not evaluated (not counted in prompt_n). */
+  cache_n?: number;
   prompt_n?: number;
   prompt_ms?: number;
   prompt_per_second?: number;
@@ -54,10 +67,19 @@ export function llamaServerDecodeSteps(tm: LlamaServerTimings): number | undefin
 
 interface StreamChunk {
   choices?: Array<{ text?: string | null; delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: OpenAIUsage | null;
   timings?: LlamaServerTimings;
   error?: { message?: string } | string;
 }
+
+/** The usage chunk; `prompt_tokens_details.cached_tokens` as OpenAI's API reference describes it. */
+export interface OpenAIUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}
+
+const count = (n: unknown): number | undefined => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined);
 
 /** The `/v1` root of a server URL given with or without it. */
 export function openaiApiBase(host: string): string {
@@ -69,7 +91,7 @@ export function openaiApiBase(host: string): string {
 export interface StreamTally {
   arrivalsMs: number[];
   lastChoiceMs: number | undefined;
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  usage?: OpenAIUsage;
   timings?: LlamaServerTimings;
   sawDone: boolean;
   sawFinish: boolean;
@@ -87,8 +109,12 @@ export function generationFromStream(t: StreamTally, outputSha256: string): { ge
     outputTokens,
     outputSha256,
   };
-  const promptTokens = t.usage?.prompt_tokens ?? t.timings?.prompt_n;
+  // llama-server's prompt_n leaves out the cache_n tokens it reused; the usage chunk counts the whole prompt.
+  const cached = count(t.timings?.cache_n) ?? count(t.usage?.prompt_tokens_details?.cached_tokens);
+  const promptN = t.timings?.prompt_n !== undefined ? t.timings.prompt_n + (count(t.timings.cache_n) ?? 0) : undefined;
+  const promptTokens = t.usage?.prompt_tokens ?? promptN;
   if (promptTokens !== undefined) gen.promptTokens = promptTokens;
+  if (cached !== undefined) gen.metrics = { [CACHED_TOKENS]: cached };
   const tm = t.timings;
   const decodeSteps = tm ? llamaServerDecodeSteps(tm) : undefined;
   if (tm && (tm.prompt_ms || tm.predicted_ms)) {
@@ -96,9 +122,9 @@ export function generationFromStream(t: StreamTally, outputSha256: string): { ge
       ...(tm.prompt_n && tm.prompt_ms ? { prefillTokens: tm.prompt_n, prefillMs: tm.prompt_ms } : {}),
       ...(decodeSteps && tm.predicted_ms ? { decodeTokens: decodeSteps, decodeMs: tm.predicted_ms } : {}),
     };
-  } else if (promptTokens) {
-    // No server timings (vLLM, LM Studio): prompt tokens over TTFT, the client's estimate of prefill speed.
-    gen.reported = { prefillTokens: promptTokens, prefillMs: t.arrivalsMs[0]! };
+  } else if (promptTokens && promptTokens - (cached ?? 0) > 0) {
+    // No server timings (vLLM, LM Studio): the prompt tokens it evaluated over TTFT, the client's estimate of prefill speed.
+    gen.reported = { prefillTokens: promptTokens - (cached ?? 0), prefillMs: t.arrivalsMs[0]! };
   }
   return { generation: gen, tokensFromChunks: completion === undefined };
 }
@@ -126,6 +152,8 @@ class OpenAIEngine implements Engine {
   private readonly fetch: FetchLike;
   private readonly transport: HttpTransport | undefined;
   private version: string | undefined;
+  /** What the server is, probed once: its version, and whether it is llama-server (which takes `cache_prompt`). */
+  private identity: Promise<{ version?: string; llamaServer: boolean }> | undefined;
   private warnedChunkCount = false;
 
   constructor(
@@ -168,41 +196,62 @@ class OpenAIEngine implements Engine {
   async info(): Promise<EngineInfo> {
     if (this.version === undefined) {
       const models = await this.get(joinUrl(this.api, 'models'), 'list the served models');
-      await models.body?.cancel();
-      this.version = (await this.probeVersion()) ?? models.headers.get('server') ?? 'unknown';
+      await models.text().catch(() => ''); // read, not cancelled: its connection serves the probes next
+      const server = models.headers.get('server');
+      const probed = await this.identify(server);
+      this.version = probed.version ?? server ?? 'unknown';
     }
     return { kind: 'openai', version: this.version, host: this.host };
   }
 
-  /** vLLM answers /version with {version}; llama-server answers /props with build_info. Others: nothing. */
-  private async probeVersion(): Promise<string | undefined> {
+  /** Probes the server once (info, prepare or the first request, whichever comes first). */
+  private identify(serverHeader?: string | null): Promise<{ version?: string; llamaServer: boolean }> {
+    this.identity ??= this.probe(serverHeader);
+    return this.identity;
+  }
+
+  /**
+   * vLLM answers /version with {version}; llama-server answers /props with build_info, and says `Server: llama.cpp`
+   * (tools/server/server-http.cpp). Others: nothing.
+   */
+  private async probe(serverHeader?: string | null): Promise<{ version?: string; llamaServer: boolean }> {
     const root = this.api.replace(/\/v1$/, '');
-    for (const [path, pick] of [
-      ['version', (b: Record<string, unknown>) => b.version],
-      ['props', (b: Record<string, unknown>) => b.build_info],
+    let llamaServer = /^llama\.cpp\b/i.test(serverHeader ?? '');
+    let version: string | undefined;
+    for (const [path, field] of [
+      ['version', 'version'],
+      ['props', 'build_info'],
     ] as const) {
       try {
         const res = await this.fetch(joinUrl(root, path), { headers: this.headers, signal: AbortSignal.timeout(5000) });
+        if (/^llama\.cpp\b/i.test(res.headers.get('server') ?? '')) llamaServer = true;
         if (!res.ok) {
-          await res.body?.cancel();
+          // Read to the end (a short error body), not cancelled: the connection is back in the pool before the
+          // next request, which then reuses it instead of opening another.
+          await res.text();
           continue;
         }
-        const value = pick((await res.json()) as Record<string, unknown>);
-        if (typeof value === 'string' && value) return value;
-        if (typeof value === 'number') return String(value);
+        const value = ((await res.json()) as Record<string, unknown> | null)?.[field];
+        const text = typeof value === 'string' && value ? value : typeof value === 'number' ? String(value) : undefined;
+        if (text && path === 'props') llamaServer = true;
+        if (text && version === undefined) version = text;
+        if (version !== undefined) break;
       } catch {
         // a server without this endpoint, or one that answers something else: try the next
       }
     }
-    return undefined;
+    return { version, llamaServer };
   }
 
   async prepare(model: ModelSpec, _ctx: PrepareContext): Promise<PreparedModel> {
     const url = joinUrl(this.api, 'models');
     const res = await this.get(url, 'list the served models');
+    // Probed once the body is read, so that the probes reuse this connection rather than open another.
+    const server = res.headers.get('server');
     const identity: ModelIdentity = { id: model.id, name: model.name, source: 'openai' };
     if (res.status === 404) {
-      await res.body?.cancel();
+      await res.text().catch(() => '');
+      await this.identify(server);
       this.log(`openai: ${url} does not exist on this server; cannot check that "${model.name}" is served`);
       return { identity, location: model.name };
     }
@@ -221,6 +270,7 @@ class OpenAIEngine implements Engine {
         'load',
       );
     }
+    await this.identify(server);
     // llama-server describes the loaded GGUF in `meta`.
     if (typeof entry.meta?.n_params === 'number') identity.parameter_count = entry.meta.n_params;
     if (typeof entry.meta?.size === 'number') identity.size_bytes = entry.meta.size;
@@ -237,7 +287,10 @@ class OpenAIEngine implements Engine {
     if (signal.aborted) throw abortError(signal, 'the request');
     const chat = this.config.api === 'chat';
     const url = joinUrl(this.api, chat ? 'chat/completions' : 'completions');
+    // Before the clock starts: llama-server is told not to reuse its prompt cache, unless the config says otherwise.
+    const { llamaServer } = await this.identify();
     const body = {
+      ...(llamaServer ? { cache_prompt: false } : {}),
       ...model.params,
       model: model.prepared.location,
       ...(chat ? { messages: [{ role: 'user', content: request.prompt }] } : { prompt: request.prompt }),

@@ -6,12 +6,12 @@ import type { LoadedConfig } from '../config/load.js';
 import { planCases, type PlannedCase } from '../plan/plan.js';
 import { EngineError, type Engine, type EngineParams, type LoadedModel, type PrepareContext, type PreparedModel } from '../engines/types.js';
 import type { ModelSpec } from '../config/parse.js';
-import { metricsOfGeneration } from './metrics.js';
+import { CACHED_TOKENS, CACHED_TOKENS_INFO, cachedTokensOf, metricsOfGeneration } from './metrics.js';
 import { RESULTS_SCHEMA, type CaseError, type CaseResult, type Results, type RunnerFingerprint } from '../schema/results.js';
 import { getErrorMessage } from '../schema/errors.js';
 import type { Monitor, MonitorSummary } from '../monitor/monitor.js';
 import { writeFileAtomic, sha256Text } from '../util/files.js';
-import { formatDuration, shuffle } from './util.js';
+import { formatDuration, newPromptNonce, promptPrefix, shuffle } from './util.js';
 import { seededRandom } from '../stats/random.js';
 import { LOAD_METRICS, runLoad } from './load.js';
 
@@ -73,9 +73,9 @@ interface LiveCase {
   monitorEnd?: () => MonitorSummary;
   /** Set when the case cannot go on (load failed). */
   dead: boolean;
+  /** Measured requests whose server reported cached prompt tokens: how many reported, how many had some, the most. */
+  cache?: { reported: number; hits: number; most: number; promptTokens?: number };
 }
-
-const nonce = (rng: () => number): string => Math.floor(rng() * 0xffffffff).toString(36);
 
 export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const log = opts.log ?? (() => {});
@@ -83,8 +83,14 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const primary = opts.sides[0]!.config;
   const workload = { ...primary.workload, ...(opts.repetitions ? { repetitions: opts.repetitions } : {}) };
   const rng = seededRandom(workload.seed);
+  // The unique prompt prefixes (see promptPrefix): a fresh nonce per run, one position per request sent. The
+  // seeded generator is never drawn for them, so the schedule depends on the seed alone.
+  const nonce = workload.vary_prompt ? newPromptNonce() : undefined;
+  let position = 0;
+  const nextPrefix = (): string => (nonce === undefined ? '' : promptPrefix(nonce, position++));
   const engineInfo = await opts.sides[0]!.engine.info();
-  const ctxFor = (config: LoadedConfig): PrepareContext => ({ configDir: config.dir, cacheDir: opts.cacheDir, log });
+  // The run's stop signal cancels a download or a model load under way at once.
+  const ctxFor = (config: LoadedConfig): PrepareContext => ({ configDir: config.dir, cacheDir: opts.cacheDir, log, ...(opts.signal ? { signal: opts.signal } : {}) });
 
   const liveCase = (plan: PlannedCase, engine: Engine, prepared: PreparedModel, side?: 'base' | 'head'): LiveCase => ({
     plan,
@@ -129,8 +135,14 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const event = (e: Record<string, unknown>): Promise<void> => appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}\n`);
 
   // Engines such as the command engine learn custom metrics as they go: collected again at every snapshot.
+  // cached_tokens is declared once a server has reported it (until src/schema/metrics.ts has it among the built-ins).
+  let reportedCache = false;
   const declaredMetrics = (): Results['metrics'] =>
-    Object.assign(workload.concurrency > 1 ? { ...LOAD_METRICS } : {}, ...opts.sides.map((s) => s.engine.customMetrics ?? {}));
+    Object.assign(
+      workload.concurrency > 1 ? { ...LOAD_METRICS } : {},
+      reportedCache ? { [CACHED_TOKENS]: { ...CACHED_TOKENS_INFO } } : {},
+      ...opts.sides.map((s) => s.engine.customMetrics ?? {}),
+    );
   const results: Results = {
     schema: RESULTS_SCHEMA,
     tool: { name: 'llm-bench', version: opts.toolVersion },
@@ -142,7 +154,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     ...(opts.baseGit ? { base_git: opts.baseGit } : {}),
     config: { path: primary.file, sha256: sha256Text(primary.text) },
     options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))) as Results['options'],
-    workload: { ...workload },
+    workload: { ...workload, ...(nonce !== undefined ? { nonce } : {}) },
     metrics: declaredMetrics(),
     cases: cases.map((c) => c.result),
     notes: [],
@@ -168,6 +180,18 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     results.notes.push(`cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`);
   }
 
+  /** Counts a measured request's cached prompt tokens, as its server reported them (nothing when it did not). */
+  const noteCache = (c: LiveCase, cached: number | undefined, promptTokens: number | undefined): void => {
+    if (cached === undefined) return;
+    reportedCache = true;
+    const seen = (c.cache ??= { reported: 0, hits: 0, most: 0 });
+    seen.reported++;
+    if (cached > 0) seen.hits++;
+    if (cached > seen.most) {
+      seen.most = cached;
+      seen.promptTokens = promptTokens;
+    }
+  };
   const record = (c: LiveCase, metrics: Record<string, number>, block: number): void => {
     for (const [name, value] of Object.entries(metrics)) {
       if (!Number.isFinite(value) || value < 0) continue;
@@ -197,6 +221,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       c.loaded = await c.engine.load(c.prepared, c.plan.options);
     } catch (error) {
       c.dead = true;
+      // A load cancelled by Ctrl-C is not a failure of the model: the run is stopping.
+      if (opts.signal?.aborted) return;
       await fail(c, -1, error instanceof EngineError ? error : new EngineError(getErrorMessage(error), 'load'));
       return;
     }
@@ -254,7 +280,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const warmUp = async (c: LiveCase, count = workload.warmup): Promise<void> => {
     for (let w = 0; w < count && !c.dead; w++) {
       try {
-        await request(c, `${workload.vary_prompt ? `[warm-up ${nonce(rng)}] ` : ''}${c.plan.prompt.text}`, -1);
+        await request(c, nextPrefix() + c.plan.prompt.text, -1);
       } catch (error) {
         if (error instanceof RequestInterrupted) return;
         await fail(c, -1, error);
@@ -282,7 +308,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       seed: workload.seed + round,
       timeoutMs: workload.timeout_s * 1000,
       send: async (i, signal) => {
-        const prefix = workload.vary_prompt ? `[${round + 1}.${i + 1}-${nonce(rng)}] ` : '';
+        const prefix = nextPrefix();
         const gen = await c.engine.generate(c.loaded!, { prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
         c.result.output_sha256!.push(gen.outputSha256);
         return gen;
@@ -290,6 +316,12 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     });
     c.result.requests.ok += result.generations.length;
     c.result.requests.failed += result.errors.length;
+    // Per-request cached counts: each request is flagged; the repetition's sample is their mean.
+    const cached = result.generations.flatMap((g) => {
+      const n = cachedTokensOf(g.metrics);
+      noteCache(c, n, g.promptTokens);
+      return n === undefined ? [] : [n];
+    });
     for (const o of result.outcomes) await noteRetries(c, round, o.generation?.retries, o.index + 1);
     for (const e of result.errors) {
       const error = new EngineError(`request ${e.index + 1} of ${requests}: ${e.message}`, e.kind);
@@ -297,7 +329,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       await fail(c, round, error);
     }
     if (result.generations.length === 0) return undefined;
-    return result.metrics;
+    return cached.length > 0 ? { ...result.metrics, [CACHED_TOKENS]: cached.reduce((a, b) => a + b, 0) / cached.length } : result.metrics;
   };
 
   type Outcome = { metrics?: Record<string, number> } | { error: unknown };
@@ -314,6 +346,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       c.result.requests.failed++;
       await fail(c, round, outcome.error);
     } else if (metrics) {
+      if (workload.concurrency === 1 || c === reference) noteCache(c, cachedTokensOf(metrics), metrics.prompt_tokens);
       record(c, metrics, round);
       await event({ type: 'sample', case: c.result.id, side: c.side, repetition: round, metrics });
     }
@@ -333,7 +366,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
 
   const runOne = async (c: LiveCase, round: number): Promise<void> => {
     if (c.dead) return;
-    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
+    // Under load each request takes its own prefix (runLoaded); this one is for the single request.
+    const prefix = workload.concurrency > 1 && c !== reference ? '' : nextPrefix();
     let outcome: Outcome;
     try {
       if (workload.concurrency > 1 && c !== reference) {
@@ -355,9 +389,16 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       for (const c of [base, head]) await runOne(c, round);
       return;
     }
-    // The same prefix on both sides: identical prompts stay identical, token for token.
-    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : '';
-    const req = (c: LiveCase, signal: AbortSignal) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
+    // Each side its own prefix, of equal width and character classes (promptPrefix): equal work token for token,
+    // and against one server neither side can reuse the other's prompt cache.
+    const prefixes = { base: nextPrefix(), head: nextPrefix() };
+    const req = (c: LiveCase, signal: AbortSignal) => ({
+      prompt: (c === base ? prefixes.base : prefixes.head) + c.plan.prompt.text,
+      maxTokens: c.plan.prompt.max_tokens,
+      signal,
+      caseId: c.result.id,
+      repetition: round,
+    });
     let outcomes: [Outcome, Outcome];
     try {
       // Two requests share the time: the pair gets the time-out of both.
@@ -467,6 +508,16 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       results.notes.push(
         'the run was interrupted; the results hold every request finished before that' +
           (droppedAtStop > 0 ? ` (${droppedAtStop} request${droppedAtStop === 1 ? '' : 's'} in flight did not finish within ${STOP_GRACE_MS / 1000} s and ${droppedAtStop === 1 ? 'was' : 'were'} dropped, not counted as failures)` : ''),
+      );
+    }
+    for (const c of reference ? [...cases, reference] : cases) {
+      const seen = c.cache;
+      if (!seen || seen.hits === 0) continue;
+      const who = c === reference ? 'the reference workload' : `case ${c.side ? `${c.result.id} (${c.side})` : c.result.id}`;
+      const of = seen.promptTokens !== undefined ? ` of ${seen.promptTokens}` : '';
+      results.notes.push(
+        `${who}: the server served part of the prompt from its prompt cache in ${seen.hits} of ${seen.reported} measured request${seen.reported === 1 ? '' : 's'} ` +
+          `(up to ${seen.most}${of} prompt tokens, see ${CACHED_TOKENS}); their ttft_ms and prefill_tps do not measure a full prefill`,
       );
     }
     if (!soakUntil) results.planned_repetitions = rounds * cases.length;
