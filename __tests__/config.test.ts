@@ -1,4 +1,4 @@
-// bench.yml parsing: the DESIGN.md example, defaults, and every bad input with the error users see.
+// bench.yml parsing: the contract's example config, defaults, and every bad input with the error users see.
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,7 @@ function errorOf(fn: () => unknown): InputError {
 }
 
 describe('parseConfig', () => {
-  it('reads the DESIGN.md example', () => {
+  it('reads the contract's example config', () => {
     const c = parseConfig(designExample, 'bench.yml');
     expect(c.engine).toBe('ollama');
     expect(c.models).toEqual([

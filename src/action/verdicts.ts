@@ -5,7 +5,7 @@ import type { Verdict } from '../schema/verdict.js';
 import type { BaselineStore } from '../store/index.js';
 import { apiFailure, httpStatus, type Logger } from '../github/errors.js';
 
-/** Stored runs from which their spread, not one run, sets the bar (DESIGN.md "Statistics"). */
+/** Stored runs from which their spread, not one run, sets the bar (docs/design.md, docs/statistics.md). */
 export const HISTORY_MIN_RUNS = 3;
 
 /** An A/B results file carries both sides in one document. */

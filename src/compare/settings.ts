@@ -31,7 +31,7 @@ export interface CompareOptions {
   confidence?: number;
 }
 
-/** Fewer samples than this on either side: reported, never judged (DESIGN.md "Statistics"). */
+/** Fewer samples than this on either side: reported, never judged (docs/design.md, docs/statistics.md). */
 export const MIN_SAMPLES = 4;
 
 /**
@@ -72,7 +72,7 @@ export function checkSettings(settings: CompareSettingsInput): void {
 }
 
 /**
- * The settings of a parsed bench.yml (its `compare` and `gates`), or the built-in defaults (DESIGN.md
+ * The settings of a parsed bench.yml (its `compare` and `gates`), or the built-in defaults (docs/design.md
  * "Statistics") without one. Shared by the CLI and the action.
  */
 export function compareSettings(config?: { compare: { alpha: number; min_effect: number; headline: string }; gates: Record<string, GateInput> }): CompareSettingsInput {

@@ -1,4 +1,4 @@
-// The bench.yml schema (DESIGN.md "Files"): what users write, validated with zod.
+// The bench.yml schema (docs/design.md "Contracts"): what users write, validated with zod.
 import { z } from 'zod';
 import { ENGINE_KINDS } from '../engines/options.js';
 import { METRIC_NAME_PATTERN } from '../schema/metrics.js';

@@ -13,7 +13,7 @@
 // and the rest of the environment the engine was created with (PATH, HOME, …).
 //
 // It prints, one JSON value per line on stdout, any of:
-//   {"decode_tps": 58.3, "ttft_ms": 120, "output_tokens": 128}   DESIGN.md metric names → numbers
+//   {"decode_tps": 58.3, "ttft_ms": 120, "output_tokens": 128}   metric names of src/schema/metrics.ts → numbers
 //   {"name": "accuracy", "value": 0.93, "unit": "ratio", "direction": "higher"}   a metric of its own
 //   a list of such objects; and {"output": "…"} for the generated text (only its hash is kept).
 // Numbers must be finite and ≥ 0; if a metric appears twice the last value counts. Unknown names in the

@@ -38,7 +38,7 @@ export interface GenerationRequest {
   repetition?: number;
 }
 
-/** What one request produced, as raw timings; src/runner/metrics.ts turns it into DESIGN.md metrics. */
+/** What one request produced, as raw timings; src/runner/metrics.ts turns it into the metrics of src/schema/metrics.ts. */
 export interface Generation {
   /** Milliseconds from the request being sent to the arrival of each streamed chunk, in order. */
   chunkArrivalsMs: number[];
@@ -49,7 +49,7 @@ export interface Generation {
   /** Generated tokens; absent when the engine cannot tell (a command that does not report it). */
   outputTokens?: number;
   promptTokens?: number;
-  /** Durations the engine itself reports; preferred over client-side estimates where DESIGN.md says so. */
+  /** Durations the engine itself reports; preferred over client-side estimates where the metric table says so. */
   reported?: {
     prefillMs?: number;
     prefillTokens?: number;

@@ -15,7 +15,7 @@ import { quantile } from '../stats/descriptive.js';
 import { seededRandom } from '../stats/random.js';
 import { interTokenGapsMs, metricsOfGeneration } from './metrics.js';
 
-/** Metrics a load run adds beyond DESIGN.md's table (request_tps, output_tps, success_rate, itl_p50/p99_ms are there). */
+/** Metrics a load run adds beyond the README's metric table (request_tps, output_tps, success_rate, itl_p50/p99_ms are there). */
 export const LOAD_METRICS: Record<string, MetricInfo> = {
   ttft_p50_ms: { direction: 'lower', unit: 'ms', description: 'median TTFT over the requests of a load run' },
   ttft_p99_ms: { direction: 'lower', unit: 'ms', description: '99th percentile TTFT over the requests of a load run' },

@@ -1,4 +1,4 @@
-// Turns one request's raw timings into the DESIGN.md metrics. Pure, shared by every engine.
+// Turns one request's raw timings into the metrics of src/schema/metrics.ts. Pure, shared by every engine.
 import type { Generation } from '../engines/types.js';
 import type { MetricInfo } from '../schema/metrics.js';
 import { quantile } from '../stats/descriptive.js';

@@ -33,7 +33,7 @@ export interface SessionOptions {
 
 const REFERENCE_PROMPT = 'Reference workload of llm-bench: a fixed prompt on a fixed generated model, measured beside every case.';
 
-/** The fixed workload measured beside the cases when the config asks for `calibration` (DESIGN.md "Statistics"). */
+/** The fixed workload measured beside the cases when the config asks for `calibration` (docs/design.md, docs/statistics.md). */
 export async function referenceWorkload(
   calibration: NonNullable<LoadedConfig['calibration']>,
   cacheDir: string,

@@ -1,4 +1,4 @@
-// The metric names of DESIGN.md, with the direction in which each one is better and its unit.
+// The metric names (docs/design.md, the README's table), with the direction in which each one is better and its unit.
 // These names are part of the contract: results files, gates and reports use them verbatim.
 
 export type Direction = 'higher' | 'lower' | 'none';
