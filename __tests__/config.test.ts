@@ -36,7 +36,7 @@ function errorOf(fn: () => unknown): InputError {
 }
 
 describe('parseConfig', () => {
-  it('reads the contract's example config', () => {
+  it('reads the example config of the contract', () => {
     const c = parseConfig(designExample, 'bench.yml');
     expect(c.engine).toBe('ollama');
     expect(c.models).toEqual([

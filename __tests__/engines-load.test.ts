@@ -63,7 +63,7 @@ describe('loadMetrics', () => {
     expect(m.itl_p99_ms).toBe(100);
   });
 
-  it('declares every metric it adds that the README's metric table does not list', () => {
+  it('declares every metric it adds that the README metric table does not list', () => {
     const m = loadMetrics([{ index: 0, startMs: 0, endMs: 10, generation: gen([1, 2, 3]) }], 10);
     for (const name of Object.keys(m)) expect(isBuiltinMetric(name) || name in LOAD_METRICS).toBe(true);
   });

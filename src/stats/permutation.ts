@@ -1,5 +1,7 @@
-// Sign-flip permutation test of the mean of paired differences: exact enumeration when small, seeded Monte Carlo beyond.
+// Sign-flip permutation test of the mean of paired differences: exact enumeration when small, seeded Monte Carlo beyond,
+// and the normal limit of the permutation distribution for very many differences.
 import { seededRandom } from './random.js';
+import { normalSf } from './special.js';
 
 export interface SignFlipOptions {
   /** Enumerate all 2^n sign assignments up to this many differences (default 16: 65,536 flips). */
@@ -7,12 +9,20 @@ export interface SignFlipOptions {
   /** Random flips when n exceeds maxExact (default 9999, as scipy.stats.permutation_test). */
   iterations?: number;
   seed?: number;
+  /**
+   * Above this many differences (default 1000), the normal approximation of the sign-flip distribution instead of
+   * Monte Carlo, whose 9999 passes over every difference grow with n: the sum of ±d_i has mean 0 and variance Σ d_i².
+   */
+  maxMonteCarlo?: number;
 }
 
 export interface SignFlipResult {
   pValue: number;
-  method: 'exact' | 'monte-carlo';
+  method: 'exact' | 'monte-carlo' | 'asymptotic';
 }
+
+/** Default of SignFlipOptions.maxMonteCarlo. */
+export const SIGN_FLIP_MONTE_CARLO_MAX = 1000;
 
 /**
  * Two-sided test that paired differences are symmetric around zero, with the sum (equivalently the mean) as statistic.
@@ -34,6 +44,14 @@ export function signFlipTest(diffs: readonly number[], opts: SignFlipOptions = {
     if (sum <= observed + gamma) less++;
     if (sum >= observed - gamma) greater++;
   };
+  if (n > (opts.maxMonteCarlo ?? SIGN_FLIP_MONTE_CARLO_MAX) && n > (opts.maxExact ?? 16)) {
+    // Independent random signs: Σ ±d_i has mean 0 and variance Σ d_i², and is normal in the limit (Lindeberg) unless
+    // a few differences dominate the sum of squares.
+    let sumSquares = 0;
+    for (const d of diffs) sumSquares += d * d;
+    if (sumSquares === 0) return { pValue: 1, method: 'asymptotic' };
+    return { pValue: Math.min(1, 2 * normalSf(Math.abs(observed) / Math.sqrt(sumSquares))), method: 'asymptotic' };
+  }
   if (n <= (opts.maxExact ?? 16)) {
     method = 'exact';
     total = 2 ** n;

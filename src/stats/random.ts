@@ -48,3 +48,37 @@ function rotl(x: number, k: number): number {
 export function randomIndex(random: Random, n: number): number {
   return Math.floor(random() * n);
 }
+
+/** A standard normal variate (Box–Muller on two uniforms; 1 − u keeps the logarithm finite). */
+export function normalVariate(random: Random): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+/** A Gamma(shape, 1) variate: Marsaglia and Tsang's squeeze-rejection method (ACM TOMS 26(3), 2000), exact for shape ≥ 1. */
+export function gammaVariate(random: Random, shape: number): number {
+  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gammaVariate: shape must be a positive number (got ${shape})`);
+  // Shape below 1: G(a) = G(a + 1) · U^(1/a).
+  if (shape < 1) return gammaVariate(random, shape + 1) * Math.pow(1 - random(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normalVariate(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = 1 - random();
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v;
+    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** A Beta(a, b) variate as G_a ÷ (G_a + G_b). */
+export function betaVariate(random: Random, a: number, b: number): number {
+  const x = gammaVariate(random, a);
+  const y = gammaVariate(random, b);
+  return x / (x + y);
+}

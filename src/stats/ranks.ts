@@ -33,3 +33,50 @@ export function tieTerm(tieCounts: readonly number[]): number {
 export function hasTies(tieCounts: readonly number[]): boolean {
   return tieCounts.some((t) => t > 1);
 }
+
+export interface PooledRanks {
+  /** Sum of the mid-ranks of the first sample's values in the pooled sample (1-based ranks, ties sharing their mean). */
+  rankSum: number;
+  /** Size of every group of equal values in the pooled sample, in sorted order (as Ranking.tieCounts). */
+  tieCounts: number[];
+}
+
+/** An ascending copy of a sample (the engine's numeric sort of a Float64Array, −0 before +0). No NaN allowed. */
+export function sortedCopy(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/**
+ * The rank sum of `x` in x ∪ y and the tie groups, from the two samples sorted apart and merged: O(n log n) with the
+ * engine's native numeric sort, no index array and no comparator. Mid-ranks are multiples of ½ and every partial sum
+ * stays far below 2⁵³, so the sum is exact: the same number averageRanks' per-value ranks add up to.
+ * Both arrays must be sorted ascending and free of NaN.
+ */
+export function pooledRankSum(xSorted: Float64Array, ySorted: Float64Array): PooledRanks {
+  const nx = xSorted.length;
+  const ny = ySorted.length;
+  const tieCounts: number[] = [];
+  let rankSum = 0;
+  let i = 0;
+  let j = 0;
+  let placed = 0;
+  while (i < nx || j < ny) {
+    const v = i < nx && (j >= ny || xSorted[i]! <= ySorted[j]!) ? xSorted[i]! : ySorted[j]!;
+    let cx = 0;
+    while (i < nx && xSorted[i] === v) {
+      i++;
+      cx++;
+    }
+    let cy = 0;
+    while (j < ny && ySorted[j] === v) {
+      j++;
+      cy++;
+    }
+    const t = cx + cy;
+    const midRank = (placed + 1 + placed + t) / 2;
+    rankSum += cx * midRank;
+    tieCounts.push(t);
+    placed += t;
+  }
+  return { rankSum, tieCounts };
+}

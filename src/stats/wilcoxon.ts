@@ -1,5 +1,5 @@
 // Two-sided Wilcoxon signed-rank test on paired differences, following scipy.stats.wilcoxon(d) with its defaults.
-import { averageRanks, hasTies, tieTerm } from './ranks.js';
+import { averageRanks, hasTies, pooledRankSum, tieTerm } from './ranks.js';
 import { normalSf } from './special.js';
 
 export type WilcoxonMethod = 'exact' | 'asymptotic' | 'permutation';
@@ -60,13 +60,18 @@ export function wilcoxonSignedRank(diffs: readonly number[], opts: WilcoxonOptio
   const nonZero = diffs.filter((d) => d !== 0);
   const zeros = diffs.length - nonZero.length;
   const n = nonZero.length;
-  const { ranks, tieCounts } = averageRanks(nonZero.map(Math.abs));
-  let rPlus = 0;
-  let rMinus = 0;
-  nonZero.forEach((d, i) => {
-    if (d > 0) rPlus += ranks[i]!;
-    else rMinus += ranks[i]!;
-  });
+  // Ranks of |d|: the positive differences and the magnitudes of the negative ones, sorted apart and merged
+  // (pooledRankSum, O(n log n)). R+ is the positives' rank sum; ranks are multiples of ½, so R− = n(n+1)/2 − R+ exactly.
+  const positives = new Float64Array(n);
+  const negatives = new Float64Array(n);
+  let np = 0;
+  let nn = 0;
+  for (const d of nonZero) {
+    if (d > 0) positives[np++] = d;
+    else negatives[nn++] = -d;
+  }
+  const { rankSum: rPlus, tieCounts } = pooledRankSum(positives.subarray(0, np).sort(), negatives.subarray(0, nn).sort());
+  const rMinus = (n * (n + 1)) / 2 - rPlus;
 
   let method: WilcoxonMethod;
   if (opts.method && opts.method !== 'auto') method = opts.method;
@@ -84,6 +89,7 @@ export function wilcoxonSignedRank(diffs: readonly number[], opts: WilcoxonOptio
   } else if (method === 'permutation') {
     // Flipping the sign of each difference (zeros included, which changes nothing) enumerates 2^N equally likely
     // outcomes; as in scipy.stats.permutation_test, the p-value doubles the smaller tail at the observed R+.
+    const { ranks } = averageRanks(nonZero.map(Math.abs)); // n ≤ 13 here
     const counts = signedRankCounts(ranks.map((r) => Math.round(2 * r)));
     const observed = Math.round(2 * rPlus);
     let less = 0;
