@@ -77,7 +77,7 @@ describe('parseConfig', () => {
     ['unknown workload key', 'engine: ollama\nmodels: [a]\nworkload: { repetition: 3 }\n', /workload: unknown key 'repetition'/],
     ['bad percentage', 'engine: ollama\nmodels: [a]\ngates: { decode_tps: { regression: five } }\n', /gates\.decode_tps\.regression: .*percentage/],
     ['unknown engine option', 'engine: ollama\nmodels: [a]\noptions: { num_ctxx: 1 }\n', /options\.num_ctxx: unknown option 'num_ctxx' for engine ollama \(known: num_ctx/],
-    ['bad matrix value', 'engine: llama-cpp\nmodels: [a.gguf]\nmatrix: { threads: [1, zero] }\n', /matrix\.threads\[1\]: expected number, got "zero" for option 'threads'/],
+    ['bad matrix value', 'engine: llama-cpp\nmodels: [a.gguf]\nmatrix: { threads: [1, zero] }\n', /matrix\.threads\[1\]: expected a number or "auto", got "zero" for option 'threads'/],
     ['option fixed and swept', 'engine: ollama\nmodels: [a]\noptions: { num_ctx: 1 }\nmatrix: { num_ctx: [2] }\n', /matrix\.num_ctx: option 'num_ctx' is both fixed/],
     ['duplicate model ids', 'engine: ollama\nmodels: [a, { id: a, name: b }]\n', /models\[1\]: duplicate model id "a"/],
     ['duplicate prompt ids', 'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x }, { id: p, text: y }]\n', /prompts\[1\]\.id: duplicate prompt id "p"/],

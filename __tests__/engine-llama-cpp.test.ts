@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureModel } from './helpers/models.js';
-import { createLlamaCppEngine } from '../src/engines/llama-cpp.js';
+import { availableParallelism } from 'node:os';
+import { threadCandidates, createLlamaCppEngine } from '../src/engines/llama-cpp.js';
 import type { Engine, PrepareContext } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
 import { InputError } from '../src/schema/errors.js';
@@ -45,6 +46,32 @@ describe('llama-cpp engine', () => {
     expect(prepared.identity.parameter_count).toBeGreaterThan(100_000);
     expect((await engine.info()).version).toBe(`llama.cpp ${(await engine.info()).version.split(' ')[1]} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}, cpu)`);
     expect(NODE_LLAMA_CPP_VERSION).toBe(JSON.parse(await readFile(new URL('../node_modules/node-llama-cpp/package.json', import.meta.url), 'utf8')).version);
+  });
+
+  it('threads: auto probes every candidate count once, keeps the fastest and records it', async () => {
+    const probeLogs: string[] = [];
+    const auto = createLlamaCppEngine({ options: {}, model_dir: undefined }, { log: (l) => probeLogs.push(l) });
+    const prepared = await auto.prepare({ id: 'assistant', name: tiny, source: 'path' }, ctx());
+    const loaded = await auto.load(prepared, { threads: 'auto', context_size: 256 });
+    try {
+      const candidates = threadCandidates(availableParallelism());
+      expect(candidates).toContain(loaded.metrics!.threads_used);
+      const probe = probeLogs.find((l) => l.startsWith('threads: auto'))!;
+      expect(probe).toMatch(new RegExp(`^threads: auto → ${loaded.metrics!.threads_used} for .* \\(probe: ${candidates.map((t) => `${t} threads? \\d+ tok/s`).join(', ')}\\)$`));
+      const gen = await auto.generate(loaded, { prompt: 'The quick brown fox', maxTokens: 8, signal: new AbortController().signal });
+      expect(gen.outputTokens).toBe(8);
+      // A second load of the same model and settings reuses the choice: no second probe.
+      const again = await auto.load(prepared, { threads: 'auto', context_size: 256 });
+      expect(again.metrics!.threads_used).toBe(loaded.metrics!.threads_used);
+      expect(probeLogs.filter((l) => l.startsWith('threads: auto'))).toHaveLength(1);
+      await auto.unload(again);
+    } finally {
+      await auto.unload(loaded);
+      await auto.close();
+    }
+    expect(threadCandidates(2)).toEqual([1, 2]);
+    expect(threadCandidates(6)).toEqual([1, 2, 4, 6]);
+    expect(threadCandidates(16)).toEqual([1, 2, 4, 8, 16]);
   });
 
   it('generates exactly max_tokens for real and yields every metric it can measure', async () => {

@@ -1,4 +1,5 @@
 // The embedded engine: llama.cpp in this process through node-llama-cpp, timing every token as it is sampled.
+import { availableParallelism } from 'node:os';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
@@ -218,6 +219,64 @@ async function startGeneration(loaded: LoadedModel, request: GenerationRequest, 
   };
 }
 
+
+/** Thread counts a probe tries: 1, 2, 4, … up to the cores, and the core count itself. */
+export function threadCandidates(cores: number): number[] {
+  const out = new Set<number>();
+  for (let t = 1; t <= cores; t *= 2) out.add(t);
+  out.add(Math.max(1, cores));
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Probe results by model file and context settings: one probe per model for the whole run. */
+const threadChoices = new Map<string, number>();
+
+/**
+ * `threads: auto`: decodes a few tokens with each candidate thread count on a fresh context and keeps the fastest.
+ * On a 2-core machine one thread often wins (the Node thread competes with llama.cpp's workers); on a big box more.
+ */
+async function chooseThreads(
+  location: string,
+  params: EngineParams,
+  model: LlamaModel,
+  create: (threads: number) => Promise<LlamaContext>,
+  log: (line: string) => void,
+): Promise<number> {
+  const key = JSON.stringify([location, params.context_size, params.batch_size, params.gpu, params.gpu_layers, params.flash_attention]);
+  const known = threadChoices.get(key);
+  if (known !== undefined) return known;
+  const tokens = model.tokenize('Benchmark the decoding speed of this model on this machine.', false);
+  const measured: Array<[number, number]> = [];
+  for (const t of threadCandidates(availableParallelism())) {
+    const context = await create(t);
+    try {
+      const sequence = context.getSequence();
+      let n = 0;
+      let firstAt = 0;
+      const iterator = sequence.evaluate(tokens, { temperature: 0, yieldEogToken: true })[Symbol.asyncIterator]();
+      // Two tokens warm the context up; the next PROBE_TOKENS are timed.
+      while (n < 2 + PROBE_TOKENS) {
+        const next = await iterator.next();
+        if (next.done) break;
+        n++;
+        if (n === 2) firstAt = performance.now();
+      }
+      const elapsed = (performance.now() - firstAt) / 1000;
+      await iterator.return?.();
+      measured.push([t, n > 2 && elapsed > 0 ? (n - 2) / elapsed : 0]);
+    } finally {
+      await context.dispose();
+    }
+  }
+  const [best] = measured.reduce((a, b) => (b[1] > a[1] ? b : a));
+  log(`threads: auto → ${best} for ${location} (probe: ${measured.map(([t, tps]) => `${t} thread${t === 1 ? '' : 's'} ${tps.toFixed(0)} tok/s`).join(', ')})`);
+  threadChoices.set(key, best);
+  return best;
+}
+
+/** Tokens timed per candidate in the threads probe. */
+const PROBE_TOKENS = 16;
+
 export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir'>, opts: LlamaCppEngineOptions = {}): Engine {
   const importLib = opts.importNodeLlamaCpp ?? (() => import('node-llama-cpp'));
   const log = opts.log ?? (() => {});
@@ -418,23 +477,33 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
         throw new EngineError(`llama.cpp could not load ${prepared.location}: ${getErrorMessage(error)}`, 'load');
       }
       let context: LlamaContext;
+      let threads = num(params, 'threads');
+      let probeMs = 0;
       try {
         if (signal?.aborted) throw signal.reason;
-        context = await model.createContext({
+        const contextOptions = (t: number | undefined) => ({
           ...(signal ? { createSignal: signal } : {}),
           ...(num(params, 'context_size') !== undefined ? { contextSize: num(params, 'context_size') } : {}),
           ...(num(params, 'batch_size') !== undefined ? { batchSize: num(params, 'batch_size') } : {}),
-          ...(num(params, 'threads') !== undefined ? { threads: num(params, 'threads') } : {}),
+          ...(t !== undefined ? { threads: t } : {}),
           ...(typeof params.flash_attention === 'boolean' ? { flashAttention: params.flash_attention } : {}),
         });
+        if (params.threads === 'auto') {
+          // Chosen by measurement, once per model and context settings; not part of load_ms.
+          const probeStarted = performance.now();
+          threads = await chooseThreads(prepared.location, params, model, (t) => model.createContext(contextOptions(t)), log);
+          probeMs = performance.now() - probeStarted;
+        }
+        context = await model.createContext(contextOptions(threads));
       } catch (error) {
         await model.dispose();
         if (signal?.aborted) throw stopped();
         throw new EngineError(`llama.cpp could not create a context for ${prepared.location}: ${getErrorMessage(error)}`, 'load');
       }
-      const loadMs = performance.now() - started;
+      const loadMs = performance.now() - started - probeMs;
       const layers = model.fileInsights.totalLayers;
       const metrics: Record<string, number> = { gpu_offload: layers > 0 ? Math.min(1, model.gpuLayers / layers) : 0 };
+      if (params.threads === 'auto' && threads !== undefined) metrics.threads_used = threads;
       if (llama.gpu) {
         const vram = await llama.getVramState();
         metrics.vram_mb = vram.used / 1e6;

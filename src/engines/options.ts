@@ -7,7 +7,8 @@ const unit = z.number().min(0).max(1);
 
 /** Options of the embedded llama.cpp engine (node-llama-cpp). */
 export const llamaCppOptions = {
-  threads: positiveInt,
+  /** A number, or `auto`: a short probe picks the fastest count on this machine for this model (recorded as threads_used). */
+  threads: z.union([positiveInt, z.literal('auto')]),
   context_size: positiveInt,
   batch_size: positiveInt,
   gpu: z.union([z.enum(['auto', 'cuda', 'metal', 'vulkan']), z.literal(false)]),

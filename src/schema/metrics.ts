@@ -21,6 +21,7 @@ export const BUILTIN_METRICS = {
   output_tokens: { direction: 'none', unit: 'tok', description: 'generated tokens' },
   prompt_tokens: { direction: 'none', unit: 'tok', description: 'prompt tokens' },
   cached_tokens: { direction: 'none', unit: 'tok', description: 'prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)' },
+  threads_used: { direction: 'none', unit: 'threads', description: 'the thread count threads: auto chose by a short probe on this machine' },
   request_tps: { direction: 'higher', unit: 'req/s', description: 'completed requests per second of wall time (concurrency > 1)' },
   output_tps: { direction: 'higher', unit: 'tok/s', description: 'output tokens per second of wall time (concurrency > 1)' },
   success_rate: { direction: 'higher', unit: 'ratio', description: 'successful requests ÷ all requests' },
