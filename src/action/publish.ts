@@ -2,7 +2,7 @@
 import { writeFileAtomic } from '../util/files.js';
 import { templatesDir } from '../util/paths.js';
 import { loadTemplate, loadTemplateFile } from '../report/load.js';
-import { renderReport, reportTitle } from '../report/render.js';
+import { renderAllReports, reportTitle } from '../report/render.js';
 import type { Verdict } from '../schema/verdict.js';
 import { getErrorMessage } from '../schema/errors.js';
 import {
@@ -51,11 +51,9 @@ export async function renderReports(verdict: Verdict, opts: { template?: string;
   const dir = templatesDir();
   const links = { ...(opts.runUrl ? { run: opts.runUrl, results: `${opts.runUrl}#artifacts` } : {}) };
   const commentTemplate = opts.template ? await loadTemplateFile(opts.template) : await loadTemplate('comment', dir);
-  return {
-    comment: renderReport(verdict, { kind: 'comment', template: commentTemplate, reportId: opts.reportId, links }),
-    summary: renderReport(verdict, { kind: 'summary', template: await loadTemplate('summary', dir), links }),
-    check: renderReport(verdict, { kind: 'check', template: await loadTemplate('check', dir), links }),
-  };
+  // The summary first: the comment's and the check's cut notes name it only when it holds the whole report.
+  const templates = { comment: commentTemplate, summary: await loadTemplate('summary', dir), check: await loadTemplate('check', dir) };
+  return renderAllReports(verdict, { templates, reportId: opts.reportId, links });
 }
 
 /**

@@ -3,9 +3,11 @@ import type { Verdict } from '../schema/verdict.js';
 import { compileTemplate, type TemplateSource } from './helpers.js';
 import { reportMarker } from './marker.js';
 import { safeUrl } from './escape.js';
-import { NO_TRIM, buildReportModel, buildView, foldedRowCount, mainRowCount, type ReportKind, type ReportModel, type ReportView, type Trim } from './view.js';
+import { NO_TRIM, TIERS, buildReportModel, buildView, itemSizeEstimate, type ReportKind, type ReportModel, type ReportView, type Trim } from './view.js';
+import { largestFitting } from './trim.js';
 
-export type { ReportKind, ReportView, Trim } from './view.js';
+export type { ReportKind, ReportView, Trim, TierName } from './view.js';
+export { TIERS } from './view.js';
 export type { TemplateSource } from './helpers.js';
 
 /**
@@ -22,42 +24,29 @@ export interface RenderOptions {
   template: TemplateSource;
   /** Longest body in characters; default by kind, see MAX_CHARS. */
   maxChars?: number;
-  /** Where the full report lives: the workflow run (job summary) and the results artifact. */
+  /** Where the full report lives: the workflow run (job summary) and the results artifacts. */
   links?: { run?: string; results?: string };
+  /**
+   * The job summary of this run holds every row (`renderReportResult(…, { kind: 'summary' }).cut` was false): only
+   * then do the comment's and the check's notes send the reader there. Unknown (the default) counts as no.
+   */
+  summaryComplete?: boolean;
+}
+
+export interface RenderResult {
+  text: string;
+  /** Something was left out to fit: rows, charts, or (a template printing more than any trim removes) a hard cut. */
+  cut: boolean;
+  /** Rows and charts left out (0 when nothing was). */
+  omittedRows: number;
+  omittedCharts: number;
+  /** Bodies rendered to find the cut (for tools and tests; rendering is the costly part). */
+  renders: number;
 }
 
 /** The report's first line as plain text, unescaped but on one line: a check run's title, a log line. */
 export function reportTitle(verdict: Verdict): string {
-  return buildReportModel(verdict, 'check').headline.text;
-}
-
-/**
- * The largest n in [0, max) whose body is at most `limit` long, or -1 when not even n = 0 fits;
- * `lengthAt(max)` is known to be too long. Length grows about linearly with n, so interpolation
- * finds n in a few renders, with bisection as the fallback when a guess does not halve the range.
- */
-function largestFitting(max: number, limit: number, lengthAt: (n: number) => number): number {
-  let lo = 0;
-  let loLength = lengthAt(0);
-  if (loLength > limit) return -1;
-  let hi = max;
-  let hiLength = lengthAt(max);
-  let bisect = false;
-  while (hi - lo > 1) {
-    const guess = bisect || hiLength === loLength ? lo + (hi - lo) / 2 : lo + ((limit - loLength) / (hiLength - loLength)) * (hi - lo);
-    const mid = Math.min(hi - 1, Math.max(lo + 1, Math.floor(guess)));
-    const length = lengthAt(mid);
-    const before = hi - lo;
-    if (length <= limit) {
-      lo = mid;
-      loLength = length;
-    } else {
-      hi = mid;
-      hiLength = length;
-    }
-    bisect = hi - lo > before / 2;
-  }
-  return lo;
+  return buildReportModel(verdict, 'check', { headlineOnly: true }).headline.text;
 }
 
 /** Closes a code fence or `<details>` that a hard cut left open, so the note after it renders. */
@@ -89,7 +78,7 @@ function withNote(text: string, view: ReportView): string {
   // A user template may not print the note; the reader must still learn that rows are missing.
   const note = view.omittedNote?.text;
   if (!note || text.includes(note)) return text;
-  return `${text.replace(/\s+$/, '')}\n\n${note}\n`;
+  return `${text.trimEnd()}\n\n${note}\n`;
 }
 
 function prepare(verdict: Verdict, opts: RenderOptions): { model: ReportModel; attempt: (trim: Trim) => { text: string; view: ReportView } } {
@@ -98,10 +87,11 @@ function prepare(verdict: Verdict, opts: RenderOptions): { model: ReportModel; a
   const viewOptions = {
     reportMarker: opts.kind === 'comment' ? reportMarker(opts.reportId) : null,
     links: { run: safeUrl(opts.links?.run), results: safeUrl(opts.links?.results) },
+    summaryComplete: opts.summaryComplete === true,
   };
   const attempt = (trim: Trim) => {
     const view = buildView(model, trim, viewOptions);
-    return { text: `${withNote(render(view), view).replace(/\s+$/, '')}\n`, view };
+    return { text: `${withNote(render(view), view).trimEnd()}\n`, view };
   };
   return { model, attempt };
 }
@@ -111,39 +101,68 @@ export function renderTrimmed(verdict: Verdict, opts: RenderOptions, trim: Parti
   return prepare(verdict, opts).attempt({ ...NO_TRIM, ...trim }).text;
 }
 
+/** How many items of the keep order (see `ReportModel.items`) a trim level that keeps every tier down to `tier` keeps. */
+export function keepThrough(verdict: Verdict, kind: ReportKind, tier: (typeof TIERS)[number]): number {
+  return buildReportModel(verdict, kind).tiers[tier].end;
+}
+
 /**
- * The report for one verdict as Markdown. When the body would exceed `maxChars` it drops, step by
- * step: folded unchanged rows (as many as needed), the chart, rows of ungated metrics, then the least
- * important rows (regressions are kept longest), and says how many rows it left out.
+ * The report for one verdict as Markdown, with what was cut. When the body would exceed `maxChars` it keeps the
+ * longest prefix of the keep order that fits: it drops folded unchanged rows first, then charts, head medians,
+ * ungated changes, improvements, new and missing rows, and failures (broken limits and gated regressions) only
+ * when nothing else is left, every runner's worst before any runner's second; and says what it left out and where
+ * the full report is. It renders a handful of bodies, none much longer than the limit: a size estimate per row
+ * guesses the cut and each render corrects the guess.
  */
-export function renderReport(verdict: Verdict, opts: RenderOptions): string {
+export function renderReportResult(verdict: Verdict, opts: RenderOptions): RenderResult {
   const maxChars = opts.maxChars ?? MAX_CHARS[opts.kind];
   const { model, attempt } = prepare(verdict, opts);
-  const rendered = new Map<string, string>();
-  const textAt = (trim: Trim): string => {
-    const key = JSON.stringify(trim);
-    let text = rendered.get(key);
-    if (text === undefined) {
-      text = attempt(trim).text;
-      rendered.set(key, text);
+  const rendered = new Map<number, { text: string; view: ReportView }>();
+  const at = (keep: number) => {
+    let r = rendered.get(keep);
+    if (r === undefined) {
+      r = attempt({ keep });
+      rendered.set(keep, r);
     }
-    return text;
+    return r;
   };
+  const result = (r: { text: string; view: ReportView }, cut = r.view.omitted !== null): RenderResult => ({
+    text: r.text,
+    cut,
+    omittedRows: r.view.omitted?.rows ?? 0,
+    omittedCharts: r.view.omitted?.charts ?? 0,
+    renders: rendered.size,
+  });
+  const n = model.items.length;
+  const estimate = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) estimate[i + 1] = estimate[i]! + itemSizeEstimate(model, model.items[i]!);
+  const keep = largestFitting(estimate, maxChars, (k) => at(k).text.length);
+  if (keep >= 0) return result(at(keep));
 
-  // Step by step: fewer folded unchanged rows, no chart, no rows of ungated metrics, fewer rows.
-  if (textAt(NO_TRIM).length <= maxChars) return textAt(NO_TRIM);
-  const folded = foldedRowCount(model);
-  const unchanged = largestFitting(folded, maxChars, (n) => textAt({ ...NO_TRIM, maxUnchanged: n >= folded ? Infinity : n }).length);
-  if (unchanged >= 0) return textAt({ ...NO_TRIM, maxUnchanged: unchanged });
-  const noChart: Trim = { ...NO_TRIM, maxUnchanged: 0, dropChart: true };
-  if (textAt(noChart).length <= maxChars) return textAt(noChart);
-  const gatedOnly: Trim = { ...noChart, dropUngated: true };
-  if (textAt(gatedOnly).length <= maxChars) return textAt(gatedOnly);
-  const main = mainRowCount(model);
-  const rows = largestFitting(main, maxChars, (n) => textAt({ ...gatedOnly, maxRows: n >= main ? Infinity : n }).length);
-  if (rows >= 0) return textAt({ ...gatedOnly, maxRows: rows });
+  const bare = at(0);
+  const note = bare.view.omittedNote?.text ?? `… report cut to fit GitHub's limit; full report in ${bare.view.fullReport.text}`;
+  return result({ text: hardCut(bare.text, note, maxChars), view: bare.view }, true);
+}
 
-  const bare = attempt({ ...gatedOnly, maxRows: 0 });
-  const note = bare.view.omittedNote?.text ?? "… report cut to fit GitHub's limit";
-  return hardCut(bare.text, note, maxChars);
+/** `renderReportResult`'s text. */
+export function renderReport(verdict: Verdict, opts: RenderOptions): string {
+  return renderReportResult(verdict, opts).text;
+}
+
+/**
+ * The three reports of one verdict: the job summary first, so the comment's and the check's notes about a cut send
+ * the reader to it only when it holds every row.
+ */
+export function renderAllReports(
+  verdict: Verdict,
+  opts: { templates: Record<ReportKind, TemplateSource>; reportId?: string; links?: RenderOptions['links'] },
+): Record<ReportKind, string> {
+  const base = { ...(opts.reportId !== undefined ? { reportId: opts.reportId } : {}), ...(opts.links ? { links: opts.links } : {}) };
+  const summary = renderReportResult(verdict, { ...base, kind: 'summary', template: opts.templates.summary });
+  const summaryComplete = !summary.cut;
+  return {
+    summary: summary.text,
+    comment: renderReport(verdict, { ...base, kind: 'comment', template: opts.templates.comment, summaryComplete }),
+    check: renderReport(verdict, { ...base, kind: 'check', template: opts.templates.check, summaryComplete }),
+  };
 }
