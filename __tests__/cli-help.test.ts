@@ -14,7 +14,7 @@ describe('--help', () => {
   const commands = program.commands.map((c) => c.name());
 
   it('covers every command', () => {
-    expect(commands).toEqual(['run', 'make-model', 'compare', 'ab', 'report', 'demo', 'import', 'export']);
+    expect(commands).toEqual(['run', 'make-model', 'compare', 'ab', 'report', 'demo', 'import', 'export', 'sweep', 'soak']);
   });
 
   it.each(commands)('%s: required options marked, exit codes, an example', async (name) => {

@@ -11,6 +11,7 @@ import { makeModelCommand } from './commands/make-model.js';
 import { abCommand, compareCommand, reportCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { exportCommand, importCommand } from './commands/interchange.js';
+import { soakCommand, sweepCommand } from './commands/analyse.js';
 import { EXPORT_FORMATS } from '../interchange/export.js';
 
 import { EXIT } from './exit.js';
@@ -142,6 +143,28 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--out <file>', 'write here instead of printing')
     .addHelpText('after', helpFooter('llm-bench export --results results.json --format bmf --out bmf.json', []))
     .action(async (opts) => setExit(await exportCommand(opts, ctx)));
+
+  program
+    .command('sweep')
+    .description('what a matrix run means: per model and prompt the best configuration, the ones not significantly different, what matters')
+    .requiredOption('--results <file>', 'results of a run with a matrix (required)')
+    .requiredOption('--objective <metric>', 'the metric to optimise, e.g. decode_tps (required)')
+    .addOption(new Option('--goal <goal>', 'max or min (default: the metric\'s better direction)').choices(['max', 'min']))
+    .option('--constraint <rule...>', 'e.g. ttft_ms:max=500, success_rate:min=0.99, ttft_ms:max=500:p90')
+    .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
+    .option('--out <file>', 'write here instead of printing')
+    .addHelpText('after', helpFooter('llm-bench sweep --results sweep.json --objective decode_tps --constraint ttft_ms:max=500:p90'))
+    .action(async (opts) => setExit(await sweepCommand(opts, ctx)));
+
+  program
+    .command('soak')
+    .description("a long run's readiness from its journal: success with its interval, drift per hour, outages, cold start")
+    .requiredOption('--journal <file>', 'the <out>.jsonl journal llm-bench run wrote (required)')
+    .option('--results <file>', 'its results file (adds decode speed by output length)')
+    .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
+    .option('--out <file>', 'write here instead of printing')
+    .addHelpText('after', helpFooter('llm-bench soak --journal out/soak.json.jsonl --results out/soak.json'))
+    .action(async (opts) => setExit(await soakCommand(opts, ctx)));
 
   return program;
 }

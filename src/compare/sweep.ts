@@ -66,6 +66,25 @@ export interface SweepGroup {
   effects: ParameterEffect[];
   /** The swept parameters (those with more than one level in this group). */
   swept: string[];
+  /**
+   * Whether the samples can separate any candidate from the best at all: the smallest p an exact one-sided
+   * Mann-Whitney test can reach with these sample counts, Holm-multiplied, must be below alpha. When not, the
+   * ties say nothing and `repetitionsNeeded` says how many would do.
+   */
+  resolvable: boolean;
+  repetitionsNeeded?: number;
+}
+
+/** log C(n, k). */
+function logChoose(n: number, k: number): number {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+  return s;
+}
+
+/** The smallest one-sided p an exact Mann-Whitney test reaches with n1 and n2 samples (no ties): 1 ÷ C(n1 + n2, n1). */
+function smallestMannWhitneyP(n1: number, n2: number): number {
+  return Math.exp(-logChoose(n1 + n2, Math.min(n1, n2)));
 }
 
 function goalOf(metric: string, results: Results, goal?: 'max' | 'min'): 'max' | 'min' {
@@ -141,6 +160,15 @@ export function analyseSweep(results: Results, opts: SweepOptions): SweepGroup[]
         c.tied = !(adjusted[i]! < (opts.alpha ?? 0.05) && shortfall > minEffect);
       });
     }
+    const alpha = opts.alpha ?? 0.05;
+    const comparisons = Math.max(1, feasible.length - 1);
+    const fewest = feasible.length ? Math.min(...feasible.map((c) => c.n)) : 0;
+    const resolvable = feasible.length < 2 || smallestMannWhitneyP(fewest, fewest) * comparisons < alpha;
+    let repetitionsNeeded: number | undefined;
+    if (!resolvable) {
+      repetitionsNeeded = fewest;
+      while (smallestMannWhitneyP(repetitionsNeeded, repetitionsNeeded) * comparisons >= alpha && repetitionsNeeded < 1000) repetitionsNeeded++;
+    }
     const swept = [...new Set(group.flatMap((c) => Object.keys(c.params)))].filter((p) => new Set(group.map((c) => JSON.stringify(c.params[p]))).size > 1);
     const effects: ParameterEffect[] = best
       ? swept
@@ -165,6 +193,8 @@ export function analyseSweep(results: Results, opts: SweepOptions): SweepGroup[]
       equivalents: feasible.filter((c) => c !== best && c.tied),
       effects,
       swept,
+      resolvable,
+      ...(repetitionsNeeded !== undefined ? { repetitionsNeeded } : {}),
     });
   }
   return out;
