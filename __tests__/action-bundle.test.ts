@@ -256,9 +256,11 @@ describe('a pull request compared with a stored baseline', () => {
   it('writes one comment, a success check, outputs and the summary, and leaves a copied marker alone', async () => {
     peer.addPullRequest({ number: pr, headSha: 'f'.repeat(39) + '7' });
     const copied = peer.addComment(pr, { login: 'mallory', body: `Look, a report!\n${reportMarker('llm-bench')}` });
-    ws = await workspace('pr-pass', { 'bench.yml': benchConfig(tiny, 'steady') });
+    // steady.yml does not exist on the base branch, so its own gates apply (the base's bench.yml gates decode_tps,
+    // which two separate runs on this busy machine cannot be compared on reliably).
+    ws = await workspace('pr-pass', { 'steady.yml': benchConfig(tiny, 'steady') });
     await copyFile(join(root, 'ws', 'push', 'baseline.json'), join(ws, 'baseline.json'));
-    const inputs = { 'github-token': 'ghs-write', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box' };
+    const inputs = { 'github-token': 'ghs-write', config: 'steady.yml', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box' };
 
     const first = await runAction('main', { workspace: ws, inputs, event: pullEvent({ number: pr }) });
     expect(first.code).toBe(0);
@@ -276,7 +278,7 @@ describe('a pull request compared with a stored baseline', () => {
     expect(checks[0]).toMatchObject({ name: 'llm-bench', conclusion: 'success', status: 'completed' });
 
     const second = await runAction('main', { workspace: ws, inputs, event: pullEvent({ number: pr }) });
-    expect(second.code).toBe(0);
+    expect(second.code, lines(second.stdout, '::error::').join('\n')).toBe(0);
     const after = botComments(pr);
     expect(after).toHaveLength(1);
     expect(after[0]!.id).toBe(mine[0]!.id);
@@ -367,11 +369,12 @@ describe('a gate nobody can turn green by accident', () => {
     const pr = signal === 'SIGINT' ? 21 : 22;
     const headSha = 'c'.repeat(39) + String(pr % 10);
     peer.addPullRequest({ number: pr, headSha });
-    const ws = await workspace(`cancel-${signal}`, { 'bench.yml': longConfig(tiny) });
+    const ws = await workspace(`cancel-${signal}`, { 'steady.yml': longConfig(tiny) });
     await copyFile(join(root, 'ws', 'push', 'baseline.json'), join(ws, 'baseline.json'));
     const run = await runAction('main', {
       workspace: ws,
-      inputs: { 'github-token': 'ghs-write', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box' },
+      // steady.yml is not on the base branch: its own gates (a limit on the output length) apply, not decode_tps.
+      inputs: { 'github-token': 'ghs-write', config: 'steady.yml', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box' },
       event: pullEvent({ number: pr, headSha }),
       interrupt: { after: /\[case 1\/1 rep 6\/200\]/, signal },
     });
@@ -396,11 +399,11 @@ describe('a gate nobody can turn green by accident', () => {
     const pr = 23;
     const headSha = 'c'.repeat(39) + '3';
     peer.addPullRequest({ number: pr, headSha });
-    const ws = await workspace('cancel-optout', { 'bench.yml': longConfig(tiny) });
+    const ws = await workspace('cancel-optout', { 'steady.yml': longConfig(tiny) });
     await copyFile(join(root, 'ws', 'push', 'baseline.json'), join(ws, 'baseline.json'));
     const run = await runAction('main', {
       workspace: ws,
-      inputs: { 'github-token': 'ghs-write', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box', 'fail-on-incomplete': 'false' },
+      inputs: { 'github-token': 'ghs-write', config: 'steady.yml', strategy: 'baseline', baseline: 'file', 'baseline-path': 'baseline.json', 'runner-label': 'ci-box', 'fail-on-incomplete': 'false' },
       event: pullEvent({ number: pr, headSha }),
       interrupt: { after: /\[case 1\/1 rep 4\/200\]/, signal: 'SIGINT' },
     });

@@ -5,12 +5,13 @@ import require$$1, { execFile } from 'node:child_process';
 import path, { join, resolve, dirname } from 'node:path';
 import fs__default, { existsSync } from 'node:fs';
 import process$1 from 'node:process';
-import { g as getErrorMessage, I as InputError, p as parseResults } from './chunks/results.js';
-import { m as loadConfig, x as checkOutputPaths, y as checkOutputDir, u as untilInterrupted, n as runSession, z as isShapeName, S as SHAPE_NAMES, A as isModelType, M as MODEL_TYPES, B as makeModel, C as SHAPES, k as compareSettings, b as compareWithHistory, d as compareResults, a as compareAB, D as parseVerdict, w as writeFileAtomic, K as KNOWN_METRICS, l as loadTemplateFile, h as loadTemplate, t as templatesDir, i as renderReport, E as didYouMean, F as packageRoot, T as TOOL_VERSION } from './chunks/load.js';
+import { g as getErrorMessage, I as InputError, p as parseResults, R as RESULTS_SCHEMA, m as metricInfo } from './chunks/results.js';
+import { m as loadConfig, x as checkOutputPaths, y as checkOutputDir, u as untilInterrupted, n as runSession, z as isShapeName, S as SHAPE_NAMES, A as isModelType, M as MODEL_TYPES, B as makeModel, C as SHAPES, k as compareSettings, b as compareWithHistory, d as compareResults, a as compareAB, D as parseVerdict, w as writeFileAtomic, K as KNOWN_METRICS, l as loadTemplateFile, h as loadTemplate, t as templatesDir, E as renderReport, F as didYouMean, G as packageRoot, H as sha256Text, T as TOOL_VERSION, I as median, J as mannWhitneyU, L as quantile, O as normalCdf, q as escapeMarkdown, P as InterruptedError } from './chunks/load.js';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import 'process';
 import 'buffer';
+import 'node:async_hooks';
 import 'node:crypto';
 import 'readline';
 import 'events';
@@ -4540,7 +4541,7 @@ async function makeModelCommand(opts, ctx) {
   return 0;
 }
 
-const EXIT = { pass: 0, regression: 1, badInput: 2, incomplete: 3};
+const EXIT = { pass: 0, regression: 1, badInput: 2, incomplete: 3, interrupted: 130 };
 
 async function readResults(file) {
   return parseResults(await readJsonFile(file, "results file"), file);
@@ -4677,6 +4678,905 @@ The same comparison from the command line: node dist/cli.js ab --base-config ${b
   return 0;
 }
 
+const TEST_FIELDS = /* @__PURE__ */ new Set([
+  "build_commit",
+  "build_number",
+  "cpu_info",
+  "gpu_info",
+  "backends",
+  "model_filename",
+  "model_type",
+  "model_size",
+  "model_n_params",
+  "n_prompt",
+  "n_gen",
+  "n_depth",
+  "test_time",
+  "avg_ns",
+  "stddev_ns",
+  "avg_ts",
+  "stddev_ts",
+  "samples_ns",
+  "samples_ts"
+]);
+const ALWAYS_PARAMS = ["n_threads", "n_gpu_layers", "n_batch", "n_ubatch", "type_k", "type_v", "flash_attn"];
+function records(text, file) {
+  const trimmed = text.trim();
+  if (!trimmed) throw new InputError("the file is empty; expected llama-bench output from -o json or -o jsonl", { file });
+  if (trimmed.startsWith("[")) {
+    let data;
+    try {
+      data = JSON.parse(trimmed);
+    } catch (error) {
+      throw new InputError(`not valid JSON (llama-bench -o json writes one array): ${error.message}`, { file });
+    }
+    if (!Array.isArray(data)) throw new InputError("expected a JSON array of llama-bench tests", { file });
+    return data.map((r, i) => checkRecord(r, file, `[${i}]`));
+  }
+  return trimmed.split(/\r?\n/).flatMap((line, i) => {
+    if (!line.trim()) return [];
+    let data;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      throw new InputError(`line ${i + 1} is not JSON; expected llama-bench -o jsonl (one test per line) or -o json`, { file });
+    }
+    return [checkRecord(data, file, `line ${i + 1}`)];
+  });
+}
+function checkRecord(data, file, where) {
+  const r = data;
+  const fail = (what) => {
+    throw new InputError(`${what}; is this llama.cpp's llama-bench output (-o json / -o jsonl)?`, { file, path: where });
+  };
+  if (r === null || typeof r !== "object" || Array.isArray(r)) fail("expected an object per test");
+  for (const key of ["n_prompt", "n_gen"]) if (typeof r[key] !== "number") fail(`expected a number in ${key}`);
+  const samples = r.samples_ts;
+  if (!Array.isArray(samples) || samples.length === 0 || !samples.every((v) => typeof v === "number" && Number.isFinite(v) && v >= 0)) {
+    fail("expected samples_ts, a list of non-negative numbers");
+  }
+  if (typeof r.model_filename !== "string") fail("expected model_filename");
+  return r;
+}
+const scalar = (v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+function importLlamaBench(text, opts) {
+  const recs = records(text, opts.file);
+  const configKey = (r) => JSON.stringify(Object.keys(r).filter((k) => !TEST_FIELDS.has(k)).sort().map((k) => [k, r[k]]).concat([["model_filename", r.model_filename]]));
+  const groups = /* @__PURE__ */ new Map();
+  for (const r of recs) {
+    const key = configKey(r);
+    groups.set(key, [...groups.get(key) ?? [], r]);
+  }
+  const first = [...groups.values()].map((g) => g[0]);
+  const varying = /* @__PURE__ */ new Set();
+  for (const k of new Set(first.flatMap((r) => Object.keys(r)))) {
+    if (TEST_FIELDS.has(k) || !first.every((r) => scalar(r[k]) || r[k] === void 0)) continue;
+    if (new Set(first.map((r) => JSON.stringify(r[k]))).size > 1) varying.add(k);
+  }
+  const paramKeys = [.../* @__PURE__ */ new Set([...ALWAYS_PARAMS, ...varying])].filter((k) => first.some((r) => scalar(r[k])));
+  const cases = [];
+  const starts = [];
+  for (const group of groups.values()) {
+    const head = group[0];
+    const model = String(head.model_filename);
+    const modelName = model.split(/[\\/]/).pop() || model;
+    const params = {};
+    for (const k of paramKeys) if (scalar(head[k])) params[k] = head[k];
+    const samples = {};
+    const tests = [];
+    let maxTokens = 1;
+    for (const r of group) {
+      const np = r.n_prompt;
+      const ng = r.n_gen;
+      const depth = typeof r.n_depth === "number" && r.n_depth > 0 ? `@d${r.n_depth}` : "";
+      const metric = np > 0 && ng === 0 ? "prefill_tps" : ng > 0 && np === 0 ? "decode_tps" : "pg_tps";
+      const name = (np > 0 && ng === 0 ? `pp${np}` : ng > 0 && np === 0 ? `tg${ng}` : `pp${np}+tg${ng}`) + depth;
+      if (samples[metric]) {
+        throw new InputError(`two ${metric} tests for ${modelName} with the same configuration (${tests.join(", ")}, ${name}): import them from separate files`, { file: opts.file });
+      }
+      samples[metric] = [...r.samples_ts];
+      tests.push(name);
+      maxTokens = Math.max(maxTokens, ng);
+      if (typeof r.test_time === "string") starts.push(r.test_time);
+    }
+    const varyingText = [...varying].filter((k) => k in params).map((k) => `${k}=${params[k]}`).join(",");
+    const promptId = tests.join("+");
+    cases.push({
+      id: `${modelName}/${promptId}${varyingText ? `/${varyingText}` : ""}`,
+      model: {
+        id: modelName,
+        name: model,
+        source: "path",
+        ...typeof head.model_type === "string" ? { quantization: head.model_type.split(" ").pop() } : {},
+        ...typeof head.model_n_params === "number" ? { parameter_count: head.model_n_params } : {},
+        ...typeof head.model_size === "number" ? { size_bytes: head.model_size } : {}
+      },
+      params,
+      prompt: { id: promptId, sha256: sha256Text(promptId), chars: 0, max_tokens: maxTokens },
+      samples,
+      errors: [],
+      requests: { ok: Math.max(...Object.values(samples).map((s) => s.length)), failed: 0 }
+    });
+  }
+  const h = recs[0];
+  const results = {
+    schema: RESULTS_SCHEMA,
+    tool: { name: "llm-bench", version: TOOL_VERSION },
+    started_at: starts.sort()[0] ?? (/* @__PURE__ */ new Date(0)).toISOString(),
+    finished_at: starts.sort().at(-1) ?? (/* @__PURE__ */ new Date(0)).toISOString(),
+    status: "complete",
+    runner: {
+      label: opts.label,
+      os: opts.runner?.os ?? "unknown",
+      arch: opts.runner?.arch ?? "unknown",
+      cpu: typeof h.cpu_info === "string" && h.cpu_info ? h.cpu_info : "unknown",
+      cores: opts.runner?.cores ?? 0,
+      memory_bytes: opts.runner?.memory_bytes ?? 0,
+      gpus: typeof h.gpu_info === "string" && h.gpu_info ? h.gpu_info.split(",").map((name) => ({ name: name.trim() })) : []
+    },
+    engine: {
+      kind: "llama-bench",
+      version: `${String(h.build_number ?? "?")} (${String(h.build_commit ?? "?")})`,
+      ...typeof h.build_commit === "string" ? { build_commit: h.build_commit } : {},
+      ...typeof h.build_number === "number" ? { build_number: h.build_number } : {},
+      ...typeof h.backends === "string" ? { backends: h.backends } : {},
+      ...typeof h.cpu_info === "string" ? { cpu_info: h.cpu_info } : {},
+      ...typeof h.gpu_info === "string" ? { gpu_info: h.gpu_info } : {}
+    },
+    config: { path: opts.file },
+    options: {},
+    workload: { imported_from: "llama-bench", repetitions: Math.max(...cases.map((c) => c.requests.ok)) },
+    metrics: cases.some((c) => c.samples.pg_tps) ? { pg_tps: { direction: "higher", unit: "tok/s", description: "llama-bench -pg: prompt and generation tokens \xF7 time" } } : {},
+    cases,
+    notes: [`imported from llama-bench output ${opts.file}`]
+  };
+  return parseResults(results, opts.file);
+}
+
+const num = (v) => typeof v === "number" && Number.isFinite(v);
+function vllmDate(value) {
+  const m = typeof value === "string" ? /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})$/.exec(value) : null;
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` : void 0;
+}
+function importVllm(text, opts) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`not valid JSON (vllm bench serve --save-result writes one object): ${error.message}`, { file: opts.file });
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new InputError("expected one JSON object from vllm bench serve --save-result", { file: opts.file });
+  const need = (key) => {
+    if (!num(data[key])) throw new InputError(`expected a number in ${key}; is this vllm bench serve --save-result output?`, { file: opts.file, path: key });
+    return data[key];
+  };
+  const completed = need("completed");
+  const requestTps = need("request_throughput");
+  const outputTps = need("output_throughput");
+  const failed = num(data.failed) ? data.failed : 0;
+  const samples = { request_tps: [requestTps], output_tps: [outputTps] };
+  const errors = [];
+  const ttfts = data.ttfts;
+  const itls = data.itls;
+  const outputLens = data.output_lens;
+  const errorList = Array.isArray(data.errors) ? data.errors : [];
+  const detailed = Array.isArray(ttfts) && Array.isArray(itls) && Array.isArray(outputLens) && ttfts.length === itls.length && ttfts.length === outputLens.length;
+  if (detailed) {
+    const ttft = [];
+    const e2e = [];
+    const tpot = [];
+    const decode = [];
+    const tokens = [];
+    ttfts.forEach((t, i) => {
+      const err = errorList[i];
+      if (typeof err === "string" && err !== "") {
+        errors.push({ repetition: i, kind: "engine", message: err.slice(0, 500) });
+        return;
+      }
+      const gaps = itls[i];
+      const n = outputLens[i];
+      if (!num(t) || !Array.isArray(gaps) || !gaps.every(num) || !num(n)) return;
+      const gapSum = gaps.reduce((a, b) => a + b, 0);
+      ttft.push(t * 1e3);
+      e2e.push((t + gapSum) * 1e3);
+      tokens.push(n);
+      if (n > 1 && gapSum > 0) {
+        tpot.push(gapSum * 1e3 / (n - 1));
+        decode.push((n - 1) / gapSum);
+      }
+    });
+    Object.assign(samples, { ttft_ms: ttft, e2e_ms: e2e, output_tokens: tokens });
+    if (tpot.length) Object.assign(samples, { tpot_ms: tpot, decode_tps: decode });
+  } else {
+    for (const [key, metric] of [
+      ["median_ttft_ms", "ttft_ms"],
+      ["median_tpot_ms", "tpot_ms"],
+      ["median_e2el_ms", "e2e_ms"]
+    ]) {
+      if (num(data[key])) samples[metric] = [data[key]];
+    }
+  }
+  for (const [k, v] of Object.entries(samples)) if (v.length === 0) delete samples[k];
+  const model = typeof data.model_id === "string" && data.model_id ? data.model_id : "unknown-model";
+  const params = {};
+  for (const key of ["request_rate", "burstiness", "max_concurrency", "num_prompts"]) {
+    const v = data[key];
+    if (num(v)) params[key] = v;
+    else if (typeof v === "string" && v) params[key] = v;
+  }
+  const label = typeof data.label === "string" && data.label ? data.label : typeof data.backend === "string" ? data.backend : "vllm";
+  const promptId = `serve${num(data.num_prompts) ? `-${data.num_prompts}` : ""}`;
+  const started = vllmDate(data.date) ?? (/* @__PURE__ */ new Date(0)).toISOString();
+  const results = {
+    schema: RESULTS_SCHEMA,
+    tool: { name: "llm-bench", version: TOOL_VERSION },
+    started_at: started,
+    status: "complete",
+    runner: { label: opts.label, os: "unknown", arch: "unknown", cpu: "unknown", cores: 0, memory_bytes: 0, gpus: [] },
+    engine: { kind: "openai", version: `vllm bench serve (${label})` },
+    config: { path: opts.file },
+    options: {},
+    workload: { imported_from: "vllm bench serve", detailed, ...num(data.duration) ? { duration_s: data.duration } : {} },
+    metrics: {},
+    cases: [
+      {
+        id: `${model}/${promptId}${Object.keys(params).length ? `/${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}`,
+        model: { id: model, name: model, source: "name" },
+        params,
+        prompt: { id: promptId, sha256: sha256Text(promptId), chars: 0, max_tokens: Math.max(1, ...(detailed ? outputLens : [1]).filter(num)) },
+        samples,
+        errors,
+        requests: { ok: completed, failed }
+      }
+    ],
+    notes: [
+      `imported from vllm bench serve output ${opts.file}` + (detailed ? "" : " (aggregates only: rerun with --save-detailed for per-request samples that can be compared)")
+    ]
+  };
+  return parseResults(results, opts.file);
+}
+
+const EXPORT_FORMATS = ["bmf", "gab-bigger", "gab-smaller", "csv", "jsonl"];
+function rows(results) {
+  const out = [];
+  for (const c of results.cases) {
+    for (const [metric, samples] of Object.entries(c.samples)) {
+      const info = metricInfo(metric, results.metrics);
+      out.push({
+        runner: results.runner.label,
+        side: c.side ?? "",
+        case: c.id,
+        model: c.model.name,
+        prompt: c.prompt.id,
+        params: Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(" "),
+        metric,
+        unit: info.unit,
+        direction: info.direction,
+        n: samples.length,
+        median: median(samples),
+        min: Math.min(...samples),
+        max: Math.max(...samples)
+      });
+    }
+  }
+  return out;
+}
+const benchName = (r) => [r.runner, r.side, r.case].filter(Boolean).join(" / ");
+function csvField(value) {
+  if (value === null) return "";
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+function exportResults(results, format) {
+  const all = rows(results);
+  switch (format) {
+    case "bmf": {
+      const out = {};
+      for (const r of all) (out[benchName(r)] ??= {})[r.metric] = { value: r.median, lower_value: r.min, upper_value: r.max };
+      return `${JSON.stringify(out, null, 2)}
+`;
+    }
+    case "gab-bigger":
+    case "gab-smaller": {
+      const want = format === "gab-bigger" ? "higher" : "lower";
+      const entries = all.filter((r) => r.direction === want).map((r) => ({ name: `${benchName(r)} ${r.metric}`, unit: r.unit, value: r.median, range: `${r.min} \u2026 ${r.max}`, extra: `n=${r.n} ${r.params}`.trim() }));
+      return `${JSON.stringify(entries, null, 2)}
+`;
+    }
+    case "csv": {
+      const header = ["runner", "side", "case", "model", "prompt", "params", "metric", "unit", "direction", "n", "median", "min", "max"];
+      return [header.join(","), ...all.map((r) => header.map((k) => csvField(r[k])).join(","))].join("\n") + "\n";
+    }
+    case "jsonl":
+      return all.map((r) => JSON.stringify(r)).join("\n") + (all.length ? "\n" : "");
+  }
+}
+function exportVerdict(verdict, format) {
+  const out = verdict.cases.flatMap(
+    (c) => Object.values(c.metrics).map((m) => ({
+      runner: c.label,
+      case: c.id,
+      metric: m.metric,
+      unit: m.unit,
+      base_median: m.base?.median ?? null,
+      head_median: m.head?.median ?? null,
+      base_n: m.base?.n ?? null,
+      head_n: m.head?.n ?? null,
+      ratio: m.ratio,
+      ci_low: m.ci?.[0] ?? null,
+      ci_high: m.ci?.[1] ?? null,
+      p_value: m.p_value,
+      verdict: m.verdict,
+      gated: m.gated,
+      threshold: m.threshold
+    }))
+  );
+  if (format === "jsonl") return out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : "");
+  const header = Object.keys(out[0] ?? { runner: "" });
+  return [header.join(","), ...out.map((r) => header.map((k) => csvField(r[k])).join(","))].join("\n") + "\n";
+}
+
+async function readText(file, what) {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    const code = error.code;
+    throw new InputError(code === "ENOENT" ? `${what} does not exist` : code === "EISDIR" ? `${what} is a directory, expected a file` : getErrorMessage(error), { file });
+  }
+}
+async function importCommand(opts, ctx) {
+  await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: "--file", path: opts.file }]);
+  const text = await readText(opts.file, `the ${opts.from} output`);
+  const results = opts.from === "vllm" ? importVllm(text, { label: opts.label, file: opts.file }) : importLlamaBench(text, { label: opts.label, file: opts.file });
+  await writeFileAtomic(opts.out, `${JSON.stringify(results, null, 2)}
+`);
+  ctx.log(`wrote ${opts.out}: ${results.cases.length} case(s) from ${opts.from} output ${opts.file} (runner "${results.runner.label}")`);
+  return EXIT.pass;
+}
+async function exportCommand(opts, ctx) {
+  if (!opts.results === !opts.verdict) throw new InputError("give exactly one of --results or --verdict");
+  const input = opts.results ?? opts.verdict;
+  if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: opts.results ? "--results" : "--verdict", path: input }]);
+  let text;
+  if (opts.results) {
+    text = exportResults(await readResults(opts.results), opts.format);
+  } else {
+    if (opts.format !== "csv" && opts.format !== "jsonl") throw new InputError(`--format ${opts.format} exports results; a verdict exports as csv or jsonl`);
+    text = exportVerdict(parseVerdict(await readJsonFile(input, "verdict file"), input), opts.format);
+  }
+  if (opts.out) {
+    await writeFileAtomic(opts.out, text);
+    ctx.log(`wrote ${opts.out} (${opts.format})`);
+  } else ctx.print(text.replace(/\n$/, ""));
+  return EXIT.pass;
+}
+
+function logChoose(n, k) {
+  let s = 0;
+  for (let i = 1; i <= k; i++) s += Math.log(n - k + i) - Math.log(i);
+  return s;
+}
+function smallestMannWhitneyP(n1, n2) {
+  return Math.exp(-logChoose(n1 + n2, Math.min(n1, n2)));
+}
+function goalOf(metric, results, goal) {
+  if (goal) return goal;
+  return metricInfo(metric, results.metrics).direction === "lower" ? "min" : "max";
+}
+function stat(samples, q) {
+  return q === void 0 ? median(samples) : quantile(samples, q);
+}
+function holm(pValues) {
+  const order = pValues.map((p, i) => [p, i]).sort((a, b) => a[0] - b[0]);
+  const adjusted = new Array(pValues.length);
+  let running = 0;
+  order.forEach(([p, i], rank) => {
+    running = Math.max(running, Math.min(1, (pValues.length - rank) * p));
+    adjusted[i] = running;
+  });
+  return adjusted;
+}
+function analyseSweep(results, opts) {
+  const metric = opts.objective.metric;
+  const goal = goalOf(metric, results, opts.objective.goal);
+  const better = (a, b) => goal === "max" ? a > b : a < b;
+  const cases = results.cases.filter((c) => c.side === void 0 || c.side === "head");
+  const groups = /* @__PURE__ */ new Map();
+  for (const c of cases) {
+    const key = `${c.model.id}\0${c.prompt.id}`;
+    groups.set(key, [...groups.get(key) ?? [], c]);
+  }
+  const out = [];
+  for (const group of groups.values()) {
+    const first = group[0];
+    const candidates = group.filter((c) => (c.samples[metric]?.length ?? 0) > 0).map((c) => {
+      const violations = [];
+      for (const [name, bound] of Object.entries(opts.constraints ?? {})) {
+        const samples = name === "success_rate" ? [c.requests.ok / Math.max(1, c.requests.ok + c.requests.failed)] : c.samples[name];
+        const what = bound.quantile === void 0 ? `${name}` : `${name} p${Math.round(bound.quantile * 100)}`;
+        if (!samples?.length) {
+          violations.push(`${name} not measured`);
+          continue;
+        }
+        const v = stat(samples, bound.quantile);
+        if (bound.max !== void 0 && v > bound.max) violations.push(`${what} ${fmt$1(v)} > max ${bound.max}`);
+        if (bound.min !== void 0 && v < bound.min) violations.push(`${what} ${fmt$1(v)} < min ${bound.min}`);
+      }
+      return { caseId: c.id, params: c.params, value: median(c.samples[metric]), n: c.samples[metric].length, feasible: violations.length === 0, violations, pValue: null, tied: false };
+    });
+    const feasible = candidates.filter((c) => c.feasible);
+    const best = feasible.reduce((a, c) => !a || better(c.value, a.value) ? c : a, void 0);
+    if (best) {
+      best.tied = true;
+      const others = feasible.filter((c) => c !== best);
+      const bestSamples = group.find((c) => c.id === best.caseId).samples[metric];
+      const raw = others.map((c) => {
+        const samples = group.find((g) => g.id === c.caseId).samples[metric];
+        const p2 = mannWhitneyU(bestSamples, samples).pValue;
+        const worse = goal === "max" ? median(samples) <= best.value : median(samples) >= best.value;
+        return worse ? p2 / 2 : 1 - p2 / 2;
+      });
+      const adjusted = holm(raw);
+      const minEffect = opts.minEffect ?? 0.03;
+      others.forEach((c, i) => {
+        c.pValue = adjusted[i];
+        const shortfall = goal === "max" ? 1 - c.value / best.value : c.value / best.value - 1;
+        c.tied = !(adjusted[i] < (opts.alpha ?? 0.05) && shortfall > minEffect);
+      });
+    }
+    const alpha = opts.alpha ?? 0.05;
+    const comparisons = Math.max(1, feasible.length - 1);
+    const fewest = feasible.length ? Math.min(...feasible.map((c) => c.n)) : 0;
+    const resolvable = feasible.length < 2 || smallestMannWhitneyP(fewest, fewest) * comparisons < alpha;
+    let repetitionsNeeded;
+    if (!resolvable) {
+      repetitionsNeeded = fewest;
+      while (smallestMannWhitneyP(repetitionsNeeded, repetitionsNeeded) * comparisons >= alpha && repetitionsNeeded < 1e3) repetitionsNeeded++;
+    }
+    const swept = [...new Set(group.flatMap((c) => Object.keys(c.params)))].filter((p) => new Set(group.map((c) => JSON.stringify(c.params[p]))).size > 1);
+    const effects = best ? swept.map((param) => {
+      const levels = [...new Set(feasible.map((c) => c.params[param]).filter((v) => v !== void 0))];
+      const rows = levels.map((value) => {
+        const at = feasible.filter((c) => c.params[param] === value);
+        const top = at.reduce((a, c) => better(c.value, a) ? c.value : a, at[0].value);
+        return { value, median: top, ratio: top / best.value };
+      });
+      const worst = goal === "max" ? Math.min(...rows.map((r) => r.ratio)) : Math.max(...rows.map((r) => r.ratio));
+      return { param, levels: rows.sort((a, b) => goal === "max" ? b.ratio - a.ratio : a.ratio - b.ratio), spread: goal === "max" ? 1 - worst : worst - 1 };
+    }).sort((a, b) => b.spread - a.spread) : [];
+    out.push({
+      model: first.model.id,
+      prompt: first.prompt.id,
+      objective: { metric, goal, unit: metricInfo(metric, results.metrics).unit },
+      candidates,
+      best,
+      equivalents: feasible.filter((c) => c !== best && c.tied),
+      effects,
+      swept,
+      resolvable,
+      ...repetitionsNeeded !== void 0 ? { repetitionsNeeded } : {}
+    });
+  }
+  return out;
+}
+function fmt$1(v) {
+  return Number(v.toPrecision(4)).toString();
+}
+function heatmap(group, rowParam, colParam) {
+  const levels = (p) => [...new Set(group.candidates.map((c) => c.params[p]).filter((v) => v !== void 0))].sort((x, y) => typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)));
+  const rows = levels(rowParam);
+  const cols = levels(colParam);
+  const better = (a, b) => group.objective.goal === "max" ? a > b : a < b;
+  let best = null;
+  let bestValue = 0;
+  const cells = rows.map(
+    (r, i) => cols.map((c, j) => {
+      const at = group.candidates.filter((k) => k.feasible && k.params[rowParam] === r && k.params[colParam] === c);
+      if (at.length === 0) return null;
+      const v = at.reduce((a, k) => better(k.value, a) ? k.value : a, at[0].value);
+      if (best === null || better(v, bestValue)) {
+        best = [i, j];
+        bestValue = v;
+      }
+      return v;
+    })
+  );
+  return { rows, cols, cells, best };
+}
+function bestOptionsYaml(group) {
+  if (!group.best) return void 0;
+  const lines = Object.entries(group.best.params).map(([k, v]) => `  ${k}: ${typeof v === "string" ? JSON.stringify(v) : v}`);
+  return `options:
+${lines.join("\n")}
+`;
+}
+
+function normalQuantile(p) {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : Number.NaN;
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  let x;
+  if (p < low) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - low) {
+    const q = p - 0.5;
+    const r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const e = normalCdf(x) - p;
+  const u = e * Math.sqrt(2 * Math.PI) * Math.exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+function medianSorted(sorted) {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const mid = n >> 1;
+  return n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+function roundHalfEven(v) {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+function tieTerm(values) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let sum = 0;
+  for (const t of counts.values()) if (t > 1) sum += t * (t - 1) * (2 * t + 5);
+  return sum;
+}
+function theilSen(x, y, confidence = 0.95) {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError(`theilSen: ${n} x values but ${y.length} y values`);
+  if (n < 2) return { slope: Number.NaN, intercept: Number.NaN, low: Number.NaN, high: Number.NaN };
+  const slopes = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = x[j] - x[i];
+      if (dx !== 0) slopes.push((y[j] - y[i]) / dx);
+    }
+  }
+  slopes.sort((a, b) => a - b);
+  const slope = medianSorted(slopes);
+  const intercept = medianSorted([...y].sort((a, b) => a - b)) - slope * medianSorted([...x].sort((a, b) => a - b));
+  const m = slopes.length;
+  const sigma = Math.sqrt((n * (n - 1) * (2 * n + 5) - tieTerm(x) - tieTerm(y)) / 18);
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  let ru = roundHalfEven((m + z * sigma) / 2);
+  let rl = roundHalfEven((m - z * sigma) / 2) - 1;
+  ru = Math.min(m - 1, Math.max(0, ru));
+  rl = Math.min(m - 1, Math.max(0, rl));
+  return { slope, intercept, low: slopes[rl], high: slopes[ru] };
+}
+function mannKendall(y) {
+  const n = y.length;
+  if (n < 3) return { s: 0, z: 0, pValue: 1, tau: 0 };
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) s += Math.sign(y[j] - y[i]);
+  const variance = (n * (n - 1) * (2 * n + 5) - tieTerm(y)) / 18;
+  const z = variance > 0 ? s > 0 ? (s - 1) / Math.sqrt(variance) : s < 0 ? (s + 1) / Math.sqrt(variance) : 0 : 0;
+  const pValue = Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
+  return { s, z, pValue, tau: s / (n * (n - 1) / 2) };
+}
+function wilsonInterval(successes, trials, confidence = 0.95) {
+  if (trials <= 0) return [0, 1];
+  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const p = successes / trials;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * trials)) / (1 + z2 / trials);
+  const half = z / (1 + z2 / trials) * Math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials));
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+function downsampleIndices(n, max) {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const out = [];
+  for (let k = 0; k < max; k++) out.push(Math.round(k * (n - 1) / (max - 1)));
+  return [...new Set(out)];
+}
+
+const THROTTLE_BITS = [
+  [0, "under-voltage"],
+  [1, "arm frequency capped"],
+  [2, "throttled"],
+  [3, "soft temperature limit"],
+  [16, "under-voltage has occurred"],
+  [17, "arm frequency capping has occurred"],
+  [18, "throttling has occurred"],
+  [19, "soft temperature limit has occurred"]
+];
+function decodeThrottled(bits) {
+  return THROTTLE_BITS.filter(([bit]) => (bits & 1 << bit) !== 0).map(([, name]) => name);
+}
+function trendOf(points, alpha, minPerHour, maxPoints) {
+  if (points.length < 4) return void 0;
+  const idx = downsampleIndices(points.length, maxPoints);
+  const t = idx.map((i) => points[i].t_s / 3600);
+  const v = idx.map((i) => points[i].v);
+  const ts = theilSen(t, v);
+  const mk = mannKendall(v);
+  const centre = median(v);
+  const pct = centre !== 0 ? ts.slope / Math.abs(centre) : 0;
+  return {
+    n: points.length,
+    perHour: ts.slope,
+    perHourCi: [ts.low, ts.high],
+    pctPerHour: pct,
+    pValue: mk.pValue,
+    // Significant and large enough, with the interval of the slope excluding zero.
+    significant: mk.pValue < alpha && Math.abs(pct) >= minPerHour && (ts.low > 0 || ts.high < 0)
+  };
+}
+function outagesOf(requests) {
+  const out = [];
+  let current;
+  for (const r of requests) {
+    if (!r.ok) {
+      if (!current) current = { start_s: r.t_s, end_s: void 0, duration_s: void 0, failures: 0 };
+      current.failures++;
+    } else if (current) {
+      current.end_s = r.t_s;
+      current.duration_s = r.t_s - current.start_s;
+      out.push(current);
+      current = void 0;
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+function mean(values) {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+function analyseSoak(requests, monitor, opts = {}) {
+  const alpha = opts.alpha ?? 0.05;
+  const maxPoints = opts.maxTrendPoints ?? 1e3;
+  const sorted = [...requests].sort((a, b) => a.t_s - b.t_s);
+  const samples = [...monitor].sort((a, b) => a.t_s - b.t_s);
+  const end = Math.max(sorted.at(-1)?.t_s ?? 0, samples.at(-1)?.t_s ?? 0);
+  const warmup = opts.warmupS ?? Math.min(60, 0.1 * end);
+  const ok = sorted.filter((r) => r.ok).length;
+  const failed = sorted.length - ok;
+  const byKind = {};
+  for (const r of sorted) if (!r.ok) byKind[r.kind ?? "unknown"] = (byKind[r.kind ?? "unknown"] ?? 0) + 1;
+  const drift = {};
+  for (const metric of ["e2e_ms", "ttft_ms", "decode_tps"]) {
+    const points = sorted.filter((r) => r.ok && r.t_s >= warmup && r[metric] !== void 0).map((r) => ({ t_s: r.t_s, v: r[metric] }));
+    const trend = trendOf(points, alpha, opts.minDriftPerHour ?? 0.02, maxPoints);
+    if (trend) drift[metric] = trend;
+  }
+  const rss = samples.filter((s) => s.rss_mb !== void 0 && s.t_s >= warmup).map((s) => ({ t_s: s.t_s, v: s.rss_mb }));
+  let leak;
+  const rssTrend = trendOf(rss, opts.leakAlpha ?? 0.01, 0, maxPoints);
+  if (!rssTrend) {
+    leak = { verdict: "not measured", note: `${rss.length} engine RSS samples after warm-up: too few to judge a leak` };
+  } else {
+    const span = (rss.at(-1).t_s - rss[0].t_s) / 3600;
+    const growthMb = rssTrend.perHour * span;
+    const base = median(rss.slice(0, Math.max(1, Math.ceil(rss.length / 10))).map((p) => p.v));
+    const growthPct = base > 0 ? growthMb / base : 0;
+    const horizon = opts.leakHorizonH ?? 24;
+    const projectedPct = base > 0 ? rssTrend.perHour * horizon / base : 0;
+    const isLeak = rssTrend.significant && rssTrend.perHour > 0 && projectedPct >= (opts.minLeakGrowth ?? 0.05);
+    leak = {
+      verdict: isLeak ? "leak" : "no leak",
+      growth_mb: growthMb,
+      growth_pct: growthPct,
+      trend: rssTrend,
+      note: isLeak ? `engine RSS grew ${growthMb.toFixed(1)} MB (${(growthPct * 100).toFixed(1)}%) over the soak, ${rssTrend.perHour.toFixed(1)} MB/h [${rssTrend.perHourCi[0].toFixed(1)}, ${rssTrend.perHourCi[1].toFixed(1)}] (p = ${rssTrend.pValue.toPrecision(2)}): +${(projectedPct * 100).toFixed(0)}% in ${horizon} h` : `no significant growth of the engine RSS that would reach ${((opts.minLeakGrowth ?? 0.05) * 100).toFixed(0)}% in ${horizon} h (slope ${rssTrend.perHour.toFixed(2)} MB/h, p = ${rssTrend.pValue.toPrecision(2)})`
+    };
+  }
+  const temps = samples.filter((s) => s.temp_c !== void 0);
+  let temperature;
+  if (temps.length > 0) {
+    const limit = opts.tempLimitC ?? 80;
+    let above = 0;
+    for (let i = 0; i < temps.length; i++) {
+      const next = temps[i + 1]?.t_s ?? temps[i].t_s;
+      if (temps[i].temp_c > limit) above += next - temps[i].t_s;
+    }
+    const values = temps.map((s) => s.temp_c);
+    temperature = {
+      mean: mean(values),
+      min: Math.min(...values),
+      max: Math.max(...values),
+      limit,
+      minutes_above: above / 60,
+      throttling: samples.filter((s) => (s.throttled_bits ?? 0) & 15).map((s) => ({ t_s: s.t_s, flags: decodeThrottled(s.throttled_bits & 15) }))
+    };
+  }
+  const mem = samples.filter((s) => s.mem_used_pct !== void 0).map((s) => s.mem_used_pct);
+  const memory = mem.length > 0 ? { mean_used_pct: mean(mem), max_used_pct: Math.max(...mem) } : void 0;
+  const firstOk = sorted.findIndex((r) => r.ok);
+  let cold;
+  if (firstOk >= 0) {
+    const warm = sorted.slice(firstOk + 1).filter((r) => r.ok);
+    const c = sorted[firstOk];
+    const warmTtft = warm.filter((r) => r.ttft_ms !== void 0).map((r) => r.ttft_ms);
+    const warmDecode = warm.filter((r) => r.decode_tps !== void 0).map((r) => r.decode_tps);
+    cold = {
+      ...c.ttft_ms !== void 0 ? { ttft_ms: c.ttft_ms } : {},
+      ...c.decode_tps !== void 0 ? { decode_tps: c.decode_tps } : {},
+      ...warmTtft.length ? { warm_ttft_ms: median(warmTtft) } : {},
+      ...warmDecode.length ? { warm_decode_tps: median(warmDecode) } : {},
+      ...c.decode_tps !== void 0 && warmDecode.length ? { decode_ratio: c.decode_tps / median(warmDecode) } : {}
+    };
+  }
+  const lengths = [...new Set(sorted.filter((r) => r.ok && r.max_tokens && r.decode_tps !== void 0).map((r) => r.max_tokens))].sort((a, b) => a - b);
+  let byOutputLength;
+  if (lengths.length >= 2) {
+    const points = lengths.map((len) => {
+      const v = sorted.filter((r) => r.ok && r.max_tokens === len && r.decode_tps !== void 0).map((r) => r.decode_tps);
+      return { max_tokens: len, decode_tps: median(v), n: v.length };
+    });
+    const x = points.map((p) => Math.log2(p.max_tokens));
+    const y = points.map((p) => Math.log(p.decode_tps));
+    const mx = mean(x);
+    const my = mean(y);
+    const slope = x.reduce((s, xi, i) => s + (xi - mx) * (y[i] - my), 0) / x.reduce((s, xi) => s + (xi - mx) ** 2, 0);
+    byOutputLength = { points, dropPerDoubling: 1 - Math.exp(slope) };
+  }
+  return {
+    duration_s: end,
+    requests: sorted.length,
+    success: { ok, failed, rate: sorted.length ? ok / sorted.length : 0, ci: wilsonInterval(ok, sorted.length), byKind, failureTimes: sorted.filter((r) => !r.ok).map((r) => r.t_s) },
+    drift,
+    leak,
+    ...temperature ? { temperature } : {},
+    ...memory ? { memory } : {},
+    outages: outagesOf(sorted),
+    ...cold ? { cold } : {},
+    ...byOutputLength ? { byOutputLength } : {}
+  };
+}
+
+const esc = (s) => escapeMarkdown(String(s), { maxLength: 80 });
+const fmt = (v) => Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();
+const pct = (r) => `${r >= 0 ? "+" : "\u2212"}${Math.abs(r * 100).toFixed(1)}%`;
+function parseConstraint(text) {
+  const m = /^([a-z][a-z0-9_]*):(min|max)=(-?\d+(?:\.\d+)?)(?::p(\d{1,2}))?$/.exec(text.trim());
+  if (!m) throw new InputError(`--constraint ${JSON.stringify(text)}: expected <metric>:min=<number> or <metric>:max=<number>, optionally :p<percentile> (e.g. ttft_ms:max=500:p90)`);
+  return [m[1], { [m[2]]: Number(m[3]), ...m[4] ? { quantile: Number(m[4]) / 100 } : {} }];
+}
+function sweepMarkdown(groups) {
+  const out = [];
+  for (const g of groups) {
+    out.push(`### ${esc(g.model)} \xB7 ${esc(g.prompt)}`, "");
+    if (!g.best) {
+      out.push(`No configuration meets the constraints (${g.candidates.length} measured).`, "");
+      continue;
+    }
+    const params = (p) => Object.entries(p).map(([k, v]) => `${esc(k)}=${esc(v)}`).join(" ");
+    out.push(
+      `**Best for ${esc(g.objective.metric)} (${g.objective.goal}):** ${params(g.best.params)}: ${fmt(g.best.value)} ${esc(g.objective.unit)} (n=${g.best.n})` + (!g.resolvable ? `; with ${Math.min(...g.candidates.filter((c) => c.feasible).map((c) => c.n))} repetitions the ${g.candidates.filter((c) => c.feasible).length} configurations cannot be told apart by the test (run at least ${g.repetitionsNeeded}): this best is the largest median, not a significant winner` : g.equivalents.length ? `; not significantly different: ${g.equivalents.map((c) => `${params(c.params)} (${fmt(c.value)})`).join(", ")}` : "; every other configuration is significantly worse"),
+      ""
+    );
+    if (g.effects.length) {
+      out.push("| parameter | effect | levels (best at each \xF7 overall best) |", "| --- | ---: | --- |");
+      for (const e of g.effects) out.push(`| ${esc(e.param)} | ${(e.spread * 100).toFixed(1)}% | ${e.levels.map((l) => `${esc(l.value)}: ${l.ratio.toFixed(3)}`).join(" \xB7 ")} |`);
+      out.push("");
+    }
+    if (g.swept.length >= 2) {
+      const [rowP, colP] = [g.effects[0]?.param ?? g.swept[0], g.effects[1]?.param ?? g.swept[1]];
+      const h = heatmap(g, rowP, colP);
+      out.push(`| ${esc(rowP)} \\ ${esc(colP)} | ${h.cols.map(esc).join(" | ")} |`, `| --- |${h.cols.map(() => " ---: |").join("")}`);
+      h.rows.forEach(
+        (r, i) => out.push(`| ${esc(r)} | ${h.cells[i].map((v, j) => v === null ? "\u2014" : h.best && h.best[0] === i && h.best[1] === j ? `**${fmt(v)}** \u2605` : fmt(v)).join(" | ")} |`)
+      );
+      out.push("");
+    }
+    const excluded = g.candidates.filter((c) => !c.feasible);
+    if (excluded.length) out.push(`Ruled out by the constraints: ${excluded.map((c) => `${params(c.params)} (${c.violations.map(esc).join("; ")})`).join(", ")}`, "");
+    out.push("```yaml", bestOptionsYaml(g).trimEnd(), "```", "");
+  }
+  return out.join("\n");
+}
+async function sweepCommand(opts, ctx) {
+  if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: "--results", path: opts.results }]);
+  const constraints = Object.fromEntries((opts.constraint ?? []).map(parseConstraint));
+  const results = await readResults(opts.results);
+  if (!results.cases.some((c) => c.samples[opts.objective])) {
+    throw new InputError(`--objective ${opts.objective}: no case of ${opts.results} measured it (measured: ${[...new Set(results.cases.flatMap((c) => Object.keys(c.samples)))].join(", ")})`);
+  }
+  const groups = analyseSweep(results, { objective: { metric: opts.objective, ...opts.goal ? { goal: opts.goal } : {} }, constraints });
+  const text = opts.format === "json" ? `${JSON.stringify(groups, null, 2)}
+` : sweepMarkdown(groups);
+  if (opts.out) {
+    await writeFileAtomic(opts.out, text);
+    ctx.log(`wrote ${opts.out}`);
+  } else ctx.print(text.replace(/\n$/, ""));
+  return EXIT.pass;
+}
+function requestsFromJournal(text, file, maxTokens = {}) {
+  const events = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let e;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      throw new InputError(`line ${i + 1} is not JSON; expected the <out>.jsonl journal llm-bench run writes`, { file });
+    }
+    const at = typeof e.at === "string" ? Date.parse(e.at) : Number.NaN;
+    if (!Number.isFinite(at) || typeof e.type !== "string") throw new InputError(`line ${i + 1}: expected an event with "at" and "type"`, { file });
+    events.push({ at, type: e.type, e });
+  });
+  const measured = events.filter((x) => (x.type === "sample" || x.type === "error") && typeof x.e.repetition === "number" && x.e.repetition >= 0);
+  if (measured.length === 0) throw new InputError("no measured requests in the journal", { file });
+  const start = Math.min(...events.map((x) => x.at));
+  return measured.sort((a, b) => a.at - b.at).map((x) => {
+    const t_s = (x.at - start) / 1e3;
+    const max = maxTokens[String(x.e.case)];
+    if (x.type === "error") return { t_s, ok: false, kind: typeof x.e.kind === "string" ? x.e.kind : "engine" };
+    const m = x.e.metrics ?? {};
+    return {
+      t_s,
+      ok: true,
+      ...typeof m.e2e_ms === "number" ? { e2e_ms: m.e2e_ms } : {},
+      ...typeof m.ttft_ms === "number" ? { ttft_ms: m.ttft_ms } : {},
+      ...typeof m.decode_tps === "number" ? { decode_tps: m.decode_tps } : {},
+      ...max !== void 0 ? { max_tokens: max } : {}
+    };
+  });
+}
+function soakMarkdown(a, file) {
+  const out = [
+    `### Soak: ${esc(file)}`,
+    "",
+    `${a.requests} requests over ${(a.duration_s / 60).toFixed(1)} minutes: ${a.success.ok} succeeded (${(a.success.rate * 100).toFixed(2)}%, 95% interval ${(a.success.ci[0] * 100).toFixed(2)}\u2013${(a.success.ci[1] * 100).toFixed(2)}%)` + (a.success.failed ? `; failures by kind: ${Object.entries(a.success.byKind).map(([k, n]) => `${esc(k)} ${n}`).join(", ")}` : "") + ".",
+    "",
+    "| metric | drift per hour | 95% interval (per hour) | p (Mann\u2013Kendall) | |",
+    "| --- | ---: | --- | ---: | --- |",
+    ...Object.entries(a.drift).map(([m, d]) => `| ${m} | ${pct(d.pctPerHour)} | ${fmt(d.perHourCi[0])} \u2026 ${fmt(d.perHourCi[1])} | ${d.pValue < 1e-3 ? "<0.001" : d.pValue.toFixed(3)} | ${d.significant ? "\u26A0\uFE0F drifts" : "~"} |`),
+    "",
+    `Memory: ${a.leak.verdict === "leak" ? "\u26A0\uFE0F leak: " : ""}${esc(a.leak.note)}.`
+  ];
+  if (a.outages.length) out.push("", `Outages: ${a.outages.map((o) => `at ${fmt(o.start_s)} s, ${o.failures} failed, ${o.duration_s === void 0 ? "not recovered" : `recovered after ${fmt(o.duration_s)} s`}`).join("; ")}.`);
+  if (a.cold?.decode_ratio !== void 0) out.push("", `Cold start: the first request decoded at ${fmt(a.cold.decode_tps)} tok/s, ${fmt(1 / a.cold.decode_ratio)}\xD7 slower than warm (${fmt(a.cold.warm_decode_tps)} tok/s).`);
+  if (a.byOutputLength) out.push("", `Decode speed by output length: ${a.byOutputLength.points.map((p) => `${p.max_tokens} tokens ${fmt(p.decode_tps)} tok/s`).join(", ")}; ${(a.byOutputLength.dropPerDoubling * 100).toFixed(1)}% slower per doubling.`);
+  return out.join("\n") + "\n";
+}
+async function soakCommand(opts, ctx) {
+  const inputs = [{ label: "--journal", path: opts.journal }, ...opts.results ? [{ label: "--results", path: opts.results }] : []];
+  if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], inputs);
+  let text;
+  try {
+    text = await readFile(opts.journal, "utf8");
+  } catch (error) {
+    throw new InputError(error.code === "ENOENT" ? "the journal does not exist (llm-bench run writes it beside --out as <out>.jsonl)" : getErrorMessage(error), { file: opts.journal });
+  }
+  const maxTokens = opts.results ? Object.fromEntries((await readResults(opts.results)).cases.map((c) => [c.id, c.prompt.max_tokens])) : {};
+  const analysis = analyseSoak(requestsFromJournal(text, opts.journal, maxTokens), []);
+  const rendered = opts.format === "json" ? `${JSON.stringify(analysis, null, 2)}
+` : soakMarkdown(analysis, opts.journal);
+  if (opts.out) {
+    await writeFileAtomic(opts.out, rendered);
+    ctx.log(`wrote ${opts.out}`);
+  } else ctx.print(rendered.replace(/\n$/, ""));
+  return EXIT.pass;
+}
+
+const EXIT_HELP = "Exit codes: 0 pass, 1 regression, 2 bad input or usage, 3 incomplete (not judged in full), 130 interrupted.";
+const ENV_HELP = {
+  LLM_BENCH_LABEL: "runner label when --label is not given",
+  LLM_BENCH_CACHE_DIR: "where hf:/URL models are downloaded and looked up first (default ~/.cache/llm-bench/models)",
+  HF_TOKEN: "token for gated Hugging Face models",
+  HF_ENDPOINT: "a Hugging Face mirror (also MODEL_ENDPOINT)",
+  OLLAMA_HOST: "the Ollama server when the config names no host",
+  LLM_BENCH_DOWNLOAD_STALL_S: "seconds a model download may go without progress before it fails (default 60)",
+  LLM_BENCH_DEBUG: "print stack traces of unexpected errors"
+};
+function helpFooter(example, env = []) {
+  const lines = ["", EXIT_HELP];
+  if (env.length) lines.push("", "Environment:", ...env.map((name) => `  ${name.padEnd(20)} ${ENV_HELP[name]}`));
+  lines.push("", "Example:", `  ${example}`);
+  return lines.join("\n");
+}
 function buildProgram(ctx, setExit) {
   const program = new Command("llm-bench").description("Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions.").version(TOOL_VERSION).exitOverride().configureOutput({
     writeOut: (s) => ctx.print(s.replace(/\n$/, "")),
@@ -4684,15 +5584,21 @@ function buildProgram(ctx, setExit) {
     // Usage errors read like every other error: one line, prefixed with the tool's name, with the hint on the same line.
     outputError: (s, write) => write(`llm-bench: ${oneLine(s)} (add --help for usage)`)
   });
-  program.command("run").description("benchmark the cases of a config on this machine and write an llm-bench/results@1 file").requiredOption("--config <file>", "the bench.yml to run").requiredOption("--out <file>", "results file to write (samples also stream to <file>.jsonl as they are measured)").option("--label <label>", "runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).option("--cache-dir <dir>", "where downloaded models are kept (default: ~/.cache/llm-bench/models)").action(async (opts) => setExit(await runCommand(opts, ctx)));
-  program.command("make-model").description("write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs").requiredOption("--out <file>", "the .gguf file to write").addOption(new Option("--preset <preset>", "model size").choices(["tiny", "small", "medium"]).default("tiny")).addOption(new Option("--shape <shape>", "a preset or a real model's shape, with random weights; wins over --preset").choices(SHAPE_NAMES)).addOption(new Option("--type <type>", "tensor type of the weights (default f32)").choices(MODEL_TYPES)).option("--seed <n>", "seed of the random weights", positiveInt("--seed", 2 ** 32 - 1), 1).action(async (opts) => {
+  program.command("run").description("benchmark the cases of a config on this machine and write an llm-bench/results@1 file").requiredOption("--config <file>", "the bench.yml to run (required)").requiredOption("--out <file>", "results file to write (samples also stream to <file>.jsonl as they are measured) (required)").option("--label <label>", "runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).option("--cache-dir <dir>", "where downloaded models are kept (default: ~/.cache/llm-bench/models)").addHelpText("after", helpFooter("llm-bench run --config bench.yml --out results.json --label gpu-4080", ["LLM_BENCH_LABEL", "LLM_BENCH_CACHE_DIR", "LLM_BENCH_DOWNLOAD_STALL_S", "HF_TOKEN", "HF_ENDPOINT", "OLLAMA_HOST", "LLM_BENCH_DEBUG"])).action(async (opts) => setExit(await runCommand(opts, ctx)));
+  program.command("make-model").description("write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs").requiredOption("--out <file>", "the .gguf file to write (required)").addOption(new Option("--preset <preset>", "model size").choices(["tiny", "small", "medium"]).default("tiny")).addOption(new Option("--shape <shape>", "a preset or a real model's shape, with random weights; wins over --preset").choices(SHAPE_NAMES)).addOption(new Option("--type <type>", "tensor type of the weights (default f32)").choices(MODEL_TYPES)).option("--seed <n>", "seed of the random weights", positiveInt("--seed", 2 ** 32 - 1), 1).addHelpText("after", helpFooter("llm-bench make-model --shape smollm2-135m --type q4_0 --out models/smollm2-q4.gguf", [])).action(async (opts) => {
     await checkOutputPaths([{ label: "--out", path: opts.out }], []);
     setExit(await makeModelCommand(opts, ctx));
   });
-  program.command("compare").description("compare head results with a baseline (or a history of baselines) and write an llm-bench/verdict@1").requiredOption("--base <file...>", "baseline results; give three or more stored runs to use their spread (history)").requiredOption("--head <file>", "results to judge").option("--config <file>", "bench.yml whose gates and compare settings apply (default: alpha 0.05, min_effect 3%)").option("--out <file>", "write the verdict JSON here").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").action(async (opts) => setExit(await compareCommand(opts, ctx)));
-  program.command("ab").description("run base and head configs interleaved in randomised blocks on this machine and compare them pairwise").requiredOption("--base-config <file>", "the config as on the base branch").requiredOption("--head-config <file>", "the config as in the pull request").requiredOption("--out <file>", "write the verdict JSON here").option("--results <file>", "results of both sides (default: ab-results.json beside --out)").option("--label <label>", "runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "blocks to run (overrides workload.repetitions)", positiveInt("--repetitions")).addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").option("--cache-dir <dir>", "where downloaded models are kept").action(async (opts) => setExit(await abCommand(opts, ctx)));
-  program.command("report").description("render a verdict as Markdown with a Handlebars template").requiredOption("--verdict <file>", "an llm-bench/verdict@1 file").addOption(new Option("--kind <kind>", "built-in template").choices(["comment", "summary", "check"]).default("comment")).option("--template <file>", "your own Handlebars template (overrides --kind)").option("--report-id <id>", "id in the hidden marker of a comment", reportId, "llm-bench").option("--out <file>", "write the Markdown here instead of printing it").action(async (opts) => setExit(await reportCommand(opts, ctx)));
-  program.command("demo").description("offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report").option("--out-dir <dir>", "where the demo writes its results, verdict and report", "out/demo").option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).action(async (opts) => setExit(await demoCommand(opts, ctx)));
+  program.command("compare").description("compare head results with a baseline (or a history of baselines) and write an llm-bench/verdict@1").requiredOption("--base <file...>", "baseline results; give three or more stored runs to use their spread (history) (required)").requiredOption("--head <file>", "results to judge (required)").option("--config <file>", "bench.yml whose gates and compare settings apply (default: alpha 0.05, min_effect 3%)").option("--out <file>", "write the verdict JSON here").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").addHelpText("after", helpFooter("llm-bench compare --base base.json --head head.json --config bench.yml --out verdict.json", ["LLM_BENCH_DEBUG"])).action(async (opts) => setExit(await compareCommand(opts, ctx)));
+  program.command("ab").description("run base and head configs interleaved in randomised blocks on this machine and compare them pairwise").requiredOption("--base-config <file>", "the config as on the base branch (required)").requiredOption("--head-config <file>", "the config as in the pull request (required)").requiredOption("--out <file>", "write the verdict JSON here (required)").option("--results <file>", "results of both sides (default: ab-results.json beside --out)").option("--label <label>", "runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "blocks to run (overrides workload.repetitions)", positiveInt("--repetitions")).addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").option("--cache-dir <dir>", "where downloaded models are kept").addHelpText("after", helpFooter("llm-bench ab --base-config base/bench.yml --head-config bench.yml --out verdict.json", ["LLM_BENCH_LABEL", "LLM_BENCH_CACHE_DIR", "LLM_BENCH_DOWNLOAD_STALL_S", "HF_TOKEN", "HF_ENDPOINT", "OLLAMA_HOST", "LLM_BENCH_DEBUG"])).action(async (opts) => setExit(await abCommand(opts, ctx)));
+  program.command("report").description("render a verdict as Markdown with a Handlebars template").requiredOption("--verdict <file>", "an llm-bench/verdict@1 file (required)").addOption(new Option("--kind <kind>", "built-in template").choices(["comment", "summary", "check"]).default("comment")).option("--template <file>", "your own Handlebars template (overrides --kind)").option("--report-id <id>", "id in the hidden marker of a comment", reportId, "llm-bench").option("--out <file>", "write the Markdown here instead of printing it").addHelpText("after", helpFooter("llm-bench report --verdict verdict.json --kind summary --out summary.md", [])).action(async (opts) => setExit(await reportCommand(opts, ctx)));
+  program.command("demo").description("offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report").option("--out-dir <dir>", "where the demo writes its results, verdict and report", "out/demo").option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).addHelpText("after", helpFooter("npm run demo   (or: llm-bench demo --out-dir out/demo)", ["LLM_BENCH_CACHE_DIR"])).action(async (opts) => setExit(await demoCommand(opts, ctx)));
+  program.command("import").description("convert another tool's results into an llm-bench/results@1 file (for compare, history and reports)").addOption(new Option("--from <tool>", "the tool that wrote the file (required)").choices(["llama-bench", "vllm"]).makeOptionMandatory()).requiredOption("--file <file>", "its output (llama-bench: -o json or -o jsonl; vllm: bench serve --save-result [--save-detailed]) (required)").requiredOption("--out <file>", "the results file to write (required)").requiredOption("--label <label>", "runner label the results are keyed by (required)", runnerLabel).addHelpText("after", helpFooter("llama-bench -m model.gguf -p 512 -n 128 -r 5 -o jsonl > bench.jsonl && llm-bench import --from llama-bench --file bench.jsonl --out results.json --label gpu-4080")).action(async (opts) => setExit(await importCommand(opts, ctx)));
+  program.command("export").description("write results (or a verdict) in the formats other tools read").option("--results <file>", "an llm-bench/results@1 file").option("--verdict <file>", "an llm-bench/verdict@1 file (csv or jsonl)").addOption(
+    new Option("--format <format>", "bmf: Bencher Metric Format; gab-bigger / gab-smaller: github-action-benchmark custom JSON; csv; jsonl (required)").choices([...EXPORT_FORMATS]).makeOptionMandatory()
+  ).option("--out <file>", "write here instead of printing").addHelpText("after", helpFooter("llm-bench export --results results.json --format bmf --out bmf.json", [])).action(async (opts) => setExit(await exportCommand(opts, ctx)));
+  program.command("sweep").description("what a matrix run means: per model and prompt the best configuration, the ones not significantly different, what matters").requiredOption("--results <file>", "results of a run with a matrix (required)").requiredOption("--objective <metric>", "the metric to optimise, e.g. decode_tps (required)").addOption(new Option("--goal <goal>", "max or min (default: the metric's better direction)").choices(["max", "min"])).option("--constraint <rule...>", "e.g. ttft_ms:max=500, success_rate:min=0.99, ttft_ms:max=500:p90").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--out <file>", "write here instead of printing").addHelpText("after", helpFooter("llm-bench sweep --results sweep.json --objective decode_tps --constraint ttft_ms:max=500:p90")).action(async (opts) => setExit(await sweepCommand(opts, ctx)));
+  program.command("soak").description("a long run's readiness from its journal: success with its interval, drift per hour, outages, cold start").requiredOption("--journal <file>", "the <out>.jsonl journal llm-bench run wrote (required)").option("--results <file>", "its results file (adds decode speed by output length)").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--out <file>", "write here instead of printing").addHelpText("after", helpFooter("llm-bench soak --journal out/soak.json.jsonl --results out/soak.json")).action(async (opts) => setExit(await soakCommand(opts, ctx)));
   return program;
 }
 async function main(argv, ctx) {
@@ -4704,6 +5610,10 @@ async function main(argv, ctx) {
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.pass : EXIT.badInput;
+    }
+    if (error instanceof InterruptedError) {
+      ctx.log(`llm-bench: ${oneLine(error.message)}`);
+      return EXIT.interrupted;
     }
     if (error instanceof InputError) {
       ctx.log(`llm-bench: error: ${oneLine(error.message)}`);

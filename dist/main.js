@@ -2,7 +2,7 @@ import { g as getInput, s as setFailed, a as startGroup, e as endGroup, b as sav
 import { readFileSync, existsSync } from 'node:fs';
 import { EOL, tmpdir, homedir, userInfo } from 'node:os';
 import { dirname, posix, join, relative, resolve, isAbsolute, sep } from 'node:path';
-import { c as countCases, V as VERDICT_SCHEMA, g as geomeanRatios, s as summaryCounts, v as verdictStatus, r as reportMarker, p as parseConfig, a as compareAB, b as compareWithHistory, d as compareResults, w as writeFileAtomic, e as reportTitle, f as gatedFailures, t as templatesDir, l as loadTemplateFile, h as loadTemplate, i as renderReport, j as gatesForPullRequest, k as compareSettings, m as loadConfig, N as NODE_LLAMA_CPP_VERSION, u as untilInterrupted, n as runSession, o as normalizeOllamaHost, q as escapeMarkdown } from './chunks/load.js';
+import { c as countCases, V as VERDICT_SCHEMA, g as geomeanRatios, s as summaryCounts, v as verdictStatus, r as reportMarker, p as parseConfig, a as compareAB, b as compareWithHistory, d as compareResults, w as writeFileAtomic, e as reportTitle, f as gatedFailures, t as templatesDir, l as loadTemplateFile, h as loadTemplate, i as renderAllReports, j as gatesForPullRequest, k as compareSettings, m as loadConfig, N as NODE_LLAMA_CPP_VERSION, u as untilInterrupted, n as runSession, o as normalizeOllamaHost, q as escapeMarkdown } from './chunks/load.js';
 import { I as InputError, g as getErrorMessage, p as parseResults } from './chunks/results.js';
 import { s as silentLogger, h as httpStatus, l as labelSlug, i as isReadOnlyTokenError, g as githubMessage, C as CacheBaselineStore, a as isNotFoundError, r as readOnlyTokenHint, I as Inputs, b as INPUT_DEFAULTS, S as SAVE_BASELINE, c as STRATEGIES, M as MODES, d as apiFailure, B as BASELINE_CACHE_DIR, e as BASELINE_HISTORY_RUNS, f as actionLogger, j as defaultCacheService, k as llamaCppModelDir, O as Outputs, o as ollamaAnswers, p as planModelCache, m as detectOllamaServer, n as restoreModelCache, q as State, t as findOnPath, u as startOllamaServe } from './chunks/ollama-serve.js';
 import { createRequire } from 'module';
@@ -2045,11 +2045,8 @@ async function renderReports(verdict, opts) {
   const dir = templatesDir();
   const links = { ...opts.runUrl ? { run: opts.runUrl, results: `${opts.runUrl}#artifacts` } : {} };
   const commentTemplate = opts.template ? await loadTemplateFile(opts.template) : await loadTemplate("comment", dir);
-  return {
-    comment: renderReport(verdict, { kind: "comment", template: commentTemplate, reportId: opts.reportId, links }),
-    summary: renderReport(verdict, { kind: "summary", template: await loadTemplate("summary", dir), links }),
-    check: renderReport(verdict, { kind: "check", template: await loadTemplate("check", dir), links })
-  };
+  const templates = { comment: commentTemplate, summary: await loadTemplate("summary", dir), check: await loadTemplate("check", dir) };
+  return renderAllReports(verdict, { templates, reportId: opts.reportId, links });
 }
 async function publishVerdict(opts) {
   const { verdict, context, client, log } = opts;

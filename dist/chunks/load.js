@@ -1,17 +1,18 @@
-import { n as number$1, u as union, _ as _enum, l as literal, b as boolean, s as string$1, a as array, c as unknown, N as NEVER, d as strictObject, M as METRIC_NAME_PATTERN, r as record, g as getErrorMessage, B as BUILTIN_METRICS, I as InputError, e as parseWith, i as isBuiltinMetric, f as issueMessage, o as object, t as tuple, m as modelIdentitySchema, h as metricInfoSchema, j as runnerSchema, k as metricInfo, R as RESULTS_SCHEMA } from './results.js';
+import { n as number$1, u as union, _ as _enum, l as literal, b as boolean, s as string$1, a as array, c as unknown, N as NEVER, d as strictObject, M as METRIC_NAME_PATTERN, r as record, g as getErrorMessage, B as BUILTIN_METRICS, I as InputError, e as parseWith, i as isBuiltinMetric, f as issueMessage, o as object, t as tuple, h as modelIdentitySchema, j as metricInfoSchema, k as runnerSchema, m as metricInfo, R as RESULTS_SCHEMA } from './results.js';
 import fs__default, { promises, createReadStream, constants, existsSync, readFileSync } from 'node:fs';
 import path, { dirname, resolve, join, basename, relative, isAbsolute, delimiter } from 'node:path';
 import { readFile, open, mkdir, writeFile, rename, rm, stat, realpath, access, unlink, appendFile, readdir } from 'node:fs/promises';
 import require$$0 from 'process';
 import require$$0__default from 'buffer';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
+import { availableParallelism, endianness, cpus, hostname, totalmem, arch, release, platform, loadavg } from 'node:os';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
 import require$$0$1 from 'readline';
 import require$$1__default from 'events';
 import { Agent as Agent$1, request as request$1 } from 'node:http';
 import { Agent, request } from 'node:https';
 import { spawn, execFile } from 'node:child_process';
-import { endianness, cpus, hostname, totalmem, arch, release, platform, loadavg } from 'node:os';
 import fs__default$1 from 'fs';
 import { fileURLToPath } from 'node:url';
 
@@ -8731,7 +8732,8 @@ const positiveInt = number$1().int().positive();
 const nonNegInt = number$1().int().nonnegative();
 const unit = number$1().min(0).max(1);
 const llamaCppOptions = {
-  threads: positiveInt,
+  /** A number, or `auto`: a short probe picks the fastest count on this machine for this model (recorded as threads_used). */
+  threads: union([positiveInt, literal("auto")]),
   context_size: positiveInt,
   batch_size: positiveInt,
   gpu: union([_enum(["auto", "cuda", "metal", "vulkan"]), literal(false)]),
@@ -12154,14 +12156,14 @@ var _createTyped2 = function _createTyped() {
   _createTyped2 = typedFunction.create;
   return typedFunction;
 };
-var dependencies$10 = ['?BigNumber', '?Complex', '?DenseMatrix', '?Fraction'];
+var dependencies$T = ['?BigNumber', '?Complex', '?DenseMatrix', '?Fraction'];
 
 /**
  * Factory function for creating a new typed instance
  * @param {Object} dependencies   Object with data types like Complex and BigNumber
  * @returns {Function}
  */
-var createTyped = /* #__PURE__ */factory('typed', dependencies$10, function createTyped(_ref) {
+var createTyped = /* #__PURE__ */factory('typed', dependencies$T, function createTyped(_ref) {
   var {
     BigNumber,
     Complex,
@@ -17471,9 +17473,9 @@ var Decimal = P$2.constructor = clone$1(DEFAULTS);
 LN10 = new Decimal(LN10);
 PI = new Decimal(PI);
 
-var name$$ = 'BigNumber';
-var dependencies$$ = ['?on', 'config'];
-var createBigNumberClass = /* #__PURE__ */factory(name$$, dependencies$$, _ref => {
+var name$S = 'BigNumber';
+var dependencies$S = ['?on', 'config'];
+var createBigNumberClass = /* #__PURE__ */factory(name$S, dependencies$S, _ref => {
   var {
     on,
     config
@@ -18992,9 +18994,9 @@ Complex$1['INFINITY'] = new Complex$1(Infinity, Infinity);
 Complex$1['NAN'] = new Complex$1(NaN, NaN);
 Complex$1['EPSILON'] = 1e-15;
 
-var name$_ = 'Complex';
-var dependencies$_ = [];
-var createComplexClass = /* #__PURE__ */factory(name$_, dependencies$_, () => {
+var name$R = 'Complex';
+var dependencies$R = [];
+var createComplexClass = /* #__PURE__ */factory(name$R, dependencies$R, () => {
   /**
    * Attach type information
    */
@@ -20220,9 +20222,9 @@ Fraction$1.prototype = {
   }
 };
 
-var name$Z = 'Fraction';
-var dependencies$Z = [];
-var createFractionClass = /* #__PURE__ */factory(name$Z, dependencies$Z, () => {
+var name$Q = 'Fraction';
+var dependencies$Q = [];
+var createFractionClass = /* #__PURE__ */factory(name$Q, dependencies$Q, () => {
   /**
    * Attach type information
    */
@@ -20260,9 +20262,9 @@ var createFractionClass = /* #__PURE__ */factory(name$Z, dependencies$Z, () => {
   isClass: true
 });
 
-var name$Y = 'Matrix';
-var dependencies$Y = [];
-var createMatrixClass = /* #__PURE__ */factory(name$Y, dependencies$Y, () => {
+var name$P = 'Matrix';
+var dependencies$P = [];
+var createMatrixClass = /* #__PURE__ */factory(name$P, dependencies$P, () => {
   /**
    * @constructor Matrix
    *
@@ -21802,9 +21804,9 @@ function _createCallbackError(err, args, mappingFnName, callbackName) {
 }
 
 // deno-lint-ignore-file no-this-alias
-var name$X = 'DenseMatrix';
-var dependencies$X = ['Matrix', 'config'];
-var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref => {
+var name$O = 'DenseMatrix';
+var dependencies$O = ['Matrix', 'config'];
+var createDenseMatrixClass = /* #__PURE__ */factory(name$O, dependencies$O, _ref => {
   var {
     Matrix,
     config
@@ -22839,42 +22841,6 @@ var createDenseMatrixClass = /* #__PURE__ */factory(name$X, dependencies$X, _ref
 });
 
 /**
- * Transpose a matrix
- * @param {Array} mat
- * @returns {Array} ret
- * @private
- */
-function _switch$1(mat) {
-  var I = mat.length;
-  var J = mat[0].length;
-  var i, j;
-  var ret = [];
-  for (j = 0; j < J; j++) {
-    var tmp = [];
-    for (i = 0; i < I; i++) {
-      tmp.push(mat[i][j]);
-    }
-    ret.push(tmp);
-  }
-  return ret;
-}
-
-/**
- * Test whether an array contains collections
- * @param {Array} array
- * @returns {boolean} Returns true when the array contains one or multiple
- *                    collections (Arrays or Matrices). Returns false otherwise.
- */
-function containsCollections(array) {
-  for (var i = 0; i < array.length; i++) {
-    if (isCollection(array[i])) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/**
  * Recursively loop over all elements in a given multi dimensional array
  * and invoke the callback on each of the elements.
  * @param {Array | Matrix} array
@@ -22917,65 +22883,9 @@ function deepMap(array, callback, skipZeros) {
   }
 }
 
-/**
- * Reduce a given matrix or array to a new matrix or
- * array with one less dimension, applying the given
- * callback in the selected dimension.
- * @param {Array | Matrix} mat
- * @param {number} dim
- * @param {Function} callback
- * @return {Array | Matrix} res
- */
-function reduce(mat, dim, callback) {
-  var size = Array.isArray(mat) ? arraySize(mat) : mat.size();
-  if (dim < 0 || dim >= size.length) {
-    // TODO: would be more clear when throwing a DimensionError here
-    throw new IndexError(dim, size.length);
-  }
-  if (isMatrix(mat)) {
-    return mat.create(_reduce(mat.valueOf(), dim, callback), mat.datatype());
-  } else {
-    return _reduce(mat, dim, callback);
-  }
-}
-
-/**
- * Recursively reduce a matrix
- * @param {Array} mat
- * @param {number} dim
- * @param {Function} callback
- * @returns {Array} ret
- * @private
- */
-function _reduce(mat, dim, callback) {
-  var i, ret, val, tran;
-  if (dim <= 0) {
-    if (!Array.isArray(mat[0])) {
-      val = mat[0];
-      for (i = 1; i < mat.length; i++) {
-        val = callback(val, mat[i]);
-      }
-      return val;
-    } else {
-      tran = _switch$1(mat);
-      ret = [];
-      for (i = 0; i < tran.length; i++) {
-        ret[i] = _reduce(tran[i], dim - 1, callback);
-      }
-      return ret;
-    }
-  } else {
-    ret = [];
-    for (i = 0; i < mat.length; i++) {
-      ret[i] = _reduce(mat[i], dim - 1, callback);
-    }
-    return ret;
-  }
-}
-
-var name$W = 'isInteger';
-var dependencies$W = ['typed', 'equal'];
-var createIsInteger = /* #__PURE__ */factory(name$W, dependencies$W, _ref => {
+var name$N = 'isInteger';
+var dependencies$N = ['typed', 'equal'];
+var createIsInteger = /* #__PURE__ */factory(name$N, dependencies$N, _ref => {
   var {
     typed,
     equal
@@ -23009,7 +22919,7 @@ var createIsInteger = /* #__PURE__ */factory(name$W, dependencies$W, _ref => {
    * @return {boolean}  Returns true when `x` contains a numeric, integer value.
    *                    Throws an error in case of an unknown data type.
    */
-  return typed(name$W, {
+  return typed(name$N, {
     number: n => Number.isFinite(n) ? equal(n, Math.round(n)) : false,
     BigNumber: b => b.isFinite() ? equal(b.round(), b) : false,
     bigint: b => true,
@@ -23122,52 +23032,9 @@ function nearlyEqual(a, b) {
   return a.minus(b).abs().lte(a.constructor.max(a.constructor.max(a.abs(), b.abs()).mul(relTol), absTol));
 }
 
-var name$V = 'isNumeric';
-var dependencies$V = ['typed'];
-var createIsNumeric = /* #__PURE__ */factory(name$V, dependencies$V, _ref => {
-  var {
-    typed
-  } = _ref;
-  /**
-   * Test whether a value is an numeric value.
-   *
-   * The function is evaluated element-wise in case of Array or Matrix input.
-   *
-   * Syntax:
-   *
-   *     math.isNumeric(x)
-   *
-   * Examples:
-   *
-   *    math.isNumeric(2)                     // returns true
-   *    math.isNumeric('2')                   // returns false
-   *    math.hasNumericValue('2')             // returns true
-   *    math.isNumeric(0)                     // returns true
-   *    math.isNumeric(math.bignumber('42'))  // returns true
-   *    math.isNumeric(math.bigint('42'))     // returns true
-   *    math.isNumeric(math.fraction(4))      // returns true
-   *    math.isNumeric(math.complex('2-4i'))  // returns false
-   *    math.isNumeric([2.3, 'foo', false])   // returns [true, false, true]
-   *
-   * See also:
-   *
-   *    isZero, isPositive, isNegative, isInteger, hasNumericValue, isFinite, isBounded
-   *
-   * @param {*} x       Value to be tested
-   * @return {boolean}  Returns true when `x` is a `number`, `BigNumber`,
-   *                    `Fraction`, or `boolean`. Returns false for other types.
-   *                    Throws an error in case of unknown types.
-   */
-  return typed(name$V, {
-    'number | BigNumber | bigint | Fraction | boolean': () => true,
-    'Complex | Unit | string | null | undefined | Node': () => false,
-    'Array | Matrix': typed.referToSelf(self => x => deepMap(x, self))
-  });
-});
-
-var name$U = 'isZero';
-var dependencies$U = ['typed', 'equalScalar'];
-var createIsZero = /* #__PURE__ */factory(name$U, dependencies$U, _ref => {
+var name$M = 'isZero';
+var dependencies$M = ['typed', 'equalScalar'];
+var createIsZero = /* #__PURE__ */factory(name$M, dependencies$M, _ref => {
   var {
     typed,
     equalScalar
@@ -23205,7 +23072,7 @@ var createIsZero = /* #__PURE__ */factory(name$U, dependencies$U, _ref => {
    * @return {boolean}  Returns true when `x` is zero.
    *                    Throws an error in case of an unknown data type.
    */
-  return typed(name$U, {
+  return typed(name$M, {
     'number | BigNumber | Complex | Fraction': x => equalScalar(x, 0),
     bigint: x => x === 0n,
     Unit: typed.referToSelf(self => x => typed.find(self, x.valueType())(x.value)),
@@ -23213,9 +23080,9 @@ var createIsZero = /* #__PURE__ */factory(name$U, dependencies$U, _ref => {
   });
 });
 
-var name$T = 'isNaN';
-var dependencies$T = ['typed'];
-var createIsNaN = /* #__PURE__ */factory(name$T, dependencies$T, _ref => {
+var name$L = 'isNaN';
+var dependencies$L = ['typed'];
+var createIsNaN = /* #__PURE__ */factory(name$L, dependencies$L, _ref => {
   var {
     typed
   } = _ref;
@@ -23248,7 +23115,7 @@ var createIsNaN = /* #__PURE__ */factory(name$T, dependencies$T, _ref => {
    * @return {boolean}  Returns true when `x` is NaN.
    *                    Throws an error in case of an unknown data type.
    */
-  return typed(name$T, {
+  return typed(name$L, {
     number: isNaNNumber,
     BigNumber: function BigNumber(x) {
       return x.isNaN();
@@ -23296,9 +23163,9 @@ var createCompareUnits = /* #__PURE__ */factory('compareUnits', ['typed'], _ref 
   };
 });
 
-var name$S = 'equalScalar';
-var dependencies$S = ['typed', 'config'];
-var createEqualScalar = /* #__PURE__ */factory(name$S, dependencies$S, _ref => {
+var name$K = 'equalScalar';
+var dependencies$K = ['typed', 'config'];
+var createEqualScalar = /* #__PURE__ */factory(name$K, dependencies$K, _ref => {
   var {
     typed,
     config
@@ -23315,7 +23182,7 @@ var createEqualScalar = /* #__PURE__ */factory(name$S, dependencies$S, _ref => {
    * @return {boolean}                                                  Returns true when the compared values are equal, else returns false
    * @private
    */
-  return typed(name$S, {
+  return typed(name$K, {
     'boolean, boolean': function boolean_boolean(x, y) {
       return x === y;
     },
@@ -23336,21 +23203,21 @@ var createEqualScalar = /* #__PURE__ */factory(name$S, dependencies$S, _ref => {
     }
   }, compareUnits);
 });
-factory(name$S, ['typed', 'config'], _ref2 => {
+factory(name$K, ['typed', 'config'], _ref2 => {
   var {
     typed,
     config
   } = _ref2;
-  return typed(name$S, {
+  return typed(name$K, {
     'number, number': function number_number(x, y) {
       return nearlyEqual$1(x, y, config.relTol, config.absTol);
     }
   });
 });
 
-var name$R = 'SparseMatrix';
-var dependencies$R = ['typed', 'equalScalar', 'Matrix'];
-var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _ref => {
+var name$J = 'SparseMatrix';
+var dependencies$J = ['typed', 'equalScalar', 'Matrix'];
+var createSparseMatrixClass = /* #__PURE__ */factory(name$J, dependencies$J, _ref => {
   var {
     typed,
     equalScalar,
@@ -24854,8 +24721,8 @@ var createSparseMatrixClass = /* #__PURE__ */factory(name$R, dependencies$R, _re
   isClass: true
 });
 
-var name$Q = 'number';
-var dependencies$Q = ['typed'];
+var name$I = 'number';
+var dependencies$I = ['typed'];
 
 /**
  * Separates the radix, integer part, and fractional part of a non decimal number string
@@ -24901,7 +24768,7 @@ function makeNumberFromNonDecimalParts(parts) {
   }
   return result;
 }
-var createNumber = /* #__PURE__ */factory(name$Q, dependencies$Q, _ref => {
+var createNumber = /* #__PURE__ */factory(name$I, dependencies$I, _ref => {
   var {
     typed
   } = _ref;
@@ -25003,9 +24870,9 @@ var createNumber = /* #__PURE__ */factory(name$Q, dependencies$Q, _ref => {
   return number;
 });
 
-var name$P = 'bignumber';
-var dependencies$P = ['typed', 'BigNumber'];
-var createBignumber = /* #__PURE__ */factory(name$P, dependencies$P, _ref => {
+var name$H = 'bignumber';
+var dependencies$H = ['typed', 'BigNumber'];
+var createBignumber = /* #__PURE__ */factory(name$H, dependencies$H, _ref => {
   var {
     typed,
     BigNumber
@@ -25084,9 +24951,9 @@ var createBignumber = /* #__PURE__ */factory(name$P, dependencies$P, _ref => {
   });
 });
 
-var name$O = 'fraction';
-var dependencies$O = ['typed', 'Fraction'];
-var createFraction = /* #__PURE__ */factory(name$O, dependencies$O, _ref => {
+var name$G = 'fraction';
+var dependencies$G = ['typed', 'Fraction'];
+var createFraction = /* #__PURE__ */factory(name$G, dependencies$G, _ref => {
   var {
     typed,
     Fraction
@@ -25176,9 +25043,9 @@ var createFraction = /* #__PURE__ */factory(name$O, dependencies$O, _ref => {
   });
 });
 
-var name$N = 'matrix';
-var dependencies$N = ['typed', 'Matrix', 'DenseMatrix', 'SparseMatrix'];
-var createMatrix = /* #__PURE__ */factory(name$N, dependencies$N, _ref => {
+var name$F = 'matrix';
+var dependencies$F = ['typed', 'Matrix', 'DenseMatrix', 'SparseMatrix'];
+var createMatrix = /* #__PURE__ */factory(name$F, dependencies$F, _ref => {
   var {
     typed,
     Matrix,
@@ -25224,7 +25091,7 @@ var createMatrix = /* #__PURE__ */factory(name$N, dependencies$N, _ref => {
    *
    * @return {Matrix} The created matrix
    */
-  return typed(name$N, {
+  return typed(name$F, {
     '': function _() {
       return _create([]);
     },
@@ -25264,9 +25131,9 @@ var createMatrix = /* #__PURE__ */factory(name$N, dependencies$N, _ref => {
   }
 });
 
-var name$M = 'unaryMinus';
-var dependencies$M = ['typed'];
-var createUnaryMinus = /* #__PURE__ */factory(name$M, dependencies$M, _ref => {
+var name$E = 'unaryMinus';
+var dependencies$E = ['typed'];
+var createUnaryMinus = /* #__PURE__ */factory(name$E, dependencies$E, _ref => {
   var {
     typed
   } = _ref;
@@ -25293,7 +25160,7 @@ var createUnaryMinus = /* #__PURE__ */factory(name$M, dependencies$M, _ref => {
    * @param  {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} x Number to be inverted.
    * @return {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} Returns the value with inverted sign.
    */
-  return typed(name$M, {
+  return typed(name$E, {
     number: unaryMinusNumber,
     'Complex | BigNumber | Fraction': x => x.neg(),
     bigint: x => -x,
@@ -25309,9 +25176,9 @@ var createUnaryMinus = /* #__PURE__ */factory(name$M, dependencies$M, _ref => {
   });
 });
 
-var name$L = 'abs';
-var dependencies$L = ['typed'];
-var createAbs = /* #__PURE__ */factory(name$L, dependencies$L, _ref => {
+var name$D = 'abs';
+var dependencies$D = ['typed'];
+var createAbs = /* #__PURE__ */factory(name$D, dependencies$D, _ref => {
   var {
     typed
   } = _ref;
@@ -25339,7 +25206,7 @@ var createAbs = /* #__PURE__ */factory(name$L, dependencies$L, _ref => {
    * @return {number | BigNumber | bigint | Fraction | Complex | Array | Matrix | Unit}
    *            Absolute value of `x`
    */
-  return typed(name$L, {
+  return typed(name$D, {
     number: absNumber,
     'Complex | BigNumber | Fraction | Unit': x => x.abs(),
     bigint: x => x < 0n ? -x : x,
@@ -25348,9 +25215,9 @@ var createAbs = /* #__PURE__ */factory(name$L, dependencies$L, _ref => {
   });
 });
 
-var name$K = 'mapSlices';
-var dependencies$K = ['typed', 'isInteger'];
-var createMapSlices = /* #__PURE__ */factory(name$K, dependencies$K, _ref => {
+var name$C = 'mapSlices';
+var dependencies$C = ['typed', 'isInteger'];
+var createMapSlices = /* #__PURE__ */factory(name$C, dependencies$C, _ref => {
   var {
     typed,
     isInteger
@@ -25392,7 +25259,7 @@ var createMapSlices = /* #__PURE__ */factory(name$K, dependencies$K, _ref => {
    *                                 return a number.
    * @return {Array | Matrix} res    The residual matrix with the function mapped on the slices over some dimension.
    */
-  return typed(name$K, {
+  return typed(name$C, {
     'Array | Matrix, number | BigNumber, function': function Array__Matrix_number__BigNumber_function(mat, dim, callback) {
       if (!isInteger(dim)) {
         throw new TypeError('Integer number expected for dimension');
@@ -25463,9 +25330,9 @@ function _switch(mat) {
   return ret;
 }
 
-var name$J = 'addScalar';
-var dependencies$J = ['typed'];
-var createAddScalar = /* #__PURE__ */factory(name$J, dependencies$J, _ref => {
+var name$B = 'addScalar';
+var dependencies$B = ['typed'];
+var createAddScalar = /* #__PURE__ */factory(name$B, dependencies$B, _ref => {
   var {
     typed
   } = _ref;
@@ -25481,7 +25348,7 @@ var createAddScalar = /* #__PURE__ */factory(name$J, dependencies$J, _ref => {
    * @return {number | BigNumber | bigint | Fraction | Complex | Unit}     Sum of `x` and `y`
    * @private
    */
-  return typed(name$J, {
+  return typed(name$B, {
     'number, number': addNumber,
     'Complex, Complex': function Complex_Complex(x, y) {
       return x.add(y);
@@ -25511,9 +25378,9 @@ var createAddScalar = /* #__PURE__ */factory(name$J, dependencies$J, _ref => {
   });
 });
 
-var name$I = 'subtractScalar';
-var dependencies$I = ['typed'];
-var createSubtractScalar = /* #__PURE__ */factory(name$I, dependencies$I, _ref => {
+var name$A = 'subtractScalar';
+var dependencies$A = ['typed'];
+var createSubtractScalar = /* #__PURE__ */factory(name$A, dependencies$A, _ref => {
   var {
     typed
   } = _ref;
@@ -25529,7 +25396,7 @@ var createSubtractScalar = /* #__PURE__ */factory(name$I, dependencies$I, _ref =
    * @return {number | BigNumber | bigint | Fraction | Complex | Unit}     Difference of `x` and `y`
    * @private
    */
-  return typed(name$I, {
+  return typed(name$A, {
     'number, number': subtractNumber,
     'Complex, Complex': function Complex_Complex(x, y) {
       return x.sub(y);
@@ -25559,9 +25426,9 @@ var createSubtractScalar = /* #__PURE__ */factory(name$I, dependencies$I, _ref =
   });
 });
 
-var name$H = 'matAlgo11xS0s';
-var dependencies$H = ['typed', 'equalScalar'];
-var createMatAlgo11xS0s = /* #__PURE__ */factory(name$H, dependencies$H, _ref => {
+var name$z = 'matAlgo11xS0s';
+var dependencies$z = ['typed', 'equalScalar'];
+var createMatAlgo11xS0s = /* #__PURE__ */factory(name$z, dependencies$z, _ref => {
   var {
     typed,
     equalScalar
@@ -25662,9 +25529,9 @@ var createMatAlgo11xS0s = /* #__PURE__ */factory(name$H, dependencies$H, _ref =>
   };
 });
 
-var name$G = 'matAlgo12xSfs';
-var dependencies$G = ['typed', 'DenseMatrix'];
-var createMatAlgo12xSfs = /* #__PURE__ */factory(name$G, dependencies$G, _ref => {
+var name$y = 'matAlgo12xSfs';
+var dependencies$y = ['typed', 'DenseMatrix'];
+var createMatAlgo12xSfs = /* #__PURE__ */factory(name$y, dependencies$y, _ref => {
   var {
     typed,
     DenseMatrix
@@ -25767,9 +25634,9 @@ var createMatAlgo12xSfs = /* #__PURE__ */factory(name$G, dependencies$G, _ref =>
   };
 });
 
-var name$F = 'matAlgo14xDs';
-var dependencies$F = ['typed'];
-var createMatAlgo14xDs = /* #__PURE__ */factory(name$F, dependencies$F, _ref => {
+var name$x = 'matAlgo14xDs';
+var dependencies$x = ['typed'];
+var createMatAlgo14xDs = /* #__PURE__ */factory(name$x, dependencies$x, _ref => {
   var {
     typed
   } = _ref;
@@ -25846,9 +25713,9 @@ new Decimal(10);
 
 new Decimal(10);
 
-var name$E = 'matAlgo03xDSf';
-var dependencies$E = ['typed'];
-var createMatAlgo03xDSf = /* #__PURE__ */factory(name$E, dependencies$E, _ref => {
+var name$w = 'matAlgo03xDSf';
+var dependencies$w = ['typed'];
+var createMatAlgo03xDSf = /* #__PURE__ */factory(name$w, dependencies$w, _ref => {
   var {
     typed
   } = _ref;
@@ -25967,9 +25834,9 @@ var createMatAlgo03xDSf = /* #__PURE__ */factory(name$E, dependencies$E, _ref =>
   };
 });
 
-var name$D = 'matAlgo05xSfSf';
-var dependencies$D = ['typed', 'equalScalar'];
-var createMatAlgo05xSfSf = /* #__PURE__ */factory(name$D, dependencies$D, _ref => {
+var name$v = 'matAlgo05xSfSf';
+var dependencies$v = ['typed', 'equalScalar'];
+var createMatAlgo05xSfSf = /* #__PURE__ */factory(name$v, dependencies$v, _ref => {
   var {
     typed,
     equalScalar
@@ -26137,9 +26004,9 @@ var createMatAlgo05xSfSf = /* #__PURE__ */factory(name$D, dependencies$D, _ref =
   };
 });
 
-var name$C = 'matAlgo13xDD';
-var dependencies$C = ['typed'];
-var createMatAlgo13xDD = /* #__PURE__ */factory(name$C, dependencies$C, _ref => {
+var name$u = 'matAlgo13xDD';
+var dependencies$u = ['typed'];
+var createMatAlgo13xDD = /* #__PURE__ */factory(name$u, dependencies$u, _ref => {
   var {
     typed
   } = _ref;
@@ -26268,9 +26135,9 @@ function _broadcastTo(M, size) {
   return M.create(broadcastTo(M.valueOf(), size), M.datatype());
 }
 
-var name$B = 'matrixAlgorithmSuite';
-var dependencies$B = ['typed', 'matrix'];
-var createMatrixAlgorithmSuite = /* #__PURE__ */factory(name$B, dependencies$B, _ref => {
+var name$t = 'matrixAlgorithmSuite';
+var dependencies$t = ['typed', 'matrix'];
+var createMatrixAlgorithmSuite = /* #__PURE__ */factory(name$t, dependencies$t, _ref => {
   var {
     typed,
     matrix
@@ -26416,9 +26283,9 @@ var createMatrixAlgorithmSuite = /* #__PURE__ */factory(name$B, dependencies$B, 
   };
 });
 
-var name$A = 'matAlgo01xDSid';
-var dependencies$A = ['typed'];
-var createMatAlgo01xDSid = /* #__PURE__ */factory(name$A, dependencies$A, _ref => {
+var name$s = 'matAlgo01xDSid';
+var dependencies$s = ['typed'];
+var createMatAlgo01xDSid = /* #__PURE__ */factory(name$s, dependencies$s, _ref => {
   var {
     typed
   } = _ref;
@@ -26527,9 +26394,9 @@ var createMatAlgo01xDSid = /* #__PURE__ */factory(name$A, dependencies$A, _ref =
   };
 });
 
-var name$z = 'matAlgo04xSidSid';
-var dependencies$z = ['typed', 'equalScalar'];
-var createMatAlgo04xSidSid = /* #__PURE__ */factory(name$z, dependencies$z, _ref => {
+var name$r = 'matAlgo04xSidSid';
+var dependencies$r = ['typed', 'equalScalar'];
+var createMatAlgo04xSidSid = /* #__PURE__ */factory(name$r, dependencies$r, _ref => {
   var {
     typed,
     equalScalar
@@ -26705,9 +26572,9 @@ var createMatAlgo04xSidSid = /* #__PURE__ */factory(name$z, dependencies$z, _ref
   };
 });
 
-var name$y = 'matAlgo10xSids';
-var dependencies$y = ['typed', 'DenseMatrix'];
-var createMatAlgo10xSids = /* #__PURE__ */factory(name$y, dependencies$y, _ref => {
+var name$q = 'matAlgo10xSids';
+var dependencies$q = ['typed', 'DenseMatrix'];
+var createMatAlgo10xSids = /* #__PURE__ */factory(name$q, dependencies$q, _ref => {
   var {
     typed,
     DenseMatrix
@@ -26835,9 +26702,9 @@ ArgumentsError.prototype.constructor = Error;
 ArgumentsError.prototype.name = 'ArgumentsError';
 ArgumentsError.prototype.isArgumentsError = true;
 
-var name$x = 'multiplyScalar';
-var dependencies$x = ['typed'];
-var createMultiplyScalar = /* #__PURE__ */factory(name$x, dependencies$x, _ref => {
+var name$p = 'multiplyScalar';
+var dependencies$p = ['typed'];
+var createMultiplyScalar = /* #__PURE__ */factory(name$p, dependencies$p, _ref => {
   var {
     typed
   } = _ref;
@@ -26872,9 +26739,9 @@ var createMultiplyScalar = /* #__PURE__ */factory(name$x, dependencies$x, _ref =
   });
 });
 
-var name$w = 'multiply';
-var dependencies$w = ['typed', 'matrix', 'addScalar', 'multiplyScalar', 'equalScalar', 'dot'];
-var createMultiply = /* #__PURE__ */factory(name$w, dependencies$w, _ref => {
+var name$o = 'multiply';
+var dependencies$o = ['typed', 'matrix', 'addScalar', 'multiplyScalar', 'equalScalar', 'dot'];
+var createMultiply = /* #__PURE__ */factory(name$o, dependencies$o, _ref => {
   var {
     typed,
     matrix,
@@ -27674,7 +27541,7 @@ var createMultiply = /* #__PURE__ */factory(name$w, dependencies$w, _ref => {
    * @param  {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} y Second value to multiply
    * @return {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} Multiplication of `x` and `y`
    */
-  return typed(name$w, multiplyScalar, {
+  return typed(name$o, multiplyScalar, {
     // we extend the signatures of multiplyScalar with signatures dealing with matrices
 
     'Array, Array': typed.referTo('Matrix, Matrix', selfMM => (x, y) => {
@@ -27748,9 +27615,9 @@ var createMultiply = /* #__PURE__ */factory(name$w, dependencies$w, _ref => {
   });
 });
 
-var name$v = 'sqrt';
-var dependencies$v = ['config', 'typed', 'Complex'];
-var createSqrt = /* #__PURE__ */factory(name$v, dependencies$v, _ref => {
+var name$n = 'sqrt';
+var dependencies$n = ['config', 'typed', 'Complex'];
+var createSqrt = /* #__PURE__ */factory(name$n, dependencies$n, _ref => {
   var {
     config,
     typed,
@@ -27818,9 +27685,9 @@ var createSqrt = /* #__PURE__ */factory(name$v, dependencies$v, _ref => {
   }
 });
 
-var name$u = 'subtract';
-var dependencies$u = ['typed', 'matrix', 'equalScalar', 'subtractScalar', 'unaryMinus', 'DenseMatrix', 'concat'];
-var createSubtract = /* #__PURE__ */factory(name$u, dependencies$u, _ref => {
+var name$m = 'subtract';
+var dependencies$m = ['typed', 'matrix', 'equalScalar', 'subtractScalar', 'unaryMinus', 'DenseMatrix', 'concat'];
+var createSubtract = /* #__PURE__ */factory(name$m, dependencies$m, _ref => {
   var {
     typed,
     matrix,
@@ -27886,7 +27753,7 @@ var createSubtract = /* #__PURE__ */factory(name$u, dependencies$u, _ref => {
    * @param  {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} y Value to subtract from `x`
    * @return {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} Subtraction of `x` and `y`
    */
-  return typed(name$u, {
+  return typed(name$m, {
     'any, any': subtractScalar
   }, matrixAlgorithmSuite({
     elop: subtractScalar,
@@ -27898,9 +27765,9 @@ var createSubtract = /* #__PURE__ */factory(name$u, dependencies$u, _ref => {
   }));
 });
 
-var name$t = 'matAlgo07xSSf';
-var dependencies$t = ['typed', 'SparseMatrix'];
-var createMatAlgo07xSSf = /* #__PURE__ */factory(name$t, dependencies$t, _ref => {
+var name$l = 'matAlgo07xSSf';
+var dependencies$l = ['typed', 'SparseMatrix'];
+var createMatAlgo07xSSf = /* #__PURE__ */factory(name$l, dependencies$l, _ref => {
   var {
     typed,
     SparseMatrix
@@ -28012,9 +27879,9 @@ var createMatAlgo07xSSf = /* #__PURE__ */factory(name$t, dependencies$t, _ref =>
   }
 });
 
-var name$s = 'conj';
-var dependencies$s = ['typed'];
-var createConj = /* #__PURE__ */factory(name$s, dependencies$s, _ref => {
+var name$k = 'conj';
+var dependencies$k = ['typed'];
+var createConj = /* #__PURE__ */factory(name$k, dependencies$k, _ref => {
   var {
     typed
   } = _ref;
@@ -28043,7 +27910,7 @@ var createConj = /* #__PURE__ */factory(name$s, dependencies$s, _ref => {
    * @return {number | BigNumber | Complex | Array | Matrix | Unit}
    *            The complex conjugate of x
    */
-  return typed(name$s, {
+  return typed(name$k, {
     'number | BigNumber | Fraction': x => x,
     Complex: x => x.conjugate(),
     Unit: typed.referToSelf(self => x => new x.constructor(self(x.toNumeric()), x.formatUnits())),
@@ -28051,9 +27918,9 @@ var createConj = /* #__PURE__ */factory(name$s, dependencies$s, _ref => {
   });
 });
 
-var name$r = 'concat';
-var dependencies$r = ['typed', 'matrix', 'isInteger'];
-var createConcat = /* #__PURE__ */factory(name$r, dependencies$r, _ref => {
+var name$j = 'concat';
+var dependencies$j = ['typed', 'matrix', 'isInteger'];
+var createConcat = /* #__PURE__ */factory(name$j, dependencies$j, _ref => {
   var {
     typed,
     matrix,
@@ -28088,7 +27955,7 @@ var createConcat = /* #__PURE__ */factory(name$r, dependencies$r, _ref => {
    * @param {... Array | Matrix} args     Two or more matrices
    * @return {Array | Matrix} Concatenated matrix
    */
-  return typed(name$r, {
+  return typed(name$j, {
     // TODO: change signature to '...Array | Matrix, dim?' when supported
     '...Array | Matrix | number | BigNumber': function Array__Matrix__number__BigNumber(args) {
       var i;
@@ -28150,9 +28017,9 @@ var createConcat = /* #__PURE__ */factory(name$r, dependencies$r, _ref => {
   });
 });
 
-var name$q = 'identity';
-var dependencies$q = ['typed', 'config', 'matrix', 'BigNumber', 'DenseMatrix', 'SparseMatrix'];
-var createIdentity = /* #__PURE__ */factory(name$q, dependencies$q, _ref => {
+var name$i = 'identity';
+var dependencies$i = ['typed', 'config', 'matrix', 'BigNumber', 'DenseMatrix', 'SparseMatrix'];
+var createIdentity = /* #__PURE__ */factory(name$i, dependencies$i, _ref => {
   var {
     typed,
     config,
@@ -28191,7 +28058,7 @@ var createIdentity = /* #__PURE__ */factory(name$q, dependencies$q, _ref => {
    *
    * @return {Matrix | Array | number} A matrix with ones on the diagonal.
    */
-  return typed(name$q, {
+  return typed(name$i, {
     '': function _() {
       return config.matrix === 'Matrix' ? matrix([]) : [];
     },
@@ -28283,9 +28150,9 @@ var createIdentity = /* #__PURE__ */factory(name$q, dependencies$q, _ref => {
   }
 });
 
-var name$p = 'map';
-var dependencies$p = ['typed'];
-var createMap = /* #__PURE__ */factory(name$p, dependencies$p, _ref => {
+var name$h = 'map';
+var dependencies$h = ['typed'];
+var createMap = /* #__PURE__ */factory(name$h, dependencies$h, _ref => {
   var {
     typed
   } = _ref;
@@ -28340,7 +28207,7 @@ var createMap = /* #__PURE__ */factory(name$p, dependencies$p, _ref => {
    * @return {Matrix | array}
    *     Transformed map of x; always has the same type and shape as x
    */
-  return typed(name$p, {
+  return typed(name$h, {
     'Array, function': _mapArray,
     'Matrix, function': function Matrix_function(x, callback) {
       return x.map(callback);
@@ -28508,7 +28375,7 @@ var createMap = /* #__PURE__ */factory(name$p, dependencies$p, _ref => {
   * @private
   */
   function _mapArray(array, callback) {
-    var fastCallback = optimizeCallback(callback, array, name$p);
+    var fastCallback = optimizeCallback(callback, array, name$h);
     return deepMap$1(array, fastCallback.fn, fastCallback.isUnary);
   }
 });
@@ -28520,9 +28387,9 @@ function noFraction() {
   throw new Error('No "fraction" implementation available');
 }
 
-var name$o = 'size';
-var dependencies$o = ['typed'];
-var createSize = /* #__PURE__ */factory(name$o, dependencies$o, _ref => {
+var name$g = 'size';
+var dependencies$g = ['typed'];
+var createSize = /* #__PURE__ */factory(name$g, dependencies$g, _ref => {
   var {
     typed
   } = _ref;
@@ -28552,7 +28419,7 @@ var createSize = /* #__PURE__ */factory(name$o, dependencies$o, _ref => {
    * @param {boolean | number | Complex | Unit | string | Array | Matrix} x  A matrix
    * @return {Array} A vector with size of `x`.
    */
-  return typed(name$o, {
+  return typed(name$g, {
     Matrix: x => x.size(),
     Array: arraySize,
     string: x => [x.length],
@@ -28675,8 +28542,8 @@ function improveErrorMessage(err, fnName, value) {
   return err;
 }
 
-var name$n = 'bin';
-var dependencies$n = ['typed', 'format'];
+var name$f = 'bin';
+var dependencies$f = ['typed', 'format'];
 
 /**
  * Format a number as binary.
@@ -28699,12 +28566,12 @@ var dependencies$n = ['typed', 'format'];
  * @param {number | BigNumber} wordSize Optional word size (see `format`)
  * @return {string}         The formatted value
  */
-factory(name$n, dependencies$n, _ref => {
+factory(name$f, dependencies$f, _ref => {
   var {
     typed,
     format
   } = _ref;
-  return typed(name$n, {
+  return typed(name$f, {
     'number | BigNumber': function number__BigNumber(n) {
       return format(n, {
         notation: 'bin'
@@ -28719,8 +28586,8 @@ factory(name$n, dependencies$n, _ref => {
   });
 });
 
-var name$m = 'oct';
-var dependencies$m = ['typed', 'format'];
+var name$e = 'oct';
+var dependencies$e = ['typed', 'format'];
 
 /**
  * Format a number as octal.
@@ -28744,12 +28611,12 @@ var dependencies$m = ['typed', 'format'];
  * @return {string}         The formatted value
  */
 
-factory(name$m, dependencies$m, _ref => {
+factory(name$e, dependencies$e, _ref => {
   var {
     typed,
     format
   } = _ref;
-  return typed(name$m, {
+  return typed(name$e, {
     'number | BigNumber': function number__BigNumber(n) {
       return format(n, {
         notation: 'oct'
@@ -28764,8 +28631,8 @@ factory(name$m, dependencies$m, _ref => {
   });
 });
 
-var name$l = 'hex';
-var dependencies$l = ['typed', 'format'];
+var name$d = 'hex';
+var dependencies$d = ['typed', 'format'];
 
 /**
  * Format a number as hexadecimal.
@@ -28787,12 +28654,12 @@ var dependencies$l = ['typed', 'format'];
  * @param {number | BigNumber} wordSize Optional word size (see `format`)
  * @return {string}         The formatted value
  */
-factory(name$l, dependencies$l, _ref => {
+factory(name$d, dependencies$d, _ref => {
   var {
     typed,
     format
   } = _ref;
-  return typed(name$l, {
+  return typed(name$d, {
     'number | BigNumber': function number__BigNumber(n) {
       return format(n, {
         notation: 'hex'
@@ -28807,9 +28674,9 @@ factory(name$l, dependencies$l, _ref => {
   });
 });
 
-var name$k = 'numeric';
-var dependencies$k = ['number', '?bignumber', '?fraction'];
-var createNumeric = /* #__PURE__ */factory(name$k, dependencies$k, _ref => {
+var name$c = 'numeric';
+var dependencies$c = ['number', '?bignumber', '?fraction'];
+var createNumeric = /* #__PURE__ */factory(name$c, dependencies$c, _ref => {
   var {
     number: _number,
     bignumber,
@@ -28887,9 +28754,9 @@ var createNumeric = /* #__PURE__ */factory(name$k, dependencies$k, _ref => {
   };
 });
 
-var name$j = 'divideScalar';
-var dependencies$j = ['typed', 'numeric'];
-var createDivideScalar = /* #__PURE__ */factory(name$j, dependencies$j, _ref => {
+var name$b = 'divideScalar';
+var dependencies$b = ['typed', 'numeric'];
+var createDivideScalar = /* #__PURE__ */factory(name$b, dependencies$b, _ref => {
   var {
     typed,
     numeric
@@ -28906,7 +28773,7 @@ var createDivideScalar = /* #__PURE__ */factory(name$j, dependencies$j, _ref => 
    * @return {number | BigNumber | bigint | Fraction | Complex | Unit}     Quotient, `x / y`
    * @private
    */
-  return typed(name$j, {
+  return typed(name$b, {
     'number, number': function number_number(x, y) {
       return x / y;
     },
@@ -28927,122 +28794,9 @@ var createDivideScalar = /* #__PURE__ */factory(name$j, dependencies$j, _ref => 
   });
 });
 
-var name$i = 'compare';
-var dependencies$i = ['typed', 'config', 'matrix', 'equalScalar', 'BigNumber', 'Fraction', 'DenseMatrix', 'concat'];
-var createCompare = /* #__PURE__ */factory(name$i, dependencies$i, _ref => {
-  var {
-    typed,
-    config,
-    equalScalar,
-    matrix,
-    BigNumber,
-    Fraction,
-    DenseMatrix,
-    concat
-  } = _ref;
-  var matAlgo03xDSf = createMatAlgo03xDSf({
-    typed
-  });
-  var matAlgo05xSfSf = createMatAlgo05xSfSf({
-    typed,
-    equalScalar
-  });
-  var matAlgo12xSfs = createMatAlgo12xSfs({
-    typed,
-    DenseMatrix
-  });
-  var matrixAlgorithmSuite = createMatrixAlgorithmSuite({
-    typed,
-    matrix,
-    concat
-  });
-  var compareUnits = createCompareUnits({
-    typed
-  });
-
-  /**
-   * Compare two values. Returns 1 when x > y, -1 when x < y, and 0 when x == y.
-   *
-   * x and y are considered equal when the relative difference between x and y
-   * is smaller than the configured absTol and relTol. The function cannot be used to
-   * compare values smaller than approximately 2.22e-16.
-   *
-   * For matrices, the function is evaluated element wise.
-   * Strings are compared by their numerical value.
-   *
-   * Syntax:
-   *
-   *    math.compare(x, y)
-   *
-   * Examples:
-   *
-   *    math.compare(6, 1)           // returns 1
-   *    math.compare(2, 3)           // returns -1
-   *    math.compare(7, 7)           // returns 0
-   *    math.compare('10', '2')      // returns 1
-   *    math.compare('1000', '1e3')  // returns 0
-   *
-   *    const a = math.unit('5 cm')
-   *    const b = math.unit('40 mm')
-   *    math.compare(a, b)           // returns 1
-   *
-   *    math.compare(2, [1, 2, 3])   // returns [1, 0, -1]
-   *
-   * See also:
-   *
-   *    equal, unequal, smaller, smallerEq, larger, largerEq, compareNatural, compareText
-   *
-   * History:
-   *
-   *    v0.19  Created
-   *    v4     Changed to compare strings by numerical value
-   *    v13    Change to use separate relative and absolute tolerances
-   *
-   * @param  {number | BigNumber | bigint | Fraction | Unit | string | Array | Matrix} x First value to compare
-   * @param  {number | BigNumber | bigint | Fraction | Unit | string | Array | Matrix} y Second value to compare
-   * @return {number | BigNumber | bigint | Fraction | Array | Matrix} Returns the result of the comparison:
-   *                                                          1 when x > y, -1 when x < y, and 0 when x == y.
-   */
-  return typed(name$i, createCompareNumber({
-    typed,
-    config
-  }), {
-    'boolean, boolean': function boolean_boolean(x, y) {
-      return x === y ? 0 : x > y ? 1 : -1;
-    },
-    'BigNumber, BigNumber': function BigNumber_BigNumber(x, y) {
-      return nearlyEqual(x, y, config.relTol, config.absTol) ? new BigNumber(0) : new BigNumber(x.cmp(y));
-    },
-    'bigint, bigint': function bigint_bigint(x, y) {
-      return x === y ? 0n : x > y ? 1n : -1n;
-    },
-    'Fraction, Fraction': function Fraction_Fraction(x, y) {
-      return new Fraction(x.compare(y));
-    },
-    'Complex, Complex': function Complex_Complex() {
-      throw new TypeError('No ordering relation is defined for complex numbers');
-    }
-  }, compareUnits, matrixAlgorithmSuite({
-    SS: matAlgo05xSfSf,
-    DS: matAlgo03xDSf,
-    Ss: matAlgo12xSfs
-  }));
-});
-var createCompareNumber = /* #__PURE__ */factory(name$i, ['typed', 'config'], _ref2 => {
-  var {
-    typed,
-    config
-  } = _ref2;
-  return typed(name$i, {
-    'number, number': function number_number(x, y) {
-      return nearlyEqual$1(x, y, config.relTol, config.absTol) ? 0 : x > y ? 1 : -1;
-    }
-  });
-});
-
-var name$h = 'equal';
-var dependencies$h = ['typed', 'matrix', 'equalScalar', 'DenseMatrix', 'SparseMatrix'];
-var createEqual = /* #__PURE__ */factory(name$h, dependencies$h, _ref => {
+var name$a = 'equal';
+var dependencies$a = ['typed', 'matrix', 'equalScalar', 'DenseMatrix', 'SparseMatrix'];
+var createEqual = /* #__PURE__ */factory(name$a, dependencies$a, _ref => {
   var {
     typed,
     matrix,
@@ -29124,7 +28878,7 @@ var createEqual = /* #__PURE__ */factory(name$h, dependencies$h, _ref => {
    * @param  {number | BigNumber | bigint | boolean | Complex | Unit | string | Array | Matrix} y Second value to compare
    * @return {boolean | Array | Matrix} Returns true when the compared values are equal, else returns false
    */
-  return typed(name$h, createEqualNumber({
+  return typed(name$a, createEqualNumber({
     typed,
     equalScalar
   }), matrixAlgorithmSuite({
@@ -29134,12 +28888,12 @@ var createEqual = /* #__PURE__ */factory(name$h, dependencies$h, _ref => {
     Ss: matAlgo12xSfs
   }));
 });
-var createEqualNumber = factory(name$h, ['typed', 'equalScalar'], _ref2 => {
+var createEqualNumber = factory(name$a, ['typed', 'equalScalar'], _ref2 => {
   var {
     typed,
     equalScalar
   } = _ref2;
-  return typed(name$h, {
+  return typed(name$a, {
     'any, any': function any_any(x, y) {
       // strict equality for null and undefined?
       if (x === null) {
@@ -29159,304 +28913,13 @@ var createEqualNumber = factory(name$h, ['typed', 'equalScalar'], _ref2 => {
   });
 });
 
-var name$g = 'smaller';
-var dependencies$g = ['typed', 'config', 'bignumber', 'matrix', 'DenseMatrix', 'concat', 'SparseMatrix'];
-var createSmaller = /* #__PURE__ */factory(name$g, dependencies$g, _ref => {
-  var {
-    typed,
-    config,
-    bignumber,
-    matrix,
-    DenseMatrix,
-    concat,
-    SparseMatrix
-  } = _ref;
-  var matAlgo03xDSf = createMatAlgo03xDSf({
-    typed
-  });
-  var matAlgo07xSSf = createMatAlgo07xSSf({
-    typed,
-    SparseMatrix
-  });
-  var matAlgo12xSfs = createMatAlgo12xSfs({
-    typed,
-    DenseMatrix
-  });
-  var matrixAlgorithmSuite = createMatrixAlgorithmSuite({
-    typed,
-    matrix,
-    concat
-  });
-  var compareUnits = createCompareUnits({
-    typed
-  });
-
-  /**
-   * Test whether value x is smaller than y.
-   *
-   * The function returns true when x is smaller than y and the relative
-   * difference between x and y is smaller than the configured relTol and absTol. The
-   * function cannot be used to compare values smaller than approximately 2.22e-16.
-   *
-   * For matrices, the function is evaluated element wise.
-   * Strings are compared by their numerical value.
-   *
-   * Syntax:
-   *
-   *    math.smaller(x, y)
-   *
-   * Examples:
-   *
-   *    math.smaller(2, 3)            // returns true
-   *    math.smaller(5, 2 * 2)        // returns false
-   *
-   *    const a = math.unit('5 cm')
-   *    const b = math.unit('2 inch')
-   *    math.smaller(a, b)            // returns true
-   *
-   * See also:
-   *
-   *    equal, unequal, smallerEq, smaller, smallerEq, compare
-   *
-   * @param  {number | BigNumber | bigint | Fraction | boolean | Unit | string | Array | Matrix} x First value to compare
-   * @param  {number | BigNumber | bigint | Fraction | boolean | Unit | string | Array | Matrix} y Second value to compare
-   * @return {boolean | Array | Matrix} Returns true when the x is smaller than y, else returns false
-   */
-  function bignumSmaller(x, y) {
-    return x.lt(y) && !nearlyEqual(x, y, config.relTol, config.absTol);
-  }
-  return typed(name$g, createSmallerNumber({
-    typed,
-    config
-  }), {
-    'boolean, boolean': (x, y) => x < y,
-    'BigNumber, BigNumber': bignumSmaller,
-    'bigint, bigint': (x, y) => x < y,
-    'Fraction, Fraction': (x, y) => x.compare(y) === -1,
-    'Fraction, BigNumber': function Fraction_BigNumber(x, y) {
-      return bignumSmaller(bignumber(x), y);
-    },
-    'BigNumber, Fraction': function BigNumber_Fraction(x, y) {
-      return bignumSmaller(x, bignumber(y));
-    },
-    'Complex, Complex': function Complex_Complex(x, y) {
-      throw new TypeError('No ordering relation is defined for complex numbers');
-    }
-  }, compareUnits, matrixAlgorithmSuite({
-    SS: matAlgo07xSSf,
-    DS: matAlgo03xDSf,
-    Ss: matAlgo12xSfs
-  }));
-});
-var createSmallerNumber = /* #__PURE__ */factory(name$g, ['typed', 'config'], _ref2 => {
-  var {
-    typed,
-    config
-  } = _ref2;
-  return typed(name$g, {
-    'number, number': function number_number(x, y) {
-      return x < y && !nearlyEqual$1(x, y, config.relTol, config.absTol);
-    }
-  });
-});
-
-var name$f = 'smallerEq';
-var dependencies$f = ['typed', 'config', 'matrix', 'DenseMatrix', 'concat', 'SparseMatrix'];
-var createSmallerEq = /* #__PURE__ */factory(name$f, dependencies$f, _ref => {
-  var {
-    typed,
-    config,
-    matrix,
-    DenseMatrix,
-    concat,
-    SparseMatrix
-  } = _ref;
-  var matAlgo03xDSf = createMatAlgo03xDSf({
-    typed
-  });
-  var matAlgo07xSSf = createMatAlgo07xSSf({
-    typed,
-    SparseMatrix
-  });
-  var matAlgo12xSfs = createMatAlgo12xSfs({
-    typed,
-    DenseMatrix
-  });
-  var matrixAlgorithmSuite = createMatrixAlgorithmSuite({
-    typed,
-    matrix,
-    concat
-  });
-  var compareUnits = createCompareUnits({
-    typed
-  });
-
-  /**
-   * Test whether value x is smaller or equal to y.
-   *
-   * The function returns true when x is smaller than y or the relative
-   * difference between x and y is smaller than the configured relTol and absTol. The
-   * function cannot be used to compare values smaller than approximately 2.22e-16.
-   *
-   * For matrices, the function is evaluated element wise.
-   * Strings are compared by their numerical value.
-   *
-   * Syntax:
-   *
-   *    math.smallerEq(x, y)
-   *
-   * Examples:
-   *
-   *    math.smaller(1 + 2, 3)        // returns false
-   *    math.smallerEq(1 + 2, 3)      // returns true
-   *
-   * See also:
-   *
-   *    equal, unequal, smaller, larger, largerEq, compare
-   *
-   * @param  {number | BigNumber | bigint | Fraction | boolean | Unit | string | Array | Matrix} x First value to compare
-   * @param  {number | BigNumber | bigint | Fraction | boolean | Unit | string | Array | Matrix} y Second value to compare
-   * @return {boolean | Array | Matrix} Returns true when the x is smaller than y, else returns false
-   */
-  return typed(name$f, createSmallerEqNumber({
-    typed,
-    config
-  }), {
-    'boolean, boolean': (x, y) => x <= y,
-    'BigNumber, BigNumber': function BigNumber_BigNumber(x, y) {
-      return x.lte(y) || nearlyEqual(x, y, config.relTol, config.absTol);
-    },
-    'bigint, bigint': (x, y) => x <= y,
-    'Fraction, Fraction': (x, y) => x.compare(y) !== 1,
-    'Complex, Complex': function Complex_Complex() {
-      throw new TypeError('No ordering relation is defined for complex numbers');
-    }
-  }, compareUnits, matrixAlgorithmSuite({
-    SS: matAlgo07xSSf,
-    DS: matAlgo03xDSf,
-    Ss: matAlgo12xSfs
-  }));
-});
-var createSmallerEqNumber = /* #__PURE__ */factory(name$f, ['typed', 'config'], _ref2 => {
-  var {
-    typed,
-    config
-  } = _ref2;
-  return typed(name$f, {
-    'number, number': function number_number(x, y) {
-      return x <= y || nearlyEqual$1(x, y, config.relTol, config.absTol);
-    }
-  });
-});
-
-var name$e = 'larger';
-var dependencies$e = ['typed', 'config', 'bignumber', 'matrix', 'DenseMatrix', 'concat', 'SparseMatrix'];
-var createLarger = /* #__PURE__ */factory(name$e, dependencies$e, _ref => {
-  var {
-    typed,
-    config,
-    bignumber,
-    matrix,
-    DenseMatrix,
-    concat,
-    SparseMatrix
-  } = _ref;
-  var matAlgo03xDSf = createMatAlgo03xDSf({
-    typed
-  });
-  var matAlgo07xSSf = createMatAlgo07xSSf({
-    typed,
-    SparseMatrix
-  });
-  var matAlgo12xSfs = createMatAlgo12xSfs({
-    typed,
-    DenseMatrix
-  });
-  var matrixAlgorithmSuite = createMatrixAlgorithmSuite({
-    typed,
-    matrix,
-    concat
-  });
-  var compareUnits = createCompareUnits({
-    typed
-  });
-
-  /**
-   * Test whether value x is larger than y.
-   *
-   * The function returns true when x is larger than y and the relative
-   * difference between x and y is larger than the configured relTol and absTol. The
-   * function cannot be used to compare values smaller than approximately 2.22e-16.
-   *
-   * For matrices, the function is evaluated element wise.
-   * Strings are compared by their numerical value.
-   *
-   * Syntax:
-   *
-   *    math.larger(x, y)
-   *
-   * Examples:
-   *
-   *    math.larger(2, 3)             // returns false
-   *    math.larger(5, 2 + 2)         // returns true
-   *
-   *    const a = math.unit('5 cm')
-   *    const b = math.unit('2 inch')
-   *    math.larger(a, b)             // returns false
-   *
-   * See also:
-   *
-   *    equal, unequal, smaller, smallerEq, largerEq, compare
-   *
-   * @param  {number | BigNumber | bigint | Fraction | boolean | Unit | string | Array | Matrix} x First value to compare
-   * @param  {number | BigNumber | bigint | Fraction | boolean | Unit | string | Array | Matrix} y Second value to compare
-   * @return {boolean | Array | Matrix} Returns true when the x is larger than y, else returns false
-   */
-  function bignumLarger(x, y) {
-    return x.gt(y) && !nearlyEqual(x, y, config.relTol, config.absTol);
-  }
-  return typed(name$e, createLargerNumber({
-    typed,
-    config
-  }), {
-    'boolean, boolean': (x, y) => x > y,
-    'BigNumber, BigNumber': bignumLarger,
-    'bigint, bigint': (x, y) => x > y,
-    'Fraction, Fraction': (x, y) => x.compare(y) === 1,
-    'Fraction, BigNumber': function Fraction_BigNumber(x, y) {
-      return bignumLarger(bignumber(x), y);
-    },
-    'BigNumber, Fraction': function BigNumber_Fraction(x, y) {
-      return bignumLarger(x, bignumber(y));
-    },
-    'Complex, Complex': function Complex_Complex() {
-      throw new TypeError('No ordering relation is defined for complex numbers');
-    }
-  }, compareUnits, matrixAlgorithmSuite({
-    SS: matAlgo07xSSf,
-    DS: matAlgo03xDSf,
-    Ss: matAlgo12xSfs
-  }));
-});
-var createLargerNumber = /* #__PURE__ */factory(name$e, ['typed', 'config'], _ref2 => {
-  var {
-    typed,
-    config
-  } = _ref2;
-  return typed(name$e, {
-    'number, number': function number_number(x, y) {
-      return x > y && !nearlyEqual$1(x, y, config.relTol, config.absTol);
-    }
-  });
-});
-
-var name$d = 'unequal';
-factory(name$d, ['typed', 'equalScalar'], _ref2 => {
+var name$9 = 'unequal';
+factory(name$9, ['typed', 'equalScalar'], _ref2 => {
   var {
     typed,
     equalScalar
   } = _ref2;
-  return typed(name$d, {
+  return typed(name$9, {
     'any, any': function any_any(x, y) {
       // strict equality for null and undefined?
       if (x === null) {
@@ -29474,147 +28937,6 @@ factory(name$d, ['typed', 'equalScalar'], _ref2 => {
       return !equalScalar(x, y);
     }
   });
-});
-
-var name$c = 'partitionSelect';
-var dependencies$d = ['typed', 'isNumeric', 'isNaN', 'compare'];
-var createPartitionSelect = /* #__PURE__ */factory(name$c, dependencies$d, _ref => {
-  var {
-    typed,
-    isNumeric,
-    isNaN: mathIsNaN,
-    compare
-  } = _ref;
-  var asc = compare;
-  var desc = (a, b) => -compare(a, b);
-
-  /**
-   * Partition-based selection of an array or 1D matrix.
-   * Will find the kth smallest value, and mutates the input array.
-   * Uses Quickselect.
-   *
-   * Syntax:
-   *
-   *    math.partitionSelect(x, k)
-   *    math.partitionSelect(x, k, compare)
-   *
-   * Examples:
-   *
-   *    math.partitionSelect([5, 10, 1], 2)                               // returns 10
-   *    math.partitionSelect(['C', 'B', 'A', 'D'], 1, math.compareText)   // returns 'B'
-   *
-   *    function sortByLength (a, b) {
-   *      return a.length - b.length
-   *    }
-   *    math.partitionSelect(['Langdon', 'Tom', 'Sara'], 2, sortByLength) // returns 'Langdon'
-   *
-   *    // the input array is mutated
-   *    arr = [5, 2, 1]
-   *    math.partitionSelect(arr, 0) // returns 1, arr is now: [1, 2, 5]
-   *    math.partitionSelect(arr, 1, 'desc') // returns 2, arr is now: [5, 2, 1]
-   *
-   * See also:
-   *
-   *    sort
-   *
-   * @param {Matrix | Array} x    A one dimensional matrix or array to sort
-   * @param {Number} k            The kth smallest value to be retrieved zero-based index
-   * @param {Function | 'asc' | 'desc'} [compare='asc']
-   *        An optional comparator function. The function is called as
-   *        `compare(a, b)`, and must return 1 when a > b, -1 when a < b,
-   *        and 0 when a == b.
-   * @return {*} Returns the kth lowest value.
-   */
-  return typed(name$c, {
-    'Array | Matrix, number': function Array__Matrix_number(x, k) {
-      return _partitionSelect(x, k, asc);
-    },
-    'Array | Matrix, number, string': function Array__Matrix_number_string(x, k, compare) {
-      if (compare === 'asc') {
-        return _partitionSelect(x, k, asc);
-      } else if (compare === 'desc') {
-        return _partitionSelect(x, k, desc);
-      } else {
-        throw new Error('Compare string must be "asc" or "desc"');
-      }
-    },
-    'Array | Matrix, number, function': _partitionSelect
-  });
-  function _partitionSelect(x, k, compare) {
-    if (!isInteger$1(k) || k < 0) {
-      throw new Error('k must be a non-negative integer');
-    }
-    if (isMatrix(x)) {
-      var size = x.size();
-      if (size.length > 1) {
-        throw new Error('Only one dimensional matrices supported');
-      }
-      return quickSelect(x.valueOf(), k, compare);
-    }
-    if (Array.isArray(x)) {
-      return quickSelect(x, k, compare);
-    }
-  }
-
-  /**
-   * Quickselect algorithm.
-   * Code adapted from:
-   * https://blog.teamleadnet.com/2012/07/quick-select-algorithm-find-kth-element.html
-   *
-   * @param {Array} arr
-   * @param {Number} k
-   * @param {Function} compare
-   * @private
-   */
-  function quickSelect(arr, k, compare) {
-    if (k >= arr.length) {
-      throw new Error('k out of bounds');
-    }
-
-    // check for NaN values since these can cause an infinite while loop
-    for (var i = 0; i < arr.length; i++) {
-      if (isNumeric(arr[i]) && mathIsNaN(arr[i])) {
-        return arr[i]; // return NaN
-      }
-    }
-    var from = 0;
-    var to = arr.length - 1;
-
-    // if from == to we reached the kth element
-    while (from < to) {
-      var r = from;
-      var w = to;
-      var pivot = arr[Math.floor(Math.random() * (to - from + 1)) + from];
-
-      // stop if the reader and writer meets
-      while (r < w) {
-        // arr[r] >= pivot
-        if (compare(arr[r], pivot) >= 0) {
-          // put the large values at the end
-          var tmp = arr[w];
-          arr[w] = arr[r];
-          arr[r] = tmp;
-          --w;
-        } else {
-          // the value is smaller than the pivot, skip
-          ++r;
-        }
-      }
-
-      // if we stepped up (r++) we need to step one down (arr[r] > pivot)
-      if (compare(arr[r], pivot) > 0) {
-        --r;
-      }
-
-      // the r pointer is on the end of the first k elements
-      if (k <= r) {
-        to = r;
-      } else {
-        from = r + 1;
-      }
-    }
-    return arr[k];
-  }
 });
 
 // (c) 2018, Mariusz Nowak
@@ -29773,9 +29095,9 @@ function hasher(args) {
   return args[0].precision;
 }
 
-var name$b = 'add';
-var dependencies$c = ['typed', 'matrix', 'addScalar', 'equalScalar', 'DenseMatrix', 'SparseMatrix', 'concat'];
-var createAdd = /* #__PURE__ */factory(name$b, dependencies$c, _ref => {
+var name$8 = 'add';
+var dependencies$9 = ['typed', 'matrix', 'addScalar', 'equalScalar', 'DenseMatrix', 'SparseMatrix', 'concat'];
+var createAdd = /* #__PURE__ */factory(name$8, dependencies$9, _ref => {
   var {
     typed,
     matrix,
@@ -29842,7 +29164,7 @@ var createAdd = /* #__PURE__ */factory(name$b, dependencies$c, _ref => {
    * @param  {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} y Second value to add
    * @return {number | BigNumber | bigint | Fraction | Complex | Unit | Array | Matrix} Sum of `x` and `y`
    */
-  return typed(name$b, {
+  return typed(name$8, {
     'any, any': addScalar,
     'any, any, ...any': typed.referToSelf(self => (x, y, rest) => {
       var result = self(x, y);
@@ -29859,9 +29181,9 @@ var createAdd = /* #__PURE__ */factory(name$b, dependencies$c, _ref => {
   }));
 });
 
-var name$a = 'dot';
-var dependencies$b = ['typed', 'addScalar', 'multiplyScalar', 'conj', 'size'];
-var createDot = /* #__PURE__ */factory(name$a, dependencies$b, _ref => {
+var name$7 = 'dot';
+var dependencies$8 = ['typed', 'addScalar', 'multiplyScalar', 'conj', 'size'];
+var createDot = /* #__PURE__ */factory(name$7, dependencies$8, _ref => {
   var {
     typed,
     addScalar,
@@ -29892,7 +29214,7 @@ var createDot = /* #__PURE__ */factory(name$a, dependencies$b, _ref => {
    * @param  {Array | Matrix} y     Second vector
    * @return {number}               Returns the dot product of `x` and `y`
    */
-  return typed(name$a, {
+  return typed(name$7, {
     'Array | DenseMatrix, Array | DenseMatrix': _denseDot,
     'SparseMatrix, SparseMatrix': _sparseDot
   });
@@ -30021,9 +29343,9 @@ function errorTransform(err) {
   return err;
 }
 
-var name$9 = 'det';
-var dependencies$a = ['typed', 'matrix', 'subtractScalar', 'multiply', 'divideScalar', 'isZero', 'unaryMinus'];
-var createDet = /* #__PURE__ */factory(name$9, dependencies$a, _ref => {
+var name$6 = 'det';
+var dependencies$7 = ['typed', 'matrix', 'subtractScalar', 'multiply', 'divideScalar', 'isZero', 'unaryMinus'];
+var createDet = /* #__PURE__ */factory(name$6, dependencies$7, _ref => {
   var {
     typed,
     matrix,
@@ -30058,7 +29380,7 @@ var createDet = /* #__PURE__ */factory(name$9, dependencies$a, _ref => {
    * @param {Array | Matrix} x  A matrix
    * @return {number} The determinant of `x`
    */
-  return typed(name$9, {
+  return typed(name$6, {
     any: function any(x) {
       return clone$2(x);
     },
@@ -30160,9 +29482,9 @@ var createDet = /* #__PURE__ */factory(name$9, dependencies$a, _ref => {
   }
 });
 
-var name$8 = 'inv';
-var dependencies$9 = ['typed', 'matrix', 'divideScalar', 'addScalar', 'multiply', 'unaryMinus', 'det', 'identity', 'abs'];
-var createInv = /* #__PURE__ */factory(name$8, dependencies$9, _ref => {
+var name$5 = 'inv';
+var dependencies$6 = ['typed', 'matrix', 'divideScalar', 'addScalar', 'multiply', 'unaryMinus', 'det', 'identity', 'abs'];
+var createInv = /* #__PURE__ */factory(name$5, dependencies$6, _ref => {
   var {
     typed,
     matrix,
@@ -30194,7 +29516,7 @@ var createInv = /* #__PURE__ */factory(name$8, dependencies$9, _ref => {
    * @param {number | Complex | Array | Matrix} x     Matrix to be inversed
    * @return {number | Complex | Array | Matrix} The inverse of `x`.
    */
-  return typed(name$8, {
+  return typed(name$5, {
     'Array | Matrix': function Array__Matrix(x) {
       var size = isMatrix(x) ? x.size() : arraySize(x);
       switch (size.length) {
@@ -30341,9 +29663,9 @@ var createInv = /* #__PURE__ */factory(name$8, dependencies$9, _ref => {
   }
 });
 
-var name$7 = 'divide';
-var dependencies$8 = ['typed', 'matrix', 'multiply', 'equalScalar', 'divideScalar', 'inv'];
-var createDivide = /* #__PURE__ */factory(name$7, dependencies$8, _ref => {
+var name$4 = 'divide';
+var dependencies$5 = ['typed', 'matrix', 'multiply', 'equalScalar', 'divideScalar', 'inv'];
+var createDivide = /* #__PURE__ */factory(name$4, dependencies$5, _ref => {
   var {
     typed,
     matrix,
@@ -30417,206 +29739,10 @@ var createDivide = /* #__PURE__ */factory(name$7, dependencies$8, _ref => {
   }, divideScalar.signatures));
 });
 
-var name$6 = 'mean';
-var dependencies$7 = ['typed', 'add', 'divide'];
-var createMean = /* #__PURE__ */factory(name$6, dependencies$7, _ref => {
-  var {
-    typed,
-    add,
-    divide
-  } = _ref;
-  /**
-   * Compute the mean value of matrix or a list with values.
-   * In case of a multidimensional array, the mean of the flattened array
-   * will be calculated. When `dim` is provided, the maximum over the selected
-   * dimension will be calculated. Parameter `dim` is zero-based.
-   *
-   * Syntax:
-   *
-   *     math.mean(a, b, c, ...)
-   *     math.mean(A)
-   *     math.mean(A, dimension)
-   *
-   * Examples:
-   *
-   *     math.mean(2, 1, 4, 3)                     // returns 2.5
-   *     math.mean([1, 2.7, 3.2, 4])               // returns 2.725
-   *
-   *     math.mean([[2, 5], [6, 3], [1, 7]], 0)    // returns [3, 5]
-   *     math.mean([[2, 5], [6, 3], [1, 7]], 1)    // returns [3.5, 4.5, 4]
-   *
-   * See also:
-   *
-   *     median, min, max, sum, prod, std, variance
-   *
-   * @param {... *} args  A single matrix or or multiple scalar values
-   * @return {*} The mean of all values
-   */
-  return typed(name$6, {
-    // mean([a, b, c, d, ...])
-    'Array | Matrix': _mean,
-    // mean([a, b, c, d, ...], dim)
-    'Array | Matrix, number | BigNumber': _nmeanDim,
-    // mean(a, b, c, d, ...)
-    '...': function _(args) {
-      if (containsCollections(args)) {
-        throw new TypeError('Scalar values expected in function mean');
-      }
-      return _mean(args);
-    }
-  });
-
-  /**
-   * Calculate the mean value in an n-dimensional array, returning a
-   * n-1 dimensional array
-   * @param {Array} array
-   * @param {number} dim
-   * @return {number} mean
-   * @private
-   */
-  function _nmeanDim(array, dim) {
-    try {
-      var sum = reduce(array, dim, add);
-      var s = Array.isArray(array) ? arraySize(array) : array.size();
-      return divide(sum, s[dim]);
-    } catch (err) {
-      throw improveErrorMessage(err, 'mean');
-    }
-  }
-
-  /**
-   * Recursively calculate the mean value in an n-dimensional array
-   * @param {Array} array
-   * @return {number} mean
-   * @private
-   */
-  function _mean(array) {
-    var sum;
-    var num = 0;
-    deepForEach(array, function (value) {
-      try {
-        sum = sum === undefined ? value : add(sum, value);
-        num++;
-      } catch (err) {
-        throw improveErrorMessage(err, 'mean', value);
-      }
-    });
-    if (num === 0) {
-      throw new Error('Cannot calculate the mean of an empty array');
-    }
-    return divide(sum, num);
-  }
-});
-
-var name$5 = 'median';
-var dependencies$6 = ['typed', 'add', 'divide', 'compare', 'partitionSelect'];
-var createMedian = /* #__PURE__ */factory(name$5, dependencies$6, _ref => {
-  var {
-    typed,
-    add,
-    divide,
-    compare,
-    partitionSelect
-  } = _ref;
-  /**
-   * Recursively calculate the median of an n-dimensional array
-   * @param {Array} array
-   * @return {Number} median
-   * @private
-   */
-  function _median(array) {
-    try {
-      array = flatten(array.valueOf());
-      var num = array.length;
-      if (num === 0) {
-        throw new Error('Cannot calculate median of an empty array');
-      }
-      if (num % 2 === 0) {
-        // even: return the average of the two middle values
-        var mid = num / 2 - 1;
-        var right = partitionSelect(array, mid + 1);
-
-        // array now partitioned at mid + 1, take max of left part
-        var left = array[mid];
-        for (var i = 0; i < mid; ++i) {
-          if (compare(array[i], left) > 0) {
-            left = array[i];
-          }
-        }
-        return middle2(left, right);
-      } else {
-        // odd: return the middle value
-        var m = partitionSelect(array, (num - 1) / 2);
-        return middle(m);
-      }
-    } catch (err) {
-      throw improveErrorMessage(err, 'median');
-    }
-  }
-
-  // helper function to type check the middle value of the array
-  var middle = typed({
-    'number | BigNumber | Complex | Unit': function number__BigNumber__Complex__Unit(value) {
-      return value;
-    }
-  });
-
-  // helper function to type check the two middle value of the array
-  var middle2 = typed({
-    'number | BigNumber | Complex | Unit, number | BigNumber | Complex | Unit': function number__BigNumber__Complex__Unit_number__BigNumber__Complex__Unit(left, right) {
-      return divide(add(left, right), 2);
-    }
-  });
-
-  /**
-   * Compute the median of a matrix or a list with values. The values are
-   * sorted and the middle value is returned. In case of an even number of
-   * values, the average of the two middle values is returned.
-   * Supported types of values are: Number, BigNumber, Unit
-   *
-   * In case of a (multi dimensional) array or matrix, the median of all
-   * elements will be calculated.
-   *
-   * Syntax:
-   *
-   *     math.median(a, b, c, ...)
-   *     math.median(A)
-   *
-   * Examples:
-   *
-   *     math.median(5, 2, 7)        // returns 5
-   *     math.median([3, -1, 5, 7])  // returns 4
-   *
-   * See also:
-   *
-   *     mean, min, max, sum, prod, std, variance, quantileSeq
-   *
-   * @param {... *} args  A single matrix or or multiple scalar values
-   * @return {*} The median
-   */
-  return typed(name$5, {
-    // median([a, b, c, d, ...])
-    'Array | Matrix': _median,
-    // median([a, b, c, d, ...], dim)
-    'Array | Matrix, number | BigNumber': function Array__Matrix_number__BigNumber(array, dim) {
-      // TODO: implement median(A, dim)
-      throw new Error('median(A, dim) is not yet supported');
-      // return reduce(arguments[0], arguments[1], ...)
-    },
-    // median(a, b, c, d, ...)
-    '...': function _(args) {
-      if (containsCollections(args)) {
-        throw new TypeError('Scalar values expected in function median');
-      }
-      return _median(args);
-    }
-  });
-});
-
 var DEFAULT_NORMALIZATION = 'unbiased';
-var name$4 = 'variance';
-var dependencies$5 = ['typed', 'add', 'subtract', 'multiply', 'divide', 'mapSlices', 'isNaN'];
-var createVariance = /* #__PURE__ */factory(name$4, dependencies$5, _ref => {
+var name$3 = 'variance';
+var dependencies$4 = ['typed', 'add', 'subtract', 'multiply', 'divide', 'mapSlices', 'isNaN'];
+var createVariance = /* #__PURE__ */factory(name$3, dependencies$4, _ref => {
   var {
     typed,
     add,
@@ -30679,7 +29805,7 @@ var createVariance = /* #__PURE__ */factory(name$4, dependencies$5, _ref => {
    *                        Determines the axis to compute the variance for a matrix
    * @return {*} The variance
    */
-  return typed(name$4, {
+  return typed(name$3, {
     // variance([a, b, c, d, ...])
     'Array | Matrix': function Array__Matrix(array) {
       return _var(array, DEFAULT_NORMALIZATION);
@@ -30760,165 +29886,6 @@ var createVariance = /* #__PURE__ */factory(name$4, dependencies$5, _ref => {
     } catch (err) {
       throw improveErrorMessage(err, 'variance');
     }
-  }
-});
-
-var name$3 = 'quantileSeq';
-var dependencies$4 = ['typed', '?bignumber', 'add', 'subtract', 'divide', 'multiply', 'partitionSelect', 'compare', 'isInteger', 'smaller', 'smallerEq', 'larger', 'mapSlices'];
-var createQuantileSeq = /* #__PURE__ */factory(name$3, dependencies$4, _ref => {
-  var {
-    typed,
-    bignumber,
-    add,
-    subtract,
-    divide,
-    multiply,
-    partitionSelect,
-    compare,
-    isInteger,
-    smaller,
-    smallerEq,
-    larger,
-    mapSlices
-  } = _ref;
-  /**
-   * Compute the prob order quantile of a matrix or a list with values.
-   * The sequence is sorted and the middle value is returned.
-   * Supported types of sequence values are: Number, BigNumber, Unit
-   * Supported types of probability are: Number, BigNumber
-   *
-   * In case of a multidimensional array or matrix, the prob order quantile
-   * of all elements will be calculated.
-   *
-   * Syntax:
-   *
-   *     math.quantileSeq(A, prob[, sorted])
-   *     math.quantileSeq(A, [prob1, prob2, ...][, sorted])
-   *     math.quantileSeq(A, N[, sorted])
-   *
-   * Examples:
-   *
-   *     math.quantileSeq([3, -1, 5, 7], 0.5)         // returns 4
-   *     math.quantileSeq([3, -1, 5, 7], [1/3, 2/3])  // returns [3, 5]
-   *     math.quantileSeq([3, -1, 5, 7], 2)           // returns [3, 5]
-   *     math.quantileSeq([-1, 3, 5, 7], 0.5, true)   // returns 4
-   *
-   * See also:
-   *
-   *     median, mean, min, max, sum, prod, std, variance
-   *
-   * @param {Array, Matrix} data                A single matrix or Array
-   * @param {Number, BigNumber, Array} probOrN  prob is the order of the quantile, while N is
-   *                                            the amount of evenly distributed steps of
-   *                                            probabilities; only one of these options can
-   *                                            be provided
-   * @param {Boolean} sorted=false              is data sorted in ascending order
-   * @return {Number, BigNumber, Unit, Array}   Quantile(s)
-   */
-  return typed(name$3, {
-    'Array | Matrix, number | BigNumber': (data, p) => _quantileSeqProbNumber(data, p, false),
-    'Array | Matrix, number | BigNumber, number': (data, prob, dim) => _quantileSeqDim(data, prob, false, dim, _quantileSeqProbNumber),
-    'Array | Matrix, number | BigNumber, boolean': _quantileSeqProbNumber,
-    'Array | Matrix, number | BigNumber, boolean, number': (data, prob, sorted, dim) => _quantileSeqDim(data, prob, sorted, dim, _quantileSeqProbNumber),
-    'Array | Matrix, Array | Matrix': (data, p) => _quantileSeqProbCollection(data, p, false),
-    'Array | Matrix, Array | Matrix, number': (data, prob, dim) => _quantileSeqDim(data, prob, false, dim, _quantileSeqProbCollection),
-    'Array | Matrix, Array | Matrix, boolean': _quantileSeqProbCollection,
-    'Array | Matrix, Array | Matrix, boolean, number': (data, prob, sorted, dim) => _quantileSeqDim(data, prob, sorted, dim, _quantileSeqProbCollection)
-  });
-  function _quantileSeqDim(data, prob, sorted, dim, fn) {
-    return mapSlices(data, dim, x => fn(x, prob, sorted));
-  }
-  function _quantileSeqProbNumber(data, probOrN, sorted) {
-    var probArr;
-    var dataArr = data.valueOf();
-    if (smaller(probOrN, 0)) {
-      throw new Error('N/prob must be non-negative');
-    }
-    if (smallerEq(probOrN, 1)) {
-      // quantileSeq([a, b, c, d, ...], prob[,sorted])
-      return isNumber$2(probOrN) ? _quantileSeq(dataArr, probOrN, sorted) : bignumber(_quantileSeq(dataArr, probOrN, sorted));
-    }
-    if (larger(probOrN, 1)) {
-      // quantileSeq([a, b, c, d, ...], N[,sorted])
-      if (!isInteger(probOrN)) {
-        throw new Error('N must be a positive integer');
-      }
-
-      // largest possible Array length is 2^32-1
-      // 2^32 < 10^15, thus safe conversion guaranteed
-      if (larger(probOrN, 4294967295)) {
-        throw new Error('N must be less than or equal to 2^32-1, as that is the maximum length of an Array');
-      }
-      var nPlusOne = add(probOrN, 1);
-      probArr = [];
-      for (var i = 0; smaller(i, probOrN); i++) {
-        var prob = divide(i + 1, nPlusOne);
-        probArr.push(_quantileSeq(dataArr, prob, sorted));
-      }
-      return isNumber$2(probOrN) ? probArr : bignumber(probArr);
-    }
-  }
-
-  /**
-   * Calculate the prob order quantile of an n-dimensional array.
-   *
-   * @param {Array, Matrix} array
-   * @param {Array, Matrix} prob
-   * @param {Boolean} sorted
-   * @return {Number, BigNumber, Unit} prob order quantile
-   * @private
-   */
-
-  function _quantileSeqProbCollection(data, probOrN, sorted) {
-    var dataArr = data.valueOf();
-    // quantileSeq([a, b, c, d, ...], [prob1, prob2, ...][,sorted])
-    var probOrNArr = probOrN.valueOf();
-    var probArr = [];
-    for (var i = 0; i < probOrNArr.length; ++i) {
-      probArr.push(_quantileSeq(dataArr, probOrNArr[i], sorted));
-    }
-    return probArr;
-  }
-
-  /**
-   * Calculate the prob order quantile of an n-dimensional array.
-   *
-   * @param {Array} array
-   * @param {Number, BigNumber} prob
-   * @param {Boolean} sorted
-   * @return {Number, BigNumber, Unit} prob order quantile
-   * @private
-   */
-  function _quantileSeq(array, prob, sorted) {
-    var flat = flatten(array);
-    var len = flat.length;
-    if (len === 0) {
-      throw new Error('Cannot calculate quantile of an empty sequence');
-    }
-    var index = isNumber$2(prob) ? prob * (len - 1) : prob.times(len - 1);
-    var integerPart = isNumber$2(prob) ? Math.floor(index) : index.floor().toNumber();
-    var fracPart = isNumber$2(prob) ? index % 1 : index.minus(integerPart);
-    if (isInteger(index)) {
-      return sorted ? flat[index] : partitionSelect(flat, isNumber$2(prob) ? index : index.valueOf());
-    }
-    var left;
-    var right;
-    if (sorted) {
-      left = flat[integerPart];
-      right = flat[integerPart + 1];
-    } else {
-      right = partitionSelect(flat, integerPart + 1);
-
-      // max of partition is kth largest
-      left = flat[integerPart];
-      for (var i = 0; i < integerPart; ++i) {
-        if (compare(flat[i], left) > 0) {
-          left = flat[i];
-        }
-      }
-    }
-    // Q(prob) = (1-f)*A[floor(index)] + f*A[floor(index)+1]
-    return add(multiply(left, subtract(1, fracPart)), multiply(right, fracPart));
   }
 });
 
@@ -32255,9 +31222,6 @@ var equalScalar = /* #__PURE__ */createEqualScalar({
 var isNaN$1 = /* #__PURE__ */createIsNaN({
   typed
 });
-var isNumeric = /* #__PURE__ */createIsNumeric({
-  typed
-});
 var lgamma = /* #__PURE__ */createLgamma({
   Complex,
   typed
@@ -32351,28 +31315,10 @@ var concat = /* #__PURE__ */createConcat({
   matrix,
   typed
 });
-var larger = /* #__PURE__ */createLarger({
-  DenseMatrix,
-  SparseMatrix,
-  bignumber,
-  concat,
-  config: config$1,
-  matrix,
-  typed
-});
 var numeric = /* #__PURE__ */createNumeric({
   bignumber,
   fraction,
   number
-});
-var smaller = /* #__PURE__ */createSmaller({
-  DenseMatrix,
-  SparseMatrix,
-  bignumber,
-  concat,
-  config: config$1,
-  matrix,
-  typed
 });
 var subtract = /* #__PURE__ */createSubtract({
   DenseMatrix,
@@ -32392,24 +31338,8 @@ var add = /* #__PURE__ */createAdd({
   matrix,
   typed
 });
-var compare = /* #__PURE__ */createCompare({
-  BigNumber,
-  DenseMatrix,
-  Fraction,
-  concat,
-  config: config$1,
-  equalScalar,
-  matrix,
-  typed
-});
 var divideScalar = /* #__PURE__ */createDivideScalar({
   numeric,
-  typed
-});
-var partitionSelect = /* #__PURE__ */createPartitionSelect({
-  compare,
-  isNaN: isNaN$1,
-  isNumeric,
   typed
 });
 var det = /* #__PURE__ */createDet({
@@ -32432,40 +31362,12 @@ var inv = /* #__PURE__ */createInv({
   typed,
   unaryMinus
 });
-var smallerEq = /* #__PURE__ */createSmallerEq({
-  DenseMatrix,
-  SparseMatrix,
-  concat,
-  config: config$1,
-  matrix,
-  typed
-});
 var divide = /* #__PURE__ */createDivide({
   divideScalar,
   equalScalar,
   inv,
   matrix,
   multiply,
-  typed
-});
-var quantileSeq = /* #__PURE__ */createQuantileSeq({
-  bignumber,
-  add,
-  compare,
-  divide,
-  isInteger,
-  larger,
-  mapSlices,
-  multiply,
-  partitionSelect,
-  smaller,
-  smallerEq,
-  subtract,
-  typed
-});
-var mean$1 = /* #__PURE__ */createMean({
-  add,
-  divide,
   typed
 });
 var variance = /* #__PURE__ */createVariance({
@@ -32475,13 +31377,6 @@ var variance = /* #__PURE__ */createVariance({
   mapSlices,
   multiply,
   subtract,
-  typed
-});
-var median$1 = /* #__PURE__ */createMedian({
-  add,
-  compare,
-  divide,
-  partitionSelect,
   typed
 });
 var std = /* #__PURE__ */createStd({
@@ -32496,13 +31391,30 @@ function nonEmpty(xs, what) {
   return xs;
 }
 function median(xs) {
-  return median$1(nonEmpty(xs, "median"));
+  nonEmpty(xs, "median");
+  const buf = Float64Array.from(xs);
+  for (let i = 0; i < buf.length; i++) if (Number.isNaN(buf[i])) return Number.NaN;
+  return medianBySelection(buf);
 }
 function quantile(xs, q) {
-  return quantileSeq(nonEmpty(xs, "quantile"), q);
+  nonEmpty(xs, "quantile");
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile: probability must be between 0 and 1 (got ${q})`);
+  const buf = Float64Array.from(xs);
+  for (let i = 0; i < buf.length; i++) if (Number.isNaN(buf[i])) return Number.NaN;
+  const index = q * (buf.length - 1);
+  const integerPart = Math.floor(index);
+  const fracPart = index % 1;
+  if (fracPart === 0) return selectInPlace(buf, index);
+  const right = selectInPlace(buf, integerPart + 1);
+  let left = buf[integerPart];
+  for (let i = 0; i < integerPart; i++) if (buf[i] > left) left = buf[i];
+  return left * (1 - fracPart) + right * fracPart;
 }
 function mean(xs) {
-  return mean$1(nonEmpty(xs, "mean"));
+  nonEmpty(xs, "mean");
+  let sum = xs[0];
+  for (let i = 1; i < xs.length; i++) sum += xs[i];
+  return sum / xs.length;
 }
 function stdev(xs) {
   if (xs.length < 2) return 0;
@@ -32512,6 +31424,50 @@ function geomean(xs) {
   nonEmpty(xs, "geometric mean");
   if (xs.some((x) => !(x > 0))) throw new RangeError("geometric mean needs positive numbers");
   return Math.exp(mean(xs.map(Math.log)));
+}
+const SELECT_SORT_BELOW = 16;
+function selectInPlace(buf, k) {
+  let lo = 0;
+  let hi = buf.length - 1;
+  if (!(k >= 0 && k <= hi) || !Number.isInteger(k)) throw new RangeError(`select: index ${k} outside 0..${hi}`);
+  let budget = 2 * Math.ceil(Math.log2(buf.length + 1)) + 8;
+  while (hi > lo) {
+    if (hi - lo < SELECT_SORT_BELOW || budget-- === 0) {
+      buf.subarray(lo, hi + 1).sort();
+      return buf[k];
+    }
+    const mid = lo + hi >>> 1;
+    const a = buf[lo];
+    const b = buf[mid];
+    const c = buf[hi];
+    const pivot = a < b ? b < c ? b : a < c ? c : a : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (buf[i] < pivot) i++;
+      while (buf[j] > pivot) j--;
+      if (i <= j) {
+        const t = buf[i];
+        buf[i] = buf[j];
+        buf[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return buf[k];
+  }
+  return buf[k];
+}
+function medianBySelection(buf) {
+  const n = buf.length;
+  const mid = n >> 1;
+  const upper = selectInPlace(buf, mid);
+  if (n % 2 === 1) return upper;
+  let lower = buf[0];
+  for (let i = 1; i < mid; i++) if (buf[i] > lower) lower = buf[i];
+  return (lower + upper) / 2;
 }
 function medianInPlace(buf) {
   const n = buf.length;
@@ -32526,11 +31482,11 @@ function medianInPlace(buf) {
       }
       buf[j + 1] = v;
     }
-  } else {
-    buf.sort();
+    const mid = n >> 1;
+    return n % 2 === 1 ? buf[mid] : (buf[mid - 1] + buf[mid]) / 2;
   }
-  const mid = n >> 1;
-  return n % 2 === 1 ? buf[mid] : (buf[mid - 1] + buf[mid]) / 2;
+  for (let i = 0; i < n; i++) if (Number.isNaN(buf[i])) return Number.NaN;
+  return medianBySelection(buf);
 }
 
 function seedFrom(text, seed = 0) {
@@ -32573,7 +31529,44 @@ function rotl(x, k) {
 function randomIndex(random, n) {
   return Math.floor(random() * n);
 }
+function normalVariate(random) {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+function gammaVariate(random, shape) {
+  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gammaVariate: shape must be a positive number (got ${shape})`);
+  if (shape < 1) return gammaVariate(random, shape + 1) * Math.pow(1 - random(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (; ; ) {
+    let x;
+    let v;
+    do {
+      x = normalVariate(random);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = 1 - random();
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v;
+    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+function betaVariate(random, a, b) {
+  const x = gammaVariate(random, a);
+  const y = gammaVariate(random, b);
+  return x / (x + y);
+}
 
+const CACHED_TOKENS = "cached_tokens";
+const CACHED_TOKENS_INFO = {
+  direction: "none",
+  unit: "tok",
+  description: "prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)"
+};
+function cachedTokensOf(metrics) {
+  const n = metrics?.[CACHED_TOKENS];
+  return n !== void 0 && Number.isFinite(n) && n >= 0 ? n : void 0;
+}
 function interTokenGapsMs(gen) {
   const gaps = [];
   const t = gen.chunkArrivalsMs;
@@ -33397,69 +32390,6 @@ function fmt$1(v) {
   return Number(v.toPrecision(4)).toString();
 }
 
-function settings(opts) {
-  const iterations = opts.iterations ?? 2e3;
-  const confidence = opts.confidence ?? 0.95;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`bootstrap: iterations must be a whole number \u2265 1 (got ${iterations})`);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrap: confidence must be between 0 and 1 (got ${confidence})`);
-  return { iterations, confidence, random: seededRandom(opts.seed ?? 1) };
-}
-function checkSample$1(xs, what) {
-  if (xs.length === 0) throw new RangeError(`bootstrap: ${what} is empty`);
-  if (xs.some((v) => !Number.isFinite(v))) throw new RangeError(`bootstrap: ${what} holds a value that is not a finite number`);
-}
-function resample(random, from, into) {
-  for (let i = 0; i < into.length; i++) into[i] = from[randomIndex(random, from.length)];
-  return into;
-}
-function percentileInterval(estimates, confidence) {
-  const tail = (1 - confidence) / 2;
-  return [quantile(estimates, tail), quantile(estimates, 1 - tail)];
-}
-function ratioOf(head, base) {
-  if (base === 0) return head === 0 ? 1 : Number.NaN;
-  return head / base;
-}
-function bootstrapRatioCI(base, head, opts = {}) {
-  checkSample$1(base, "the base sample");
-  checkSample$1(head, "the head sample");
-  const { iterations, confidence, random } = settings(opts);
-  const baseBuf = new Float64Array(base.length);
-  const headBuf = new Float64Array(head.length);
-  const ratios = new Array(iterations);
-  for (let k = 0; k < iterations; k++) {
-    const b = medianInPlace(resample(random, base, baseBuf));
-    const h = medianInPlace(resample(random, head, headBuf));
-    const r = ratioOf(h, b);
-    if (!Number.isFinite(r)) return null;
-    ratios[k] = r;
-  }
-  return percentileInterval(ratios, confidence);
-}
-function bootstrapCentreCI(values, opts = {}) {
-  checkSample$1(values, "the sample");
-  const { iterations, confidence, random } = settings(opts);
-  const buf = new Float64Array(values.length);
-  const centres = new Array(iterations);
-  const useMedian = opts.statistic === "median";
-  for (let k = 0; k < iterations; k++) {
-    resample(random, values, buf);
-    if (useMedian) centres[k] = medianInPlace(buf);
-    else {
-      let sum = 0;
-      for (const v of buf) sum += v;
-      centres[k] = sum / buf.length;
-    }
-  }
-  return percentileInterval(centres, confidence);
-}
-function bootstrapPairedRatioCI(logRatios, opts = {}) {
-  checkSample$1(logRatios, "the log ratios");
-  const centre = opts.statistic === "median" ? median(logRatios) : mean(logRatios);
-  const [low, high] = bootstrapCentreCI(logRatios, opts);
-  return { ratio: Math.exp(centre), ci: [Math.exp(low), Math.exp(high)] };
-}
-
 function averageRanks(values) {
   const order = values.map((_, i2) => i2).sort((a, b) => values[a] - values[b] || a - b);
   const ranks = new Array(values.length);
@@ -33482,6 +32412,37 @@ function tieTerm(tieCounts) {
 }
 function hasTies(tieCounts) {
   return tieCounts.some((t) => t > 1);
+}
+function sortedCopy(values) {
+  return Float64Array.from(values).sort();
+}
+function pooledRankSum(xSorted, ySorted) {
+  const nx = xSorted.length;
+  const ny = ySorted.length;
+  const tieCounts = [];
+  let rankSum = 0;
+  let i = 0;
+  let j = 0;
+  let placed = 0;
+  while (i < nx || j < ny) {
+    const v = i < nx && (j >= ny || xSorted[i] <= ySorted[j]) ? xSorted[i] : ySorted[j];
+    let cx = 0;
+    while (i < nx && xSorted[i] === v) {
+      i++;
+      cx++;
+    }
+    let cy = 0;
+    while (j < ny && ySorted[j] === v) {
+      j++;
+      cy++;
+    }
+    const t = cx + cy;
+    const midRank = (placed + 1 + placed + t) / 2;
+    rankSum += cx * midRank;
+    tieCounts.push(t);
+    placed += t;
+  }
+  return { rankSum, tieCounts };
 }
 
 const EPS = 1e-16;
@@ -33535,6 +32496,9 @@ function normalSf(z) {
   if (z === Number.POSITIVE_INFINITY) return 0;
   if (z === Number.NEGATIVE_INFINITY) return 1;
   return 0.5 * erfc(z / Math.SQRT2);
+}
+function normalCdf(z) {
+  return normalSf(-z);
 }
 function betaFraction(a, b, x) {
   const qab = a + b;
@@ -33635,6 +32599,117 @@ function studentTQuantile(p, df) {
   return p < 0.5 ? t : -t;
 }
 
+const RESAMPLE_MAX = 256;
+function settings(opts) {
+  const iterations = opts.iterations ?? 2e3;
+  const confidence = opts.confidence ?? 0.95;
+  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`bootstrap: iterations must be a whole number \u2265 1 (got ${iterations})`);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrap: confidence must be between 0 and 1 (got ${confidence})`);
+  return { iterations, confidence, random: seededRandom(opts.seed ?? 1) };
+}
+function useOrderStatistics(opts, ...sizes) {
+  const method = opts.method ?? "auto";
+  if (method !== "auto" && method !== "resample" && method !== "order-statistics") throw new RangeError(`bootstrap: unknown method "${String(method)}"`);
+  return method === "order-statistics" || method === "auto" && sizes.some((n) => n > RESAMPLE_MAX);
+}
+function bootstrapMedianDraw(random, sorted) {
+  const n = sorted.length;
+  const at = (u) => sorted[Math.min(n - 1, Math.floor(n * u))];
+  if (n % 2 === 1) {
+    const k2 = (n + 1) / 2;
+    return at(betaVariate(random, k2, n - k2 + 1));
+  }
+  const k = n / 2;
+  const lower = betaVariate(random, k, n - k + 1);
+  const upper = lower + (1 - lower) * (1 - Math.pow(1 - random(), 1 / (n - k)));
+  return (at(lower) + at(upper)) / 2;
+}
+function checkSample$1(xs, what) {
+  if (xs.length === 0) throw new RangeError(`bootstrap: ${what} is empty`);
+  if (xs.some((v) => !Number.isFinite(v))) throw new RangeError(`bootstrap: ${what} holds a value that is not a finite number`);
+}
+function resample(random, from, into) {
+  for (let i = 0; i < into.length; i++) into[i] = from[randomIndex(random, from.length)];
+  return into;
+}
+function percentileInterval(estimates, confidence) {
+  const tail = (1 - confidence) / 2;
+  return [quantile(estimates, tail), quantile(estimates, 1 - tail)];
+}
+function ratioOf(head, base) {
+  if (base === 0) return head === 0 ? 1 : Number.NaN;
+  return head / base;
+}
+function bootstrapRatioCI(base, head, opts = {}) {
+  checkSample$1(base, "the base sample");
+  checkSample$1(head, "the head sample");
+  const { iterations, confidence, random } = settings(opts);
+  const ratios = new Array(iterations);
+  if (useOrderStatistics(opts, base.length, head.length)) {
+    const baseSorted = opts.sorted?.base ?? sortedCopy(base);
+    const headSorted = opts.sorted?.head ?? sortedCopy(head);
+    if (baseSorted.length !== base.length || headSorted.length !== head.length) throw new RangeError("bootstrap: the sorted copies do not match the samples");
+    for (let k = 0; k < iterations; k++) {
+      const b = bootstrapMedianDraw(random, baseSorted);
+      const r = ratioOf(bootstrapMedianDraw(random, headSorted), b);
+      if (!Number.isFinite(r)) return null;
+      ratios[k] = r;
+    }
+    return percentileInterval(ratios, confidence);
+  }
+  const baseBuf = new Float64Array(base.length);
+  const headBuf = new Float64Array(head.length);
+  for (let k = 0; k < iterations; k++) {
+    const b = medianInPlace(resample(random, base, baseBuf));
+    const h = medianInPlace(resample(random, head, headBuf));
+    const r = ratioOf(h, b);
+    if (!Number.isFinite(r)) return null;
+    ratios[k] = r;
+  }
+  return percentileInterval(ratios, confidence);
+}
+function bootstrapCentreCI(values, opts = {}) {
+  checkSample$1(values, "the sample");
+  const { iterations, confidence, random } = settings(opts);
+  if (useOrderStatistics(opts, values.length)) {
+    if (opts.statistic === "median") {
+      const sorted = sortedCopy(values);
+      const centres2 = new Array(iterations);
+      for (let k = 0; k < iterations; k++) centres2[k] = bootstrapMedianDraw(random, sorted);
+      return percentileInterval(centres2, confidence);
+    }
+    return meanInterval(values, confidence);
+  }
+  const buf = new Float64Array(values.length);
+  const centres = new Array(iterations);
+  const useMedian = opts.statistic === "median";
+  for (let k = 0; k < iterations; k++) {
+    resample(random, values, buf);
+    if (useMedian) centres[k] = medianInPlace(buf);
+    else {
+      let sum = 0;
+      for (const v of buf) sum += v;
+      centres[k] = sum / buf.length;
+    }
+  }
+  return percentileInterval(centres, confidence);
+}
+function meanInterval(values, confidence) {
+  const n = values.length;
+  const m = mean(values);
+  if (n < 2) return [m, m];
+  let ss = 0;
+  for (const v of values) ss += (v - m) * (v - m);
+  const half = studentTQuantile(1 - (1 - confidence) / 2, n - 1) * Math.sqrt(ss / (n - 1) / n);
+  return [m - half, m + half];
+}
+function bootstrapPairedRatioCI(logRatios, opts = {}) {
+  checkSample$1(logRatios, "the log ratios");
+  const centre = opts.statistic === "median" ? median(logRatios) : mean(logRatios);
+  const [low, high] = bootstrapCentreCI(logRatios, opts);
+  return { ratio: Math.exp(centre), ci: [Math.exp(low), Math.exp(high)] };
+}
+
 function checkSample(xs, what) {
   if (xs.length === 0) throw new RangeError(`Mann-Whitney U: ${what} is empty`);
   if (xs.some((v) => !Number.isFinite(v))) throw new RangeError(`Mann-Whitney U: ${what} holds a value that is not a finite number`);
@@ -33648,7 +32723,11 @@ function binomial(n, k) {
   for (let i = 1; i <= k; i++) c = c * (n - k + i) / i;
   return c;
 }
+const MANN_WHITNEY_EXACT_TABLE_MAX = 400;
 function mannWhitneyExactCdf(k, n1, n2) {
+  return Math.max(n1, n2) > MANN_WHITNEY_EXACT_TABLE_MAX ? mannWhitneyExactCdfProduct(k, n1, n2) : mannWhitneyExactCdfTable(k, n1, n2);
+}
+function mannWhitneyExactCdfTable(k, n1, n2) {
   const m = Math.min(n1, n2);
   const n = Math.max(n1, n2);
   if (k < 0) return 0;
@@ -33668,14 +32747,28 @@ function mannWhitneyExactCdf(k, n1, n2) {
   for (const c of poly[m]) count += c;
   return count / binomial(m + n, m);
 }
+function mannWhitneyExactCdfProduct(k, n1, n2) {
+  const m = Math.min(n1, n2);
+  const n = Math.max(n1, n2);
+  if (k < 0) return 0;
+  if (k >= m * n) return 1;
+  const degree = Math.floor(k);
+  const c = new Float64Array(degree + 1);
+  c[0] = 1;
+  for (let i = 1; i <= m; i++) for (let u = i; u <= degree; u++) c[u] += c[u - i];
+  for (let i = 1; i <= m; i++) for (let u = degree; u >= n + i; u--) c[u] -= c[u - n - i];
+  let count = 0;
+  for (let u = 0; u <= degree; u++) count += c[u];
+  return count / binomial(m + n, m);
+}
 function mannWhitneyU(x, y, opts = {}) {
   checkSample(x, "the first sample");
   checkSample(y, "the second sample");
   const n1 = x.length;
   const n2 = y.length;
-  const { ranks, tieCounts } = averageRanks([...x, ...y]);
-  let r1 = 0;
-  for (let i = 0; i < n1; i++) r1 += ranks[i];
+  const [xs, ys] = opts.sorted ?? [sortedCopy(x), sortedCopy(y)];
+  if (xs.length !== n1 || ys.length !== n2) throw new RangeError("Mann-Whitney U: the sorted copies do not match the samples");
+  const { rankSum: r1, tieCounts } = pooledRankSum(xs, ys);
   const u1 = r1 - n1 * (n1 + 1) / 2;
   const u2 = n1 * n2 - u1;
   const u = Math.max(u1, u2);
@@ -33723,13 +32816,16 @@ function wilcoxonSignedRank(diffs, opts = {}) {
   const nonZero = diffs.filter((d) => d !== 0);
   const zeros = diffs.length - nonZero.length;
   const n = nonZero.length;
-  const { ranks, tieCounts } = averageRanks(nonZero.map(Math.abs));
-  let rPlus = 0;
-  let rMinus = 0;
-  nonZero.forEach((d, i) => {
-    if (d > 0) rPlus += ranks[i];
-    else rMinus += ranks[i];
-  });
+  const positives = new Float64Array(n);
+  const negatives = new Float64Array(n);
+  let np = 0;
+  let nn = 0;
+  for (const d of nonZero) {
+    if (d > 0) positives[np++] = d;
+    else negatives[nn++] = -d;
+  }
+  const { rankSum: rPlus, tieCounts } = pooledRankSum(positives.subarray(0, np).sort(), negatives.subarray(0, nn).sort());
+  const rMinus = n * (n + 1) / 2 - rPlus;
   let method;
   if (opts.method && opts.method !== "auto") method = opts.method;
   else if (diffs.length > 50) method = "asymptotic";
@@ -33743,6 +32839,7 @@ function wilcoxonSignedRank(diffs, opts = {}) {
     const { cdf, sf } = wilcoxonExactTails(rPlus, n);
     pValue = 2 * Math.min(sf, cdf);
   } else if (method === "permutation") {
+    const { ranks } = averageRanks(nonZero.map(Math.abs));
     const counts = signedRankCounts(ranks.map((r) => Math.round(2 * r)));
     const observed = Math.round(2 * rPlus);
     let less = 0;
@@ -33763,6 +32860,7 @@ function wilcoxonSignedRank(diffs, opts = {}) {
   return { statistic: Math.min(rPlus, rMinus), rPlus, rMinus, n, zeros, pValue: Math.min(1, Math.max(0, pValue)), method };
 }
 
+const SIGN_FLIP_MONTE_CARLO_MAX = 1e3;
 function signFlipTest(diffs, opts = {}) {
   if (diffs.length === 0) throw new RangeError("sign-flip test: no differences");
   if (diffs.some((d) => !Number.isFinite(d))) throw new RangeError("sign-flip test: a difference is not a finite number");
@@ -33778,6 +32876,12 @@ function signFlipTest(diffs, opts = {}) {
     if (sum <= observed + gamma) less++;
     if (sum >= observed - gamma) greater++;
   };
+  if (n > (opts.maxMonteCarlo ?? SIGN_FLIP_MONTE_CARLO_MAX) && n > (opts.maxExact ?? 16)) {
+    let sumSquares = 0;
+    for (const d of diffs) sumSquares += d * d;
+    if (sumSquares === 0) return { pValue: 1, method: "asymptotic" };
+    return { pValue: Math.min(1, 2 * normalSf(Math.abs(observed) / Math.sqrt(sumSquares))), method: "asymptotic" };
+  }
   if (n <= (opts.maxExact ?? 16)) {
     method = "exact";
     total = 2 ** n;
@@ -33847,15 +32951,25 @@ function directedRatio(head, base) {
   return Number.isNaN(r) && head > 0 ? Number.POSITIVE_INFINITY : r;
 }
 function decideIndependent(base, head, rule, opts = {}) {
-  const raw = directedRatio(median(head), median(base));
+  const sorted = allFinite(base) && allFinite(head) ? { base: sortedCopy(base), head: sortedCopy(head) } : void 0;
+  const medianOf = (xs, s) => s && s.length > 0 ? sortedMedian(s) : median(xs);
+  const raw = directedRatio(medianOf(head, sorted?.head), medianOf(base, sorted?.base));
   const ratio = Number.isFinite(raw) ? raw : null;
   const min = rule.minSamples ?? MIN_SAMPLES;
   if (base.length < min || head.length < min) {
     return { ratio, ci: null, pValue: null, test: "none", ...judge(raw, 1, rule, { base: base.length, head: head.length, what: "samples" }) };
   }
-  const mw = mannWhitneyU(base, head);
-  const ci = bootstrapRatioCI(base, head, opts);
+  const mw = mannWhitneyU(base, head, sorted ? { sorted: [sorted.base, sorted.head] } : {});
+  const ci = bootstrapRatioCI(base, head, { ...opts, sorted });
   return { ratio, ci, pValue: mw.pValue, test: `mann-whitney ${mw.method}`, ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: "samples" }) };
+}
+function allFinite(xs) {
+  for (const v of xs) if (!Number.isFinite(v)) return false;
+  return true;
+}
+function sortedMedian(s) {
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 function smallestPairedPValue(n) {
   return Math.min(1, 2 / 2 ** n);
@@ -33942,21 +33056,10 @@ function blockLogRatios(base, head) {
       throw new RangeError(`block pairing: ${side.samples.length} samples but ${side.blocks.length} block indices`);
     }
   }
-  const b = groupByBlock(base);
-  const h = groupByBlock(head);
   const logRatios = [];
   const blocks = [];
   let dropped = 0;
-  const all = [.../* @__PURE__ */ new Set([...b.keys(), ...h.keys()])].sort((x, y) => x - y);
-  for (const block of all) {
-    const bs = b.get(block);
-    const hs = h.get(block);
-    if (!bs || !hs) {
-      dropped++;
-      continue;
-    }
-    const bm = mean(bs);
-    const hm = mean(hs);
+  const pair = (block, bm, hm) => {
     if (bm === 0 && hm === 0) {
       logRatios.push(0);
       blocks.push(block);
@@ -33964,6 +33067,27 @@ function blockLogRatios(base, head) {
       logRatios.push(Math.log(hm / bm));
       blocks.push(block);
     } else dropped++;
+  };
+  if (!base.blocks && !head.blocks) {
+    const both = Math.min(base.samples.length, head.samples.length);
+    for (let i = 0; i < both; i++) pair(i, base.samples[i], head.samples[i]);
+    dropped += Math.max(base.samples.length, head.samples.length) - both;
+    return { logRatios, blocks, dropped };
+  }
+  const b = groupByBlock(base);
+  const h = groupByBlock(head);
+  const all = [.../* @__PURE__ */ new Set([...b.keys(), ...h.keys()])];
+  let ordered = true;
+  for (let i = 1; i < all.length && ordered; i++) ordered = all[i - 1] < all[i];
+  if (!ordered) all.sort((x, y) => x - y);
+  for (const block of all) {
+    const bs = b.get(block);
+    const hs = h.get(block);
+    if (!bs || !hs) {
+      dropped++;
+      continue;
+    }
+    pair(block, mean(bs), mean(hs));
   }
   return { logRatios, blocks, dropped };
 }
@@ -36911,6 +36035,29 @@ function requireCliProgress () {
 var cliProgressExports = requireCliProgress();
 var cliProgress = /*@__PURE__*/getDefaultExportFromCjs(cliProgressExports);
 
+function createStallWatchdog(ms, onStall, now = () => performance.now()) {
+  let last = now();
+  let timer;
+  const arm = (delay) => {
+    timer = setTimeout(() => {
+      const idle = now() - last;
+      if (idle >= ms) {
+        timer = void 0;
+        onStall();
+      } else arm(ms - idle);
+    }, delay);
+  };
+  arm(ms);
+  return {
+    touch() {
+      last = now();
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = void 0;
+    }
+  };
+}
 function mb(bytes) {
   return (bytes / 1e6).toFixed(1);
 }
@@ -36935,6 +36082,9 @@ function createTransferProgress(label, log, opts = {}) {
         bar.update(Number(mb(done)), { speed });
       },
       finish() {
+        if (startedBar) bar.stop();
+      },
+      stop() {
         if (startedBar) bar.stop();
       }
     };
@@ -36966,6 +36116,8 @@ function createTransferProgress(label, log, opts = {}) {
       if (!updated) return;
       const [done, total] = last;
       if (total === void 0 || done < total || lastTenth < 10) log(line(total ?? done, total ?? done));
+    },
+    stop() {
     }
   };
 }
@@ -37348,9 +36500,12 @@ function generationFromOllama(arrivalsMs, final, endMs, outputSha256) {
     outputSha256
   };
   if (final.prompt_eval_count !== void 0) gen.promptTokens = final.prompt_eval_count;
+  const cached = typeof final.prompt_eval_cached_count === "number" && final.prompt_eval_cached_count >= 0 ? final.prompt_eval_cached_count : void 0;
+  if (cached !== void 0) gen.metrics = { [CACHED_TOKENS]: cached };
   const reported = {};
-  if (final.prompt_eval_count && final.prompt_eval_duration) {
-    reported.prefillTokens = final.prompt_eval_count;
+  const evaluated = (final.prompt_eval_count ?? 0) - (cached ?? 0);
+  if (evaluated > 0 && final.prompt_eval_duration) {
+    reported.prefillTokens = evaluated;
     reported.prefillMs = nsToMs(final.prompt_eval_duration);
   }
   if (final.eval_count && final.eval_duration) {
@@ -38204,7 +37359,64 @@ var pkg = {
 const TOOL_VERSION = pkg.version;
 const NODE_LLAMA_CPP_VERSION = pkg.dependencies["node-llama-cpp"];
 
+const DEFAULT_DOWNLOAD_STALL_S = 60;
+function downloadStallSeconds(env) {
+  const raw = env.LLM_BENCH_DOWNLOAD_STALL_S?.trim();
+  if (!raw) return DEFAULT_DOWNLOAD_STALL_S;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InputError(`LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`);
+  }
+  return seconds;
+}
+const fetchScopes = new AsyncLocalStorage();
+let fetchScoped = false;
+function scopeFetches() {
+  if (fetchScoped) return;
+  fetchScoped = true;
+  const original = globalThis.fetch;
+  const scopedFetch = (input, init) => {
+    const scope = fetchScopes.getStore();
+    if (!scope) return original(input, init);
+    if (scope.signal.aborted) return new Promise(() => {
+    });
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    scope.sent(url);
+    const own = init?.signal ?? (input instanceof Request ? input.signal : void 0);
+    const signal = own ? AbortSignal.any([own, scope.signal]) : scope.signal;
+    return original(input, { ...init, signal }).then(
+      (response) => {
+        scope.answered(url, response);
+        return response;
+      },
+      (error) => {
+        scope.failed(url, error);
+        throw error;
+      }
+    );
+  };
+  globalThis.fetch = scopedFetch;
+}
+function cancelled(spec, when) {
+  return new EngineError(`cancelled the download of ${spec.name} ${when}: the run was stopped`, "load");
+}
+function requestError(error) {
+  const cause = error instanceof Error ? error.cause : void 0;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${getErrorMessage(error)} (${detail})` : getErrorMessage(error);
+}
+function downloadSource(name, huggingFaceEndpoint, env) {
+  if (/^(hf|huggingface):/i.test(name) || /^(hf\.co|huggingface\.co)\//i.test(name)) {
+    return (huggingFaceEndpoint || env.MODEL_ENDPOINT || env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
+  }
+  try {
+    return new URL(name).origin;
+  } catch {
+    return name;
+  }
+}
 const handles = /* @__PURE__ */ new WeakMap();
+const loadSignals = /* @__PURE__ */ new WeakMap();
 function num(params, key) {
   const v = params[key];
   return typeof v === "number" ? v : void 0;
@@ -38280,9 +37492,48 @@ async function startGeneration(loaded, request, clock) {
     }
   };
 }
+function threadCandidates(cores) {
+  const out = /* @__PURE__ */ new Set();
+  for (let t = 1; t <= cores; t *= 2) out.add(t);
+  out.add(Math.max(1, cores));
+  return [...out].sort((a, b) => a - b);
+}
+const threadChoices = /* @__PURE__ */ new Map();
+async function chooseThreads(location, params, model, create, log) {
+  const key = JSON.stringify([location, params.context_size, params.batch_size, params.gpu, params.gpu_layers, params.flash_attention]);
+  const known = threadChoices.get(key);
+  if (known !== void 0) return known;
+  const tokens = model.tokenize("Benchmark the decoding speed of this model on this machine.", false);
+  const measured = [];
+  for (const t of threadCandidates(availableParallelism())) {
+    const context = await create(t);
+    try {
+      const sequence = context.getSequence();
+      let n = 0;
+      let firstAt = 0;
+      const iterator = sequence.evaluate(tokens, { temperature: 0, yieldEogToken: true })[Symbol.asyncIterator]();
+      while (n < 2 + PROBE_TOKENS) {
+        const next = await iterator.next();
+        if (next.done) break;
+        n++;
+        if (n === 2) firstAt = performance.now();
+      }
+      const elapsed = (performance.now() - firstAt) / 1e3;
+      await iterator.return?.();
+      measured.push([t, n > 2 && elapsed > 0 ? (n - 2) / elapsed : 0]);
+    } finally {
+      await context.dispose();
+    }
+  }
+  const [best] = measured.reduce((a, b) => b[1] > a[1] ? b : a);
+  log(`threads: auto \u2192 ${best} for ${location} (probe: ${measured.map(([t, tps]) => `${t} thread${t === 1 ? "" : "s"} ${tps.toFixed(0)} tok/s`).join(", ")})`);
+  threadChoices.set(key, best);
+  return best;
+}
+const PROBE_TOKENS = 16;
 function createLlamaCppEngine(config, opts = {}) {
   const importLib = opts.importNodeLlamaCpp ?? (() => import('node-llama-cpp'));
-  opts.log ?? (() => {
+  const log = opts.log ?? (() => {
   });
   let lib;
   const llamas = /* @__PURE__ */ new Map();
@@ -38315,24 +37566,98 @@ function createLlamaCppEngine(config, opts = {}) {
   };
   async function download(spec, ctx) {
     const l = await getLib();
+    const where = { path: `models[id=${spec.id}]` };
+    const env = opts.env ?? process.env;
+    const stallS = downloadStallSeconds(env);
     const dir = config.model_dir ? resolve(ctx.configDir, config.model_dir) : ctx.cacheDir;
+    const endpoints = opts.huggingFaceEndpoint ? { endpoints: { huggingFace: opts.huggingFaceEndpoint } } : {};
+    if (ctx.signal?.aborted) throw cancelled(spec, "before it started");
+    let expectedFile;
+    try {
+      const path = await l.resolveModelFile(spec.name, { directory: dir, download: false, cli: false, ...endpoints });
+      ctx.log(`using ${spec.name} from the model cache: ${path}`);
+      return path;
+    } catch (error) {
+      expectedFile = /No model file found at "([^"]+)"/.exec(getErrorMessage(error))?.[1];
+    }
+    const source = downloadSource(spec.name, opts.huggingFaceEndpoint, env);
+    ctx.log(`downloading ${spec.name} from ${source} into ${dir} (gives up after ${stallS} s without progress)`);
+    scopeFetches();
+    const controller = new AbortController();
+    let lastUrl = source;
+    let lastProblem;
+    let lastNetworkError = false;
+    let done = 0;
+    let stalledAt;
+    const watchdog = createStallWatchdog(stallS * 1e3, () => {
+      stalledAt = lastUrl;
+      controller.abort();
+    });
+    const onStop = () => controller.abort();
+    ctx.signal?.addEventListener("abort", onStop, { once: true });
+    const scope = {
+      signal: controller.signal,
+      sent: (url) => {
+        lastUrl = url;
+      },
+      // Only an answer that brings the file closer counts as progress: a server that answers 503 forever, or a
+      // refused connection retried, is a stall like silence.
+      answered: (url, response) => {
+        if (response.ok) watchdog.touch();
+        else lastProblem = `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+      },
+      failed: (url, error) => {
+        if (controller.signal.aborted) return;
+        lastProblem = `${url}: ${requestError(error)}`;
+        lastNetworkError = true;
+      }
+    };
     const progress = createTransferProgress(`downloading ${spec.name}`, ctx.log, { tty: opts.tty });
     let moved = false;
-    try {
-      const path = await l.resolveModelFile(spec.name, {
+    const work = fetchScopes.run(
+      scope,
+      () => l.resolveModelFile(spec.name, {
         directory: dir,
         cli: false,
+        // A cancelled or stalled download deletes its partial file (ipull keeps it as <file>.ipull until complete,
+        // so a partial file is never taken for the model).
+        deleteTempFileOnCancel: true,
+        signal: controller.signal,
         onProgress: ({ downloadedSize, totalSize }) => {
           moved = true;
+          if (downloadedSize > done) watchdog.touch();
+          done = downloadedSize;
           progress.update(downloadedSize, totalSize);
         },
-        ...opts.huggingFaceEndpoint ? { endpoints: { huggingFace: opts.huggingFaceEndpoint } } : {}
-      });
+        ...endpoints
+      })
+    );
+    work.catch(() => {
+    });
+    const aborted = new Promise((_, reject) => {
+      const fail = () => reject(controller.signal.reason);
+      if (controller.signal.aborted) fail();
+      else controller.signal.addEventListener("abort", fail, { once: true });
+    });
+    try {
+      const path = await Promise.race([work, aborted]);
       progress.finish();
       if (!moved) ctx.log(`using ${spec.name} from the model cache: ${path}`);
       return path;
     } catch (error) {
-      throw new InputError(`cannot download model ${spec.name}: ${getErrorMessage(error)}`, { path: `models[id=${spec.id}]` });
+      progress.stop();
+      if (ctx.signal?.aborted) throw cancelled(spec, moved ? `after ${(done / 1e6).toFixed(1)} MB` : "before any data arrived");
+      const offline = `On a runner without network, put the model in the cache directory first: copy the .gguf file into ${dir}` + (expectedFile ? ` as ${basename(expectedFile)}` : "") + ` (or restore a model cache there), or give the model as a local file (models[].path).`;
+      if (stalledAt !== void 0) {
+        throw new InputError(
+          `cannot download model ${spec.name}: no progress for ${stallS} s from ${stalledAt}` + (lastProblem ? ` (last problem: ${lastProblem})` : "") + `; set LLM_BENCH_DOWNLOAD_STALL_S to wait longer. ${offline}`,
+          where
+        );
+      }
+      throw new InputError(`cannot download model ${spec.name} from ${source}: ${requestError(error)}${lastNetworkError ? `. ${offline}` : ""}`, where);
+    } finally {
+      watchdog.stop();
+      ctx.signal?.removeEventListener("abort", onStop);
     }
   }
   return {
@@ -38344,6 +37669,7 @@ function createLlamaCppEngine(config, opts = {}) {
     async prepare(spec, ctx) {
       const path = spec.source === "url" ? await download(spec, ctx) : isAbsolute(spec.name) ? spec.name : resolve(ctx.configDir, spec.name);
       const where = { path: `models[id=${spec.id}]` };
+      if (ctx.signal?.aborted) throw new EngineError(`cancelled preparing model ${spec.name}: the run was stopped`, "load");
       const st = await stat(path).catch(() => null);
       if (!st) throw new InputError(`model file ${path} does not exist`, where);
       if (!st.isFile()) throw new InputError(`model path ${path} is not a file`, where);
@@ -38352,7 +37678,7 @@ function createLlamaCppEngine(config, opts = {}) {
       if (spec.sha256 && spec.sha256 !== sha256) {
         throw new InputError(`model file ${path} has sha256 ${sha256}, expected ${spec.sha256}`, where);
       }
-      return {
+      const prepared = {
         location: path,
         identity: {
           id: spec.id,
@@ -38365,32 +37691,50 @@ function createLlamaCppEngine(config, opts = {}) {
           size_bytes: st.size
         }
       };
+      if (ctx.signal) loadSignals.set(prepared, ctx.signal);
+      return prepared;
     },
     async load(prepared, params) {
       const llama = await getLlamaFor(gpuOf(params));
       const gpuLayers = params.gpu_layers;
+      const signal = loadSignals.get(prepared);
+      const stopped = () => new EngineError(`cancelled loading ${prepared.location}: the run was stopped`, "load");
+      if (signal?.aborted) throw stopped();
       const started = performance.now();
       let model;
       try {
-        model = await llama.loadModel({ modelPath: prepared.location, ...gpuLayers !== void 0 ? { gpuLayers } : {} });
+        model = await llama.loadModel({ modelPath: prepared.location, ...gpuLayers !== void 0 ? { gpuLayers } : {}, ...signal ? { loadSignal: signal } : {} });
       } catch (error) {
+        if (signal?.aborted) throw stopped();
         throw new EngineError(`llama.cpp could not load ${prepared.location}: ${getErrorMessage(error)}`, "load");
       }
       let context;
+      let threads = num(params, "threads");
+      let probeMs = 0;
       try {
-        context = await model.createContext({
+        if (signal?.aborted) throw signal.reason;
+        const contextOptions = (t) => ({
+          ...signal ? { createSignal: signal } : {},
           ...num(params, "context_size") !== void 0 ? { contextSize: num(params, "context_size") } : {},
           ...num(params, "batch_size") !== void 0 ? { batchSize: num(params, "batch_size") } : {},
-          ...num(params, "threads") !== void 0 ? { threads: num(params, "threads") } : {},
+          ...t !== void 0 ? { threads: t } : {},
           ...typeof params.flash_attention === "boolean" ? { flashAttention: params.flash_attention } : {}
         });
+        if (params.threads === "auto") {
+          const probeStarted = performance.now();
+          threads = await chooseThreads(prepared.location, params, model, (t) => model.createContext(contextOptions(t)), log);
+          probeMs = performance.now() - probeStarted;
+        }
+        context = await model.createContext(contextOptions(threads));
       } catch (error) {
         await model.dispose();
+        if (signal?.aborted) throw stopped();
         throw new EngineError(`llama.cpp could not create a context for ${prepared.location}: ${getErrorMessage(error)}`, "load");
       }
-      const loadMs = performance.now() - started;
+      const loadMs = performance.now() - started - probeMs;
       const layers = model.fileInsights.totalLayers;
       const metrics = { gpu_offload: layers > 0 ? Math.min(1, model.gpuLayers / layers) : 0 };
+      if (params.threads === "auto" && threads !== void 0) metrics.threads_used = threads;
       if (llama.gpu) {
         const vram = await llama.getVramState();
         metrics.vram_mb = vram.used / 1e6;
@@ -38616,6 +37960,7 @@ function llamaServerDecodeSteps(tm) {
   }
   return n;
 }
+const count = (n) => typeof n === "number" && Number.isFinite(n) && n >= 0 ? n : void 0;
 function openaiApiBase(host) {
   const base = host.replace(/\/+$/, "");
   return /\/v1$/.test(base) ? base : `${base}/v1`;
@@ -38630,8 +37975,11 @@ function generationFromStream(t, outputSha256) {
     outputTokens,
     outputSha256
   };
-  const promptTokens = t.usage?.prompt_tokens ?? t.timings?.prompt_n;
+  const cached = count(t.timings?.cache_n) ?? count(t.usage?.prompt_tokens_details?.cached_tokens);
+  const promptN = t.timings?.prompt_n !== void 0 ? t.timings.prompt_n + (count(t.timings.cache_n) ?? 0) : void 0;
+  const promptTokens = t.usage?.prompt_tokens ?? promptN;
   if (promptTokens !== void 0) gen.promptTokens = promptTokens;
+  if (cached !== void 0) gen.metrics = { [CACHED_TOKENS]: cached };
   const tm = t.timings;
   const decodeSteps = tm ? llamaServerDecodeSteps(tm) : void 0;
   if (tm && (tm.prompt_ms || tm.predicted_ms)) {
@@ -38639,8 +37987,8 @@ function generationFromStream(t, outputSha256) {
       ...tm.prompt_n && tm.prompt_ms ? { prefillTokens: tm.prompt_n, prefillMs: tm.prompt_ms } : {},
       ...decodeSteps && tm.predicted_ms ? { decodeTokens: decodeSteps, decodeMs: tm.predicted_ms } : {}
     };
-  } else if (promptTokens) {
-    gen.reported = { prefillTokens: promptTokens, prefillMs: t.arrivalsMs[0] };
+  } else if (promptTokens && promptTokens - (cached ?? 0) > 0) {
+    gen.reported = { prefillTokens: promptTokens - (cached ?? 0), prefillMs: t.arrivalsMs[0] };
   }
   return { generation: gen, tokensFromChunks: completion === void 0 };
 }
@@ -38670,6 +38018,8 @@ class OpenAIEngine {
   fetch;
   transport;
   version;
+  /** What the server is, probed once: its version, and whether it is llama-server (which takes `cache_prompt`). */
+  identity;
   warnedChunkCount = false;
   unreachable(error, what) {
     const why = connectFailure(error);
@@ -38693,38 +38043,55 @@ class OpenAIEngine {
   async info() {
     if (this.version === void 0) {
       const models = await this.get(joinUrl(this.api, "models"), "list the served models");
-      await models.body?.cancel();
-      this.version = await this.probeVersion() ?? models.headers.get("server") ?? "unknown";
+      await models.text().catch(() => "");
+      const server = models.headers.get("server");
+      const probed = await this.identify(server);
+      this.version = probed.version ?? server ?? "unknown";
     }
     return { kind: "openai", version: this.version, host: this.host };
   }
-  /** vLLM answers /version with {version}; llama-server answers /props with build_info. Others: nothing. */
-  async probeVersion() {
+  /** Probes the server once (info, prepare or the first request, whichever comes first). */
+  identify(serverHeader) {
+    this.identity ??= this.probe(serverHeader);
+    return this.identity;
+  }
+  /**
+   * vLLM answers /version with {version}; llama-server answers /props with build_info, and says `Server: llama.cpp`
+   * (tools/server/server-http.cpp). Others: nothing.
+   */
+  async probe(serverHeader) {
     const root = this.api.replace(/\/v1$/, "");
-    for (const [path, pick] of [
-      ["version", (b) => b.version],
-      ["props", (b) => b.build_info]
+    let llamaServer = /^llama\.cpp\b/i.test(serverHeader ?? "");
+    let version;
+    for (const [path, field] of [
+      ["version", "version"],
+      ["props", "build_info"]
     ]) {
       try {
         const res = await this.fetch(joinUrl(root, path), { headers: this.headers, signal: AbortSignal.timeout(5e3) });
+        if (/^llama\.cpp\b/i.test(res.headers.get("server") ?? "")) llamaServer = true;
         if (!res.ok) {
-          await res.body?.cancel();
+          await res.text();
           continue;
         }
-        const value = pick(await res.json());
-        if (typeof value === "string" && value) return value;
-        if (typeof value === "number") return String(value);
+        const value = (await res.json())?.[field];
+        const text = typeof value === "string" && value ? value : typeof value === "number" ? String(value) : void 0;
+        if (text && path === "props") llamaServer = true;
+        if (text && version === void 0) version = text;
+        if (version !== void 0) break;
       } catch {
       }
     }
-    return void 0;
+    return { version, llamaServer };
   }
   async prepare(model, _ctx) {
     const url = joinUrl(this.api, "models");
     const res = await this.get(url, "list the served models");
+    const server = res.headers.get("server");
     const identity = { id: model.id, name: model.name, source: "openai" };
     if (res.status === 404) {
-      await res.body?.cancel();
+      await res.text().catch(() => "");
+      await this.identify(server);
       this.log(`openai: ${url} does not exist on this server; cannot check that "${model.name}" is served`);
       return { identity, location: model.name };
     }
@@ -38743,6 +38110,7 @@ class OpenAIEngine {
         "load"
       );
     }
+    await this.identify(server);
     if (typeof entry.meta?.n_params === "number") identity.parameter_count = entry.meta.n_params;
     if (typeof entry.meta?.size === "number") identity.size_bytes = entry.meta.size;
     return { identity, location: model.name };
@@ -38755,7 +38123,9 @@ class OpenAIEngine {
     if (signal.aborted) throw abortError(signal, "the request");
     const chat = this.config.api === "chat";
     const url = joinUrl(this.api, chat ? "chat/completions" : "completions");
+    const { llamaServer } = await this.identify();
     const body = {
+      ...llamaServer ? { cache_prompt: false } : {},
       ...model.params,
       model: model.prepared.location,
       ...chat ? { messages: [{ role: "user", content: request.prompt }] } : { prompt: request.prompt },
@@ -39480,7 +38850,8 @@ async function createEngine(config, environment) {
         log: environment.log,
         tty: environment.tty,
         importNodeLlamaCpp: environment.importNodeLlamaCpp,
-        huggingFaceEndpoint: environment.env.HF_ENDPOINT ?? environment.env.MODEL_ENDPOINT
+        huggingFaceEndpoint: environment.env.HF_ENDPOINT ?? environment.env.MODEL_ENDPOINT,
+        env: environment.env
       });
     case "ollama":
       return createOllamaEngine(config, environment.env, environment.log, { tty: environment.tty });
@@ -40161,6 +39532,27 @@ function formatDuration(ms) {
   if (m < 60) return `${m}m${String(s % 60).padStart(2, "0")}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, "0")}m`;
 }
+const NONCE_DIGITS = 12;
+const NONCE_MODULUS = 10n ** BigInt(NONCE_DIGITS);
+const STRIDE = 618033988749n;
+function newPromptNonce(random = (n) => randomBytes(n)) {
+  const limit = (1n << 64n) - (1n << 64n) % NONCE_MODULUS;
+  for (; ; ) {
+    const x = random(8).readBigUInt64BE(0);
+    if (x < limit) return (x % NONCE_MODULUS).toString().padStart(NONCE_DIGITS, "0");
+  }
+}
+function isPromptNonce(value) {
+  return typeof value === "string" && value.length === NONCE_DIGITS && /^\d+$/.test(value);
+}
+function promptCode(nonce, position) {
+  if (!isPromptNonce(nonce)) throw new Error(`not a prompt nonce: ${JSON.stringify(nonce)}`);
+  if (!Number.isSafeInteger(position) || position < 0) throw new Error(`not a request position: ${position}`);
+  return ((BigInt(nonce) + BigInt(position) * STRIDE) % NONCE_MODULUS).toString().padStart(NONCE_DIGITS, "0");
+}
+function promptPrefix(nonce, position) {
+  return `[${promptCode(nonce, position)}] `;
+}
 
 const STOP_GRACE_MS = 3e3;
 class RequestInterrupted extends Error {
@@ -40168,7 +39560,6 @@ class RequestInterrupted extends Error {
     super("interrupted: the run was stopped while this request was in flight");
   }
 }
-const nonce = (rng) => Math.floor(rng() * 4294967295).toString(36);
 async function runBenchmark(opts) {
   const log = opts.log ?? (() => {
   });
@@ -40176,8 +39567,11 @@ async function runBenchmark(opts) {
   const primary = opts.sides[0].config;
   const workload = { ...primary.workload, ...opts.repetitions ? { repetitions: opts.repetitions } : {} };
   const rng = seededRandom(workload.seed);
+  const nonce = workload.vary_prompt ? newPromptNonce() : void 0;
+  let position = 0;
+  const nextPrefix = () => nonce === void 0 ? "" : promptPrefix(nonce, position++);
   const engineInfo = await opts.sides[0].engine.info();
-  const ctxFor = (config) => ({ configDir: config.dir, cacheDir: opts.cacheDir, log });
+  const ctxFor = (config) => ({ configDir: config.dir, cacheDir: opts.cacheDir, log, ...opts.signal ? { signal: opts.signal } : {} });
   const liveCase = (plan, engine, prepared, side) => ({
     plan,
     side,
@@ -40215,7 +39609,12 @@ async function runBenchmark(opts) {
   await writeFile(jsonl, "");
   const event = (e) => appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}
 `);
-  const declaredMetrics = () => Object.assign(workload.concurrency > 1 ? { ...LOAD_METRICS } : {}, ...opts.sides.map((s) => s.engine.customMetrics ?? {}));
+  let reportedCache = false;
+  const declaredMetrics = () => Object.assign(
+    workload.concurrency > 1 ? { ...LOAD_METRICS } : {},
+    reportedCache ? { [CACHED_TOKENS]: { ...CACHED_TOKENS_INFO } } : {},
+    ...opts.sides.map((s) => s.engine.customMetrics ?? {})
+  );
   const results = {
     schema: RESULTS_SCHEMA,
     tool: { name: "llm-bench", version: opts.toolVersion },
@@ -40227,7 +39626,7 @@ async function runBenchmark(opts) {
     ...opts.baseGit ? { base_git: opts.baseGit } : {},
     config: { path: primary.file, sha256: sha256Text(primary.text) },
     options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))),
-    workload: { ...workload },
+    workload: { ...workload, ...nonce !== void 0 ? { nonce } : {} },
     metrics: declaredMetrics(),
     cases: cases.map((c) => c.result),
     notes: []
@@ -40251,6 +39650,17 @@ async function runBenchmark(opts) {
     interleave = false;
     results.notes.push(`cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`);
   }
+  const noteCache = (c, cached, promptTokens) => {
+    if (cached === void 0) return;
+    reportedCache = true;
+    const seen = c.cache ??= { reported: 0, hits: 0, most: 0 };
+    seen.reported++;
+    if (cached > 0) seen.hits++;
+    if (cached > seen.most) {
+      seen.most = cached;
+      seen.promptTokens = promptTokens;
+    }
+  };
   const record = (c, metrics, block) => {
     for (const [name, value] of Object.entries(metrics)) {
       if (!Number.isFinite(value) || value < 0) continue;
@@ -40278,6 +39688,7 @@ async function runBenchmark(opts) {
       c.loaded = await c.engine.load(c.prepared, c.plan.options);
     } catch (error) {
       c.dead = true;
+      if (opts.signal?.aborted) return;
       await fail(c, -1, error instanceof EngineError ? error : new EngineError(getErrorMessage(error), "load"));
       return;
     }
@@ -40327,7 +39738,7 @@ async function runBenchmark(opts) {
   const warmUp = async (c, count = workload.warmup) => {
     for (let w = 0; w < count && !c.dead; w++) {
       try {
-        await request(c, `${workload.vary_prompt ? `[warm-up ${nonce(rng)}] ` : ""}${c.plan.prompt.text}`, -1);
+        await request(c, nextPrefix() + c.plan.prompt.text, -1);
       } catch (error) {
         if (error instanceof RequestInterrupted) return;
         await fail(c, -1, error);
@@ -40351,7 +39762,7 @@ async function runBenchmark(opts) {
       seed: workload.seed + round,
       timeoutMs: workload.timeout_s * 1e3,
       send: async (i, signal) => {
-        const prefix = workload.vary_prompt ? `[${round + 1}.${i + 1}-${nonce(rng)}] ` : "";
+        const prefix = nextPrefix();
         const gen = await c.engine.generate(c.loaded, { prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
         c.result.output_sha256.push(gen.outputSha256);
         return gen;
@@ -40359,6 +39770,11 @@ async function runBenchmark(opts) {
     });
     c.result.requests.ok += result.generations.length;
     c.result.requests.failed += result.errors.length;
+    const cached = result.generations.flatMap((g) => {
+      const n = cachedTokensOf(g.metrics);
+      noteCache(c, n, g.promptTokens);
+      return n === void 0 ? [] : [n];
+    });
     for (const o of result.outcomes) await noteRetries(c, round, o.generation?.retries, o.index + 1);
     for (const e of result.errors) {
       const error = new EngineError(`request ${e.index + 1} of ${requests}: ${e.message}`, e.kind);
@@ -40366,7 +39782,7 @@ async function runBenchmark(opts) {
       await fail(c, round, error);
     }
     if (result.generations.length === 0) return void 0;
-    return result.metrics;
+    return cached.length > 0 ? { ...result.metrics, [CACHED_TOKENS]: cached.reduce((a, b) => a + b, 0) / cached.length } : result.metrics;
   };
   const settle = async (c, round, outcome) => {
     const metrics = "metrics" in outcome ? outcome.metrics : void 0;
@@ -40378,6 +39794,7 @@ async function runBenchmark(opts) {
       c.result.requests.failed++;
       await fail(c, round, outcome.error);
     } else if (metrics) {
+      if (workload.concurrency === 1 || c === reference) noteCache(c, cachedTokensOf(metrics), metrics.prompt_tokens);
       record(c, metrics, round);
       await event({ type: "sample", case: c.result.id, side: c.side, repetition: round, metrics });
     }
@@ -40395,7 +39812,7 @@ async function runBenchmark(opts) {
   };
   const runOne = async (c, round) => {
     if (c.dead) return;
-    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : "";
+    const prefix = workload.concurrency > 1 && c !== reference ? "" : nextPrefix();
     let outcome;
     try {
       if (workload.concurrency > 1 && c !== reference) {
@@ -40415,8 +39832,14 @@ async function runBenchmark(opts) {
       for (const c of [base, head]) await runOne(c, round);
       return;
     }
-    const prefix = workload.vary_prompt ? `[${round + 1}-${nonce(rng)}] ` : "";
-    const req = (c, signal) => ({ prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
+    const prefixes = { base: nextPrefix(), head: nextPrefix() };
+    const req = (c, signal) => ({
+      prompt: (c === base ? prefixes.base : prefixes.head) + c.plan.prompt.text,
+      maxTokens: c.plan.prompt.max_tokens,
+      signal,
+      caseId: c.result.id,
+      repetition: round
+    });
     let outcomes;
     try {
       const [gb, gh] = await withTimeout(2 * workload.timeout_s, (signal) => base.engine.generatePair(base.loaded, req(base, signal), head.loaded, req(head, signal)));
@@ -40510,6 +39933,15 @@ async function runBenchmark(opts) {
       results.interrupted = true;
       results.notes.push(
         "the run was interrupted; the results hold every request finished before that" + (droppedAtStop > 0 ? ` (${droppedAtStop} request${droppedAtStop === 1 ? "" : "s"} in flight did not finish within ${STOP_GRACE_MS / 1e3} s and ${droppedAtStop === 1 ? "was" : "were"} dropped, not counted as failures)` : "")
+      );
+    }
+    for (const c of reference ? [...cases, reference] : cases) {
+      const seen = c.cache;
+      if (!seen || seen.hits === 0) continue;
+      const who = c === reference ? "the reference workload" : `case ${c.side ? `${c.result.id} (${c.side})` : c.result.id}`;
+      const of = seen.promptTokens !== void 0 ? ` of ${seen.promptTokens}` : "";
+      results.notes.push(
+        `${who}: the server served part of the prompt from its prompt cache in ${seen.hits} of ${seen.reported} measured request${seen.reported === 1 ? "" : "s"} (up to ${seen.most}${of} prompt tokens, see ${CACHED_TOKENS}); their ttft_ms and prefill_tps do not measure a full prefill`
       );
     }
     if (!soakUntil) results.planned_repetitions = rounds * cases.length;
@@ -40663,6 +40095,12 @@ async function referenceWorkload(calibration, cacheDir, environment) {
     description: `llama-cpp, generated ${calibration.preset} model (seed 1), ${calibration.max_tokens} tokens, 1 thread`
   };
 }
+class InterruptedError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = "InterruptedError";
+  }
+}
 async function untilInterrupted(onStop, work) {
   const abort = new AbortController();
   const onSignal = () => {
@@ -40674,10 +40112,21 @@ async function untilInterrupted(onStop, work) {
   process.on("SIGTERM", onSignal);
   try {
     return await work(abort.signal);
+  } catch (error) {
+    if (abort.signal.aborted && !(error instanceof InterruptedError)) {
+      throw new InterruptedError(`interrupted: ${getErrorMessage(error)}`, { cause: error });
+    }
+    throw error;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+function preparingUnder(engine, signal) {
+  if (!signal) return engine;
+  const view = Object.create(engine);
+  view.prepare = (model, ctx) => engine.prepare(model, ctx.signal ? ctx : { ...ctx, signal });
+  return view;
 }
 async function runSession(sides, opts, environment) {
   const configs = [];
@@ -40693,13 +40142,13 @@ async function runSession(sides, opts, environment) {
     for (const [i, config] of configs.entries()) {
       const engine = await createEngine(config, environment);
       engines.push(engine);
-      runSides.push({ side: sides[i].side, config, engine });
+      runSides.push({ side: sides[i].side, config, engine: preparingUnder(engine, opts.signal) });
     }
     const reference = primary.calibration ? await referenceWorkload(primary.calibration, opts.cacheDir, environment) : void 0;
     if (reference) engines.push(reference.engine);
     return await runBenchmark({
       sides: runSides,
-      reference,
+      reference: reference && { ...reference, engine: preparingUnder(reference.engine, opts.signal) },
       runner: fp,
       out: resolve(opts.out),
       cacheDir: opts.cacheDir,
@@ -49898,7 +49347,6 @@ class Markdown {
     return this.text;
   }
 }
-const NO_TRIM = { maxUnchanged: Number.POSITIVE_INFINITY, dropChart: false, dropUngated: false, maxRows: Number.POSITIVE_INFINITY };
 const STRATEGIES = {
   ab: {
     name: "A/B in one run",
@@ -49922,6 +49370,7 @@ const TOP_ROWS = 10;
 const CHART_CASES = 20;
 const PIVOT_METRICS = 6;
 const NOTE_CHARS = 300;
+const TIERS = ["failure", "new-missing", "improvement", "ungated", "pivot", "chart", "unchanged"];
 function strategyView(id) {
   return { id, ...STRATEGIES[id] };
 }
@@ -49953,10 +49402,6 @@ function caseText(c, showPrompt) {
   if (showPrompt) parts.push(`\xB7 ${c.prompt_id}`);
   return plainText(parts.filter(Boolean).join(" "), { maxLength: 160 });
 }
-function metricOrder(c, headlineMetric) {
-  const names = Object.keys(c.metrics);
-  return [...names.filter((n) => n === headlineMetric), ...names.filter((n) => n !== headlineMetric)];
-}
 function includeRow(kind, m, key) {
   if (kind === "summary") return true;
   switch (m.verdict) {
@@ -49971,12 +49416,12 @@ function includeRow(kind, m, key) {
       return m.direction !== "none" || m.gated;
   }
 }
-function rowView(verdict, c, m, showPrompt) {
+function rowView(verdict, c, m, text) {
   const limit = limitText(m);
   return {
     label: c.label,
     caseId: c.id,
-    case: caseText(c, showPrompt),
+    case: text,
     model: modelText(c),
     params: paramsText(c.params),
     prompt: c.prompt_id,
@@ -49997,108 +49442,246 @@ function rowView(verdict, c, m, showPrompt) {
     note: m.note === void 0 ? null : plainText(m.note, { maxLength: 120 })
   };
 }
-function compareRows(a, b) {
-  const kind = KIND_ORDER[a.row.verdict] - KIND_ORDER[b.row.verdict];
+function compareEntries(a, b) {
+  const kind = KIND_ORDER[a.m.verdict] - KIND_ORDER[b.m.verdict];
   if (kind !== 0) return kind;
-  if (a.row.verdict === "regression" || a.row.verdict === "improvement") {
-    if (a.row.gated !== b.row.gated) return a.row.gated ? -1 : 1;
+  if (a.m.verdict === "regression" || a.m.verdict === "improvement") {
+    if (a.m.gated !== b.m.gated) return a.m.gated ? -1 : 1;
     if (b.badness !== a.badness) return b.badness - a.badness;
   }
   return a.index - b.index;
 }
-function buildReportModel(uncapped, kind) {
-  const verdict = capVerdictStrings(uncapped);
+function overshoot(m) {
+  const head = m.head?.median;
+  const bound = m.limit?.violated === "min" ? m.limit.min : m.limit?.violated === "max" ? m.limit.max : void 0;
+  if (head === void 0 || bound === void 0 || !(head > 0) || !(bound > 0)) return 0;
+  return Math.abs(Math.log(head / bound));
+}
+function tierOf(m, place) {
+  if (m.verdict === "limit" || m.verdict === "regression" && m.gated) return "failure";
+  if (place === "folded") return "unchanged";
+  if (m.verdict === "new" || m.verdict === "missing") return "new-missing";
+  if (!m.gated) return "ungated";
+  return "improvement";
+}
+function roundRobin(items, score2) {
+  const rounds = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const round = rounds.get(item.labelIndex) ?? 0;
+    rounds.set(item.labelIndex, round + 1);
+    item.round = round;
+    item.score = score2(item);
+  }
+  return items.sort((a, b) => a.round - b.round || b.score - a.score || a.labelIndex - b.labelIndex);
+}
+function failureOrder(entries) {
+  const regressions = entries.filter((e) => e.m.verdict === "regression").sort((a, b) => b.badness - a.badness || a.index - b.index);
+  const limits = entries.filter((e) => e.m.verdict === "limit").sort((a, b) => overshoot(b.m) - overshoot(a.m) || a.index - b.index);
+  const out = [];
+  for (let i = 0; i < Math.max(regressions.length, limits.length); i++) {
+    if (i < regressions.length) out.push(regressions[i]);
+    if (i < limits.length) out.push(limits[i]);
+  }
+  return out;
+}
+function score(e) {
+  return e.m.verdict === "limit" ? overshoot(e.m) : e.badness;
+}
+const noScore = () => 0;
+function capCaseNames(c) {
+  return { ...capVerdictStrings({ ...EMPTY_VERDICT, cases: [{ ...c, metrics: {} }] }).cases[0], metrics: c.metrics };
+}
+const EMPTY_VERDICT = {
+  schema: "llm-bench/verdict@1",
+  created_at: "",
+  status: "pass",
+  strategy: "baseline",
+  settings: { alpha: 0, min_effect: 0, headline_metric: "" },
+  summary: { regressions: 0, worse_not_gated: 0, improvements: 0, unchanged: 0, limits: 0, new: 0, missing: 0, geomean: {} },
+  runs: [],
+  metrics: {},
+  cases: [],
+  notes: []
+};
+function capMetricStrings(m) {
+  return { ...m, metric: capUntrusted(m.metric), unit: capUntrusted(m.unit), ...m.note !== void 0 ? { note: capUntrusted(m.note, 300) } : {} };
+}
+function rowOf(model, e) {
+  if (!e.row) e.row = rowView(model.verdict, e.c, capMetricStrings(e.m), model.caseTexts.get(e.c) ?? caseText(e.c, model.showPrompt));
+  return e.row;
+}
+function buildReportModel(uncapped, kind, opts = {}) {
+  const capped = capVerdictStrings({ ...uncapped, cases: [] });
+  const cases = uncapped.cases.map(capCaseNames);
+  const verdict = { ...capped, cases };
   const headlineMetric = verdict.settings.headline_metric;
-  const showPrompt = new Set(verdict.cases.map((c) => c.prompt_id)).size > 1;
-  const labels = [.../* @__PURE__ */ new Set([...verdict.runs.map((r) => r.label), ...verdict.cases.map((c) => c.label)])];
+  const showPrompt = new Set(cases.map((c) => c.prompt_id)).size > 1;
+  const labels = [.../* @__PURE__ */ new Set([...verdict.runs.map((r) => r.label), ...cases.map((c) => c.label)])];
+  const labelOrder = new Map(labels.map((l, i) => [l, i]));
+  const runs = /* @__PURE__ */ new Map();
+  for (const r of verdict.runs) if (!runs.has(r.label)) runs.set(r.label, r);
+  const casesByLabel = new Map(labels.map((l) => [l, []]));
+  for (const c of cases) casesByLabel.get(c.label).push(c);
+  const noneCompared = nothingCompared(verdict);
   const headOnlyLabels = new Set(
     labels.filter((label) => {
-      const run = verdict.runs.find((r) => r.label === label);
-      const cases = verdict.cases.filter((c) => c.label === label);
-      return nothingCompared(verdict) || run !== void 0 && run.base === null || cases.length > 0 && cases.every((c) => c.status === "new");
+      const run = runs.get(label);
+      const cases2 = casesByLabel.get(label);
+      return noneCompared || run !== void 0 && run.base === null || cases2.length > 0 && cases2.every((c) => c.status === "new");
     })
   );
-  const all = [];
-  const gate = gateCounts(verdict);
-  const counts = {
+  const metricNames = /* @__PURE__ */ new Map();
+  const metricName = (name) => {
+    let capped2 = metricNames.get(name);
+    if (capped2 === void 0) metricNames.set(name, capped2 = capUntrusted(name));
+    return capped2;
+  };
+  const metricsOf = (i) => {
+    const own = uncapped.cases[i].metrics;
+    const names = Object.keys(own);
+    const ordered = [...names.filter((n) => metricName(n) === headlineMetric), ...names.filter((n) => metricName(n) !== headlineMetric)];
+    return ordered.map((n) => [metricName(n), own[n]]);
+  };
+  const caseTexts = new Map(cases.map((c) => [c, caseText(c, showPrompt)]));
+  const gate = gateCounts(uncapped);
+  const viewCounts = {
     regressions: gate.regressions,
     limits: gate.limits,
     worseNotGated: gate.worseNotGated,
     improvements: gate.improvements,
     unchanged: gate.unchanged,
     new: gate.new,
-    missing: gate.missing
-  };
-  for (const c of verdict.cases) {
-    for (const name of metricOrder(c, headlineMetric)) {
-      const m = c.metrics[name];
-      const key = m.gated || m.metric === headlineMetric || m.limit !== void 0;
-      all.push({ row: rowView(verdict, c, m, showPrompt), badness: badness(m), index: all.length, key, include: includeRow(kind, m, key) });
-    }
-  }
-  const sorted = [...all].sort(compareRows);
-  const viewCounts = {
-    ...counts,
+    missing: gate.missing,
     cases: verdict.cases.length,
     newCases: verdict.cases.filter((c) => c.status === "new").length,
     missingCases: verdict.cases.filter((c) => c.status === "missing").length,
     labels: labels.length
   };
+  const entries = [];
+  const named = [];
+  let index = 0;
+  cases.forEach((c, caseIndex2) => {
+    const headOnly = headOnlyLabels.has(c.label);
+    const labelIndex = labelOrder.get(c.label);
+    for (const [name, m] of metricsOf(caseIndex2)) {
+      const key = m.gated || name === headlineMetric || m.limit !== void 0;
+      const e = { kind: "row", c, m, label: c.label, labelIndex, index: index++, badness: badness(m), key, round: 0, score: 0 };
+      if (m.verdict === "regression" || m.verdict === "limit" || m.verdict === "improvement") named.push(e);
+      if (opts.headlineOnly || !includeRow(kind, m, key)) continue;
+      const change = m.verdict === "regression" || m.verdict === "improvement";
+      if (headOnly) {
+        if (m.verdict !== "limit" && kind !== "summary") continue;
+        e.place = m.verdict === "limit" ? "main" : "folded";
+      } else {
+        e.place = m.verdict === "unchanged" ? "folded" : kind !== "summary" && !key && change ? "other" : "main";
+      }
+      e.tier = tierOf(m, e.place);
+      entries.push(e);
+    }
+  });
+  named.sort(compareEntries);
+  const model0 = { verdict, caseTexts, showPrompt };
   const headline = buildHeadline(
     verdict,
-    sorted.map((s) => s.row),
+    named.map((e) => rowOf(model0, e)),
     viewCounts
   );
-  const pivotMetrics = /* @__PURE__ */ new Map();
-  const pivotCases = [];
+  const metricOfs = /* @__PURE__ */ new Map();
+  const pivots = [];
+  const caseIndex = new Map(cases.map((c, i) => [c, i]));
   for (const label of headOnlyLabels) {
-    const cases = verdict.cases.filter((c) => c.label === label);
+    const own = casesByLabel.get(label);
     const seen = /* @__PURE__ */ new Map();
-    for (const c of cases) {
-      for (const name of metricOrder(c, headlineMetric)) {
-        const m = c.metrics[name];
-        if (!seen.has(name) && (m.gated || name === headlineMetric || m.limit !== void 0)) seen.set(name, m.unit);
+    for (const c of own) {
+      for (const [name, m] of metricsOf(caseIndex.get(c))) {
+        if (!seen.has(name) && (m.gated || name === headlineMetric || m.limit !== void 0)) seen.set(name, capUntrusted(m.unit));
       }
     }
     if (seen.size === 0) {
-      for (const c of cases) for (const name of metricOrder(c, headlineMetric)) if (!seen.has(name)) seen.set(name, c.metrics[name].unit);
+      for (const c of own) for (const [name, m] of metricsOf(caseIndex.get(c))) if (!seen.has(name)) seen.set(name, capUntrusted(m.unit));
     }
-    const metrics = [...seen].slice(0, PIVOT_METRICS).map(([name, unit]) => ({ name, unit }));
-    pivotMetrics.set(label, metrics);
-    cases.forEach((c, i) => {
-      const limitViolated = Object.values(c.metrics).some((m) => m.verdict === "limit");
-      pivotCases.push({
-        label,
-        rank: (limitViolated ? 0 : 1) * 1e9 + i,
-        entry: {
-          case: caseText(c, showPrompt),
-          caseId: c.id,
-          limitViolated,
-          values: metrics.map((metric) => {
-            const m = c.metrics[metric.name];
-            return m?.head ? { median: m.head.median, n: m.head.n, unit: m.unit } : null;
-          })
-        }
-      });
-    });
+    metricOfs.set(
+      label,
+      [...seen].slice(0, PIVOT_METRICS).map(([name, unit]) => ({ name, unit }))
+    );
+    const labelIndex = labelOrder.get(label);
+    const withLimit = own.map((c, i) => ({ c, i, limitViolated: Object.values(uncapped.cases[caseIndex.get(c)].metrics).some((m) => m.verdict === "limit") }));
+    withLimit.sort((a, b) => Number(b.limitViolated) - Number(a.limitViolated) || a.i - b.i).forEach((p, order) => pivots.push({ kind: "pivot", label, labelIndex, round: 0, score: 0, c: p.c, order, limitViolated: p.limitViolated }));
   }
-  pivotCases.sort((a, b) => a.rank - b.rank);
-  pivotCases.forEach((p, i) => p.rank = i);
-  const rows = [];
-  let rank = 0;
-  const folded = [];
-  for (const s of sorted) {
-    if (!s.include) continue;
-    const headOnly = headOnlyLabels.has(s.row.label);
-    const isFolded = headOnly ? s.row.verdict !== "limit" : s.row.verdict === "unchanged" || kind !== "summary" && !s.key && (s.row.verdict === "regression" || s.row.verdict === "improvement");
-    if (headOnly && isFolded && kind !== "summary") continue;
-    const ranked = { row: s.row, folded: isFolded, key: s.key, rank: isFolded ? 0 : rank++ };
-    rows.push(ranked);
-    if (isFolded) folded.push({ ranked, index: s.index });
+  const metricsByCase = /* @__PURE__ */ new Map();
+  const metricOf = (c, name) => {
+    const own = c.metrics[name];
+    if (own !== void 0 && metricName(name) === name) return own;
+    let map = metricsByCase.get(c);
+    if (!map) metricsByCase.set(c, map = new Map(metricsOf(caseIndex.get(c))));
+    return map.get(name);
+  };
+  const byTier = new Map(TIERS.map((t) => [t, []]));
+  for (const e of entries) byTier.get(e.tier).push(e);
+  const items = [];
+  const tiers = {};
+  const push = (list) => {
+    for (const item of list) items.push(item);
+  };
+  for (const tier of TIERS) {
+    const start = items.length;
+    const list = byTier.get(tier);
+    if (tier === "failure") {
+      const perLabel = /* @__PURE__ */ new Map();
+      for (const e of list) (perLabel.get(e.label) ?? perLabel.set(e.label, []).get(e.label)).push(e);
+      push(roundRobin([...perLabel.values()].flatMap(failureOrder), score));
+      push(roundRobin(pivots.filter((p) => p.limitViolated), noScore));
+    } else if (tier === "new-missing") {
+      list.sort((a, b) => Number(b.m.verdict === "missing") - Number(a.m.verdict === "missing") || Number(b.m.gated) - Number(a.m.gated) || a.index - b.index);
+      push(roundRobin(list, noScore));
+    } else if (tier === "improvement" || tier === "ungated") {
+      list.sort((a, b) => b.badness - a.badness || a.index - b.index);
+      push(roundRobin(list, score));
+    } else if (tier === "pivot") {
+      push(roundRobin(pivots.filter((p) => !p.limitViolated), noScore));
+    } else if (tier === "chart") {
+      for (const label of labels) items.push({ kind: "chart", label });
+    } else {
+      list.sort((a, b) => Number(b.key) - Number(a.key) || a.index - b.index);
+      push(roundRobin(list, noScore));
+    }
+    tiers[tier] = { start, end: items.length };
+    byTier.set(tier, []);
   }
-  const isChange = (f) => Number(f.ranked.row.verdict === "regression" || f.ranked.row.verdict === "improvement");
-  folded.sort((a, b) => isChange(b) - isChange(a) || Number(b.ranked.key) - Number(a.ranked.key) || a.index - b.index).forEach((f, i) => f.ranked.rank = i);
-  return { kind, verdict, rows, pivotCases, pivotMetrics, headOnlyLabels, labels, showPrompt, headline, counts: viewCounts };
+  const totals = new Map(labels.map((l) => [l, { rows: 0, unchanged: 0 }]));
+  for (const e of entries) {
+    const t = totals.get(e.label);
+    t.rows++;
+    if (e.place === "folded") t.unchanged++;
+  }
+  for (const p of pivots) totals.get(p.label).rows++;
+  const model = {
+    kind,
+    verdict,
+    items,
+    tiers,
+    metricOfs,
+    headOnlyLabels,
+    labels,
+    showPrompt,
+    headline,
+    counts: viewCounts,
+    totals,
+    runs,
+    casesByLabel,
+    caseTexts,
+    charts: /* @__PURE__ */ new Map(),
+    metricOf,
+    uncapped
+  };
+  const charts = new Set(labels.filter((l) => chartOf(model, l) !== null));
+  const kept = items.filter((i) => i.kind !== "chart" || charts.has(i.label));
+  if (kept.length !== items.length) {
+    const removedBefore = (n) => items.slice(0, n).filter((i) => i.kind === "chart" && !charts.has(i.label)).length;
+    for (const tier of TIERS) tiers[tier] = { start: tiers[tier].start - removedBefore(tiers[tier].start), end: tiers[tier].end - removedBefore(tiers[tier].end) };
+    model.items = kept;
+  }
+  return model;
 }
 function runView(meta) {
   if (!meta) return null;
@@ -50126,13 +49709,25 @@ function runView(meta) {
     runner: r
   };
 }
+function headMetricUnit(model, metric) {
+  for (const c of model.verdict.cases) {
+    const m = model.metricOf(c, metric);
+    if (m) return m.unit;
+  }
+  return "";
+}
+function chartOf(model, label) {
+  if (model.charts.has(label)) return model.charts.get(label);
+  const chart = chartFor(model, label, model.headOnlyLabels.has(label));
+  model.charts.set(label, chart);
+  return chart;
+}
 function chartFor(model, label, headOnly) {
   const { verdict } = model;
   const metric = verdict.settings.headline_metric;
   const candidates = [];
-  verdict.cases.forEach((c, index) => {
-    if (c.label !== label) return;
-    const m = c.metrics[metric];
+  (model.casesByLabel.get(label) ?? []).forEach((c, index) => {
+    const m = model.metricOf(c, metric);
     if (!m?.head) return;
     if (!headOnly && !m.base) return;
     candidates.push({
@@ -50149,68 +49744,122 @@ function chartFor(model, label, headOnly) {
     const own = c.tokens.filter((t) => !shared.includes(t));
     c.point.label = (own.length ? own : c.tokens.slice(0, 1)).join(" ");
   }
-  const unit = verdict.metrics[metric]?.unit ?? verdict.cases.find((c) => c.metrics[metric])?.metrics[metric]?.unit ?? "";
+  const unit = verdict.metrics[metric]?.unit ?? capUntrusted(headMetricUnit(model, metric));
   return new Markdown(mermaidChart({ metric, unit, points: chosen.map((c) => c.point), total: candidates.length }));
 }
-function omittedNote(kind, rows, chart, links) {
-  const what = [rows > 0 ? pluralize(rows, "row") : "", chart ? "the chart" : ""].filter(Boolean).join(" and ");
+const ARTIFACT_NAME = "`llm-bench-results-<runner label>`";
+function fullReportText(kind, links, summaryComplete) {
+  const artifact = links.results ? `[results artifacts](${links.results}) (${ARTIFACT_NAME})` : links.run ? `results artifacts (${ARTIFACT_NAME})` : "verdict file";
+  if (kind === "summary" || !summaryComplete) return `the ${artifact}`;
   const summary = links.run ? `[job summary](${links.run})` : "job summary";
-  const artifact = links.results ? `[results artifact](${links.results})` : "results artifact";
-  const where = kind === "summary" ? artifact : `${summary} and the ${artifact}`;
-  return `\u2026 ${what} omitted to fit GitHub's limit; full report in the ${where}`;
+  return `the ${summary} and the ${artifact}`;
 }
-function isOtherChange(r, headOnly) {
-  return !headOnly && (r.row.verdict === "regression" || r.row.verdict === "improvement");
+function omittedNote(omitted, chartLabels, failures, where) {
+  const charts = omitted.charts === 0 ? "" : chartLabels === 1 ? "the chart" : pluralize(omitted.charts, "chart");
+  const what = [omitted.rows > 0 ? pluralize(omitted.rows, "row") : "", charts].filter(Boolean).join(" and ");
+  const kept = failures.total === 0 ? "" : failures.shown === failures.total ? ` (all ${pluralize(failures.total, "failing row")} shown)` : ` (${formatNumber(failures.shown)} of ${pluralize(failures.total, "failing row")} shown, every runner's worst first)`;
+  return `\u2026 ${what} omitted to fit GitHub's limit${kept}; full report in ${where}`;
+}
+function runnerGroups(labels) {
+  const shaRef = (r) => [r.sha, r.ref === null ? null : `(${r.ref})`].filter(Boolean).join(" ");
+  const groups = /* @__PURE__ */ new Map();
+  for (const l of labels) {
+    if (!l.head) continue;
+    const key = JSON.stringify([l.head.fingerprint, l.head.engine, l.base ? shaRef(l.base) : null, shaRef(l.head)]);
+    const group = groups.get(key);
+    if (group) {
+      group.labels.push(l.label);
+      group.bases.push(l.base);
+      group.heads.push(l.head);
+    } else groups.set(key, { labels: [l.label], fingerprint: l.head.fingerprint, engine: l.head.engine, bases: [l.base], heads: [l.head] });
+  }
+  const commit = (runs) => runs.every((r) => r.commit === runs[0].commit) ? runs[0].commit : plainText(shaRef(runs[0]), { maxLength: 160 });
+  return [...groups.values()].map((g) => {
+    const bases = g.bases.filter((b) => b !== null);
+    return { labels: g.labels, fingerprint: g.fingerprint, engine: g.engine, base: bases.length ? commit(bases) : null, head: commit(g.heads) };
+  });
+}
+function lazy(target, key, compute) {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    }
+  });
 }
 function buildView(model, trim, opts) {
   const { verdict, kind } = model;
-  const keptRows = [];
-  let mainKept = 0;
-  for (const r of model.rows) {
-    if (r.folded) {
-      if (r.rank < trim.maxUnchanged) keptRows.push(r);
+  const keep = Math.min(model.items.length, Math.max(0, trim.keep));
+  const keptEntries = /* @__PURE__ */ new Map();
+  const keptPivots = /* @__PURE__ */ new Map();
+  const keptCharts = /* @__PURE__ */ new Set();
+  let keptRows = 0;
+  let failuresShown = 0;
+  for (let i = 0; i < keep; i++) {
+    const item = model.items[i];
+    if (item.kind === "chart") {
+      keptCharts.add(item.label);
       continue;
     }
-    if (trim.dropUngated && !r.key && r.row.verdict !== "regression" && r.row.verdict !== "limit") continue;
-    if (mainKept >= trim.maxRows) continue;
-    mainKept++;
-    keptRows.push(r);
+    keptRows++;
+    if (item.kind === "pivot") {
+      (keptPivots.get(item.label) ?? keptPivots.set(item.label, []).get(item.label)).push(item);
+      continue;
+    }
+    if (item.tier === "failure") failuresShown++;
+    (keptEntries.get(item.label) ?? keptEntries.set(item.label, []).get(item.label)).push(item);
   }
-  const pivotBudget = Math.max(0, trim.maxRows - mainKept);
-  const keptPivot = model.pivotCases.filter((p) => p.rank < pivotBudget);
-  const omittedRows = model.rows.length - keptRows.length + (model.pivotCases.length - keptPivot.length);
+  const allCharts = model.items.filter((i) => i.kind === "chart").length;
+  const totalRows = model.items.length - allCharts;
+  const omittedCharts = allCharts - keptCharts.size;
+  const failureTier = model.tiers.failure;
+  const failuresTotal = model.items.slice(failureTier.start, failureTier.end).filter((i) => i.kind === "row").length;
+  const firstWithRuns = /* @__PURE__ */ new Map();
   const labelViews = model.labels.map((label) => {
-    const run = verdict.runs.find((r) => r.label === label);
+    const run = model.runs.get(label);
     const headOnly = model.headOnlyLabels.has(label);
-    const rows = keptRows.filter((r) => r.row.label === label);
-    const base = runView(run?.base);
-    const head = runView(run?.head);
-    return {
+    const kept = keptEntries.get(label) ?? [];
+    const pivots = (keptPivots.get(label) ?? []).sort((a, b) => a.order - b.order);
+    const totals = model.totals.get(label);
+    let sorted;
+    const rowsIn = (place) => () => {
+      sorted ??= kept.sort(compareEntries);
+      return sorted.filter((e) => e.place === place).map((e) => rowOf(model, e));
+    };
+    const view2 = {
       label,
       strategy: strategyView(run?.strategy ?? verdict.strategy),
       headOnly,
       pivot: headOnly ? {
-        metrics: model.pivotMetrics.get(label) ?? [],
-        cases: keptPivot.filter((p) => p.label === label).map((p) => p.entry)
+        metrics: model.metricOfs.get(label) ?? [],
+        cases: pivots.map((p) => pivotCase(model, p))
       } : null,
-      rows: rows.filter((r) => !r.folded).map((r) => r.row),
-      otherChanges: rows.filter((r) => r.folded && isOtherChange(r, headOnly)).map((r) => r.row),
-      unchanged: rows.filter((r) => r.folded && !isOtherChange(r, headOnly)).map((r) => r.row),
-      unchangedTotal: model.rows.filter((r) => r.folded && !isOtherChange(r, headOnly) && r.row.label === label).length,
-      chart: trim.dropChart ? null : chartFor(model, label, headOnly),
-      omittedRows: model.rows.filter((r) => r.row.label === label).length - rows.length + model.pivotCases.filter((p) => p.label === label).length - keptPivot.filter((p) => p.label === label).length,
-      base,
-      head,
+      unchangedTotal: totals.unchanged,
+      chart: keptCharts.has(label) ? chartOf(model, label) : null,
+      omittedRows: totals.rows - kept.length - pivots.length,
+      base: runView(run?.base),
+      head: runView(run?.head),
       notes: (run?.notes ?? []).map((n) => plainText(n, { maxLength: NOTE_CHARS }))
     };
+    const runsKey = JSON.stringify([view2.base, view2.head].map((r) => r ? [r.fingerprint, r.engine, r.commit, r.tool] : null));
+    view2.sameRunsAs = view2.head ? firstWithRuns.get(runsKey) ?? null : null;
+    if (view2.head && !firstWithRuns.has(runsKey)) firstWithRuns.set(runsKey, label);
+    lazy(view2, "rows", rowsIn("main"));
+    lazy(view2, "otherChanges", rowsIn("other"));
+    lazy(view2, "unchanged", rowsIn("folded"));
+    return view2;
   });
-  const chartDropped = trim.dropChart && model.labels.some((l) => chartFor(model, l, model.headOnlyLabels.has(l)) !== null);
-  const omitted = omittedRows > 0 || chartDropped ? { rows: omittedRows, chart: chartDropped } : null;
-  const mainRows = keptRows.filter((r) => !r.folded).sort((a, b) => a.rank - b.rank);
-  const top = mainRows.filter((r) => r.row.verdict !== "new" && r.row.verdict !== "missing").map((r) => r.row);
-  const headlineUnit = verdict.metrics[verdict.settings.headline_metric]?.unit ?? verdict.cases.find((c) => c.metrics[verdict.settings.headline_metric])?.metrics[verdict.settings.headline_metric]?.unit ?? "";
+  const omittedRows = totalRows - keptRows;
+  const omitted = omittedRows > 0 || omittedCharts > 0 ? { rows: omittedRows, chart: omittedCharts > 0, charts: omittedCharts } : null;
+  const top = labelViews.flatMap((l) => (keptEntries.get(l.label) ?? []).filter((e) => e.place === "main" && e.m.verdict !== "new" && e.m.verdict !== "missing")).sort(compareEntries).map((e) => rowOf(model, e));
+  const headlineUnit = verdict.metrics[verdict.settings.headline_metric]?.unit ?? capUntrusted(headMetricUnit(model, verdict.settings.headline_metric));
   const strategies = new Set(verdict.runs.map((r) => r.strategy));
-  return {
+  const summaryComplete = opts.summaryComplete === true && kind !== "summary";
+  const where = fullReportText(kind, opts.links, summaryComplete);
+  const view = {
     kind,
     marker: opts.reportMarker === null ? null : new Markdown(opts.reportMarker),
     headline: new Markdown(model.headline.markdown),
@@ -50246,18 +49895,38 @@ function buildView(model, trim, opts) {
       ...labelViews.flatMap((l) => l.notes.map((n) => `${l.label}: ${n}`))
     ],
     links: opts.links,
+    runners: runnerGroups(labelViews),
     omitted,
-    omittedNote: omitted ? new Markdown(omittedNote(kind, omitted.rows, omitted.chart, opts.links)) : null,
+    omittedNote: omitted ? new Markdown(omittedNote(omitted, allCharts, { shown: failuresShown, total: failuresTotal }, where)) : null,
+    fullReport: new Markdown(where),
+    summaryComplete,
     createdAt: formatTime(verdict.created_at),
-    toolVersion: verdict.runs[0]?.head.tool_version ?? null,
-    verdict
+    toolVersion: verdict.runs[0]?.head.tool_version ?? null
   };
+  lazy(view, "verdict", () => model.cappedVerdict ??= capVerdictStrings(model.uncapped));
+  return view;
 }
-function mainRowCount(model) {
-  return model.rows.filter((r) => !r.folded).length + model.pivotCases.length;
+function pivotCase(model, p) {
+  if (!p.entry) {
+    const metrics = model.metricOfs.get(p.label) ?? [];
+    p.entry = {
+      case: model.caseTexts.get(p.c) ?? caseText(p.c, model.showPrompt),
+      caseId: p.c.id,
+      limitViolated: p.limitViolated,
+      values: metrics.map((metric) => {
+        const m = model.metricOf(p.c, metric.name);
+        return m?.head ? { median: m.head.median, n: m.head.n, unit: capUntrusted(m.unit) } : null;
+      })
+    };
+  }
+  return p.entry;
 }
-function foldedRowCount(model) {
-  return model.rows.filter((r) => r.folded).length;
+function itemSizeEstimate(model, item) {
+  if (item.kind === "chart") return chartOf(model, item.label)?.text.length ?? 0;
+  if (item.kind === "pivot") return (model.caseTexts.get(item.c)?.length ?? 40) + 16 * (model.metricOfs.get(item.label)?.length ?? 1) + 8;
+  const { c, m } = item;
+  const perRow = model.kind === "summary" ? 100 : 70;
+  return perRow + (model.caseTexts.get(c)?.length ?? 40) + m.metric.length + (m.note ? Math.min(m.note.length, 130) : 0) + (m.limit ? 16 : 0);
 }
 
 function md(text2) {
@@ -50427,32 +50096,48 @@ function compileTemplate(template) {
   };
 }
 
-const MAX_CHARS = { comment: 65536, check: 65535, summary: 262144 };
-function reportTitle(verdict) {
-  return buildReportModel(verdict, "check").headline.text;
-}
-function largestFitting(max, limit, lengthAt) {
+function largestFitting(estimate, limit, lengthAt) {
+  const n = estimate.length - 1;
+  const est = (k) => estimate[k];
+  const length0 = lengthAt(0);
+  if (length0 > limit) return -1;
+  if (n === 0) return 0;
   let lo = 0;
-  let loLength = lengthAt(0);
-  if (loLength > limit) return -1;
-  let hi = max;
-  let hiLength = lengthAt(max);
-  let bisect = false;
+  let hi = n + 1;
+  let slope = 1;
+  let last = { k: 0, length: length0 };
+  let stalls = 0;
   while (hi - lo > 1) {
-    const guess = bisect || hiLength === loLength ? lo + (hi - lo) / 2 : lo + (limit - loLength) / (hiLength - loLength) * (hi - lo);
-    const mid = Math.min(hi - 1, Math.max(lo + 1, Math.floor(guess)));
-    const length = lengthAt(mid);
-    const before = hi - lo;
-    if (length <= limit) {
-      lo = mid;
-      loLength = length;
+    let guess;
+    if (stalls >= 3) {
+      guess = Math.floor((lo + hi) / 2);
+      stalls = 0;
     } else {
-      hi = mid;
-      hiLength = length;
+      const target = est(last.k) + (limit - last.length) / slope;
+      let a = lo;
+      let b = Math.min(hi - 1, n);
+      while (a < b) {
+        const mid = Math.ceil((a + b) / 2);
+        if (est(mid) <= target) a = mid;
+        else b = mid - 1;
+      }
+      guess = a;
     }
-    bisect = hi - lo > before / 2;
+    const k = Math.min(hi - 1, n, Math.max(lo + 1, guess));
+    const length = lengthAt(k);
+    const before = hi - lo;
+    if (est(k) !== est(last.k)) slope = Math.max(1e-9, (length - last.length) / (est(k) - est(last.k)));
+    last = { k, length };
+    if (length <= limit) lo = k;
+    else hi = k;
+    stalls = hi <= n && hi - lo > before / 2 ? stalls + 1 : 0;
   }
   return lo;
+}
+
+const MAX_CHARS = { comment: 65536, check: 65535, summary: 262144 };
+function reportTitle(verdict) {
+  return buildReportModel(verdict, "check", { headlineOnly: true }).headline.text;
 }
 function closeOpenBlocks(text) {
   let out = text;
@@ -50481,7 +50166,7 @@ ${note}
 function withNote(text, view) {
   const note = view.omittedNote?.text;
   if (!note || text.includes(note)) return text;
-  return `${text.replace(/\s+$/, "")}
+  return `${text.trimEnd()}
 
 ${note}
 `;
@@ -50491,42 +50176,56 @@ function prepare(verdict, opts) {
   const model = buildReportModel(verdict, opts.kind);
   const viewOptions = {
     reportMarker: opts.kind === "comment" ? reportMarker(opts.reportId) : null,
-    links: { run: safeUrl(opts.links?.run), results: safeUrl(opts.links?.results) }
+    links: { run: safeUrl(opts.links?.run), results: safeUrl(opts.links?.results) },
+    summaryComplete: opts.summaryComplete === true
   };
   const attempt = (trim) => {
     const view = buildView(model, trim, viewOptions);
-    return { text: `${withNote(render(view), view).replace(/\s+$/, "")}
+    return { text: `${withNote(render(view), view).trimEnd()}
 `, view };
   };
   return { model, attempt };
 }
-function renderReport(verdict, opts) {
+function renderReportResult(verdict, opts) {
   const maxChars = opts.maxChars ?? MAX_CHARS[opts.kind];
   const { model, attempt } = prepare(verdict, opts);
   const rendered = /* @__PURE__ */ new Map();
-  const textAt = (trim) => {
-    const key = JSON.stringify(trim);
-    let text = rendered.get(key);
-    if (text === void 0) {
-      text = attempt(trim).text;
-      rendered.set(key, text);
+  const at = (keep2) => {
+    let r = rendered.get(keep2);
+    if (r === void 0) {
+      r = attempt({ keep: keep2 });
+      rendered.set(keep2, r);
     }
-    return text;
+    return r;
   };
-  if (textAt(NO_TRIM).length <= maxChars) return textAt(NO_TRIM);
-  const folded = foldedRowCount(model);
-  const unchanged = largestFitting(folded, maxChars, (n) => textAt({ ...NO_TRIM, maxUnchanged: n >= folded ? Infinity : n }).length);
-  if (unchanged >= 0) return textAt({ ...NO_TRIM, maxUnchanged: unchanged });
-  const noChart = { ...NO_TRIM, maxUnchanged: 0, dropChart: true };
-  if (textAt(noChart).length <= maxChars) return textAt(noChart);
-  const gatedOnly = { ...noChart, dropUngated: true };
-  if (textAt(gatedOnly).length <= maxChars) return textAt(gatedOnly);
-  const main = mainRowCount(model);
-  const rows = largestFitting(main, maxChars, (n) => textAt({ ...gatedOnly, maxRows: n >= main ? Infinity : n }).length);
-  if (rows >= 0) return textAt({ ...gatedOnly, maxRows: rows });
-  const bare = attempt({ ...gatedOnly, maxRows: 0 });
-  const note = bare.view.omittedNote?.text ?? "\u2026 report cut to fit GitHub's limit";
-  return hardCut(bare.text, note, maxChars);
+  const result = (r, cut = r.view.omitted !== null) => ({
+    text: r.text,
+    cut,
+    omittedRows: r.view.omitted?.rows ?? 0,
+    omittedCharts: r.view.omitted?.charts ?? 0,
+    renders: rendered.size
+  });
+  const n = model.items.length;
+  const estimate = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) estimate[i + 1] = estimate[i] + itemSizeEstimate(model, model.items[i]);
+  const keep = largestFitting(estimate, maxChars, (k) => at(k).text.length);
+  if (keep >= 0) return result(at(keep));
+  const bare = at(0);
+  const note = bare.view.omittedNote?.text ?? `\u2026 report cut to fit GitHub's limit; full report in ${bare.view.fullReport.text}`;
+  return result({ text: hardCut(bare.text, note, maxChars), view: bare.view }, true);
+}
+function renderReport(verdict, opts) {
+  return renderReportResult(verdict, opts).text;
+}
+function renderAllReports(verdict, opts) {
+  const base = { ...opts.reportId !== void 0 ? { reportId: opts.reportId } : {}, ...opts.links ? { links: opts.links } : {} };
+  const summary = renderReportResult(verdict, { ...base, kind: "summary", template: opts.templates.summary });
+  const summaryComplete = !summary.cut;
+  return {
+    summary: summary.text,
+    comment: renderReport(verdict, { ...base, kind: "comment", template: opts.templates.comment, summaryComplete }),
+    check: renderReport(verdict, { ...base, kind: "check", template: opts.templates.check, summaryComplete })
+  };
 }
 
 let cached;
@@ -50561,4 +50260,4 @@ function loadTemplate(kind, dir) {
   return loadTemplateFile(join(dir, templateFileName(kind)));
 }
 
-export { isModelType as A, makeModel as B, SHAPES as C, parseVerdict as D, didYouMean as E, packageRoot as F, KNOWN_METRICS as K, MODEL_TYPES as M, NODE_LLAMA_CPP_VERSION as N, SHAPE_NAMES as S, TOOL_VERSION as T, VERDICT_SCHEMA as V, compareAB as a, compareWithHistory as b, countCases as c, compareResults as d, reportTitle as e, gatedFailures as f, geomeanRatios as g, loadTemplate as h, renderReport as i, gatesForPullRequest as j, compareSettings as k, loadTemplateFile as l, loadConfig as m, runSession as n, normalizeOllamaHost as o, parseConfig as p, escapeMarkdown as q, reportMarker as r, summaryCounts as s, templatesDir as t, untilInterrupted as u, verdictStatus as v, writeFileAtomic as w, checkOutputPaths as x, checkOutputDir as y, isShapeName as z };
+export { isModelType as A, makeModel as B, SHAPES as C, parseVerdict as D, renderReport as E, didYouMean as F, packageRoot as G, sha256Text as H, median as I, mannWhitneyU as J, KNOWN_METRICS as K, quantile as L, MODEL_TYPES as M, NODE_LLAMA_CPP_VERSION as N, normalCdf as O, InterruptedError as P, SHAPE_NAMES as S, TOOL_VERSION as T, VERDICT_SCHEMA as V, compareAB as a, compareWithHistory as b, countCases as c, compareResults as d, reportTitle as e, gatedFailures as f, geomeanRatios as g, loadTemplate as h, renderAllReports as i, gatesForPullRequest as j, compareSettings as k, loadTemplateFile as l, loadConfig as m, runSession as n, normalizeOllamaHost as o, parseConfig as p, escapeMarkdown as q, reportMarker as r, summaryCounts as s, templatesDir as t, untilInterrupted as u, verdictStatus as v, writeFileAtomic as w, checkOutputPaths as x, checkOutputDir as y, isShapeName as z };

@@ -6762,6 +6762,8 @@ const BUILTIN_METRICS = {
   load_ms: { direction: "lower", unit: "ms", description: "cold model load, once per case before warm-up" },
   output_tokens: { direction: "none", unit: "tok", description: "generated tokens" },
   prompt_tokens: { direction: "none", unit: "tok", description: "prompt tokens" },
+  cached_tokens: { direction: "none", unit: "tok", description: "prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)" },
+  threads_used: { direction: "none", unit: "threads", description: "the thread count threads: auto chose by a short probe on this machine" },
   request_tps: { direction: "higher", unit: "req/s", description: "completed requests per second of wall time (concurrency > 1)" },
   output_tps: { direction: "higher", unit: "tok/s", description: "output tokens per second of wall time (concurrency > 1)" },
   success_rate: { direction: "higher", unit: "ratio", description: "successful requests \xF7 all requests" },
@@ -7060,4 +7062,4 @@ function parseResults(data, file) {
   return results;
 }
 
-export { BUILTIN_METRICS as B, InputError as I, METRIC_NAME_PATTERN as M, NEVER as N, RESULTS_SCHEMA as R, _enum as _, array as a, boolean as b, unknown as c, strictObject as d, parseWith as e, issueMessage as f, getErrorMessage as g, metricInfoSchema as h, isBuiltinMetric as i, runnerSchema as j, metricInfo as k, literal as l, modelIdentitySchema as m, number as n, object as o, parseResults as p, record as r, string as s, tuple as t, union as u };
+export { BUILTIN_METRICS as B, InputError as I, METRIC_NAME_PATTERN as M, NEVER as N, RESULTS_SCHEMA as R, _enum as _, array as a, boolean as b, unknown as c, strictObject as d, parseWith as e, issueMessage as f, getErrorMessage as g, modelIdentitySchema as h, isBuiltinMetric as i, metricInfoSchema as j, runnerSchema as k, literal as l, metricInfo as m, number as n, object as o, parseResults as p, record as r, string as s, tuple as t, union as u };
