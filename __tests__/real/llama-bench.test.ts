@@ -1,13 +1,11 @@
 // Generated models and the llama-bench engine against llama.cpp's own tools (llama-bench, llama-quantize), built by
 // `npm run peers:build` from the source node-llama-cpp ships. Skips, saying why, when they have not been built.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { access, mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/parse.js';
 import { createEngine } from '../../src/engines/index.js';
 import { createLlamaBenchEngine } from '../../src/engines/llama-bench.js';
@@ -17,33 +15,12 @@ import { presetParameterCount, REAL_SHAPES, type ShapeName } from '../../src/mod
 import { metricsOfGeneration } from '../../src/runner/metrics.js';
 import { runBenchmark } from '../../src/runner/run.js';
 import { MODEL_CACHE_DIR } from '../helpers/models.js';
+import { realTools } from '../helpers/llama-tools.js';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The bin directory scripts/build-llama-tools.sh builds into (LLAMA_BIN_DIR overrides), or why there is none. */
-function llamaBinDir(): { dir?: string; why?: string } {
-  const wanted = ['llama-bench', 'llama-quantize'];
-  const has = (dir: string) => wanted.every((t) => existsSync(path.join(dir, t)));
-  if (process.env.LLAMA_BIN_DIR) return has(process.env.LLAMA_BIN_DIR) ? { dir: process.env.LLAMA_BIN_DIR } : { why: `LLAMA_BIN_DIR=${process.env.LLAMA_BIN_DIR} lacks ${wanted.join(' or ')}` };
-  try {
-    const llamaDir = path.join(ROOT, 'node_modules/node-llama-cpp/llama');
-    const tag = (JSON.parse(readFileSync(path.join(llamaDir, 'llama.cpp.info.json'), 'utf8')) as { tag?: string }).tag ?? 'unknown';
-    const heads = execFileSync('git', ['bundle', 'list-heads', path.join(llamaDir, 'gitRelease.bundle')], { encoding: 'utf8' });
-    const commit = heads.split('\n').find((l) => l.endsWith(' HEAD'))?.split(' ')[0] ?? '';
-    const cache = process.env.LLM_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'llm-bench');
-    const dir = path.join(cache, 'llama.cpp', `${tag}-${commit.slice(0, 12)}`, 'bin');
-    return has(dir) ? { dir } : { why: `llama.cpp's tools are not built (no ${wanted.join(', ')} in ${dir}): run \`npm run peers:build\`` };
-  } catch (error) {
-    return { why: `cannot locate llama.cpp's tools: ${(error as Error).message.split('\n')[0]}` };
-  }
-}
-
-const bin = llamaBinDir();
-// CI builds the tools first (npm run peers:build) and sets REQUIRE_LLAMA_TOOLS=1: there a missing binary fails.
-if (!bin.dir && process.env.REQUIRE_LLAMA_TOOLS === '1') throw new Error(`REQUIRE_LLAMA_TOOLS=1 but ${bin.why}`);
-if (!bin.dir) console.warn(`skipping __tests__/real/llama-bench.test.ts: ${bin.why}`);
-const describeReal = bin.dir ? describe : describe.skip;
+const { dir: binDir, describeReal } = realTools(['llama-bench', 'llama-quantize'], '__tests__/real/llama-bench.test.ts');
+const bin = { dir: binDir };
 
 const ensureShape = async (shape: ShapeName, type: ModelType): Promise<string> => {
   const file = path.join(MODEL_CACHE_DIR, modelFileName(shape, 1, type));

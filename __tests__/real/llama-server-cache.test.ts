@@ -9,13 +9,10 @@
 // reused from cache", `prompt_n` the tokens evaluated ("the total number of tokens in context is equal to prompt_n +
 // cache_n + predicted_n"). The runner used to draw its prompt prefixes from the seeded generator, so a second run
 // of one config sent the same prompts and a warm server evaluated one prompt token of each.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOpenAIEngine } from '../../src/engines/openai.js';
 import type { FetchLike } from '../../src/engines/http.js';
 import { runBenchmark } from '../../src/runner/run.js';
@@ -24,87 +21,13 @@ import { parseConfig } from '../../src/config/parse.js';
 import type { Results } from '../../src/schema/results.js';
 import { median } from '../../src/stats/descriptive.js';
 import { ensureModel } from '../helpers/models.js';
-import { closedPort } from '../peers/ollama-server.js';
+import { realTools, startLlamaServer, type LlamaServer } from '../helpers/llama-tools.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const runner = { label: 'test-runner', os: 'linux', arch: 'x64', cpu: 'test cpu', cores: 2, memory_bytes: 8e9, gpus: [] };
 const TEXT = 'Welcome a new contributor and explain what this project does in two sentences, for a busy reviewer who has never seen it.';
 
-/** The llama-server that scripts/build-llama-tools.sh builds (LLAMA_BIN_DIR overrides its directory), or why there is none. */
-function llamaServerBinary(): { file?: string; why?: string } {
-  const inDir = (dir: string) => path.join(dir, 'llama-server');
-  if (process.env.LLAMA_BIN_DIR) {
-    const file = inDir(process.env.LLAMA_BIN_DIR);
-    return existsSync(file) ? { file } : { why: `LLAMA_BIN_DIR=${process.env.LLAMA_BIN_DIR} has no llama-server` };
-  }
-  try {
-    const llamaDir = path.join(ROOT, 'node_modules/node-llama-cpp/llama');
-    const tag = (JSON.parse(readFileSync(path.join(llamaDir, 'llama.cpp.info.json'), 'utf8')) as { tag?: string }).tag ?? 'unknown';
-    const heads = execFileSync('git', ['bundle', 'list-heads', path.join(llamaDir, 'gitRelease.bundle')], { encoding: 'utf8' });
-    const commit = heads.split('\n').find((l) => l.endsWith(' HEAD'))?.split(' ')[0] ?? '';
-    const cache = process.env.LLM_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'llm-bench');
-    const file = inDir(path.join(cache, 'llama.cpp', `${tag}-${commit.slice(0, 12)}`, 'bin'));
-    return existsSync(file) ? { file } : { why: `llama.cpp's llama-server is not built (no ${file}): run \`npm run peers:build\`` };
-  } catch (error) {
-    return { why: `cannot locate llama.cpp's tools: ${(error as Error).message.split('\n')[0]}` };
-  }
-}
+const { dir: binDir, describeReal } = realTools(['llama-server'], '__tests__/real/llama-server-cache.test.ts');
 
-const binary = llamaServerBinary();
-if (!binary.file && process.env.REQUIRE_LLAMA_TOOLS === '1') throw new Error(`REQUIRE_LLAMA_TOOLS=1 but ${binary.why}`);
-if (!binary.file) console.warn(`skipping __tests__/real/llama-server-cache.test.ts: ${binary.why}`);
-const describeReal = binary.file ? describe : describe.skip;
-
-interface LlamaServer {
-  url: string;
-  process: ChildProcess;
-  log: () => string;
-  stop: () => Promise<void>;
-}
-
-/** Starts llama-server on 127.0.0.1 (a free port), one slot, and waits (at most 30 s) until /health says it is ready. */
-async function startLlamaServer(model: string): Promise<LlamaServer> {
-  const port = await closedPort();
-  const args = ['-m', model, '--alias', 'tiny', '--host', '127.0.0.1', '--port', String(port), '-np', '1', '-t', '1', '-c', '512'];
-  const child = spawn(binary.file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 40) lines.splice(0, lines.length - 40);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = `exited (${signal ?? code})`;
-      resolve();
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const server: LlamaServer = {
-    url,
-    process: child,
-    log: () => lines.join('\n'),
-    stop: async () => {
-      if (exited === undefined) child.kill('SIGKILL');
-      await exit;
-    },
-  };
-  for (let i = 0; i < 300; i++) {
-    if (exited !== undefined) throw new Error(`llama-server ${exited} before it was ready:\n${server.log()}`);
-    try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      if (res.ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await server.stop();
-  throw new Error(`llama-server was not ready after 30 s:\n${server.log()}`);
-}
 
 type Timings = { cache_n: number; prompt_n: number; prompt_ms: number };
 
@@ -163,7 +86,7 @@ describeReal('prompt caches against llama.cpp’s llama-server', () => {
 
   beforeAll(async () => {
     // `small` (22 MB) rather than `tiny`: a prefill long enough to see in TTFT.
-    server = await startLlamaServer(await ensureModel('small'));
+    server = await startLlamaServer(binDir!, await ensureModel('small'), { slots: 1, contextSize: 512 });
     dir = await mkdtemp(path.join(tmpdir(), 'llm-bench-real-cache-'));
   });
   afterAll(async () => {

@@ -8,13 +8,10 @@
 // CPPHTTPLIB_KEEPALIVE_MAX_COUNT requests each, closed after CPPHTTPLIB_KEEPALIVE_TIMEOUT_SECOND idle.
 // The per-request `timings` object is documented in tools/server/README.md (prompt_n, prompt_ms,
 // prompt_per_second, predicted_n, predicted_ms, predicted_per_second).
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAIEngine } from '../../src/engines/openai.js';
 import { HttpTransport, type FetchLike } from '../../src/engines/http.js';
@@ -25,91 +22,17 @@ import { metricsOfGeneration } from '../../src/runner/metrics.js';
 import { parseConfig } from '../../src/config/parse.js';
 import { parseResults } from '../../src/schema/results.js';
 import { ensureModel } from '../helpers/models.js';
-import { closedPort } from '../peers/ollama-server.js';
+import { realTools, startLlamaServer, type LlamaServer } from '../helpers/llama-tools.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const runner = { label: 'test-runner', os: 'linux', arch: 'x64', cpu: 'test cpu', cores: 2, memory_bytes: 8e9, gpus: [] };
 /** A failure message that names its cause by code. */
 const CAUSE = /UND_ERR_SOCKET|ECONNRESET|ECONNREFUSED|EPIPE/;
 const MAX_TOKENS = 8;
 
-/** The llama-server that scripts/build-llama-tools.sh builds (LLAMA_BIN_DIR overrides its directory), or why there is none. */
-function llamaServerBinary(): { file?: string; why?: string } {
-  const inDir = (dir: string) => path.join(dir, 'llama-server');
-  if (process.env.LLAMA_BIN_DIR) {
-    const file = inDir(process.env.LLAMA_BIN_DIR);
-    return existsSync(file) ? { file } : { why: `LLAMA_BIN_DIR=${process.env.LLAMA_BIN_DIR} has no llama-server` };
-  }
-  try {
-    const llamaDir = path.join(ROOT, 'node_modules/node-llama-cpp/llama');
-    const tag = (JSON.parse(readFileSync(path.join(llamaDir, 'llama.cpp.info.json'), 'utf8')) as { tag?: string }).tag ?? 'unknown';
-    const heads = execFileSync('git', ['bundle', 'list-heads', path.join(llamaDir, 'gitRelease.bundle')], { encoding: 'utf8' });
-    const commit = heads.split('\n').find((l) => l.endsWith(' HEAD'))?.split(' ')[0] ?? '';
-    const cache = process.env.LLM_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'llm-bench');
-    const file = inDir(path.join(cache, 'llama.cpp', `${tag}-${commit.slice(0, 12)}`, 'bin'));
-    return existsSync(file) ? { file } : { why: `llama.cpp's llama-server is not built (no ${file}): run \`npm run peers:build\`` };
-  } catch (error) {
-    return { why: `cannot locate llama.cpp's tools: ${(error as Error).message.split('\n')[0]}` };
-  }
-}
+const { dir: binDir, describeReal } = realTools(['llama-server'], '__tests__/real/llama-server.test.ts');
 
-const binary = llamaServerBinary();
-// CI builds the tools first (npm run peers:build) and sets REQUIRE_LLAMA_TOOLS=1: there a missing binary fails.
-if (!binary.file && process.env.REQUIRE_LLAMA_TOOLS === '1') throw new Error(`REQUIRE_LLAMA_TOOLS=1 but ${binary.why}`);
-if (!binary.file) console.warn(`skipping __tests__/real/llama-server.test.ts: ${binary.why}`);
-const describeReal = binary.file ? describe : describe.skip;
-
-interface LlamaServer {
-  url: string;
-  process: ChildProcess;
-  /** The last lines the server printed, for a failure message. */
-  log: () => string;
-  stop: () => Promise<void>;
-}
-
-/** Starts llama-server on 127.0.0.1 (a free port) and waits until /health says it is ready. */
-async function startLlamaServer(model: string, slots: number): Promise<LlamaServer> {
-  const port = await closedPort();
-  const args = ['-m', model, '--alias', 'tiny', '--host', '127.0.0.1', '--port', String(port), '-np', String(slots), '-t', '1', '-c', String(128 * slots)];
-  const child = spawn(binary.file!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const keep = (chunk: Buffer): void => {
-    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (lines.length > 40) lines.splice(0, lines.length - 40);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let exited: string | undefined;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exited = `exited (${signal ?? code})`;
-      resolve();
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const server: LlamaServer = {
-    url,
-    process: child,
-    log: () => lines.join('\n'),
-    stop: async () => {
-      if (exited === undefined) child.kill('SIGKILL');
-      await exit;
-    },
-  };
-  for (let i = 0; i < 300; i++) {
-    if (exited !== undefined) throw new Error(`llama-server ${exited} before it was ready:\n${server.log()}`);
-    try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      if (res.ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await server.stop();
-  throw new Error(`llama-server was not ready after 30 s:\n${server.log()}`);
-}
+/** llama-server with `slots` parallel slots and 128 context tokens each. */
+const startServer = (model: string, slots: number): Promise<LlamaServer> => startLlamaServer(binDir!, model, { slots, contextSize: 128 * slots });
 
 /**
  * The engine's transport, with each streamed reply's raw `timings` object kept aside, keyed by the prompt:
@@ -152,7 +75,7 @@ describeReal('the openai engine against llama.cpp’s llama-server', () => {
   describe.each([4, 8])('-np %i, as many requests in flight', (slots) => {
     let server: LlamaServer;
     beforeAll(async () => {
-      server = await startLlamaServer(model, slots);
+      server = await startServer(model, slots);
     });
     afterAll(async () => {
       await server?.stop();
@@ -219,7 +142,7 @@ describeReal('the openai engine against llama.cpp’s llama-server', () => {
   });
 
   it('closes the connection after a streamed answer that said Keep-Alive: the race the engines retry', async () => {
-    const server = await startLlamaServer(model, 4);
+    const server = await startServer(model, 4);
     try {
       const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
       let text = '';
@@ -251,7 +174,7 @@ describeReal('the openai engine against llama.cpp’s llama-server', () => {
   });
 
   it('counts the requests of a killed server as failures, each with its cause', async () => {
-    const server = await startLlamaServer(model, 4);
+    const server = await startServer(model, 4);
     try {
       const engine = createOpenAIEngine({ file: 'bench.yml', host: server.url, api: 'completions' }, {}, () => {});
       const loaded = await engine.load(await engine.prepare({ id: 'tiny', name: 'tiny', source: 'name' }, { configDir: dir, cacheDir: dir, log: () => {} }), { ignore_eos: true });
