@@ -180,6 +180,32 @@ describe('runBenchmark', () => {
     expect(results.notes.join(' ')).not.toMatch(/dropped/);
   });
 
+  it('a soak: max_requests stops the run, interval_s spaces the measured requests, and the journal times them', async () => {
+    const out = await tmp();
+    const s = scriptedEngine();
+    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 1, max_requests: 4, interval_s: 0.2 }\n');
+    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out, cacheDir: '/tmp', toolVersion: '0' });
+    expect(results).toMatchObject({ status: 'complete', planned_repetitions: 4, completed_repetitions: 4 });
+    expect(results.cases[0]!.samples.e2e_ms).toHaveLength(4);
+    const journal = (await readFile(`${out}.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; at: string });
+    const times = journal.filter((e) => e.type === 'sample').map((e) => Date.parse(e.at));
+    expect(times).toHaveLength(4);
+    // Each measured request started at least one interval after the one before (a lower bound only: no timing asserted).
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(190);
+  });
+
+  it('a stop ends the wait between paced requests at once', async () => {
+    const abort = new AbortController();
+    const s = scriptedEngine((_c, n) => {
+      if (n === 1) setTimeout(() => abort.abort(), 50);
+      return 'ok';
+    });
+    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, duration_s: 3600, interval_s: 600 }\n');
+    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0', signal: abort.signal });
+    // The 10-minute wait after the first request ended with the stop: one request, an interrupted soak.
+    expect(results).toMatchObject({ status: 'partial', interrupted: true, completed_repetitions: 1 });
+  });
+
   it('runs cases one after another when their models exceed the resident budget', async () => {
     const s = scriptedEngine();
     const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n');

@@ -18,6 +18,8 @@ export const LIMITS = {
   rate: 1_000_000,
   timeout_s: 86_400,
   duration_s: 7 * 86_400,
+  interval_s: 86_400,
+  max_requests: 100_000_000,
   seed: 2 ** 32 - 1,
 } as const;
 
@@ -99,6 +101,10 @@ export const workloadSchema = z.strictObject({
   requests: wholeNumber('requests', 1).optional(),
   timeout_s: positiveNumber('timeout_s').default(300),
   duration_s: positiveNumber('duration_s').optional(),
+  /** Soak pacing: one measured request every interval_s seconds (the seed report's "one request every 2 s"); default back to back. */
+  interval_s: positiveNumber('interval_s').optional(),
+  /** Stop after this many measured requests (with or without duration_s). */
+  max_requests: wholeNumber('max_requests', 1).optional(),
   seed: wholeNumber('seed', 0).default(1),
 });
 

@@ -290,7 +290,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
 
   const startedMs = Date.now();
   const soakUntil = workload.duration_s ? startedMs + workload.duration_s * 1000 : undefined;
-  const rounds = soakUntil ? Number.MAX_SAFE_INTEGER : workload.repetitions;
+  // A soak runs until its duration or its request cap (max_requests), not a fixed number of rounds.
+  const cap = workload.max_requests;
+  const rounds = soakUntil || cap ? Number.MAX_SAFE_INTEGER : workload.repetitions;
   // The reference (when calibrating) runs once per round beside the cases.
   const measured = reference ? [...cases, reference] : cases;
   const totalSteps = soakUntil ? undefined : rounds * measured.length;
@@ -353,8 +355,10 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     steps++;
     if (c !== reference) completedRepetitions++;
     const elapsed = Date.now() - startedMs;
-    const eta = totalSteps ? (elapsed / steps) * (totalSteps - steps) : soakUntil! - Date.now();
-    const repText = soakUntil ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
+    const eta = totalSteps
+      ? (elapsed / steps) * (totalSteps - steps)
+      : Math.min(soakUntil !== undefined ? soakUntil - Date.now() : Infinity, cap ? (elapsed / Math.max(1, completedRepetitions)) * (cap - completedRepetitions) : Infinity);
+    const repText = soakUntil || cap ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
     const where = c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
     const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? '–'} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? '–'} ms` : 'failed';
     log(`${where} ${label(c)}: ${detail} · elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
@@ -364,8 +368,34 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     if (workload.cooldown_ms > 0) await new Promise((r) => setTimeout(r, workload.cooldown_ms));
   };
 
+  /**
+   * Soak pacing (workload.interval_s): measured requests start one interval apart, on a schedule from the first one
+   * (a request that overruns its interval delays the next, none are skipped). A stop or the end of the soak ends
+   * the wait at once.
+   */
+  let nextSlotMs: number | undefined;
+  const pace = async (): Promise<void> => {
+    if (!workload.interval_s) return;
+    const now = Date.now();
+    const slot = nextSlotMs ?? now;
+    nextSlotMs = Math.max(slot, now) + workload.interval_s * 1000;
+    const until = Math.min(slot, soakUntil ?? Infinity);
+    if (until <= now || stopped()) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, until - now);
+      function done(): void {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      opts.signal?.addEventListener('abort', done);
+    });
+  };
+
   const runOne = async (c: LiveCase, round: number): Promise<void> => {
     if (c.dead) return;
+    if (c !== reference) await pace();
+    if (stopped() || past()) return;
     // Under load each request takes its own prefix (runLoaded); this one is for the single request.
     const prefix = workload.concurrency > 1 && c !== reference ? '' : nextPrefix();
     let outcome: Outcome;
@@ -385,6 +415,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
 
   /** A/B block of one case in lockstep: base and head generate token by token, alternating (see Engine.generatePair). */
   const runPair = async (base: LiveCase, head: LiveCase, round: number): Promise<void> => {
+    await pace();
+    if (stopped() || past()) return;
     if (base.dead || head.dead) {
       for (const c of [base, head]) await runOne(c, round);
       return;
@@ -451,7 +483,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   };
 
   const stopped = (): boolean => opts.signal?.aborted === true;
-  const past = (): boolean => soakUntil !== undefined && Date.now() >= soakUntil;
+  const past = (): boolean => (soakUntil !== undefined && Date.now() >= soakUntil) || (cap !== undefined && completedRepetitions >= cap);
 
   try {
     if (reference) {
@@ -520,7 +552,7 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
           `(up to ${seen.most}${of} prompt tokens, see ${CACHED_TOKENS}); their ttft_ms and prefill_tps do not measure a full prefill`,
       );
     }
-    if (!soakUntil) results.planned_repetitions = rounds * cases.length;
+    if (!soakUntil) results.planned_repetitions = cap ?? rounds * cases.length;
     results.completed_repetitions = completedRepetitions;
     for (const c of cases) if (c.result.blocks!.length === 0) delete c.result.blocks;
     await snapshot();
