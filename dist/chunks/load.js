@@ -8840,6 +8840,8 @@ const LIMITS = {
   rate: 1e6,
   timeout_s: 86400,
   duration_s: 7 * 86400,
+  interval_s: 86400,
+  max_requests: 1e8,
   seed: 2 ** 32 - 1
 };
 const grouped = (n) => n.toLocaleString("en-US");
@@ -8898,6 +8900,10 @@ const workloadSchema = strictObject({
   requests: wholeNumber("requests", 1).optional(),
   timeout_s: positiveNumber("timeout_s").default(300),
   duration_s: positiveNumber("duration_s").optional(),
+  /** Soak pacing: one measured request every interval_s seconds (the seed report's "one request every 2 s"); default back to back. */
+  interval_s: positiveNumber("interval_s").optional(),
+  /** Stop after this many measured requests (with or without duration_s). */
+  max_requests: wholeNumber("max_requests", 1).optional(),
   seed: wholeNumber("seed", 0).default(1)
 });
 const gateSchema = strictObject({
@@ -39747,7 +39753,8 @@ async function runBenchmark(opts) {
   };
   const startedMs = Date.now();
   const soakUntil = workload.duration_s ? startedMs + workload.duration_s * 1e3 : void 0;
-  const rounds = soakUntil ? Number.MAX_SAFE_INTEGER : workload.repetitions;
+  const cap = workload.max_requests;
+  const rounds = soakUntil || cap ? Number.MAX_SAFE_INTEGER : workload.repetitions;
   const measured = reference ? [...cases, reference] : cases;
   const totalSteps = soakUntil ? void 0 : rounds * measured.length;
   let steps = 0;
@@ -39801,8 +39808,8 @@ async function runBenchmark(opts) {
     steps++;
     if (c !== reference) completedRepetitions++;
     const elapsed = Date.now() - startedMs;
-    const eta = totalSteps ? elapsed / steps * (totalSteps - steps) : soakUntil - Date.now();
-    const repText = soakUntil ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
+    const eta = totalSteps ? elapsed / steps * (totalSteps - steps) : Math.min(soakUntil !== void 0 ? soakUntil - Date.now() : Infinity, cap ? elapsed / Math.max(1, completedRepetitions) * (cap - completedRepetitions) : Infinity);
+    const repText = soakUntil || cap ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
     const where = c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
     const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? "\u2013"} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? "\u2013"} ms` : "failed";
     log(`${where} ${label(c)}: ${detail} \xB7 elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
@@ -39810,8 +39817,28 @@ async function runBenchmark(opts) {
   const cooldown = async () => {
     if (workload.cooldown_ms > 0) await new Promise((r) => setTimeout(r, workload.cooldown_ms));
   };
+  let nextSlotMs;
+  const pace = async () => {
+    if (!workload.interval_s) return;
+    const now2 = Date.now();
+    const slot = nextSlotMs ?? now2;
+    nextSlotMs = Math.max(slot, now2) + workload.interval_s * 1e3;
+    const until = Math.min(slot, soakUntil ?? Infinity);
+    if (until <= now2 || stopped()) return;
+    await new Promise((resolve) => {
+      const timer = setTimeout(done, until - now2);
+      function done() {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      opts.signal?.addEventListener("abort", done);
+    });
+  };
   const runOne = async (c, round) => {
     if (c.dead) return;
+    if (c !== reference) await pace();
+    if (stopped() || past()) return;
     const prefix = workload.concurrency > 1 && c !== reference ? "" : nextPrefix();
     let outcome;
     try {
@@ -39828,6 +39855,8 @@ async function runBenchmark(opts) {
     await cooldown();
   };
   const runPair = async (base, head, round) => {
+    await pace();
+    if (stopped() || past()) return;
     if (base.dead || head.dead) {
       for (const c of [base, head]) await runOne(c, round);
       return;
@@ -39880,7 +39909,7 @@ async function runBenchmark(opts) {
     await unload(c);
   };
   const stopped = () => opts.signal?.aborted === true;
-  const past = () => soakUntil !== void 0 && Date.now() >= soakUntil;
+  const past = () => soakUntil !== void 0 && Date.now() >= soakUntil || cap !== void 0 && completedRepetitions >= cap;
   try {
     if (reference) {
       await load(reference);
@@ -39944,7 +39973,7 @@ async function runBenchmark(opts) {
         `${who}: the server served part of the prompt from its prompt cache in ${seen.hits} of ${seen.reported} measured request${seen.reported === 1 ? "" : "s"} (up to ${seen.most}${of} prompt tokens, see ${CACHED_TOKENS}); their ttft_ms and prefill_tps do not measure a full prefill`
       );
     }
-    if (!soakUntil) results.planned_repetitions = rounds * cases.length;
+    if (!soakUntil) results.planned_repetitions = cap ?? rounds * cases.length;
     results.completed_repetitions = completedRepetitions;
     for (const c of cases) if (c.result.blocks.length === 0) delete c.result.blocks;
     await snapshot();
