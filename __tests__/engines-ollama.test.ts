@@ -375,3 +375,35 @@ describe('ollama engine and its prompt cache', () => {
     }
   });
 });
+
+describe('ollama pulls that stop making progress', () => {
+  let peer: OllamaPeer;
+  beforeAll(async () => {
+    // Each progress line comes 5 s after the last: a registry that has stalled.
+    peer = await startOllamaPeer({ models: [gemma], registry: [qwen], pullSteps: 3, pullStepDelayMs: 5_000, loadDelayMs: 0 });
+  });
+  afterAll(async () => {
+    await peer.close();
+  });
+
+  it('fail after the stall time, naming the model, the host and how to pre-fill the models offline', async () => {
+    const logs: string[] = [];
+    const engine = createOllamaEngine({ host: peer.url, pull: 'missing', chat: false }, { LLM_BENCH_DOWNLOAD_STALL_S: '0.3' }, (l) => logs.push(l));
+    const error = await engine.prepare({ id: 'q', name: 'qwen3:0.6b', source: 'name' }, { configDir: '/tmp', cacheDir: '/tmp', log: () => {} }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      new RegExp(`^pulling qwen3:0\\.6b from ${peer.url.replace(/[.:/]/g, '\\$&')} stopped: no progress for 0\\.3 s\\. Pull it on the runner beforehand \\(\`ollama pull qwen3:0\\.6b\`\\), or restore the Ollama models directory`),
+    );
+    expect(logs[0]).toMatch(/^ollama: pulling qwen3:0\.6b from .* \(gives up after 0\.3 s without progress\)$/);
+    await engine.close();
+  });
+
+  it('a stop cancels the pull at once', async () => {
+    const engine = createOllamaEngine({ host: peer.url, pull: 'missing', chat: false }, {}, () => {});
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const error = await engine.prepare({ id: 'q', name: 'qwen3:0.6b', source: 'name' }, { configDir: '/tmp', cacheDir: '/tmp', log: () => {}, signal: abort.signal }).catch((e: unknown) => e);
+    // The default stall time is 60 s: the pull ended because of the stop, not the watchdog.
+    expect((error as Error).message).toMatch(/^pulling qwen3:0\.6b from .* stopped: the run was stopped$/);
+    await engine.close();
+  });
+});

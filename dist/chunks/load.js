@@ -1,4 +1,4 @@
-import { n as number$1, u as union, _ as _enum, l as literal, b as boolean, s as string$1, a as array, c as unknown, N as NEVER, d as strictObject, M as METRIC_NAME_PATTERN, r as record, g as getErrorMessage, B as BUILTIN_METRICS, I as InputError, e as parseWith, i as isBuiltinMetric, f as issueMessage, o as object, t as tuple, h as modelIdentitySchema, j as metricInfoSchema, k as runnerSchema, m as metricInfo, R as RESULTS_SCHEMA } from './results.js';
+import { n as number$1, u as union, _ as _enum, b as literal, c as boolean, s as string$1, e as array, f as unknown, N as NEVER, h as strictObject, M as METRIC_NAME_PATTERN, r as record, g as getErrorMessage, B as BUILTIN_METRICS, I as InputError, i as parseWith, j as isBuiltinMetric, k as issueMessage, q as object, t as tuple, v as modelIdentitySchema, w as metricInfoSchema, x as runnerSchema, a as metricInfo, y as downloadStallSeconds, R as RESULTS_SCHEMA } from './storage.js';
 import fs__default, { promises, createReadStream, constants, existsSync, readFileSync } from 'node:fs';
 import path, { dirname, resolve, join, basename, relative, isAbsolute, delimiter } from 'node:path';
 import { readFile, open, mkdir, writeFile, rename, rm, stat, realpath, access, unlink, appendFile, readdir } from 'node:fs/promises';
@@ -36586,39 +36586,78 @@ class OllamaEngine {
     }
     return list.models.find((m) => ollamaTag(m.name) === wanted || ollamaTag(m.model ?? "") === wanted);
   }
-  async pull(name) {
-    this.log(`ollama: pulling ${name} from ${this.host}`);
+  async pull(name, signal) {
+    const stallS = this.opts.stallSeconds ?? 60;
+    this.log(`ollama: pulling ${name} from ${this.host} (gives up after ${stallS} s without progress)`);
     const layers = /* @__PURE__ */ new Map();
     let lastStatus = "";
     try {
       const stream = await this.slowClient.pull({ model: name, stream: true });
-      for await (const part of stream) {
-        if (part.digest && part.total) {
-          let progress = layers.get(part.digest);
-          if (progress === void 0) {
-            const label = `pulling ${name} ${part.digest.replace(/^sha256:/, "").slice(0, 12)}`;
-            progress = part.total >= PULL_PROGRESS_MIN_BYTES ? createTransferProgress(label, this.log, { tty: this.opts.tty ?? false }) : null;
-            layers.set(part.digest, progress);
+      let why;
+      let watchdog;
+      const arm = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          why = `no progress for ${stallS} s`;
+          stream.abort();
+        }, stallS * 1e3);
+      };
+      const onStop = () => {
+        why = "the run was stopped";
+        stream.abort();
+      };
+      signal?.addEventListener("abort", onStop);
+      arm();
+      try {
+        for await (const part of this.guard(stream, () => why)) {
+          arm();
+          if (part.digest && part.total) {
+            let progress = layers.get(part.digest);
+            if (progress === void 0) {
+              const label = `pulling ${name} ${part.digest.replace(/^sha256:/, "").slice(0, 12)}`;
+              progress = part.total >= PULL_PROGRESS_MIN_BYTES ? createTransferProgress(label, this.log, { tty: this.opts.tty ?? false }) : null;
+              layers.set(part.digest, progress);
+            }
+            progress?.update(part.completed ?? 0, part.total);
+          } else if (part.status && part.status !== lastStatus && !part.status.startsWith("pulling ")) {
+            this.log(`ollama: ${name}: ${part.status}`);
           }
-          progress?.update(part.completed ?? 0, part.total);
-        } else if (part.status && part.status !== lastStatus && !part.status.startsWith("pulling ")) {
-          this.log(`ollama: ${name}: ${part.status}`);
+          lastStatus = part.status ?? lastStatus;
         }
-        lastStatus = part.status ?? lastStatus;
+      } finally {
+        clearTimeout(watchdog);
+        signal?.removeEventListener("abort", onStop);
       }
+      if (why) throw new EngineError(`pulling ${name} from ${this.host} stopped: ${why}`, "load");
       for (const progress of layers.values()) progress?.finish();
     } catch (error) {
+      if (error instanceof EngineError && /stopped: no progress/.test(error.message)) {
+        throw new EngineError(
+          `${error.message}. Pull it on the runner beforehand (\`ollama pull ${name}\`), or restore the Ollama models directory from a cache (the action's cache-models input does)`,
+          "load"
+        );
+      }
       throw this.fail(error, `pull ${name} (/api/pull)`, "load");
     }
   }
-  async prepare(model, _ctx) {
+  /** The stream's parts, ending with the abort's reason rather than the client's AbortError once aborted by us. */
+  async *guard(stream, reason) {
+    try {
+      for await (const part of stream) yield part;
+    } catch (error) {
+      const why = reason();
+      if (why) return;
+      throw error;
+    }
+  }
+  async prepare(model, ctx) {
     await this.info();
     const name = model.name;
     let local = await this.findLocal(name);
     const pullMode = this.config.pull;
     if (pullMode === "always" || pullMode === "missing" && !local) {
       try {
-        await this.pull(name);
+        await this.pull(name, ctx.signal);
       } catch (error) {
         if (!local) throw error;
         this.log(`ollama: ${getErrorMessage(error)}; using the local copy of ${name}`);
@@ -36775,7 +36814,7 @@ class OllamaEngine {
 }
 function createOllamaEngine(config, env, log, opts = {}) {
   const host = normalizeOllamaHost(config.host ?? env.OLLAMA_HOST);
-  return new OllamaEngine(host, config, log, opts);
+  return new OllamaEngine(host, config, log, { stallSeconds: downloadStallSeconds(env), ...opts });
 }
 
 const GGUF_MAGIC = 1179993927;
@@ -37365,16 +37404,6 @@ var pkg = {
 const TOOL_VERSION = pkg.version;
 const NODE_LLAMA_CPP_VERSION = pkg.dependencies["node-llama-cpp"];
 
-const DEFAULT_DOWNLOAD_STALL_S = 60;
-function downloadStallSeconds(env) {
-  const raw = env.LLM_BENCH_DOWNLOAD_STALL_S?.trim();
-  if (!raw) return DEFAULT_DOWNLOAD_STALL_S;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new InputError(`LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`);
-  }
-  return seconds;
-}
 const fetchScopes = new AsyncLocalStorage();
 let fetchScoped = false;
 function scopeFetches() {

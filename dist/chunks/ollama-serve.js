@@ -1,122 +1,10 @@
-import { g as getErrorMessage, I as InputError, p as parseResults } from './results.js';
-import { readdir, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
-import { isAbsolute, resolve, join, delimiter } from 'node:path';
+import { g as getErrorMessage, I as InputError, p as parseResults, o as ollamaStorage, m as modelCacheKey, l as llamaCppModelDir } from './storage.js';
+import { rm, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve, delimiter } from 'node:path';
 import { createHash } from 'node:crypto';
 import { f as debug, w as warning, i as info } from './core.js';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, openSync, closeSync } from 'node:fs';
-
-const OLLAMA_SERVICE_MODELS_DIR = "/usr/share/ollama/.ollama/models";
-function ollamaStorage(input) {
-  const fromEnv = input.env.OLLAMA_MODELS?.trim();
-  const modelsDir = fromEnv || join(input.homeDir, ".ollama", "models");
-  const storage = { modelsDir, source: fromEnv ? "OLLAMA_MODELS" : "home" };
-  const server = input.server;
-  if (!server) return storage;
-  const sameUser = server.user !== void 0 && server.user === input.currentUser;
-  const serverDir = server.modelsDir ?? (server.home ? join(server.home, ".ollama", "models") : sameUser ? join(input.homeDir, ".ollama", "models") : server.user === "ollama" ? OLLAMA_SERVICE_MODELS_DIR : void 0);
-  if (!serverDir || resolve(serverDir) === resolve(modelsDir)) return storage;
-  storage.serverModelsDir = serverDir;
-  const cacheWhere = `the model cache is kept in ${modelsDir} (${fromEnv ? "OLLAMA_MODELS" : `~/.ollama/models of ${input.currentUser ?? "this user"}`})`;
-  const consequence = "the server would not see restored models and the saved cache would be empty.";
-  if (sameUser || !server.user) {
-    storage.warning = `The running Ollama server reads models from ${serverDir}, but ${cacheWhere}: ${consequence} Fix: give the server and this step the same OLLAMA_MODELS (restart \`ollama serve\` with OLLAMA_MODELS=${modelsDir}).`;
-    return storage;
-  }
-  storage.warning = `The Ollama server runs as user "${server.user}"${server.via === "systemd" ? " (systemd service ollama)" : ""} and reads models from ${serverDir}, but ${cacheWhere}: ${consequence} Fix: set OLLAMA_MODELS for the service to the cached directory \u2014 \`sudo systemctl edit ollama\`, add
-  [Service]
-  Environment="OLLAMA_MODELS=${modelsDir}"
-make that directory readable and writable by the ${server.user} user, and \`sudo systemctl restart ollama\` (or stop the service and let llm-bench start \`ollama serve\` as the runner user).`;
-  return storage;
-}
-function parseSystemdUnit(...texts) {
-  const out = { env: {} };
-  for (const text of texts) {
-    for (const raw of text.split("\n")) {
-      const line = raw.trim();
-      const eq = line.indexOf("=");
-      if (eq < 0 || line.startsWith("#") || line.startsWith(";")) continue;
-      const key = line.slice(0, eq).trim();
-      const value = line.slice(eq + 1).trim();
-      if (key === "User") out.user = value || void 0;
-      if (key === "Environment") {
-        for (const m of value.matchAll(/"([^"]*)"|(\S+)/g)) {
-          const assignment = m[1] ?? m[2];
-          const i = assignment.indexOf("=");
-          if (i > 0) out.env[assignment.slice(0, i)] = assignment.slice(i + 1);
-        }
-      }
-    }
-  }
-  return out;
-}
-function parsePasswd(text) {
-  const users = /* @__PURE__ */ new Map();
-  for (const line of text.split("\n")) {
-    const f = line.split(":");
-    if (f.length >= 6 && /^\d+$/.test(f[2])) users.set(Number(f[2]), { name: f[0], home: f[5] });
-  }
-  return users;
-}
-async function readText(path) {
-  try {
-    return await readFile(path, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-async function detectOllamaServer(root = "/") {
-  const passwd = parsePasswd(await readText(join(root, "etc/passwd")) ?? "");
-  const unitDir = join(root, "etc/systemd/system");
-  const unitTexts = [];
-  for (const dir of [join(root, "lib/systemd/system"), join(root, "usr/lib/systemd/system"), unitDir]) {
-    const text = await readText(join(dir, "ollama.service"));
-    if (text) unitTexts.push(text);
-  }
-  const dropIns = await readdir(join(unitDir, "ollama.service.d")).catch(() => []);
-  for (const name of dropIns.filter((n) => n.endsWith(".conf")).sort()) {
-    const text = await readText(join(unitDir, "ollama.service.d", name));
-    if (text) unitTexts.push(text);
-  }
-  const unit = unitTexts.length > 0 ? parseSystemdUnit(...unitTexts) : void 0;
-  const procDir = join(root, "proc");
-  const pids = (await readdir(procDir).catch(() => [])).filter((n) => /^\d+$/.test(n));
-  for (const pid of pids) {
-    const comm = (await readText(join(procDir, pid, "comm")))?.trim();
-    if (comm !== "ollama") continue;
-    const cmdline = (await readText(join(procDir, pid, "cmdline")) ?? "").split("\0");
-    if (!cmdline.includes("serve")) continue;
-    const uidLine = (await readText(join(procDir, pid, "status")) ?? "").split("\n").find((l) => l.startsWith("Uid:"));
-    const uid = uidLine ? Number(uidLine.split(/\s+/)[1]) : void 0;
-    const user = uid !== void 0 ? passwd.get(uid) : void 0;
-    const environ = await readText(join(procDir, pid, "environ"));
-    const fromEnviron = environ?.split("\0").find((kv) => kv.startsWith("OLLAMA_MODELS="))?.slice("OLLAMA_MODELS=".length);
-    const modelsDir = fromEnviron ?? (environ === void 0 ? unit?.env.OLLAMA_MODELS : void 0);
-    return {
-      ...user ? { user: user.name, home: user.home } : uid !== void 0 ? { user: String(uid) } : {},
-      ...modelsDir ? { modelsDir } : {},
-      via: "process"
-    };
-  }
-  if (unit?.user) {
-    const home = [...passwd.values()].find((u) => u.name === unit.user)?.home;
-    return { user: unit.user, ...home ? { home } : {}, ...unit.env.OLLAMA_MODELS ? { modelsDir: unit.env.OLLAMA_MODELS } : {}, via: "systemd" };
-  }
-  return void 0;
-}
-function llamaCppModelDir(input) {
-  if (input.modelDir) return isAbsolute(input.modelDir) ? input.modelDir : resolve(input.configDir, input.modelDir);
-  const cacheHome = input.env.XDG_CACHE_HOME?.trim() || join(input.homeDir, ".cache");
-  return join(cacheHome, "llm-bench", "models");
-}
-function modelCacheKey(input) {
-  const prefix = `llm-bench-models-${input.engine}-${input.platform}-${input.arch}-`;
-  const ids = [...new Set(input.models.map((m) => `${m.name}@${m.digest ?? ""}`))].sort();
-  const hash = createHash("sha256").update(ids.join("\n")).digest("hex").slice(0, 16);
-  const names = [...new Set(input.models.map((m) => m.name))].sort();
-  const slug = names.join("+").replace(/[^A-Za-z0-9._+-]+/g, "_").slice(0, 80);
-  return { key: `${prefix}${slug}-${hash}`, restoreKeys: [prefix] };
-}
 
 const silentLogger = { info: () => {
 }, warning: () => {
@@ -509,4 +397,4 @@ async function stopOllamaServe(pid, opts) {
   opts.log(`Stopped ollama serve (pid ${pid}).`);
 }
 
-export { BASELINE_CACHE_DIR as B, CacheBaselineStore as C, Inputs as I, MODES as M, Outputs as O, SAVE_BASELINE as S, isNotFoundError as a, INPUT_DEFAULTS as b, STRATEGIES as c, apiFailure as d, BASELINE_HISTORY_RUNS as e, actionLogger as f, githubMessage as g, httpStatus as h, isReadOnlyTokenError as i, defaultCacheService as j, llamaCppModelDir as k, labelSlug as l, detectOllamaServer as m, restoreModelCache as n, ollamaAnswers as o, planModelCache as p, State as q, readOnlyTokenHint as r, silentLogger as s, findOnPath as t, startOllamaServe as u, stopOllamaServe as v, parseModelCachePlan as w, saveModelCache as x };
+export { BASELINE_CACHE_DIR as B, CacheBaselineStore as C, Inputs as I, MODES as M, Outputs as O, SAVE_BASELINE as S, isNotFoundError as a, INPUT_DEFAULTS as b, STRATEGIES as c, apiFailure as d, BASELINE_HISTORY_RUNS as e, actionLogger as f, githubMessage as g, httpStatus as h, isReadOnlyTokenError as i, defaultCacheService as j, restoreModelCache as k, labelSlug as l, State as m, findOnPath as n, ollamaAnswers as o, planModelCache as p, startOllamaServe as q, readOnlyTokenHint as r, silentLogger as s, stopOllamaServe as t, parseModelCachePlan as u, saveModelCache as v };

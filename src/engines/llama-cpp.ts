@@ -30,19 +30,8 @@ export interface LlamaCppEngineOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Seconds a download may go without a byte (or a request without an answer) before it is given up. */
-export const DEFAULT_DOWNLOAD_STALL_S = 60;
-
-/** LLM_BENCH_DOWNLOAD_STALL_S, checked: seconds without progress before a download fails. */
-export function downloadStallSeconds(env: Record<string, string | undefined>): number {
-  const raw = env.LLM_BENCH_DOWNLOAD_STALL_S?.trim();
-  if (!raw) return DEFAULT_DOWNLOAD_STALL_S;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new InputError(`LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`);
-  }
-  return seconds;
-}
+export { DEFAULT_DOWNLOAD_STALL_S, downloadStallSeconds } from './storage.js';
+import { downloadStallSeconds } from './storage.js';
 
 /**
  * What a download's requests report to it. node-llama-cpp resolves an `hf:` URI (the manifest) and its downloader

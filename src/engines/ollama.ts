@@ -1,4 +1,5 @@
 // The `ollama` engine: a running Ollama server, driven through the official `ollama` client, timed token by token.
+import { downloadStallSeconds } from './storage.js';
 import { Ollama, type ModelResponse, type ShowResponse } from 'ollama';
 import type { Config, ModelSpec } from '../config/parse.js';
 import type { ModelIdentity, ParamValue } from '../schema/results.js';
@@ -151,6 +152,8 @@ export interface OllamaEngineOptions {
   requestTimeoutMs?: number;
   /** Pull progress as a redrawn bar (a terminal) instead of throttled log lines. */
   tty?: boolean;
+  /** Seconds a pull may go without any progress before it fails (default LLM_BENCH_DOWNLOAD_STALL_S, else 60). */
+  stallSeconds?: number;
 }
 
 class OllamaEngine implements Engine {
@@ -219,8 +222,9 @@ class OllamaEngine implements Engine {
     return list.models.find((m) => ollamaTag(m.name) === wanted || ollamaTag(m.model ?? '') === wanted);
   }
 
-  private async pull(name: string): Promise<void> {
-    this.log(`ollama: pulling ${name} from ${this.host}`);
+  private async pull(name: string, signal: AbortSignal | undefined): Promise<void> {
+    const stallS = this.opts.stallSeconds ?? 60;
+    this.log(`ollama: pulling ${name} from ${this.host} (gives up after ${stallS} s without progress)`);
     // One progress display per large layer: layers download side by side and their total is unknown
     // until each has started, so a single summed bar would run backwards. Small layers (template,
     // license, params) finish at once and would only add noise.
@@ -228,7 +232,25 @@ class OllamaEngine implements Engine {
     let lastStatus = '';
     try {
       const stream = await this.slowClient.pull({ model: name, stream: true });
-      for await (const part of stream) {
+      // A pull that stops making progress (a registry that hangs) fails after the stall time; a stop cancels it.
+      let why: string | undefined;
+      let watchdog: ReturnType<typeof setTimeout> | undefined;
+      const arm = (): void => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          why = `no progress for ${stallS} s`;
+          stream.abort();
+        }, stallS * 1000);
+      };
+      const onStop = (): void => {
+        why = 'the run was stopped';
+        stream.abort();
+      };
+      signal?.addEventListener('abort', onStop);
+      arm();
+      try {
+        for await (const part of this.guard(stream, () => why)) {
+          arm();
         if (part.digest && part.total) {
           let progress = layers.get(part.digest);
           if (progress === undefined) {
@@ -241,21 +263,43 @@ class OllamaEngine implements Engine {
           this.log(`ollama: ${name}: ${part.status}`);
         }
         lastStatus = part.status ?? lastStatus;
+        }
+      } finally {
+        clearTimeout(watchdog);
+        signal?.removeEventListener('abort', onStop);
       }
+      if (why) throw new EngineError(`pulling ${name} from ${this.host} stopped: ${why}`, 'load');
       for (const progress of layers.values()) progress?.finish();
     } catch (error) {
+      if (error instanceof EngineError && /stopped: no progress/.test(error.message)) {
+        throw new EngineError(
+          `${error.message}. Pull it on the runner beforehand (\`ollama pull ${name}\`), or restore the Ollama models directory from a cache (the action's cache-models input does)`,
+          'load',
+        );
+      }
       throw this.fail(error, `pull ${name} (/api/pull)`, 'load');
     }
   }
 
-  async prepare(model: ModelSpec, _ctx: PrepareContext): Promise<PreparedModel> {
+  /** The stream's parts, ending with the abort's reason rather than the client's AbortError once aborted by us. */
+  private async *guard<T>(stream: AsyncIterable<T>, reason: () => string | undefined): AsyncGenerator<T> {
+    try {
+      for await (const part of stream) yield part;
+    } catch (error) {
+      const why = reason();
+      if (why) return;
+      throw error;
+    }
+  }
+
+  async prepare(model: ModelSpec, ctx: PrepareContext): Promise<PreparedModel> {
     await this.info();
     const name = model.name;
     let local = await this.findLocal(name);
     const pullMode = this.config.pull;
     if (pullMode === 'always' || (pullMode === 'missing' && !local)) {
       try {
-        await this.pull(name);
+        await this.pull(name, ctx.signal);
       } catch (error) {
         // An offline registry must not stop a run that already has the model.
         if (!local) throw error;
@@ -442,5 +486,5 @@ export function createOllamaEngine(
   opts: OllamaEngineOptions = {},
 ): Engine & { readonly host: string } {
   const host = normalizeOllamaHost(config.host ?? env.OLLAMA_HOST);
-  return new OllamaEngine(host, config, log, opts);
+  return new OllamaEngine(host, config, log, { stallSeconds: downloadStallSeconds(env), ...opts });
 }

@@ -4,6 +4,7 @@
 // install script runs the server as a systemd service under the `ollama` user, whose home is
 // /usr/share/ollama, so its models live in /usr/share/ollama/.ollama/models: a cache restored into the
 // runner user's ~/.ollama/models is then never seen by the server (and a cache saved from it is empty).
+import { InputError } from '../schema/errors.js';
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -177,4 +178,18 @@ export function modelCacheKey(input: { engine: EngineKind; models: Array<{ name:
   // A readable part for the cache list in GitHub's UI; the hash keeps the key unique.
   const slug = names.join('+').replace(/[^A-Za-z0-9._+-]+/g, '_').slice(0, 80);
   return { key: `${prefix}${slug}-${hash}`, restoreKeys: [prefix] };
+}
+
+/** Seconds a download may go without a byte (or a request without an answer) before it is given up. */
+export const DEFAULT_DOWNLOAD_STALL_S = 60;
+
+/** LLM_BENCH_DOWNLOAD_STALL_S, checked: seconds without progress before a download (or an Ollama pull) fails. */
+export function downloadStallSeconds(env: Record<string, string | undefined>): number {
+  const raw = env.LLM_BENCH_DOWNLOAD_STALL_S?.trim();
+  if (!raw) return DEFAULT_DOWNLOAD_STALL_S;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new InputError(`LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`);
+  }
+  return seconds;
 }
