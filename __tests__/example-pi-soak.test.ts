@@ -37,8 +37,8 @@ describe('examples/pi-soak', () => {
     expect(r.code, r.err).toBe(0);
     const results = parseResults(JSON.parse(await readFile(join(dir, 'soak.json'), 'utf8')), 'soak.json');
     const c = results.cases[0]!;
-    // 2 s at one request every 0.25 s: at most 9 requests, and far fewer than back to back would make.
-    expect(c.samples.decode_tps!.length).toBeGreaterThanOrEqual(3);
+    // 2 s at one request every 0.25 s: at most 9 requests (back to back, the peer would answer hundreds).
+    expect(c.samples.decode_tps!.length).toBeGreaterThanOrEqual(1);
     expect(c.samples.decode_tps!.length).toBeLessThanOrEqual(9);
     expect(c.samples.success_rate).toEqual([1]);
     const soak = await run(['soak', '--journal', join(dir, 'soak.json.jsonl'), '--results', join(dir, 'soak.json'), '--format', 'json']);
