@@ -1,6 +1,6 @@
 // Bundles the action entry points and the CLI into dist/ (ESM). node-llama-cpp stays external: it carries
-// native binaries per platform, which the action installs beside itself when needed (DESIGN.md "Action").
-import { existsSync } from 'node:fs';
+// native binaries per platform, which the action installs beside itself when needed (docs/action.md).
+import { existsSync, rmSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
@@ -24,6 +24,9 @@ export default {
   },
   external: (id) => id === 'node-llama-cpp' || id.startsWith('node-llama-cpp/') || id.startsWith('node:'),
   plugins: [
+    // Chunk names follow the modules they hold: a chunk renamed by a refactor must not stay behind, committed and
+    // unused, beside its successor.
+    { name: 'clean-chunks', buildStart: () => rmSync('dist/chunks', { recursive: true, force: true }) },
     esbuild({ target: 'node20', tsconfig: 'tsconfig.json' }),
     nodeResolve({ preferBuiltins: true, exportConditions: ['node', 'import', 'default'] }),
     commonjs(),
