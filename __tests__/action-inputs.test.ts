@@ -101,17 +101,29 @@ describe('parseInputs', () => {
     [{ strategy: 'a/b' }, "'strategy' input must be one of auto | ab | baseline, got 'a/b'"],
     [{ baseline: 's3' }, "'baseline' input must be one of cache | branch | artifact | file, got 's3'"],
     [{ 'save-baseline': 'yes' }, "'save-baseline' input must be one of auto | true | false, got 'yes'"],
-    [{ comment: 'sometimes' }, "'comment' input must be one of always | on-change | on-regression | never, got 'sometimes'"],
+    [
+      { comment: 'sometimes' },
+      "'comment' input must be one of always | on-change | on-regression | never, got 'sometimes'",
+    ],
     [{ 'fail-on-regression': 'yes' }, "'fail-on-regression' input must be true or false, got 'yes'"],
     [{ 'cache-models': '1' }, "'cache-models' input must be true or false, got '1'"],
     [{ baseline: 'file' }, "'baseline-path' input is required when 'baseline' is file, got ''"],
-    [{ 'baseline-branch': 'bad..name' }, "'baseline-branch' input must be a branch name (letters, digits, '.', '_', '-', '/'), got 'bad..name'"],
-    [{ 'baseline-branch': 'data branch' }, "'baseline-branch' input must be a branch name (letters, digits, '.', '_', '-', '/'), got 'data branch'"],
+    [
+      { 'baseline-branch': 'bad..name' },
+      "'baseline-branch' input must be a branch name (letters, digits, '.', '_', '-', '/'), got 'bad..name'",
+    ],
+    [
+      { 'baseline-branch': 'data branch' },
+      "'baseline-branch' input must be a branch name (letters, digits, '.', '_', '-', '/'), got 'data branch'",
+    ],
     [{ 'report-id': 'my report' }, "'report-id' input must be 1–64 letters, digits, '.', '_' or '-', got 'my report'"],
     [{ 'report-id': 'x-->' }, "'report-id' input must be 1–64 letters, digits, '.', '_' or '-', got 'x-->'"],
     [{ 'results-path': 'results.txt' }, "'results-path' input must name a .json file, got 'results.txt'"],
     [{ config: 'a.yml\nb.yml' }, "'config' input must be one line, got 'a.yml\\nb.yml'"],
-    [{ 'runner-label': 'x'.repeat(101) }, `'runner-label' input must be at most 100 characters, got '${'x'.repeat(101)}'`],
+    [
+      { 'runner-label': 'x'.repeat(101) },
+      `'runner-label' input must be at most 100 characters, got '${'x'.repeat(101)}'`,
+    ],
     [{ 'check-name': 'c'.repeat(101) }, `'check-name' input must be at most 100 characters, got '${'c'.repeat(101)}'`],
   ] as Array<[Partial<Record<InputName, string>>, string]>)('refuses %j', (values, message) => {
     let error: unknown;

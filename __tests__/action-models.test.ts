@@ -7,8 +7,20 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseConfig } from '../src/config/parse.js';
 import type { LoadedConfig } from '../src/config/load.js';
-import { parseModelCachePlan, planModelCache, restoreModelCache, saveModelCache, type ModelCacheFacts } from '../src/action/model-cache.js';
-import { findOnPath, ollamaAnswers, ollamaBindAddress, startOllamaServe, stopOllamaServe } from '../src/action/ollama-serve.js';
+import {
+  parseModelCachePlan,
+  planModelCache,
+  restoreModelCache,
+  saveModelCache,
+  type ModelCacheFacts,
+} from '../src/action/model-cache.js';
+import {
+  findOnPath,
+  ollamaAnswers,
+  ollamaBindAddress,
+  startOllamaServe,
+  stopOllamaServe,
+} from '../src/action/ollama-serve.js';
 import { modelCacheKey } from '../src/engines/storage.js';
 import type { CacheService } from '../src/store/cache.js';
 import { recordingLogger } from './peers/github-server.js';
@@ -45,7 +57,12 @@ describe('planModelCache', () => {
       kind: 'cache',
       plan: {
         paths: ['/home/runner/.ollama/models'],
-        ...modelCacheKey({ engine: 'ollama', models: [{ name: 'gemma3:270m' }, { name: 'gemma3:1b' }], platform: 'linux', arch: 'x64' }),
+        ...modelCacheKey({
+          engine: 'ollama',
+          models: [{ name: 'gemma3:270m' }, { name: 'gemma3:1b' }],
+          platform: 'linux',
+          arch: 'x64',
+        }),
       },
       note: 'Ollama models directory /home/runner/.ollama/models (~/.ollama/models)',
     });
@@ -55,31 +72,53 @@ describe('planModelCache', () => {
   });
 
   it('warns, with the fix, when the Ollama service runs as another user whose models are elsewhere', () => {
-    const decision = planModelCache([loaded('engine: ollama\nmodels: [gemma3:1b]\n')], facts({ ollamaServer: { user: 'ollama', via: 'systemd' } }));
+    const decision = planModelCache(
+      [loaded('engine: ollama\nmodels: [gemma3:1b]\n')],
+      facts({ ollamaServer: { user: 'ollama', via: 'systemd' } }),
+    );
     expect(decision.kind).toBe('cache');
     const warning = decision.kind === 'cache' ? decision.warning! : '';
-    expect(warning).toMatch(/runs as user "ollama" \(systemd service ollama\) and reads models from \/usr\/share\/ollama\/\.ollama\/models/);
+    expect(warning).toMatch(
+      /runs as user "ollama" \(systemd service ollama\) and reads models from \/usr\/share\/ollama\/\.ollama\/models/,
+    );
     expect(warning).toMatch(/sudo systemctl edit ollama/);
     expect(warning).toMatch(/Environment="OLLAMA_MODELS=\/home\/runner\/\.ollama\/models"/);
   });
 
   it('caches the download directory of hf:/URL models, with their sha256 in the key, and nothing for local files', () => {
     const sha = 'ab'.repeat(32);
-    const urls = loaded(`engine: llama-cpp\nmodels:\n  - { id: q4, url: "hf:org/repo/model.Q4.gguf", sha256: "${sha}" }\n  - { path: models/local.gguf }\n`);
+    const urls = loaded(
+      `engine: llama-cpp\nmodels:\n  - { id: q4, url: "hf:org/repo/model.Q4.gguf", sha256: "${sha}" }\n  - { path: models/local.gguf }\n`,
+    );
     const decision = planModelCache([urls], facts());
     expect(decision).toMatchObject({ kind: 'cache', plan: { paths: ['/home/runner/.cache/llm-bench/models'] } });
-    const key = modelCacheKey({ engine: 'llama-cpp', models: [{ name: 'hf:org/repo/model.Q4.gguf', digest: `sha256:${sha}` }], platform: 'linux', arch: 'x64' });
+    const key = modelCacheKey({
+      engine: 'llama-cpp',
+      models: [{ name: 'hf:org/repo/model.Q4.gguf', digest: `sha256:${sha}` }],
+      platform: 'linux',
+      arch: 'x64',
+    });
     expect(decision.kind === 'cache' && decision.plan.key).toBe(key.key);
     // model_dir: downloads go there, relative to the config.
-    const dir = planModelCache([loaded('engine: llama-cpp\nmodel_dir: .models\nmodels: ["hf:org/repo/m.gguf"]\n', '/repo/bench')], facts());
+    const dir = planModelCache(
+      [loaded('engine: llama-cpp\nmodel_dir: .models\nmodels: ["hf:org/repo/m.gguf"]\n', '/repo/bench')],
+      facts(),
+    );
     expect(dir.kind === 'cache' && dir.plan.paths).toEqual(['/repo/bench/.models']);
-    expect(planModelCache([loaded('engine: llama-cpp\nmodels: [models/a.gguf]\n')], facts())).toEqual({ kind: 'skip', reason: 'every model is a local file: nothing to cache' });
-    expect(planModelCache([loaded('engine: openai\nhost: http://127.0.0.1:8080\nmodels: [qwen]\n')], facts()).kind).toBe('skip');
+    expect(planModelCache([loaded('engine: llama-cpp\nmodels: [models/a.gguf]\n')], facts())).toEqual({
+      kind: 'skip',
+      reason: 'every model is a local file: nothing to cache',
+    });
+    expect(
+      planModelCache([loaded('engine: openai\nhost: http://127.0.0.1:8080\nmodels: [qwen]\n')], facts()).kind,
+    ).toBe('skip');
   });
 });
 
 /** A cache service with the Actions cache's matching rules: exact key, then a prefix; the newest entry wins. */
-function memoryCache(options: { failSave?: string } = {}): CacheService & { entries: Array<{ key: string; paths: string[] }> } {
+function memoryCache(
+  options: { failSave?: string } = {},
+): CacheService & { entries: Array<{ key: string; paths: string[] }> } {
   const entries: Array<{ key: string; paths: string[] }> = [];
   return {
     entries,
@@ -94,7 +133,8 @@ function memoryCache(options: { failSave?: string } = {}): CacheService & { entr
     },
     async saveCache(paths, key) {
       if (options.failSave) throw new Error(options.failSave);
-      if (entries.some((e) => e.key === key)) throw new Error(`Unable to reserve cache with key ${key}, another job may be creating this cache.`);
+      if (entries.some((e) => e.key === key))
+        throw new Error(`Unable to reserve cache with key ${key}, another job may be creating this cache.`);
       entries.push({ key, paths });
       return entries.length;
     },
@@ -102,7 +142,11 @@ function memoryCache(options: { failSave?: string } = {}): CacheService & { entr
 }
 
 describe('restoring and saving the model cache', () => {
-  const plan = { paths: [] as string[], key: 'llm-bench-models-ollama-linux-x64-a-1', restoreKeys: ['llm-bench-models-ollama-linux-x64-'] };
+  const plan = {
+    paths: [] as string[],
+    key: 'llm-bench-models-ollama-linux-x64-a-1',
+    restoreKeys: ['llm-bench-models-ollama-linux-x64-'],
+  };
 
   it('saves after a miss or a partial hit, not after an exact hit, and survives the state round trip', async () => {
     plan.paths = [join(root, 'models')];
@@ -215,10 +259,16 @@ describe('ollama serve', () => {
       pollMs: 50,
       log: (l) => lines.push(l),
     });
-    const record = JSON.parse(await readFile(env.FAKE_RECORD!, 'utf8')) as { models: string; host: string; pid: number };
+    const record = JSON.parse(await readFile(env.FAKE_RECORD!, 'utf8')) as {
+      models: string;
+      host: string;
+      pid: number;
+    };
     expect(record).toEqual({ models: join(root, 'cached-models'), host: `127.0.0.1:${port}`, pid: started.pid });
     expect(await ollamaAnswers(host, 1000)).toBe(true);
-    expect(lines.join('\n')).toMatch(new RegExp(`Started ollama serve \\(pid ${started.pid}\\) on 127\\.0\\.0\\.1:${port}`));
+    expect(lines.join('\n')).toMatch(
+      new RegExp(`Started ollama serve \\(pid ${started.pid}\\) on 127\\.0\\.0\\.1:${port}`),
+    );
 
     await stopOllamaServe(started.pid, { log: (l) => lines.push(l), timeoutMs: 5000 });
     expect(await ollamaAnswers(host, 500)).toBe(false);
@@ -227,9 +277,20 @@ describe('ollama serve', () => {
 
   it('reports a server that exits or never answers, and leaves no process behind', async () => {
     const host = `http://127.0.0.1:${await freePort()}`;
-    const base = { binary: join(bin, 'ollama'), host, modelsDir: root, logFile: join(root, 'ollama.log'), pollMs: 50, log: () => {} };
-    await expect(startOllamaServe({ ...base, env: { ...env, FAKE_MODE: 'exit' } })).rejects.toThrow(/could not start ollama serve: ollama serve exited with code 3; see .*ollama\.log/);
-    await expect(startOllamaServe({ ...base, env: { ...env, FAKE_MODE: 'silent' }, timeoutMs: 600 })).rejects.toThrow(/did not answer .*\/api\/version within 1 s/);
+    const base = {
+      binary: join(bin, 'ollama'),
+      host,
+      modelsDir: root,
+      logFile: join(root, 'ollama.log'),
+      pollMs: 50,
+      log: () => {},
+    };
+    await expect(startOllamaServe({ ...base, env: { ...env, FAKE_MODE: 'exit' } })).rejects.toThrow(
+      /could not start ollama serve: ollama serve exited with code 3; see .*ollama\.log/,
+    );
+    await expect(startOllamaServe({ ...base, env: { ...env, FAKE_MODE: 'silent' }, timeoutMs: 600 })).rejects.toThrow(
+      /did not answer .*\/api\/version within 1 s/,
+    );
     const { pid } = JSON.parse(await readFile(env.FAKE_RECORD!, 'utf8')) as { pid: number };
     // SIGTERM was sent; give the process a moment to go.
     for (let i = 0; i < 50; i++) {
@@ -241,6 +302,8 @@ describe('ollama serve', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(() => process.kill(pid, 0)).toThrow();
-    await expect(startOllamaServe({ ...base, host: 'http://gpu-box.lan:11434', env })).rejects.toThrow(/not on this machine/);
+    await expect(startOllamaServe({ ...base, host: 'http://gpu-box.lan:11434', env })).rejects.toThrow(
+      /not on this machine/,
+    );
   });
 });

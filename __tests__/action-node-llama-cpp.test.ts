@@ -47,7 +47,15 @@ function fakeInstaller(calls: Install[]): NodeLlamaCppInstaller {
     calls.push({ dir, args });
     const pkg = join(dir, 'node_modules', 'node-llama-cpp');
     await mkdir(join(pkg, 'dist'), { recursive: true });
-    await writeFile(join(pkg, 'package.json'), JSON.stringify({ name: 'node-llama-cpp', version: VERSION, type: 'module', exports: { '.': { node: './dist/index.js', default: './dist/index.js' } } }));
+    await writeFile(
+      join(pkg, 'package.json'),
+      JSON.stringify({
+        name: 'node-llama-cpp',
+        version: VERSION,
+        type: 'module',
+        exports: { '.': { node: './dist/index.js', default: './dist/index.js' } },
+      }),
+    );
     await writeFile(join(pkg, 'dist', 'index.js'), 'export const installedAt = import.meta.url;\n');
   };
 }
@@ -74,12 +82,22 @@ function resolver(overrides: Partial<NodeLlamaCppResolver>): NodeLlamaCppResolve
 describe('which prebuilt binaries a runner gets', () => {
   it.each([
     ['linux', 'x64', false, ['@node-llama-cpp/linux-x64']],
-    ['linux', 'x64', true, ['@node-llama-cpp/linux-x64', '@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext']],
+    [
+      'linux',
+      'x64',
+      true,
+      ['@node-llama-cpp/linux-x64', '@node-llama-cpp/linux-x64-cuda', '@node-llama-cpp/linux-x64-cuda-ext'],
+    ],
     ['linux', 'arm64', true, ['@node-llama-cpp/linux-arm64']],
     ['linux', 'arm', false, ['@node-llama-cpp/linux-armv7l']],
     ['darwin', 'arm64', false, ['@node-llama-cpp/mac-arm64-metal']],
     ['darwin', 'x64', false, ['@node-llama-cpp/mac-x64']],
-    ['win32', 'x64', true, ['@node-llama-cpp/win-x64', '@node-llama-cpp/win-x64-cuda', '@node-llama-cpp/win-x64-cuda-ext']],
+    [
+      'win32',
+      'x64',
+      true,
+      ['@node-llama-cpp/win-x64', '@node-llama-cpp/win-x64-cuda', '@node-llama-cpp/win-x64-cuda-ext'],
+    ],
     ['freebsd', 'x64', false, []],
   ] as const)('%s-%s (NVIDIA: %s)', (platform, arch, nvidia, packages) => {
     expect(prebuiltBinaryPackages(platform, arch, { nvidia })).toEqual(packages);
@@ -89,7 +107,11 @@ describe('which prebuilt binaries a runner gets', () => {
     const args = npmInstallArgs(VERSION, ['@node-llama-cpp/linux-x64']);
     expect(args).toContain('--ignore-scripts');
     expect(args).toContain('--omit=optional');
-    expect(args.filter((a) => !a.startsWith('-'))).toEqual(['install', 'node-llama-cpp@3.22.1', '@node-llama-cpp/linux-x64@3.22.1']);
+    expect(args.filter((a) => !a.startsWith('-'))).toEqual([
+      'install',
+      'node-llama-cpp@3.22.1',
+      '@node-llama-cpp/linux-x64@3.22.1',
+    ]);
     expect(toolCacheArch('x64', prebuiltBinaryPackages('linux', 'x64', { nvidia: true }))).toBe('x64-cuda');
     expect(toolCacheArch('x64', prebuiltBinaryPackages('linux', 'x64'))).toBe('x64');
   });
@@ -99,7 +121,10 @@ describe('which prebuilt binaries a runner gets', () => {
     await mkdir(join(node, 'bin'), { recursive: true });
     await mkdir(join(node, 'lib', 'node_modules', 'npm', 'bin'), { recursive: true });
     await writeFile(join(node, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), '');
-    expect(npmCommand(join(node, 'bin', 'node'))).toEqual({ command: join(node, 'bin', 'node'), prefixArgs: [join(node, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')] });
+    expect(npmCommand(join(node, 'bin', 'node'))).toEqual({
+      command: join(node, 'bin', 'node'),
+      prefixArgs: [join(node, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js')],
+    });
     expect(npmCommand(join(root, 'nowhere', 'node')).prefixArgs).toEqual([]);
   });
 });
@@ -108,7 +133,9 @@ describe('resolveNodeLlamaCpp', () => {
   it('uses the copy beside the action and installs nothing when it resolves', async () => {
     const calls: Install[] = [];
     const beside = { besides: true } as unknown as NodeLlamaCpp;
-    const mod = await resolveNodeLlamaCpp(resolver({ importBeside: async () => beside, install: fakeInstaller(calls) }));
+    const mod = await resolveNodeLlamaCpp(
+      resolver({ importBeside: async () => beside, install: fakeInstaller(calls) }),
+    );
     expect(mod).toBe(beside);
     expect(calls).toEqual([]);
   });
@@ -116,17 +143,23 @@ describe('resolveNodeLlamaCpp', () => {
   it('installs into the tool cache once, then imports it from there', async () => {
     const calls: Install[] = [];
     const logs: string[] = [];
-    const first = (await resolveNodeLlamaCpp(resolver({ install: fakeInstaller(calls), log: (l) => logs.push(l) }))) as unknown as { installedAt: string };
+    const first = (await resolveNodeLlamaCpp(
+      resolver({ install: fakeInstaller(calls), log: (l) => logs.push(l) }),
+    )) as unknown as { installedAt: string };
     expect(calls).toHaveLength(1);
     expect(calls[0]!.dir.startsWith(join(root, 'runner-temp', 'llm-bench-node-llama-cpp-'))).toBe(true);
     expect(calls[0]!.args).toEqual(npmInstallArgs(VERSION, ['@node-llama-cpp/linux-x64']));
     const cached = join(root, 'tool-cache', 'node-llama-cpp', VERSION, 'x64');
     expect(first.installedAt).toBe(`file://${join(cached, 'node_modules', 'node-llama-cpp', 'dist', 'index.js')}`);
     expect(existsSync(`${cached}.complete`)).toBe(true);
-    expect(logs.join('\n')).toMatch(/Cannot find package 'node-llama-cpp'.*installing 3\.22\.1 with @node-llama-cpp\/linux-x64/);
+    expect(logs.join('\n')).toMatch(
+      /Cannot find package 'node-llama-cpp'.*installing 3\.22\.1 with @node-llama-cpp\/linux-x64/,
+    );
 
     // The next job on this runner: found in the tool cache, nothing installed.
-    const again = (await resolveNodeLlamaCpp(resolver({ install: fakeInstaller(calls) }))) as unknown as { installedAt: string };
+    const again = (await resolveNodeLlamaCpp(resolver({ install: fakeInstaller(calls) }))) as unknown as {
+      installedAt: string;
+    };
     expect(calls).toHaveLength(1);
     expect(again.installedAt).toBe(first.installedAt);
   });
@@ -146,9 +179,13 @@ describe('resolveNodeLlamaCpp', () => {
     const failing: NodeLlamaCppInstaller = async () => {
       throw new Error('npm install exited with code 1');
     };
-    await expect(resolveNodeLlamaCpp(resolver({ arch: 'arm64', install: failing }))).rejects.toThrow('installing node-llama-cpp 3.22.1 failed: npm install exited with code 1');
+    await expect(resolveNodeLlamaCpp(resolver({ arch: 'arm64', install: failing }))).rejects.toThrow(
+      'installing node-llama-cpp 3.22.1 failed: npm install exited with code 1',
+    );
     const empty: NodeLlamaCppInstaller = async () => {};
-    await expect(resolveNodeLlamaCpp(resolver({ arch: 'arm64', install: empty }))).rejects.toThrow(/left no node_modules\/node-llama-cpp/);
+    await expect(resolveNodeLlamaCpp(resolver({ arch: 'arm64', install: empty }))).rejects.toThrow(
+      /left no node_modules\/node-llama-cpp/,
+    );
     expect(existsSync(join(root, 'tool-cache', 'node-llama-cpp', VERSION, 'arm64.complete'))).toBe(false);
   });
 
@@ -180,7 +217,9 @@ describe('resolveNodeLlamaCpp', () => {
         const modules = join(dir, 'node_modules');
         await mkdir(join(modules, '@node-llama-cpp'), { recursive: true });
         await cp(join(NODE_MODULES, 'node-llama-cpp'), join(modules, 'node-llama-cpp'), { recursive: true });
-        await cp(join(NODE_MODULES, '@node-llama-cpp', 'linux-x64'), join(modules, '@node-llama-cpp', 'linux-x64'), { recursive: true });
+        await cp(join(NODE_MODULES, '@node-llama-cpp', 'linux-x64'), join(modules, '@node-llama-cpp', 'linux-x64'), {
+          recursive: true,
+        });
         for (const name of await readdir(NODE_MODULES)) {
           if (name === 'node-llama-cpp' || name === '@node-llama-cpp' || name.startsWith('.')) continue;
           await symlink(join(NODE_MODULES, name), join(modules, name));
@@ -190,7 +229,12 @@ describe('resolveNodeLlamaCpp', () => {
       const mod = await resolveNodeLlamaCpp(resolver({ install: realInstall }));
       const cached = join(root, 'tool-cache-real', 'node-llama-cpp', VERSION, 'x64');
       expect(mod).not.toBe(await import('node-llama-cpp'));
-      const llama = await mod.getLlama({ gpu: false, build: 'never', logLevel: mod.LlamaLogLevel.error, progressLogs: false });
+      const llama = await mod.getLlama({
+        gpu: false,
+        build: 'never',
+        logLevel: mod.LlamaLogLevel.error,
+        progressLogs: false,
+      });
       try {
         const model = await llama.loadModel({ modelPath: await ensureModel('tiny') });
         expect(model.tokenize('hello').length).toBeGreaterThan(0);

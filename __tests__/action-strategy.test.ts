@@ -9,13 +9,19 @@ import { parseResults } from '../src/schema/results.js';
 import type { BaselineStore } from '../src/store/index.js';
 import { makeResults, recordingLogger, startGitHubPeer, type GitHubPeer } from './peers/github-server.js';
 
-const HEAD = 'engine: llama-cpp\nmodels: [{ id: assistant, path: models/small.gguf }]\nprompts: [{ id: p, file: prompts/p.txt }]\n';
-const BASE = 'engine: llama-cpp\nmodels: [{ id: assistant, path: models/tiny.gguf }]\nprompts: [{ id: p, file: prompts/p.txt }]\n';
+const HEAD =
+  'engine: llama-cpp\nmodels: [{ id: assistant, path: models/small.gguf }]\nprompts: [{ id: p, file: prompts/p.txt }]\n';
+const BASE =
+  'engine: llama-cpp\nmodels: [{ id: assistant, path: models/tiny.gguf }]\nprompts: [{ id: p, file: prompts/p.txt }]\n';
 
 let peer: GitHubPeer;
 let client: GitHubClient;
 let baseSha: string;
-const head: LoadedConfig = { ...parseConfig(HEAD.replace('file: prompts/p.txt', 'text: hi'), 'bench/bench.yml'), dir: '/ws/bench', text: HEAD };
+const head: LoadedConfig = {
+  ...parseConfig(HEAD.replace('file: prompts/p.txt', 'text: hi'), 'bench/bench.yml'),
+  dir: '/ws/bench',
+  text: HEAD,
+};
 
 beforeAll(async () => {
   peer = await startGitHubPeer({
@@ -23,27 +29,58 @@ beforeAll(async () => {
     files: { 'bench/bench.yml': BASE, 'bench/prompts/p.txt': 'Greet the reviewer.', 'broken.yml': 'engine: [oops\n' },
   });
   baseSha = peer.refs.get('refs/heads/main')!;
-  client = createGitHubClient('t', { owner: peer.owner, repo: peer.repo }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
+  client = createGitHubClient(
+    't',
+    { owner: peer.owner, repo: peer.repo },
+    { baseUrl: peer.url, retry: { baseMs: 10, pace: false } },
+  );
 });
 afterAll(async () => {
   await peer.stop();
 });
 
 function context(payload: Record<string, unknown>, env: Record<string, string> = {}): ActionContext {
-  return readActionContext({ GITHUB_REPOSITORY: 'octo/app', GITHUB_EVENT_PATH: '/event.json', ...env }, () => JSON.stringify(payload));
+  return readActionContext({ GITHUB_REPOSITORY: 'octo/app', GITHUB_EVENT_PATH: '/event.json', ...env }, () =>
+    JSON.stringify(payload),
+  );
 }
 
 const pull = (base = baseSha) =>
   context(
-    { number: 3, pull_request: { number: 3, head: { sha: 'a'.repeat(40), ref: 'f', repo: { full_name: 'octo/app' } }, base: { sha: base, ref: 'main', repo: { full_name: 'octo/app' } } } },
+    {
+      number: 3,
+      pull_request: {
+        number: 3,
+        head: { sha: 'a'.repeat(40), ref: 'f', repo: { full_name: 'octo/app' } },
+        base: { sha: base, ref: 'main', repo: { full_name: 'octo/app' } },
+      },
+    },
     { GITHUB_EVENT_NAME: 'pull_request' },
   );
 
 describe('chooseStrategy', () => {
-  type ChooseInput = { strategy: 'auto' | 'ab' | 'baseline'; context: ActionContext; client: GitHubClient | undefined; configFile: string; log: ReturnType<typeof recordingLogger> };
+  type ChooseInput = {
+    strategy: 'auto' | 'ab' | 'baseline';
+    context: ActionContext;
+    client: GitHubClient | undefined;
+    configFile: string;
+    log: ReturnType<typeof recordingLogger>;
+  };
   const choose = async (over: Partial<ChooseInput>) => {
-    const input: ChooseInput = { strategy: 'auto', context: pull(), client, configFile: 'bench/bench.yml', log: recordingLogger(), ...over };
-    const base = await readBaseConfig({ context: input.context, client: input.client, configFile: input.configFile, workspace: '/ws' });
+    const input: ChooseInput = {
+      strategy: 'auto',
+      context: pull(),
+      client,
+      configFile: 'bench/bench.yml',
+      log: recordingLogger(),
+      ...over,
+    };
+    const base = await readBaseConfig({
+      context: input.context,
+      client: input.client,
+      configFile: input.configFile,
+      workspace: '/ws',
+    });
     return chooseStrategy({ strategy: input.strategy, head, base, log: input.log });
   };
 
@@ -58,33 +95,60 @@ describe('chooseStrategy', () => {
     expect(choice.base.dir).toBe('/ws/bench');
     expect(choice.base.text).toBe(BASE);
     const paths = peer.requests.slice(before).map((r) => `${r.path}@${r.query.ref}`);
-    expect(paths).toEqual([`/repos/octo/app/contents/bench/bench.yml@${baseSha}`, `/repos/octo/app/contents/bench/prompts/p.txt@${baseSha}`]);
+    expect(paths).toEqual([
+      `/repos/octo/app/contents/bench/bench.yml@${baseSha}`,
+      `/repos/octo/app/contents/bench/prompts/p.txt@${baseSha}`,
+    ]);
   });
 
   it('falls back to the stored baseline when there is nothing to A/B against, and says why', async () => {
     expect(await choose({ strategy: 'baseline' })).toEqual({ kind: 'baseline', reason: 'strategy: baseline' });
-    const push = context({ ref: 'refs/heads/main', repository: { default_branch: 'main' } }, { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' });
-    expect(await choose({ context: push })).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(/^strategy auto could not run A\/B: not a pull request \(push\)/) });
-    expect(await choose({ client: undefined })).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(/no 'github-token'/) });
-    expect(await choose({ configFile: '../elsewhere/bench.yml' })).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(/outside the workspace/) });
+    const push = context(
+      { ref: 'refs/heads/main', repository: { default_branch: 'main' } },
+      { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main' },
+    );
+    expect(await choose({ context: push })).toMatchObject({
+      kind: 'baseline',
+      reason: expect.stringMatching(/^strategy auto could not run A\/B: not a pull request \(push\)/),
+    });
+    expect(await choose({ client: undefined })).toMatchObject({
+      kind: 'baseline',
+      reason: expect.stringMatching(/no 'github-token'/),
+    });
+    expect(await choose({ configFile: '../elsewhere/bench.yml' })).toMatchObject({
+      kind: 'baseline',
+      reason: expect.stringMatching(/outside the workspace/),
+    });
     expect(await choose({ configFile: 'new/bench.yml' })).toMatchObject({
       kind: 'baseline',
-      reason: 'strategy auto could not run A/B: new/bench.yml does not exist on the base main: nothing to A/B against; compared with the stored baseline instead',
+      reason:
+        'strategy auto could not run A/B: new/bench.yml does not exist on the base main: nothing to A/B against; compared with the stored baseline instead',
     });
     // An explicit ab that cannot run says so.
     const log = recordingLogger();
     await choose({ strategy: 'ab', context: push, log });
-    expect(log.lines.warning).toEqual([expect.stringMatching(/^strategy: ab — not a pull request \(push\).*comparing with the stored baseline instead\.$/)]);
+    expect(log.lines.warning).toEqual([
+      expect.stringMatching(
+        /^strategy: ab — not a pull request \(push\).*comparing with the stored baseline instead\.$/,
+      ),
+    ]);
   });
 
   it('an invalid base config has no gates to own: the PR applies its own, and the report says why', async () => {
     const log = recordingLogger();
     const choice = await choose({ configFile: 'broken.yml', log });
-    expect(choice).toMatchObject({ kind: 'baseline', reason: expect.stringMatching(new RegExp(`broken.yml on the base main is invalid: .*${baseSha}:broken.yml: YAML syntax error`)) });
+    expect(choice).toMatchObject({
+      kind: 'baseline',
+      reason: expect.stringMatching(
+        new RegExp(`broken.yml on the base main is invalid: .*${baseSha}:broken.yml: YAML syntax error`),
+      ),
+    });
     const base = await readBaseConfig({ context: pull(), client, configFile: 'broken.yml', workspace: '/ws' });
     const settings = judgingSettings(head, base);
     expect(settings.gatesFrom).toBe('head');
-    expect(settings.gateChanges).toEqual([expect.stringMatching(/^the base main's broken\.yml is invalid \(.*\): this pull request's own gates applied$/)]);
+    expect(settings.gateChanges).toEqual([
+      expect.stringMatching(/^the base main's broken\.yml is invalid \(.*\): this pull request's own gates applied$/),
+    ]);
   });
 
   it('an API failure reading the base config fails the step, naming the request, the status and the permission', async () => {
@@ -93,13 +157,25 @@ describe('chooseStrategy', () => {
     await expect(read()).rejects.toThrow(
       /^reading bench\/bench\.yml at the base main \([0-9a-f]{12}\) failed \(GET \/repos\/octo\/app\/contents\/bench\/bench\.yml\?ref=[0-9a-f]{40}\): HTTP 401 Bad credentials\. the token was refused/,
     );
-    peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 403, times: 1, message: 'Resource not accessible by integration' });
-    await expect(read()).rejects.toThrow(/HTTP 403 Resource not accessible by integration\. the token may lack permission: grant the job `permissions: \{ contents: read \}`/);
+    peer.faults.push({
+      path: /contents\/bench\/bench\.yml$/,
+      status: 403,
+      times: 1,
+      message: 'Resource not accessible by integration',
+    });
+    await expect(read()).rejects.toThrow(
+      /HTTP 403 Resource not accessible by integration\. the token may lack permission: grant the job `permissions: \{ contents: read \}`/,
+    );
     // Transient failures are retried with backoff: two 502s, then the file.
     const before = peer.requests.length;
     peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 502, times: 2, message: 'Bad Gateway' });
     expect((await read()).kind).toBe('found');
-    expect(peer.requests.slice(before).filter((r) => r.path.endsWith('bench/bench.yml')).map((r) => r.status)).toEqual([502, 502, 200]);
+    expect(
+      peer.requests
+        .slice(before)
+        .filter((r) => r.path.endsWith('bench/bench.yml'))
+        .map((r) => r.status),
+    ).toEqual([502, 502, 200]);
     // A failure that outlives the retries fails: never "no baseline".
     peer.faults.push({ path: /contents\/bench\/bench\.yml$/, status: 503, times: 4, message: 'Service Unavailable' });
     await expect(read()).rejects.toThrow(/HTTP 503 Service Unavailable\. GitHub kept failing after 3 retries/);
@@ -134,10 +210,16 @@ describe('baselines', () => {
     const partial = parseResults({ ...makeResults('gpu'), status: 'partial' }, 'r.json');
     await saveBaseline(ok, partial, log);
     expect(saved).toEqual([]);
-    expect(log.lines.warning).toEqual(['Not saving this run as a baseline: it is partial, and a baseline must be a complete run.']);
+    expect(log.lines.warning).toEqual([
+      'Not saving this run as a baseline: it is partial, and a baseline must be a complete run.',
+    ]);
     await saveBaseline(ok, parseResults(makeResults('gpu'), 'r.json'), log);
     expect(saved).toEqual(['gpu']);
-    const failing: BaselineStore = { kind: 'branch', load: async () => [], save: async () => Promise.reject(new Error('422 Update is not a fast forward')) };
+    const failing: BaselineStore = {
+      kind: 'branch',
+      load: async () => [],
+      save: async () => Promise.reject(new Error('422 Update is not a fast forward')),
+    };
     await saveBaseline(failing, parseResults(makeResults('gpu'), 'r.json'), log);
     expect(log.lines.warning.at(-1)).toBe('Could not save the baseline (branch): 422 Update is not a fast forward');
   });

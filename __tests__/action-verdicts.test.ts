@@ -44,7 +44,11 @@ const slower = [40, 41, 39, 40, 42, 38];
 describe('labelVerdict', () => {
   it('compares the two sides of an A/B run without asking the store', async () => {
     const s = store([]);
-    const verdict = await labelVerdict(abResults('gpu', steady, slower), settings, { store: s, now, log: recordingLogger() });
+    const verdict = await labelVerdict(abResults('gpu', steady, slower), settings, {
+      store: s,
+      now,
+      log: recordingLogger(),
+    });
     expect(verdict.strategy).toBe('ab');
     expect(verdict.status).toBe('regression');
     expect(s.loads).toEqual([]);
@@ -52,8 +56,12 @@ describe('labelVerdict', () => {
 
   it('has no baseline when the store has none, and compares with the newest of one or two runs', async () => {
     const head = results('gpu', slower, '2026-11-22T11:00:00.000Z');
-    expect((await labelVerdict(head, settings, { store: store([]), now, log: recordingLogger() })).status).toBe('no-baseline');
-    expect((await labelVerdict(head, settings, { store: undefined, now, log: recordingLogger() })).status).toBe('no-baseline');
+    expect((await labelVerdict(head, settings, { store: store([]), now, log: recordingLogger() })).status).toBe(
+      'no-baseline',
+    );
+    expect((await labelVerdict(head, settings, { store: undefined, now, log: recordingLogger() })).status).toBe(
+      'no-baseline',
+    );
     // The newer stored run was as slow as the head: no regression against it, although the older one was faster.
     const older = results('gpu', steady, '2026-11-20T10:00:00.000Z');
     const newer = results('gpu', slower, '2026-11-21T10:00:00.000Z');
@@ -64,14 +72,28 @@ describe('labelVerdict', () => {
   });
 
   it('uses the spread of three or more stored runs (history)', async () => {
-    const history = ['2026-11-18', '2026-11-19', '2026-11-20'].map((d, i) => results('gpu', steady.map((v) => v + i), `${d}T10:00:00.000Z`));
-    const verdict = await labelVerdict(results('gpu', slower, '2026-11-22T11:00:00.000Z'), settings, { store: store(history), now, log: recordingLogger() });
+    const history = ['2026-11-18', '2026-11-19', '2026-11-20'].map((d, i) =>
+      results(
+        'gpu',
+        steady.map((v) => v + i),
+        `${d}T10:00:00.000Z`,
+      ),
+    );
+    const verdict = await labelVerdict(results('gpu', slower, '2026-11-22T11:00:00.000Z'), settings, {
+      store: store(history),
+      now,
+      log: recordingLogger(),
+    });
     expect(verdict.strategy).toBe('baseline-history');
     expect(verdict.status).toBe('regression');
   });
 
   it("judges a file baseline recorded under another label as this label's (the file store has warned)", async () => {
-    const verdict = await labelVerdict(results('gpu', slower), settings, { store: store([results('laptop', steady)]), now, log: recordingLogger() });
+    const verdict = await labelVerdict(results('gpu', slower), settings, {
+      store: store([results('laptop', steady)]),
+      now,
+      log: recordingLogger(),
+    });
     expect(verdict.status).toBe('regression');
     expect(verdict.runs[0]!.base!.runner.label).toBe('gpu');
   });
@@ -81,7 +103,16 @@ describe('mergeVerdicts', () => {
   it('sums the labels into one verdict: worst status, summed counts, geomeans over all compared cases, strategies per label', async () => {
     const log = recordingLogger();
     const gpu = await labelVerdict(abResults('gpu', steady, slower), settings, { store: undefined, now, log });
-    const pi = await labelVerdict(results('pi', steady), settings, { store: store([results('pi', steady.map((v) => v * 2))]), now, log });
+    const pi = await labelVerdict(results('pi', steady), settings, {
+      store: store([
+        results(
+          'pi',
+          steady.map((v) => v * 2),
+        ),
+      ]),
+      now,
+      log,
+    });
     const mac = await labelVerdict(results('mac', steady), settings, { store: store([]), now, log });
     const merged = mergeVerdicts([gpu, pi, mac], now);
     expect(merged.status).toBe('regression');
@@ -105,7 +136,11 @@ describe('mergeVerdicts', () => {
 
   it('passes when no label regressed, and is no-baseline only when no label had one', async () => {
     const log = recordingLogger();
-    const pass = await labelVerdict(results('pi', steady), settings, { store: store([results('pi', steady)]), now, log });
+    const pass = await labelVerdict(results('pi', steady), settings, {
+      store: store([results('pi', steady)]),
+      now,
+      log,
+    });
     const none = await labelVerdict(results('mac', steady), settings, { store: undefined, now, log });
     expect(mergeVerdicts([pass, none], now).status).toBe('pass');
     expect(mergeVerdicts([none], now)).toBe(none);

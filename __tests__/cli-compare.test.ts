@@ -48,7 +48,9 @@ describe('llm-bench compare', () => {
   });
 
   it('uses the history rule with three or more baselines', async () => {
-    const bases = await Promise.all([100, 104, 97].map((m, i) => json(`hist-${i}.json`, results('gpu', [m, m + 1, m - 1, m, m + 2, m - 2]))));
+    const bases = await Promise.all(
+      [100, 104, 97].map((m, i) => json(`hist-${i}.json`, results('gpu', [m, m + 1, m - 1, m, m + 2, m - 2]))),
+    );
     const head = await json('hist-head.json', results('gpu', [99, 100, 101, 98, 102, 100]));
     const r = await runCli(['compare', ...bases.flatMap((b) => ['--base', b]), '--head', head, '--format', 'json']);
     expect(r.code).toBe(0);
@@ -56,17 +58,121 @@ describe('llm-bench compare', () => {
   });
 
   const bad: Array<[string, () => Promise<string[]>, RegExp]> = [
-    ['a results file of another schema version', async () => ['--base', await json('v2.json', { ...results('gpu', [1, 2, 3, 4]), schema: 'llm-bench/results@2' }), '--head', await json('h1.json', results('gpu', [1, 2, 3, 4]))], /v2\.json: schema: expected schema "llm-bench\/results@1", got "llm-bench\/results@2" \(a results file of another version of llm-bench\)/],
-    ['a file that is not llm-bench results', async () => ['--base', await json('other.json', { hello: 'world' }), '--head', await json('h2.json', results('gpu', [1, 2, 3, 4]))], /other\.json: schema: expected schema "llm-bench\/results@1", got no schema field/],
-    ['invalid JSON', async () => ['--base', await json('broken.json', '{"schema": '), '--head', await json('h3.json', results('gpu', [1, 2, 3, 4]))], /broken\.json: results file is not valid JSON/],
-    ['a missing file', async () => ['--base', join(dir, 'absent.json'), '--head', await json('h4.json', results('gpu', [1, 2, 3, 4]))], /absent\.json: cannot read results file: file not found/],
-    ['different runner labels', async () => ['--base', await json('pi.json', results('pi-4', [1, 2, 3, 4])), '--head', await json('gpu.json', results('gpu-4080', [1, 2, 3, 4]))], /pi-4.*gpu-4080|gpu-4080.*pi-4/],
-    ['a NaN sample (null in JSON)', async () => ['--base', await json('nan.json', results('gpu', [1, 2, 3, 4], (r) => (r.cases[0].samples.decode_tps[2] = null))), '--head', await json('h5.json', results('gpu', [1, 2, 3, 4]))], /nan\.json: cases\[0\]\.samples\.decode_tps\[2\]: expected number/],
-    ['a negative sample', async () => ['--base', await json('neg.json', results('gpu', [1, 2, -3, 4])), '--head', await json('h6.json', results('gpu', [1, 2, 3, 4]))], /neg\.json: cases\[0\]\.samples\.decode_tps\[2\]: .*non-negative/],
-    ['empty samples', async () => ['--base', await json('empty.json', results('gpu', [])), '--head', await json('h7.json', results('gpu', [1, 2, 3, 4]))], /empty\.json: cases\[0\]\.samples\.decode_tps: expected at least one sample/],
-    ['duplicate case ids', async () => ['--base', await json('dup.json', results('gpu', [1, 2, 3, 4], (r) => r.cases.push(r.cases[0]))), '--head', await json('h8.json', results('gpu', [1, 2, 3, 4]))], /dup\.json: cases\[1\]\.id: duplicate case id "tiny\/default\/hello"/],
-    ['a template with a syntax error', async () => ['--base', await json('b9.json', results('gpu', [1, 2, 3, 4])), '--head', await json('h9.json', results('gpu', [1, 2, 3, 4])), '--template', await json('broken.hbs', '# Report\n\n{{#each labels}}\n{{label}\n{{/each}}\n')], /broken\.hbs.*line 4/],
-    ['a template with an unknown helper', async () => ['--base', await json('b10.json', results('gpu', [1, 2, 3, 4])), '--head', await json('h10.json', results('gpu', [1, 2, 3, 4])), '--template', await json('helper.hbs', '{{shout headline}}\n')], /helper\.hbs.*shout/],
+    [
+      'a results file of another schema version',
+      async () => [
+        '--base',
+        await json('v2.json', { ...results('gpu', [1, 2, 3, 4]), schema: 'llm-bench/results@2' }),
+        '--head',
+        await json('h1.json', results('gpu', [1, 2, 3, 4])),
+      ],
+      /v2\.json: schema: expected schema "llm-bench\/results@1", got "llm-bench\/results@2" \(a results file of another version of llm-bench\)/,
+    ],
+    [
+      'a file that is not llm-bench results',
+      async () => [
+        '--base',
+        await json('other.json', { hello: 'world' }),
+        '--head',
+        await json('h2.json', results('gpu', [1, 2, 3, 4])),
+      ],
+      /other\.json: schema: expected schema "llm-bench\/results@1", got no schema field/,
+    ],
+    [
+      'invalid JSON',
+      async () => [
+        '--base',
+        await json('broken.json', '{"schema": '),
+        '--head',
+        await json('h3.json', results('gpu', [1, 2, 3, 4])),
+      ],
+      /broken\.json: results file is not valid JSON/,
+    ],
+    [
+      'a missing file',
+      async () => ['--base', join(dir, 'absent.json'), '--head', await json('h4.json', results('gpu', [1, 2, 3, 4]))],
+      /absent\.json: cannot read results file: file not found/,
+    ],
+    [
+      'different runner labels',
+      async () => [
+        '--base',
+        await json('pi.json', results('pi-4', [1, 2, 3, 4])),
+        '--head',
+        await json('gpu.json', results('gpu-4080', [1, 2, 3, 4])),
+      ],
+      /pi-4.*gpu-4080|gpu-4080.*pi-4/,
+    ],
+    [
+      'a NaN sample (null in JSON)',
+      async () => [
+        '--base',
+        await json(
+          'nan.json',
+          results('gpu', [1, 2, 3, 4], (r) => (r.cases[0].samples.decode_tps[2] = null)),
+        ),
+        '--head',
+        await json('h5.json', results('gpu', [1, 2, 3, 4])),
+      ],
+      /nan\.json: cases\[0\]\.samples\.decode_tps\[2\]: expected number/,
+    ],
+    [
+      'a negative sample',
+      async () => [
+        '--base',
+        await json('neg.json', results('gpu', [1, 2, -3, 4])),
+        '--head',
+        await json('h6.json', results('gpu', [1, 2, 3, 4])),
+      ],
+      /neg\.json: cases\[0\]\.samples\.decode_tps\[2\]: .*non-negative/,
+    ],
+    [
+      'empty samples',
+      async () => [
+        '--base',
+        await json('empty.json', results('gpu', [])),
+        '--head',
+        await json('h7.json', results('gpu', [1, 2, 3, 4])),
+      ],
+      /empty\.json: cases\[0\]\.samples\.decode_tps: expected at least one sample/,
+    ],
+    [
+      'duplicate case ids',
+      async () => [
+        '--base',
+        await json(
+          'dup.json',
+          results('gpu', [1, 2, 3, 4], (r) => r.cases.push(r.cases[0])),
+        ),
+        '--head',
+        await json('h8.json', results('gpu', [1, 2, 3, 4])),
+      ],
+      /dup\.json: cases\[1\]\.id: duplicate case id "tiny\/default\/hello"/,
+    ],
+    [
+      'a template with a syntax error',
+      async () => [
+        '--base',
+        await json('b9.json', results('gpu', [1, 2, 3, 4])),
+        '--head',
+        await json('h9.json', results('gpu', [1, 2, 3, 4])),
+        '--template',
+        await json('broken.hbs', '# Report\n\n{{#each labels}}\n{{label}\n{{/each}}\n'),
+      ],
+      /broken\.hbs.*line 4/,
+    ],
+    [
+      'a template with an unknown helper',
+      async () => [
+        '--base',
+        await json('b10.json', results('gpu', [1, 2, 3, 4])),
+        '--head',
+        await json('h10.json', results('gpu', [1, 2, 3, 4])),
+        '--template',
+        await json('helper.hbs', '{{shout headline}}\n'),
+      ],
+      /helper\.hbs.*shout/,
+    ],
   ];
 
   it.each(bad)('rejects %s: exit 2, one line, no verdict written', async (_name, args, pattern) => {
@@ -90,7 +196,13 @@ describe('llm-bench report', () => {
     expect(comment.stdout.split('\n')[0]).toBe('<!-- llm-bench:report-id=llm-bench -->');
     const check = await runCli(['report', '--verdict', file, '--kind', 'check']);
     expect(check.stdout).not.toContain('<!-- llm-bench');
-    const custom = await runCli(['report', '--verdict', file, '--template', await json('mine.hbs', 'Status: {{status}} · {{title}}\n')]);
+    const custom = await runCli([
+      'report',
+      '--verdict',
+      file,
+      '--template',
+      await json('mine.hbs', 'Status: {{status}} · {{title}}\n'),
+    ]);
     expect(custom.code).toBe(0);
     expect(custom.stdout).toMatch(/^Status: regression · ⚠️ 2 regressions/);
   });
@@ -98,7 +210,9 @@ describe('llm-bench report', () => {
   it('rejects a results file given as a verdict', async () => {
     const r = await runCli(['report', '--verdict', await json('not-verdict.json', results('gpu', [1, 2, 3, 4]))]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/not-verdict\.json: schema: expected schema "llm-bench\/verdict@1", got "llm-bench\/results@1"/);
+    expect(r.stderr).toMatch(
+      /not-verdict\.json: schema: expected schema "llm-bench\/verdict@1", got "llm-bench\/results@1"/,
+    );
   });
 });
 
@@ -134,7 +248,9 @@ describe('npm run demo', () => {
       expect(c.metrics.decode_tps!.p_value!).toBeLessThan(0.05);
     }
     // An A/B run (base and head in lockstep): the verdict cell may carry how it was paired.
-    expect(r.stdout).toMatch(/\| decode_tps \| [\d,.]+ tok\/s \| [\d,.]+ tok\/s \| −\d+% \| [<\d.]+ \| ⚠️ regression(: [^|]+)? \|/);
+    expect(r.stdout).toMatch(
+      /\| decode_tps \| [\d,.]+ tok\/s \| [\d,.]+ tok\/s \| −\d+% \| [<\d.]+ \| ⚠️ regression(: [^|]+)? \|/,
+    );
     expect(verdict.strategy).toBe('ab');
     expect((await readFile(join(outDir, 'report.md'), 'utf8')).trimEnd()).toBe(r.stdout.trimEnd());
   });

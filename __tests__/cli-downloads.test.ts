@@ -20,7 +20,11 @@ const hubConfig = (name: string): string =>
 beforeAll(async () => {
   const tiny = await ensureModel('tiny');
   dir = await mkdtemp(join(tmpdir(), 'llm-bench-cli-downloads-'));
-  peer = await startHuggingFacePeer([{ user: 'llm-bench', model: 'tiny-GGUF', tag: 'F32', filename: 'tiny.F32.gguf', path: tiny }], {}, 'silent');
+  peer = await startHuggingFacePeer(
+    [{ user: 'llm-bench', model: 'tiny-GGUF', tag: 'F32', filename: 'tiny.F32.gguf', path: tiny }],
+    {},
+    'silent',
+  );
 });
 
 afterAll(async () => {
@@ -28,58 +32,75 @@ afterAll(async () => {
 });
 
 describe('llm-bench run with a hub that never answers', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('the first %s cancels the download at once, exits 130 and keeps the earlier results', async (signal) => {
-    const cfg = join(dir, `${signal}.yml`);
-    await writeFile(cfg, hubConfig('hf:llm-bench/tiny-GGUF:F32'));
-    const out = join(dir, `${signal}.json`);
-    // Results of an earlier run at --out: an interrupted preparation must not touch them.
-    const earlier = '{"earlier": "results"}\n';
-    await writeFile(out, earlier);
-    const cacheDir = join(dir, `cache-${signal}`);
-    const before = peer.requests.length;
-    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out, '--cache-dir', cacheDir], {
-      cwd: REPO_ROOT,
-      // A stall time far beyond the test: only the signal can end this download.
-      env: { ...process.env, LLM_BENCH_DEBUG: '', HF_ENDPOINT: peer.url, MODEL_ENDPOINT: '', LLM_BENCH_DOWNLOAD_STALL_S: '600' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    let signalledAt: number | undefined;
-    const result = await new Promise<{ code: number | null; seconds: number }>((resolve, reject) => {
-      const guard = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`llm-bench run did not end (signalled: ${signalledAt !== undefined}); stderr:\n${stderr}`));
-      }, 40_000);
-      // Signal once the download has started and its first request is held by the peer (checked every 20 ms,
-      // until the guard above ends the run).
-      const poll = setInterval(() => {
-        if (signalledAt === undefined && /downloading hf:llm-bench\/tiny-GGUF:F32 from /.test(stderr) && peer.requests.length > before) {
-          signalledAt = performance.now();
-          clearInterval(poll);
-          child.kill(signal);
-        }
-      }, 20);
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearInterval(poll);
-        clearTimeout(guard);
-        resolve({ code, seconds: (performance.now() - (signalledAt ?? performance.now())) / 1000 });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'the first %s cancels the download at once, exits 130 and keeps the earlier results',
+    async (signal) => {
+      const cfg = join(dir, `${signal}.yml`);
+      await writeFile(cfg, hubConfig('hf:llm-bench/tiny-GGUF:F32'));
+      const out = join(dir, `${signal}.json`);
+      // Results of an earlier run at --out: an interrupted preparation must not touch them.
+      const earlier = '{"earlier": "results"}\n';
+      await writeFile(out, earlier);
+      const cacheDir = join(dir, `cache-${signal}`);
+      const before = peer.requests.length;
+      const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out, '--cache-dir', cacheDir], {
+        cwd: REPO_ROOT,
+        // A stall time far beyond the test: only the signal can end this download.
+        env: {
+          ...process.env,
+          LLM_BENCH_DEBUG: '',
+          HF_ENDPOINT: peer.url,
+          MODEL_ENDPOINT: '',
+          LLM_BENCH_DOWNLOAD_STALL_S: '600',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
-    });
-    expect(signalledAt, stderr).toBeDefined();
-    expect(stderr).toContain(`downloading hf:llm-bench/tiny-GGUF:F32 from ${peer.url.replace(/\/$/, '')} into ${cacheDir} (gives up after 600 s without progress)`);
-    expect(peer.requests.slice(before)).toContain('GET /v2/llm-bench/tiny-GGUF/manifests/F32');
-    expect(stderr).toContain('stopping after the current request; everything measured so far is kept');
-    expect(stderr).toMatch(/^llm-bench: (error: )?interrupted: cancelled the download of hf:llm-bench\/tiny-GGUF:F32 before any data arrived: the run was stopped$/m);
-    expect(stderr).not.toMatch(/^\s+at /m);
-    expect(result.code, stderr).toBe(130);
-    // At once: far from the 600 s stall time (generous for a loaded machine).
-    expect(result.seconds).toBeLessThan(20);
-    expect(await readFile(out, 'utf8')).toBe(earlier);
-    expect(await readdir(dir)).not.toContain(`${signal}.json.jsonl`);
-    expect(await readdir(cacheDir).catch(() => [])).toEqual([]);
-  });
+      let stderr = '';
+      let signalledAt: number | undefined;
+      const result = await new Promise<{ code: number | null; seconds: number }>((resolve, reject) => {
+        const guard = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`llm-bench run did not end (signalled: ${signalledAt !== undefined}); stderr:\n${stderr}`));
+        }, 40_000);
+        // Signal once the download has started and its first request is held by the peer (checked every 20 ms,
+        // until the guard above ends the run).
+        const poll = setInterval(() => {
+          if (
+            signalledAt === undefined &&
+            /downloading hf:llm-bench\/tiny-GGUF:F32 from /.test(stderr) &&
+            peer.requests.length > before
+          ) {
+            signalledAt = performance.now();
+            clearInterval(poll);
+            child.kill(signal);
+          }
+        }, 20);
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearInterval(poll);
+          clearTimeout(guard);
+          resolve({ code, seconds: (performance.now() - (signalledAt ?? performance.now())) / 1000 });
+        });
+      });
+      expect(signalledAt, stderr).toBeDefined();
+      expect(stderr).toContain(
+        `downloading hf:llm-bench/tiny-GGUF:F32 from ${peer.url.replace(/\/$/, '')} into ${cacheDir} (gives up after 600 s without progress)`,
+      );
+      expect(peer.requests.slice(before)).toContain('GET /v2/llm-bench/tiny-GGUF/manifests/F32');
+      expect(stderr).toContain('stopping after the current request; everything measured so far is kept');
+      expect(stderr).toMatch(
+        /^llm-bench: (error: )?interrupted: cancelled the download of hf:llm-bench\/tiny-GGUF:F32 before any data arrived: the run was stopped$/m,
+      );
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(result.code, stderr).toBe(130);
+      // At once: far from the 600 s stall time (generous for a loaded machine).
+      expect(result.seconds).toBeLessThan(20);
+      expect(await readFile(out, 'utf8')).toBe(earlier);
+      expect(await readdir(dir)).not.toContain(`${signal}.json.jsonl`);
+      expect(await readdir(cacheDir).catch(() => [])).toEqual([]);
+    },
+  );
 
   it('gives up after LLM_BENCH_DOWNLOAD_STALL_S with one line naming the URL and the offline way, exit 2, nothing written', async () => {
     const cfg = join(dir, 'stall.yml');

@@ -4,7 +4,12 @@ import { buildProgram, main } from '../src/cli/main.js';
 
 const help = async (command: string): Promise<string> => {
   const out: string[] = [];
-  const code = await main([command, '--help'], { env: {}, log: (l) => out.push(l), print: (t) => out.push(t), tty: false });
+  const code = await main([command, '--help'], {
+    env: {},
+    log: (l) => out.push(l),
+    print: (t) => out.push(t),
+    tty: false,
+  });
   expect(code).toBe(0);
   return out.join('\n');
 };
@@ -14,12 +19,25 @@ describe('--help', () => {
   const commands = program.commands.map((c) => c.name());
 
   it('covers every command', () => {
-    expect(commands).toEqual(['run', 'make-model', 'compare', 'ab', 'report', 'demo', 'import', 'export', 'sweep', 'soak']);
+    expect(commands).toEqual([
+      'run',
+      'make-model',
+      'compare',
+      'ab',
+      'report',
+      'demo',
+      'import',
+      'export',
+      'sweep',
+      'soak',
+    ]);
   });
 
   it.each(commands)('%s: required options marked, exit codes, an example', async (name) => {
     const text = await help(name);
-    expect(text).toContain('Exit codes: 0 pass, 1 regression, 2 bad input or usage, 3 incomplete (not judged in full), 130 interrupted.');
+    expect(text).toContain(
+      'Exit codes: 0 pass, 1 regression, 2 bad input or usage, 3 incomplete (not judged in full), 130 interrupted.',
+    );
     expect(text).toMatch(/\nExample:\n {2}\S/);
     const command = program.commands.find((c) => c.name() === name)!;
     for (const option of command.options.filter((o) => o.mandatory)) {
@@ -31,7 +49,8 @@ describe('--help', () => {
   it('run and ab list the environment variables they read', async () => {
     for (const name of ['run', 'ab']) {
       const text = await help(name);
-      for (const v of ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST']) expect(text).toContain(v);
+      for (const v of ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST'])
+        expect(text).toContain(v);
     }
   });
 });

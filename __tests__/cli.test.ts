@@ -29,7 +29,9 @@ describe('llm-bench run', () => {
     const cfg = await config('ok.yml', tinyConfig(tiny));
     const out = join(dir, 'ok', 'results.json');
     const r = await runCli(['run', '--config', cfg, '--out', out, '--label', 'ci-box']);
-    expect(r.stderr).toMatch(/\[case 1\/1 rep 3\/3\] tiny\/p: decode [\d.]+ tok\/s, ttft \d+ ms · elapsed \d+s, ETA \d+s/);
+    expect(r.stderr).toMatch(
+      /\[case 1\/1 rep 3\/3\] tiny\/p: decode [\d.]+ tok\/s, ttft \d+ ms · elapsed \d+s, ETA \d+s/,
+    );
     expect(r.code).toBe(0);
     const results = parseResults(JSON.parse(await readFile(out, 'utf8')), out);
     expect(results.runner.label).toBe('ci-box');
@@ -57,7 +59,9 @@ describe('Ctrl-C', () => {
     const { CLI } = await import('./helpers/cli.js');
     const cfg = await config('long.yml', tinyConfig(tiny).replace('repetitions: 3', 'repetitions: 100000'));
     const out = join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--out', out], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
@@ -80,36 +84,95 @@ describe('Ctrl-C', () => {
 });
 
 describe('help', () => {
-  it.each([[[]], [['--help']], [['run', '--help']], [['make-model', '--help']]])('llm-bench %j prints usage', async (args) => {
-    const r = await runCli(args);
-    const text = r.stdout + r.stderr;
-    expect(text).toMatch(/Usage: llm-bench/);
-    expect(r.code).toBe(args.length === 0 ? 2 : 0);
-  });
+  it.each([[[]], [['--help']], [['run', '--help']], [['make-model', '--help']]])(
+    'llm-bench %j prints usage',
+    async (args) => {
+      const r = await runCli(args);
+      const text = r.stdout + r.stderr;
+      expect(text).toMatch(/Usage: llm-bench/);
+      expect(r.code).toBe(args.length === 0 ? 2 : 0);
+    },
+  );
 });
 
 describe('bad input: one clear line, exit 2, nothing written', () => {
   const cases: Array<[string, () => Promise<string[]>, RegExp]> = [
-    ['a missing config', async () => ['run', '--config', join(dir, 'nope.yml')], /nope\.yml: cannot read config: file not found/],
-    ['a YAML syntax error', async () => ['run', '--config', await config('syntax.yml', 'engine: llama-cpp\nmodels: [a\n')], /syntax\.yml: YAML syntax error at line \d+, column \d+/],
-    ['an unknown key', async () => ['run', '--config', await config('key.yml', tinyConfig('x.gguf', 'gate: {}\n'))], /key\.yml: \(root\): unknown key 'gate'/],
-    ['a wrong type', async () => ['run', '--config', await config('type.yml', tinyConfig('x.gguf').replace('repetitions: 3', 'repetitions: many'))], /type\.yml: workload\.repetitions: expected number, got "many"/],
-    ['empty models', async () => ['run', '--config', await config('empty.yml', 'engine: llama-cpp\nmodels: []\n')], /empty\.yml: models: expected at least one model/],
-    ['zero repetitions in the config', async () => ['run', '--config', await config('zero.yml', tinyConfig('x.gguf').replace('repetitions: 3', 'repetitions: 0'))], /zero\.yml: workload\.repetitions: expected a whole number ≥ 1/],
-    ['zero repetitions on the command line', async () => ['run', '--config', await config('z2.yml', tinyConfig(tiny)), '--repetitions', '0'], /--repetitions must be a whole number ≥ 1, got '0'/],
-    ['negative repetitions on the command line', async () => ['run', '--config', await config('z3.yml', tinyConfig(tiny)), '--repetitions', '-2'], /--repetitions must be a whole number ≥ 1, got '-2'/],
-    ['a model path that does not exist', async () => ['run', '--config', await config('missing.yml', tinyConfig('models/none.gguf'))], /models\[id=tiny\]: model file .*models\/none\.gguf does not exist/],
-    ['a model that is not GGUF', async () => {
-      await writeFile(join(dir, 'readme.gguf'), '# not a model\n');
-      return ['run', '--config', await config('notgguf.yml', tinyConfig('readme.gguf'))];
-    }, /readme\.gguf.*not a GGUF/i],
-    ['a truncated GGUF', async () => {
-      await copyFile(tiny, join(dir, 'half.gguf'));
-      await truncate(join(dir, 'half.gguf'), Math.floor((await stat(tiny)).size / 3));
-      return ['run', '--config', await config('half.yml', tinyConfig('half.gguf'))];
-    }, /half\.gguf.*truncated/i],
+    [
+      'a missing config',
+      async () => ['run', '--config', join(dir, 'nope.yml')],
+      /nope\.yml: cannot read config: file not found/,
+    ],
+    [
+      'a YAML syntax error',
+      async () => ['run', '--config', await config('syntax.yml', 'engine: llama-cpp\nmodels: [a\n')],
+      /syntax\.yml: YAML syntax error at line \d+, column \d+/,
+    ],
+    [
+      'an unknown key',
+      async () => ['run', '--config', await config('key.yml', tinyConfig('x.gguf', 'gate: {}\n'))],
+      /key\.yml: \(root\): unknown key 'gate'/,
+    ],
+    [
+      'a wrong type',
+      async () => [
+        'run',
+        '--config',
+        await config('type.yml', tinyConfig('x.gguf').replace('repetitions: 3', 'repetitions: many')),
+      ],
+      /type\.yml: workload\.repetitions: expected number, got "many"/,
+    ],
+    [
+      'empty models',
+      async () => ['run', '--config', await config('empty.yml', 'engine: llama-cpp\nmodels: []\n')],
+      /empty\.yml: models: expected at least one model/,
+    ],
+    [
+      'zero repetitions in the config',
+      async () => [
+        'run',
+        '--config',
+        await config('zero.yml', tinyConfig('x.gguf').replace('repetitions: 3', 'repetitions: 0')),
+      ],
+      /zero\.yml: workload\.repetitions: expected a whole number ≥ 1/,
+    ],
+    [
+      'zero repetitions on the command line',
+      async () => ['run', '--config', await config('z2.yml', tinyConfig(tiny)), '--repetitions', '0'],
+      /--repetitions must be a whole number ≥ 1, got '0'/,
+    ],
+    [
+      'negative repetitions on the command line',
+      async () => ['run', '--config', await config('z3.yml', tinyConfig(tiny)), '--repetitions', '-2'],
+      /--repetitions must be a whole number ≥ 1, got '-2'/,
+    ],
+    [
+      'a model path that does not exist',
+      async () => ['run', '--config', await config('missing.yml', tinyConfig('models/none.gguf'))],
+      /models\[id=tiny\]: model file .*models\/none\.gguf does not exist/,
+    ],
+    [
+      'a model that is not GGUF',
+      async () => {
+        await writeFile(join(dir, 'readme.gguf'), '# not a model\n');
+        return ['run', '--config', await config('notgguf.yml', tinyConfig('readme.gguf'))];
+      },
+      /readme\.gguf.*not a GGUF/i,
+    ],
+    [
+      'a truncated GGUF',
+      async () => {
+        await copyFile(tiny, join(dir, 'half.gguf'));
+        await truncate(join(dir, 'half.gguf'), Math.floor((await stat(tiny)).size / 3));
+        return ['run', '--config', await config('half.yml', tinyConfig('half.gguf'))];
+      },
+      /half\.gguf.*truncated/i,
+    ],
     ['an unknown command', async () => ['frobnicate'], /unknown command 'frobnicate'/],
-    ['a missing required option', async () => ['run', '--out', 'x.json'], /required option '--config <file>' not specified/],
+    [
+      'a missing required option',
+      async () => ['run', '--out', 'x.json'],
+      /required option '--config <file>' not specified/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, args, pattern) => {

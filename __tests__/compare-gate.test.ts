@@ -1,6 +1,13 @@
 // The gate cannot be turned green by accident: one count, incomplete never a pass, the base owns the gates, safe logs.
 import { describe, expect, it } from 'vitest';
-import { countCases, gatesForPullRequest, mergeVerdicts, compareSettings, isGated, thresholdFor } from '../src/compare/index.js';
+import {
+  countCases,
+  gatesForPullRequest,
+  mergeVerdicts,
+  compareSettings,
+  isGated,
+  thresholdFor,
+} from '../src/compare/index.js';
 import { checkConclusion, checkTitle } from '../src/github/check.js';
 import { stepFailure } from '../src/action/main-impl.js';
 import { logSafe } from '../src/util/log-safe.js';
@@ -22,36 +29,47 @@ describe('gatesForPullRequest: the base branch owns the gates', () => {
   });
 
   it('a PR that removes a gate, or all gates, still gates on the base', () => {
-    const removed = gatesForPullRequest(cfg({ decode_tps: { regression: 0.05 }, ttft_ms: { regression: 0.1 } }), cfg({ ttft_ms: { regression: 0.1 } }));
+    const removed = gatesForPullRequest(
+      cfg({ decode_tps: { regression: 0.05 }, ttft_ms: { regression: 0.1 } }),
+      cfg({ ttft_ms: { regression: 0.1 } }),
+    );
     expect(isGated('decode_tps', 'higher', removed)).toBe(true);
     expect(thresholdFor('decode_tps', removed)).toBe(0.05);
-    expect(removed.gateChanges).toEqual(["this PR removes the decode_tps gate (regression 5%); the base's gate applied"]);
+    expect(removed.gateChanges).toEqual([
+      "this PR removes the decode_tps gate (regression 5%); the base's gate applied",
+    ]);
     // The base has no explicit gates: its default set keeps gating after the PR lists one metric of its own.
     const defaults = gatesForPullRequest(cfg({}), cfg({ output_tokens: { min: 1 } }));
-    for (const metric of ['decode_tps', 'prefill_tps', 'ttft_ms', 'e2e_ms', 'success_rate']) expect(isGated(metric, metric === 'ttft_ms' || metric === 'e2e_ms' ? 'lower' : 'higher', defaults)).toBe(true);
+    for (const metric of ['decode_tps', 'prefill_tps', 'ttft_ms', 'e2e_ms', 'success_rate'])
+      expect(isGated(metric, metric === 'ttft_ms' || metric === 'e2e_ms' ? 'lower' : 'higher', defaults)).toBe(true);
     expect(defaults.gates.output_tokens).toMatchObject({ min: 1 });
   });
 
   it('a PR may tighten: a smaller threshold, a higher minimum, a lower maximum, a new gate, a larger alpha', () => {
     const s = gatesForPullRequest(
       cfg({ decode_tps: { regression: 0.1, min: 20 }, temp_max_c: { max: 80 } }),
-      cfg({ decode_tps: { regression: 0.05, min: 25 }, temp_max_c: { max: 75 }, ttft_ms: { regression: 0.2 } }, { alpha: 0.1 }),
+      cfg(
+        { decode_tps: { regression: 0.05, min: 25 }, temp_max_c: { max: 75 }, ttft_ms: { regression: 0.2 } },
+        { alpha: 0.1 },
+      ),
     );
     expect(s.gates.decode_tps).toEqual({ regression: 0.05, min: 25 });
     expect(s.gates.temp_max_c?.max).toBe(75);
     expect(isGated('ttft_ms', 'lower', s)).toBe(true);
     expect(s.alpha).toBe(0.1);
-    expect(s.gateChanges).toEqual([
-      'this PR tightens decode_tps regression 10% → 5%; applied',
-      'this PR tightens temp_max_c regression 3% → 3%; applied',
-      'this PR adds the ttft_ms gate (regression 20%); applied',
-      'this PR tightens decode_tps min 20 → 25; applied',
-      'this PR tightens temp_max_c max 80 → 75; applied',
-      'this PR tightens compare.alpha 0.05 → 0.1; applied',
-    ].filter((c) => !c.includes('3% → 3%')));
+    expect(s.gateChanges).toEqual(
+      [
+        'this PR tightens decode_tps regression 10% → 5%; applied',
+        'this PR tightens temp_max_c regression 3% → 3%; applied',
+        'this PR adds the ttft_ms gate (regression 20%); applied',
+        'this PR tightens decode_tps min 20 → 25; applied',
+        'this PR tightens temp_max_c max 80 → 75; applied',
+        'this PR tightens compare.alpha 0.05 → 0.1; applied',
+      ].filter((c) => !c.includes('3% → 3%')),
+    );
   });
 
-  it('limits a PR widens or drops, a smaller alpha, a larger min_effect and another headline are the base\'s', () => {
+  it("limits a PR widens or drops, a smaller alpha, a larger min_effect and another headline are the base's", () => {
     const s = gatesForPullRequest(
       cfg({ decode_tps: { min: 20 }, temp_max_c: { max: 75 } }, { alpha: 0.05, min_effect: 0.03 }),
       cfg({ decode_tps: { min: 2 } }, { alpha: 0.001, min_effect: 0.2, headline: 'ttft_ms' }),
@@ -70,11 +88,16 @@ describe('gatesForPullRequest: the base branch owns the gates', () => {
     );
   });
 
-  it('without a base config the PR\'s gates apply and the report says so; identical configs change nothing', () => {
+  it("without a base config the PR's gates apply and the report says so; identical configs change nothing", () => {
     const first = gatesForPullRequest(null, cfg({ decode_tps: { regression: 0.5 } }));
     expect(first).toMatchObject({ gatesFrom: 'head', gates: { decode_tps: { regression: 0.5 } } });
-    expect(first.gateChanges).toEqual(["the base branch has no llm-bench config yet: this pull request's own gates applied"]);
-    const same = gatesForPullRequest(cfg({ decode_tps: { regression: 0.05 } }), cfg({ decode_tps: { regression: 0.05 } }));
+    expect(first.gateChanges).toEqual([
+      "the base branch has no llm-bench config yet: this pull request's own gates applied",
+    ]);
+    const same = gatesForPullRequest(
+      cfg({ decode_tps: { regression: 0.05 } }),
+      cfg({ decode_tps: { regression: 0.05 } }),
+    );
     expect(same.gateChanges).toEqual([]);
     expect(compareSettings(cfg({ decode_tps: { regression: 0.05 } })).gatesFrom).toBeUndefined();
   });
@@ -87,20 +110,40 @@ describe('one count', () => {
     const counts = countCases(mixed.cases);
     let gated = 0;
     let ungated = 0;
-    for (const c of mixed.cases) for (const m of Object.values(c.metrics)) if (m.verdict === 'regression') (m.gated ? gated++ : ungated++);
+    for (const c of mixed.cases)
+      for (const m of Object.values(c.metrics)) if (m.verdict === 'regression') m.gated ? gated++ : ungated++;
     expect(counts.regressions).toBe(gated);
     expect(counts.worseNotGated).toBe(ungated);
     expect(counts.failures).toBe(counts.regressions + counts.limits);
-    const summary = { ...mixed.summary, regressions: counts.regressions, worse_not_gated: counts.worseNotGated, limits: counts.limits };
+    const summary = {
+      ...mixed.summary,
+      regressions: counts.regressions,
+      worse_not_gated: counts.worseNotGated,
+      limits: counts.limits,
+    };
     const title = checkTitle({ status: 'regression', summary });
     expect(title).toContain(`${counts.regressions} regression`);
     if (ungated > 0) expect(title).toContain(`${ungated} worse but not gated`);
   });
 
   it('merging keeps one count and carries incomplete reasons; a merged incomplete verdict is never a pass', () => {
-    const pass: Verdict = { ...mixed, status: 'pass', cases: mixed.cases.map((c) => ({ ...c, metrics: Object.fromEntries(Object.entries(c.metrics).map(([k, m]) => [k, { ...m, verdict: 'unchanged' as const }])) })) };
+    const pass: Verdict = {
+      ...mixed,
+      status: 'pass',
+      cases: mixed.cases.map((c) => ({
+        ...c,
+        metrics: Object.fromEntries(
+          Object.entries(c.metrics).map(([k, m]) => [k, { ...m, verdict: 'unchanged' as const }]),
+        ),
+      })),
+    };
     const a: Verdict = { ...pass, runs: [{ ...pass.runs[0]!, label: 'a' }] };
-    const b: Verdict = { ...pass, runs: [{ ...pass.runs[0]!, label: 'b' }], status: 'incomplete', incomplete: { cancelled: true, reasons: ['head run on b interrupted'] } };
+    const b: Verdict = {
+      ...pass,
+      runs: [{ ...pass.runs[0]!, label: 'b' }],
+      status: 'incomplete',
+      incomplete: { cancelled: true, reasons: ['head run on b interrupted'] },
+    };
     const merged = mergeVerdicts([a, b], new Date(0));
     expect(merged.status).toBe('incomplete');
     expect(merged.incomplete).toEqual({ cancelled: true, reasons: ['head run on b interrupted'] });
@@ -117,14 +160,25 @@ describe('incomplete is never a pass', () => {
   });
 
   it('the step fails with the reasons unless fail-on-incomplete is false; a regression wins', () => {
-    const v = { ...loadVerdict('no-baseline'), status: 'incomplete' as const, incomplete: { cancelled: false, reasons: ['head run on pi partial (a case did not finish): 3 of 16 repetitions ran'] } };
+    const v = {
+      ...loadVerdict('no-baseline'),
+      status: 'incomplete' as const,
+      incomplete: {
+        cancelled: false,
+        reasons: ['head run on pi partial (a case did not finish): 3 of 16 repetitions ran'],
+      },
+    };
     expect(stepFailure(v, { failOnRegression: true, failOnIncomplete: true, mode: 'all' })).toBe(
       'llm-bench: the run was incomplete, so it is not a pass: head run on pi partial (a case did not finish): 3 of 16 repetitions ran',
     );
     expect(stepFailure(v, { failOnRegression: true, failOnIncomplete: false, mode: 'all' })).toBeUndefined();
     expect(stepFailure(v, { failOnRegression: true, failOnIncomplete: true, mode: 'run' })).toMatch(/incomplete/);
-    expect(stepFailure({ ...v, status: 'regression' }, { failOnRegression: true, failOnIncomplete: true, mode: 'all' })).toMatch(/^llm-bench: /);
-    expect(stepFailure({ ...v, status: 'regression' }, { failOnRegression: true, failOnIncomplete: true, mode: 'run' })).toMatch(/incomplete/);
+    expect(
+      stepFailure({ ...v, status: 'regression' }, { failOnRegression: true, failOnIncomplete: true, mode: 'all' }),
+    ).toMatch(/^llm-bench: /);
+    expect(
+      stepFailure({ ...v, status: 'regression' }, { failOnRegression: true, failOnIncomplete: true, mode: 'run' }),
+    ).toMatch(/incomplete/);
   });
 });
 

@@ -48,7 +48,15 @@ function results(spec: RunSpec): Results {
       tool: { name: 'llm-bench', version: '0.1.0' },
       started_at: spec.startedAt ?? '2026-11-22T10:00:00.000Z',
       status: 'complete',
-      runner: { label: spec.label ?? 'cpu-2core', os: 'linux', arch: 'x64', cpu: spec.cpu ?? 'Test CPU', cores: 2, memory_bytes: 8e9, gpus: [] },
+      runner: {
+        label: spec.label ?? 'cpu-2core',
+        os: 'linux',
+        arch: 'x64',
+        cpu: spec.cpu ?? 'Test CPU',
+        cores: 2,
+        memory_bytes: 8e9,
+        gpus: [],
+      },
       engine: { kind: 'llama-cpp', version: '3.22.1' },
       metrics: spec.metrics ?? {},
       cases: spec.cases.map((c) => ({
@@ -62,7 +70,9 @@ function results(spec: RunSpec): Results {
         errors: [],
         requests: { ok: 10, failed: 0 },
       })),
-      ...(spec.calibration ? { calibration: { workload: 'reference small', samples: { decode_tps: spec.calibration } } } : {}),
+      ...(spec.calibration
+        ? { calibration: { workload: 'reference small', samples: { decode_tps: spec.calibration } } }
+        : {}),
     },
     'test-results.json',
   );
@@ -77,7 +87,9 @@ function normalSamples(n: number, centre: number, cv: number, seed: number): num
   });
 }
 
-function settings(over: Partial<CompareSettingsInput> & { gates?: Record<string, GateInput> } = {}): CompareSettingsInput {
+function settings(
+  over: Partial<CompareSettingsInput> & { gates?: Record<string, GateInput> } = {},
+): CompareSettingsInput {
   return { alpha: 0.05, min_effect: 0.03, headline: 'decode_tps', gates: {}, ...over };
 }
 
@@ -105,11 +117,20 @@ describe('compareResults: verdict per case and metric', () => {
     ['decode_tps 10% slower', 'decode_tps', BASE_DECODE, normalSamples(10, 90, 0.02, 21), 'regression'],
     ['decode_tps 10% faster', 'decode_tps', BASE_DECODE, normalSamples(10, 110, 0.02, 22), 'improvement'],
     ['decode_tps from the same distribution', 'decode_tps', BASE_DECODE, normalSamples(10, 100, 0.02, 23), 'unchanged'],
-    ['decode_tps 2% slower, significant but under min_effect 3%', 'decode_tps', BASE_DECODE, BASE_DECODE.map((v) => v * 0.98), 'unchanged'],
+    [
+      'decode_tps 2% slower, significant but under min_effect 3%',
+      'decode_tps',
+      BASE_DECODE,
+      BASE_DECODE.map((v) => v * 0.98),
+      'unchanged',
+    ],
     ['ttft_ms 10% higher (lower is better)', 'ttft_ms', BASE_TTFT, normalSamples(10, 44, 0.02, 24), 'regression'],
     ['ttft_ms 10% lower', 'ttft_ms', BASE_TTFT, normalSamples(10, 36, 0.02, 25), 'improvement'],
   ] as const)('%s → %s', (_name, metric, base, head, expected) => {
-    const v = compareOne(results({ cases: [{ id: 'm/p1', samples: { [metric]: [...base] } }] }), results({ cases: [{ id: 'm/p1', samples: { [metric]: [...head] } }] }));
+    const v = compareOne(
+      results({ cases: [{ id: 'm/p1', samples: { [metric]: [...base] } }] }),
+      results({ cases: [{ id: 'm/p1', samples: { [metric]: [...head] } }] }),
+    );
     const m = metricOf(v, 'm/p1', metric);
     expect(m.verdict).toBe(expected);
     expect(m.gated).toBe(true);
@@ -134,24 +155,51 @@ describe('compareResults: verdict per case and metric', () => {
   });
 
   it('cases only in head are new; cases only in base are missing and make the verdict incomplete, never a pass', () => {
-    const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }, { id: 'gone/p1', samples: { decode_tps: BASE_DECODE } }] });
-    const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }, { id: 'fresh/p1', samples: { decode_tps: BASE_DECODE } }] });
+    const base = results({
+      cases: [
+        { id: 'a/p1', samples: { decode_tps: BASE_DECODE } },
+        { id: 'gone/p1', samples: { decode_tps: BASE_DECODE } },
+      ],
+    });
+    const head = results({
+      cases: [
+        { id: 'a/p1', samples: { decode_tps: BASE_DECODE } },
+        { id: 'fresh/p1', samples: { decode_tps: BASE_DECODE } },
+      ],
+    });
     const v = compareOne(base, head);
     expect(v.cases.map((c) => [c.id, c.status])).toEqual([
       ['a/p1', 'compared'],
       ['fresh/p1', 'new'],
       ['gone/p1', 'missing'],
     ]);
-    expect(metricOf(v, 'fresh/p1', 'decode_tps')).toMatchObject({ verdict: 'new', base: null, ratio: null, p_value: null });
+    expect(metricOf(v, 'fresh/p1', 'decode_tps')).toMatchObject({
+      verdict: 'new',
+      base: null,
+      ratio: null,
+      p_value: null,
+    });
     expect(metricOf(v, 'gone/p1', 'decode_tps')).toMatchObject({ verdict: 'missing', head: null, ratio: null });
     expect(v.summary).toMatchObject({ new: 1, missing: 1, unchanged: 1, regressions: 0 });
     // A gated metric the head did not measure was not judged: not "no regression".
     expect(v.status).toBe('incomplete');
-    expect(v.incomplete).toEqual({ cancelled: false, reasons: [expect.stringMatching(/^1 gated metric the baseline has were not measured by the head \(gone\/p1 decode_tps\)$/)] });
+    expect(v.incomplete).toEqual({
+      cancelled: false,
+      reasons: [
+        expect.stringMatching(
+          /^1 gated metric the baseline has were not measured by the head \(gone\/p1 decode_tps\)$/,
+        ),
+      ],
+    });
   });
 
   it('a missing case whose metrics do not gate leaves the verdict a pass', () => {
-    const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }, { id: 'gone/p1', samples: { itl_p99_ms: BASE_TTFT } }] });
+    const base = results({
+      cases: [
+        { id: 'a/p1', samples: { decode_tps: BASE_DECODE } },
+        { id: 'gone/p1', samples: { itl_p99_ms: BASE_TTFT } },
+      ],
+    });
     const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
     const v = compareOne(base, head);
     expect(metricOf(v, 'gone/p1', 'itl_p99_ms')).toMatchObject({ verdict: 'missing', gated: false });
@@ -161,20 +209,37 @@ describe('compareResults: verdict per case and metric', () => {
 
   it('a partial or interrupted head run is incomplete with how far it got; a regression still wins', () => {
     const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
-    const partial = { ...results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] }), status: 'partial' as const, interrupted: true, planned_repetitions: 16, completed_repetitions: 6 };
+    const partial = {
+      ...results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] }),
+      status: 'partial' as const,
+      interrupted: true,
+      planned_repetitions: 16,
+      completed_repetitions: 6,
+    };
     const v = compareOne(base, partial);
     expect(v.status).toBe('incomplete');
-    expect(v.incomplete).toEqual({ cancelled: true, reasons: [expect.stringMatching(/interrupted .*: 6 of 16 repetitions ran$/)] });
-    const slow = { ...partial, cases: [{ ...partial.cases[0]!, samples: { decode_tps: BASE_DECODE.map((x) => x * 0.8) } }] };
+    expect(v.incomplete).toEqual({
+      cancelled: true,
+      reasons: [expect.stringMatching(/interrupted .*: 6 of 16 repetitions ran$/)],
+    });
+    const slow = {
+      ...partial,
+      cases: [{ ...partial.cases[0]!, samples: { decode_tps: BASE_DECODE.map((x) => x * 0.8) } }],
+    };
     const r = compareOne(base, slow);
     expect(r.status).toBe('regression');
     expect(r.incomplete?.cancelled).toBe(true);
     const crashed = { ...partial, status: 'running' as const, interrupted: undefined };
-    expect(compareOne(base, crashed).incomplete).toEqual({ cancelled: false, reasons: [expect.stringMatching(/never finished/)] });
+    expect(compareOne(base, crashed).incomplete).toEqual({
+      cancelled: false,
+      reasons: [expect.stringMatching(/never finished/)],
+    });
   });
 
   it('a metric only one side measured is new or missing within a compared case', () => {
-    const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE, vram_mb: [500, 500, 500, 500] } }] });
+    const base = results({
+      cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE, vram_mb: [500, 500, 500, 500] } }],
+    });
     const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE, ttft_ms: BASE_TTFT } }] });
     const v = compareOne(base, head);
     expect(metricOf(v, 'a/p1', 'ttft_ms').verdict).toBe('new');
@@ -182,8 +247,12 @@ describe('compareResults: verdict per case and metric', () => {
   });
 
   it('matches by id only: a swapped model behind the same id is compared, and the base model is recorded', () => {
-    const base = results({ cases: [{ id: 'assistant/p1', model: 'small.gguf', samples: { decode_tps: BASE_DECODE } }] });
-    const head = results({ cases: [{ id: 'assistant/p1', model: 'medium.gguf', samples: { decode_tps: normalSamples(10, 60, 0.02, 5) } }] });
+    const base = results({
+      cases: [{ id: 'assistant/p1', model: 'small.gguf', samples: { decode_tps: BASE_DECODE } }],
+    });
+    const head = results({
+      cases: [{ id: 'assistant/p1', model: 'medium.gguf', samples: { decode_tps: normalSamples(10, 60, 0.02, 5) } }],
+    });
     const c = compareOne(base, head).cases[0]!;
     expect(c.status).toBe('compared');
     expect(c.model.name).toBe('medium.gguf');
@@ -194,15 +263,34 @@ describe('compareResults: verdict per case and metric', () => {
   it('a baseline of another runner label is an InputError naming both labels', () => {
     const base = results({ label: 'gpu-4080', cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
     const head = results({ label: 'rpi5', cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
-    const run = (): Verdict => compareResults([{ label: 'rpi5', base, head, baseFile: 'base.json', headFile: 'head.json' }], settings(), { now: NOW });
+    const run = (): Verdict =>
+      compareResults([{ label: 'rpi5', base, head, baseFile: 'base.json', headFile: 'head.json' }], settings(), {
+        now: NOW,
+      });
     expect(run).toThrow(InputError);
-    expect(run).toThrow(/base\.json: runner\.label: baseline runner label "gpu-4080" differs from head runner label "rpi5"/);
+    expect(run).toThrow(
+      /base\.json: runner\.label: baseline runner label "gpu-4080" differs from head runner label "rpi5"/,
+    );
   });
 
   it('two head results for one label, and an A/B file used as a baseline, are InputErrors', () => {
     const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
-    expect(() => compareResults([{ label: 'x', base: null, head }, { label: 'x', base: null, head }], settings(), { now: NOW })).toThrow(/two head results for runner label "x"/);
-    const ab = results({ cases: [{ id: 'a/p1', side: 'base', samples: { decode_tps: BASE_DECODE } }, { id: 'a/p1', side: 'head', samples: { decode_tps: BASE_DECODE } }] });
+    expect(() =>
+      compareResults(
+        [
+          { label: 'x', base: null, head },
+          { label: 'x', base: null, head },
+        ],
+        settings(),
+        { now: NOW },
+      ),
+    ).toThrow(/two head results for runner label "x"/);
+    const ab = results({
+      cases: [
+        { id: 'a/p1', side: 'base', samples: { decode_tps: BASE_DECODE } },
+        { id: 'a/p1', side: 'head', samples: { decode_tps: BASE_DECODE } },
+      ],
+    });
     expect(() => compareOne(ab, head)).toThrow(/case id "a\/p1" appears twice/);
   });
 
@@ -230,7 +318,11 @@ describe('compareResults: gates and limits', () => {
     ['max on ttft_ms', { ttft_ms: { max: 41 } }, 'ttft_ms', normalSamples(10, 45, 0.01, 2), 'max'],
   ] as const)('%s is checked on the head median → limit', (_name, gates, metric, head, violated) => {
     const base = metric === 'decode_tps' ? BASE_DECODE : BASE_TTFT;
-    const v = compareOne(results({ cases: [{ id: 'a/p1', samples: { [metric]: base } }] }), results({ cases: [{ id: 'a/p1', samples: { [metric]: [...head] } }] }), settings({ gates }));
+    const v = compareOne(
+      results({ cases: [{ id: 'a/p1', samples: { [metric]: base } }] }),
+      results({ cases: [{ id: 'a/p1', samples: { [metric]: [...head] } }] }),
+      settings({ gates }),
+    );
     const m = metricOf(v, 'a/p1', metric);
     expect(m.verdict).toBe('limit');
     expect(m.limit?.violated).toBe(violated);
@@ -252,15 +344,25 @@ describe('compareResults: gates and limits', () => {
   it("a metric's own regression gate replaces min_effect", () => {
     const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE } }] });
     const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE.map((x) => x * 0.94) } }] });
-    const loose = metricOf(compareOne(base, head, settings({ gates: { decode_tps: { regression: 0.1 } } })), 'a/p1', 'decode_tps');
+    const loose = metricOf(
+      compareOne(base, head, settings({ gates: { decode_tps: { regression: 0.1 } } })),
+      'a/p1',
+      'decode_tps',
+    );
     expect(loose).toMatchObject({ verdict: 'unchanged', threshold: 0.1 });
-    const strict = metricOf(compareOne(base, head, settings({ gates: { decode_tps: { regression: 0.05 } } })), 'a/p1', 'decode_tps');
+    const strict = metricOf(
+      compareOne(base, head, settings({ gates: { decode_tps: { regression: 0.05 } } })),
+      'a/p1',
+      'decode_tps',
+    );
     expect(strict).toMatchObject({ verdict: 'regression', threshold: 0.05 });
   });
 
   it('with gates in the config exactly the listed metrics gate; without, the default set does', () => {
     const base = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE, itl_p99_ms: BASE_TTFT } }] });
-    const head = results({ cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE, itl_p99_ms: BASE_TTFT.map((x) => x * 1.5) } }] });
+    const head = results({
+      cases: [{ id: 'a/p1', samples: { decode_tps: BASE_DECODE, itl_p99_ms: BASE_TTFT.map((x) => x * 1.5) } }],
+    });
     const byDefault = compareOne(base, head);
     expect(metricOf(byDefault, 'a/p1', 'itl_p99_ms')).toMatchObject({ verdict: 'regression', gated: false });
     expect(metricOf(byDefault, 'a/p1', 'decode_tps').gated).toBe(true);
@@ -277,7 +379,13 @@ describe('compareResults: gates and limits', () => {
     const base = results({ cases: [{ id: 'a/p1', samples: { output_tokens: [32, 32, 32, 32, 32] } }] });
     const head = results({ cases: [{ id: 'a/p1', samples: { output_tokens: [8, 8, 8, 8, 8] } }] });
     const v = compareOne(base, head, settings({ gates: { output_tokens: { regression: 0.01 } } }));
-    expect(metricOf(v, 'a/p1', 'output_tokens')).toMatchObject({ verdict: 'unchanged', gated: false, threshold: null, direction: 'none', ratio: 0.25 });
+    expect(metricOf(v, 'a/p1', 'output_tokens')).toMatchObject({
+      verdict: 'unchanged',
+      gated: false,
+      threshold: null,
+      direction: 'none',
+      ratio: 0.25,
+    });
     expect(v.status).toBe('pass');
   });
 
@@ -285,16 +393,24 @@ describe('compareResults: gates and limits', () => {
     ['higher', normalSamples(10, 80, 0.02, 41), 'regression'],
     ['lower', normalSamples(10, 80, 0.02, 41), 'improvement'],
     ['none', normalSamples(10, 80, 0.02, 41), 'unchanged'],
-  ] as const)('a custom metric declared %s in results.metrics is judged in that direction', (direction, head, expected) => {
-    const metrics = { tokens_per_joule: { direction, unit: 'tok/J' } };
-    const v = compareOne(
-      results({ metrics, cases: [{ id: 'a/p1', samples: { tokens_per_joule: normalSamples(10, 100, 0.02, 40) } }] }),
-      results({ metrics, cases: [{ id: 'a/p1', samples: { tokens_per_joule: [...head] } }] }),
-      settings({ gates: { tokens_per_joule: { regression: 0.05 } } }),
-    );
-    expect(metricOf(v, 'a/p1', 'tokens_per_joule')).toMatchObject({ verdict: expected, direction, unit: 'tok/J', gated: direction !== 'none' });
-    expect(v.metrics.tokens_per_joule).toMatchObject({ direction, unit: 'tok/J' });
-  });
+  ] as const)(
+    'a custom metric declared %s in results.metrics is judged in that direction',
+    (direction, head, expected) => {
+      const metrics = { tokens_per_joule: { direction, unit: 'tok/J' } };
+      const v = compareOne(
+        results({ metrics, cases: [{ id: 'a/p1', samples: { tokens_per_joule: normalSamples(10, 100, 0.02, 40) } }] }),
+        results({ metrics, cases: [{ id: 'a/p1', samples: { tokens_per_joule: [...head] } }] }),
+        settings({ gates: { tokens_per_joule: { regression: 0.05 } } }),
+      );
+      expect(metricOf(v, 'a/p1', 'tokens_per_joule')).toMatchObject({
+        verdict: expected,
+        direction,
+        unit: 'tok/J',
+        gated: direction !== 'none',
+      });
+      expect(v.metrics.tokens_per_joule).toMatchObject({ direction, unit: 'tok/J' });
+    },
+  );
 });
 
 describe('compareResults: summary, runs and determinism', () => {
@@ -364,18 +480,49 @@ describe('compareResults: summary, runs and determinism', () => {
 
 describe('compareResults with calibration (strategy baseline-calibrated)', () => {
   // The head machine is 20% faster on the reference workload; the case itself did not change.
-  const base = results({ calibration: [100, 101, 99, 100, 100], cases: [{ id: 'a/p1', samples: { decode_tps: normalSamples(10, 50, 0.01, 1), ttft_ms: normalSamples(10, 40, 0.01, 2), load_ms: [900, 910, 905, 899] } }] });
-  const sameOnFaster = results({ calibration: [120, 121, 119, 120, 120], cases: [{ id: 'a/p1', samples: { decode_tps: normalSamples(10, 60, 0.01, 3), ttft_ms: normalSamples(10, 40 / 1.2, 0.01, 4), load_ms: [900, 905, 899, 902] } }] });
+  const base = results({
+    calibration: [100, 101, 99, 100, 100],
+    cases: [
+      {
+        id: 'a/p1',
+        samples: {
+          decode_tps: normalSamples(10, 50, 0.01, 1),
+          ttft_ms: normalSamples(10, 40, 0.01, 2),
+          load_ms: [900, 910, 905, 899],
+        },
+      },
+    ],
+  });
+  const sameOnFaster = results({
+    calibration: [120, 121, 119, 120, 120],
+    cases: [
+      {
+        id: 'a/p1',
+        samples: {
+          decode_tps: normalSamples(10, 60, 0.01, 3),
+          ttft_ms: normalSamples(10, 40 / 1.2, 0.01, 4),
+          load_ms: [900, 905, 899, 902],
+        },
+      },
+    ],
+  });
 
   it('without calibration the faster machine looks like a 20% improvement', () => {
-    const v = compareResults([{ label: 'cpu-2core', base, head: sameOnFaster }], settings(), { now: NOW, calibration: 'off', iterations: 200 });
+    const v = compareResults([{ label: 'cpu-2core', base, head: sameOnFaster }], settings(), {
+      now: NOW,
+      calibration: 'off',
+      iterations: 200,
+    });
     expect(v.strategy).toBe('baseline');
     expect(metricOf(v, 'a/p1', 'decode_tps').verdict).toBe('improvement');
     expect(metricOf(v, 'a/p1', 'ttft_ms').verdict).toBe('improvement');
   });
 
   it('calibrated, the machine speed cancels; load_ms is not rescaled; the verdict says so', () => {
-    const v = compareResults([{ label: 'cpu-2core', base, head: sameOnFaster }], settings(), { now: NOW, iterations: 200 });
+    const v = compareResults([{ label: 'cpu-2core', base, head: sameOnFaster }], settings(), {
+      now: NOW,
+      iterations: 200,
+    });
     expect(v.strategy).toBe('baseline-calibrated');
     expect(v.runs[0]!.notes.join()).toMatch(/calibrated: reference decode_tps median 100 \(base\) vs 120 \(head\)/);
     const decode = metricOf(v, 'a/p1', 'decode_tps');
@@ -388,7 +535,10 @@ describe('compareResults with calibration (strategy baseline-calibrated)', () =>
   });
 
   it('calibrated, a real 10% slowdown on the faster machine is still caught', () => {
-    const slower = results({ calibration: [120, 121, 119, 120, 120], cases: [{ id: 'a/p1', samples: { decode_tps: normalSamples(10, 54, 0.01, 5) } }] });
+    const slower = results({
+      calibration: [120, 121, 119, 120, 120],
+      cases: [{ id: 'a/p1', samples: { decode_tps: normalSamples(10, 54, 0.01, 5) } }],
+    });
     const v = compareResults([{ label: 'cpu-2core', base, head: slower }], settings(), { now: NOW, iterations: 200 });
     expect(metricOf(v, 'a/p1', 'decode_tps').verdict).toBe('regression');
   });
@@ -402,7 +552,8 @@ describe('compareResults with calibration (strategy baseline-calibrated)', () =>
 });
 
 describe('results validation the CLI relies on', () => {
-  const valid = (): Record<string, unknown> => JSON.parse(JSON.stringify(results({ cases: [{ id: 'a/p1', samples: { decode_tps: [1, 2, 3] } }] })));
+  const valid = (): Record<string, unknown> =>
+    JSON.parse(JSON.stringify(results({ cases: [{ id: 'a/p1', samples: { decode_tps: [1, 2, 3] } }] })));
   it.each([
     ['NaN', Number.NaN, /cases\[0\]\.samples\.decode_tps\[1\]: expected number, got NaN/],
     ['a negative number', -4, /cases\[0\]\.samples\.decode_tps\[1\]: expected a non-negative number/],
@@ -418,14 +569,18 @@ describe('results validation the CLI relies on', () => {
   it('an empty sample list is rejected with its path', () => {
     const doc = valid() as { cases: Array<{ samples: Record<string, unknown[]> }> };
     doc.cases[0]!.samples.decode_tps = [];
-    expect(() => parseResults(doc, 'head.json')).toThrow(/head\.json: cases\[0\]\.samples\.decode_tps: expected at least one sample/);
+    expect(() => parseResults(doc, 'head.json')).toThrow(
+      /head\.json: cases\[0\]\.samples\.decode_tps: expected at least one sample/,
+    );
   });
 
   it('duplicate case ids and another schema version are rejected', () => {
     const doc = valid() as { cases: unknown[]; schema: string };
     doc.cases.push(doc.cases[0]);
     expect(() => parseResults(doc, 'head.json')).toThrow(/cases\[1\]\.id: duplicate case id "a\/p1"/);
-    expect(() => parseResults({ ...valid(), schema: 'llm-bench/results@2' }, 'base.json')).toThrow(/base\.json: schema: .*another version/);
+    expect(() => parseResults({ ...valid(), schema: 'llm-bench/results@2' }, 'base.json')).toThrow(
+      /base\.json: schema: .*another version/,
+    );
   });
 });
 
@@ -457,18 +612,30 @@ describe('per-metric rules', () => {
   });
 
   it('decideIndependent works on plain arrays and reports the test it used', () => {
-    const d = decideIndependent([10, 11, 12, 13, 14], [20, 21, 22, 23, 24], { direction: 'lower', alpha: 0.05, threshold: 0.03 }, { seed: 1, iterations: 200 });
+    const d = decideIndependent(
+      [10, 11, 12, 13, 14],
+      [20, 21, 22, 23, 24],
+      { direction: 'lower', alpha: 0.05, threshold: 0.03 },
+      { seed: 1, iterations: 200 },
+    );
     expect(d).toMatchObject({ verdict: 'regression', test: 'mann-whitney exact' });
     expect(d.pValue).toBeCloseTo(2 / 252, 12);
   });
 
   it('blockLogRatios pairs by block index, averages repetitions within a block and drops unpaired blocks', () => {
-    const pairing = blockLogRatios({ samples: [100, 102, 50, 90], blocks: [0, 0, 1, 3] }, { samples: [90, 95, 0, 45], blocks: [0, 1, 2, 1] });
+    const pairing = blockLogRatios(
+      { samples: [100, 102, 50, 90], blocks: [0, 0, 1, 3] },
+      { samples: [90, 95, 0, 45], blocks: [0, 1, 2, 1] },
+    );
     expect(pairing.blocks).toEqual([0, 1]);
     expect(pairing.logRatios[0]).toBeCloseTo(Math.log(90 / 101), 12);
     expect(pairing.logRatios[1]).toBeCloseTo(Math.log(70 / 50), 12);
     expect(pairing.dropped).toBe(2);
-    expect(blockLogRatios({ samples: [0, 0] }, { samples: [0, 3] })).toEqual({ logRatios: [0], blocks: [0], dropped: 1 });
+    expect(blockLogRatios({ samples: [0, 0] }, { samples: [0, 3] })).toEqual({
+      logRatios: [0],
+      blocks: [0],
+      dropped: 1,
+    });
     expect(() => blockLogRatios({ samples: [1, 2], blocks: [0] }, { samples: [1] })).toThrow(/2 samples but 1 block/);
   });
 
@@ -479,8 +646,16 @@ describe('per-metric rules', () => {
     expect(w.verdict).toBe('unchanged');
     expect(w.note).toMatch(/5 blocks cannot reach p < 0.05 \(smallest possible p is 0.063\)/);
     const six = [...five, -0.1];
-    expect(decidePaired(six, { direction: 'higher', alpha: 0.05, threshold: 0.03 }, { seed: 1, iterations: 200 }).verdict).toBe('regression');
-    expect(decidePaired(six, { direction: 'higher', alpha: 0.05, threshold: 0.03 }, { seed: 1, iterations: 200, test: 'sign-flip' })).toMatchObject({
+    expect(
+      decidePaired(six, { direction: 'higher', alpha: 0.05, threshold: 0.03 }, { seed: 1, iterations: 200 }).verdict,
+    ).toBe('regression');
+    expect(
+      decidePaired(
+        six,
+        { direction: 'higher', alpha: 0.05, threshold: 0.03 },
+        { seed: 1, iterations: 200, test: 'sign-flip' },
+      ),
+    ).toMatchObject({
       verdict: 'regression',
       test: 'sign-flip exact',
     });
@@ -525,7 +700,9 @@ describe('pairedSensitivity and the note on unchanged A/B verdicts', () => {
   it('an unchanged verdict from noisy blocks says how large a change could have shown and how many blocks would show 6%', () => {
     const d = decidePaired(spread10, rule, { seed: 1, iterations: 100 });
     expect(d.verdict).toBe('unchanged');
-    expect(d.note).toBe('10 blocks detect only changes of about 12% or more (block ratios vary by ±10%); about 37 blocks would detect 6%');
+    expect(d.note).toBe(
+      '10 blocks detect only changes of about 12% or more (block ratios vary by ±10%); about 37 blocks would detect 6%',
+    );
   });
 
   it('no such note on a regression, on quiet blocks, or when another note already explains the verdict', () => {
@@ -536,7 +713,9 @@ describe('pairedSensitivity and the note on unchanged A/B verdicts', () => {
     const quietDecision = decidePaired(quiet, rule, { seed: 1, iterations: 100 });
     expect(quietDecision.verdict).toBe('unchanged');
     expect(quietDecision.note).toBeUndefined();
-    expect(decidePaired(spread10.slice(0, 5), rule, { seed: 1, iterations: 100 }).note).toMatch(/5 blocks cannot reach p < 0.05/);
+    expect(decidePaired(spread10.slice(0, 5), rule, { seed: 1, iterations: 100 }).note).toMatch(
+      /5 blocks cannot reach p < 0.05/,
+    );
     expect(decidePaired(spread10, { ...rule, direction: 'none' }, { seed: 1, iterations: 100 }).note).toBeUndefined();
   });
 
@@ -613,9 +792,17 @@ describe('compareAB: paired blocks cancel drift', () => {
     const rule = { direction: 'higher', alpha: 0.05, threshold: 0.03 } as const;
     for (let seed = 1; seed <= 200; seed++) {
       const s = driftingSession(10, 1, 0.15, seed);
-      const logs = s.ab.cases[1]!.samples.decode_tps!.map((h, i) => Math.log(h / s.ab.cases[0]!.samples.decode_tps![i]!));
+      const logs = s.ab.cases[1]!.samples.decode_tps!.map((h, i) =>
+        Math.log(h / s.ab.cases[0]!.samples.decode_tps![i]!),
+      );
       if (decidePaired(logs, rule, { seed, iterations: 50 }).verdict === 'regression') abAlarms++;
-      if (decideIndependent(s.runBase.cases[0]!.samples.decode_tps!, s.runHead.cases[0]!.samples.decode_tps!, rule, { seed, iterations: 50 }).verdict === 'regression') naiveAlarms++;
+      if (
+        decideIndependent(s.runBase.cases[0]!.samples.decode_tps!, s.runHead.cases[0]!.samples.decode_tps!, rule, {
+          seed,
+          iterations: 50,
+        }).verdict === 'regression'
+      )
+        naiveAlarms++;
     }
     expect(abAlarms / 200).toBeLessThanOrEqual(0.05);
     expect(naiveAlarms / 200).toBeGreaterThan(0.9);
@@ -632,7 +819,11 @@ describe('compareAB: paired blocks cancel drift', () => {
 
   it('reports the commit the base config came from as the base run', () => {
     const s = driftingSession(8, 1, 0, 5);
-    const ab = { ...s.ab, git: { sha: 'h'.repeat(40), ref: 'refs/pull/9/merge' }, base_git: { sha: 'b'.repeat(40), ref: 'main' } };
+    const ab = {
+      ...s.ab,
+      git: { sha: 'h'.repeat(40), ref: 'refs/pull/9/merge' },
+      base_git: { sha: 'b'.repeat(40), ref: 'main' },
+    };
     const run = compareAB(ab, settings(), { now: NOW, iterations: 100 }).runs[0]!;
     expect(run.base!.git).toEqual({ sha: 'b'.repeat(40), ref: 'main' });
     expect(run.head.git).toEqual({ sha: 'h'.repeat(40), ref: 'refs/pull/9/merge' });
@@ -640,17 +831,27 @@ describe('compareAB: paired blocks cancel drift', () => {
 
   it('reruns are identical', () => {
     const s = driftingSession(12, 0.95, 0.1, 5);
-    expect(compareAB(s.ab, settings(), { now: NOW, seed: 2, iterations: 300 })).toEqual(compareAB(s.ab, settings(), { now: NOW, seed: 2, iterations: 300 }));
+    expect(compareAB(s.ab, settings(), { now: NOW, seed: 2, iterations: 300 })).toEqual(
+      compareAB(s.ab, settings(), { now: NOW, seed: 2, iterations: 300 }),
+    );
   });
 
   it('a metric measured once per case (load_ms) falls back to unpaired, and too few samples are not judged', () => {
-    const m = metricOf(compareAB(driftingSession(10, 1, 0, 6).ab, settings(), { now: NOW, iterations: 100 }), 'm/p1', 'load_ms');
+    const m = metricOf(
+      compareAB(driftingSession(10, 1, 0, 6).ab, settings(), { now: NOW, iterations: 100 }),
+      'm/p1',
+      'load_ms',
+    );
     expect(m.verdict).toBe('unchanged');
     expect(m.note).toMatch(/too few samples to judge.*not one sample per block: compared unpaired/);
   });
 
   it('fewer than 4 paired blocks → unchanged with a note', () => {
-    const m = metricOf(compareAB(driftingSession(3, 0.5, 0, 7).ab, settings(), { now: NOW, iterations: 100 }), 'm/p1', 'decode_tps');
+    const m = metricOf(
+      compareAB(driftingSession(3, 0.5, 0, 7).ab, settings(), { now: NOW, iterations: 100 }),
+      'm/p1',
+      'decode_tps',
+    );
     expect(m.verdict).toBe('unchanged');
     expect(m.note).toMatch(/too few paired blocks to judge \(3; needs 4\)/);
   });
@@ -684,7 +885,9 @@ describe('compareAB: paired blocks cancel drift', () => {
     expect(v.status).toBe('incomplete');
     expect(v.incomplete?.reasons).toEqual([expect.stringContaining('(old/p1 decode_tps)')]);
     const sideless = results({ cases: [{ id: 'a/p1', samples: { decode_tps: [1] } }] });
-    expect(() => compareAB(sideless, settings(), { now: NOW, file: 'ab.json' })).toThrow(/ab\.json: cases\[0\]\.side: expected "side"/);
+    expect(() => compareAB(sideless, settings(), { now: NOW, file: 'ab.json' })).toThrow(
+      /ab\.json: cases\[0\]\.side: expected "side"/,
+    );
   });
 });
 
@@ -720,21 +923,33 @@ describe('compareWithHistory: run-to-run spread sets the bar', () => {
 
   it('a head run far below the interval is a regression', () => {
     const head = results({ cases: [{ id: 'm/p1', samples: { decode_tps: normalSamples(10, 75, 0.01, 8) } }] });
-    const m = metricOf(compareWithHistory(history, head, settings(), { now: NOW, iterations: 200 }), 'm/p1', 'decode_tps');
+    const m = metricOf(
+      compareWithHistory(history, head, settings(), { now: NOW, iterations: 200 }),
+      'm/p1',
+      'decode_tps',
+    );
     expect(m.verdict).toBe('regression');
     expect(m.p_value).toBeLessThan(0.05);
     expect(m.ci![1]).toBeLessThan(1);
   });
 
   it('the decision matches the prediction interval of the run medians', () => {
-    const d = decideHistory([100, 94, 104, 97, 106], [80, 80, 80, 80], { direction: 'higher', alpha: 0.05, threshold: 0.03 });
-    expect(d.interval[0]).toBeGreaterThan(80);
-    expect(d.verdict).toBe('regression');
-    const inside = decideHistory([100, 94, 104, 97, 106], [d.interval[0] + 0.5, d.interval[0] + 0.5, d.interval[0] + 0.5, d.interval[0] + 0.5], {
+    const d = decideHistory([100, 94, 104, 97, 106], [80, 80, 80, 80], {
       direction: 'higher',
       alpha: 0.05,
       threshold: 0.03,
     });
+    expect(d.interval[0]).toBeGreaterThan(80);
+    expect(d.verdict).toBe('regression');
+    const inside = decideHistory(
+      [100, 94, 104, 97, 106],
+      [d.interval[0] + 0.5, d.interval[0] + 0.5, d.interval[0] + 0.5, d.interval[0] + 0.5],
+      {
+        direction: 'higher',
+        alpha: 0.05,
+        threshold: 0.03,
+      },
+    );
     expect(inside.verdict).toBe('unchanged');
     expect(inside.pValue).toBeGreaterThan(0.05);
   });
@@ -743,7 +958,9 @@ describe('compareWithHistory: run-to-run spread sets the bar', () => {
     const head = results({ cases: [{ id: 'm/p1', samples: { decode_tps: normalSamples(10, 96, 0.01, 7) } }] });
     const v = compareWithHistory(history.slice(0, 2), head, settings(), { now: NOW, iterations: 200 });
     expect(v.strategy).toBe('baseline');
-    expect(metricOf(v, 'm/p1', 'decode_tps').note).toMatch(/only 2 stored runs \(history needs 3\): compared with the latest/);
+    expect(metricOf(v, 'm/p1', 'decode_tps').note).toMatch(
+      /only 2 stored runs \(history needs 3\): compared with the latest/,
+    );
   });
 
   it('cases of the latest stored run absent from the head are missing; no history is no-baseline', () => {
@@ -762,10 +979,21 @@ describe('compareWithHistory: run-to-run spread sets the bar', () => {
     // Each stored run's median moved with its machine's reference speed; the head machine runs the reference at 100.
     const speeds = [100, 90, 110, 95, 105];
     const calibrated = speeds.map((speed, i) =>
-      results({ calibration: [speed, speed], startedAt: `2026-11-1${i}T10:00:00.000Z`, cases: [{ id: 'm/p1', samples: { decode_tps: normalSamples(10, speed, 0.01, 200 + i) } }] }),
+      results({
+        calibration: [speed, speed],
+        startedAt: `2026-11-1${i}T10:00:00.000Z`,
+        cases: [{ id: 'm/p1', samples: { decode_tps: normalSamples(10, speed, 0.01, 200 + i) } }],
+      }),
     );
-    const head = results({ calibration: [100, 100], cases: [{ id: 'm/p1', samples: { decode_tps: normalSamples(10, 92, 0.01, 9) } }] });
-    const raw = metricOf(compareWithHistory(calibrated, head, settings(), { now: NOW, calibration: 'off', iterations: 100 }), 'm/p1', 'decode_tps');
+    const head = results({
+      calibration: [100, 100],
+      cases: [{ id: 'm/p1', samples: { decode_tps: normalSamples(10, 92, 0.01, 9) } }],
+    });
+    const raw = metricOf(
+      compareWithHistory(calibrated, head, settings(), { now: NOW, calibration: 'off', iterations: 100 }),
+      'm/p1',
+      'decode_tps',
+    );
     expect(raw.verdict).toBe('unchanged');
     const v = compareWithHistory(calibrated, head, settings(), { now: NOW, iterations: 100 });
     expect(v.runs[0]!.notes.join()).toMatch(/calibrated: each stored run's speeds and latencies rescaled/);
@@ -776,8 +1004,8 @@ describe('compareWithHistory: run-to-run spread sets the bar', () => {
   it('a stored run of another runner label is an InputError naming both labels', () => {
     const head = results({ cases: [{ id: 'm/p1', samples: { decode_tps: [1, 2, 3, 4] } }] });
     const mixed = [...history.slice(0, 2), ...storedRuns([100], 'gpu-4080')];
-    expect(() => compareWithHistory(mixed, head, settings(), { now: NOW, files: { history: ['a.json', 'b.json', 'c.json'] } })).toThrow(
-      /c\.json: runner\.label: stored baseline run has runner label "gpu-4080", the head has "cpu-2core"/,
-    );
+    expect(() =>
+      compareWithHistory(mixed, head, settings(), { now: NOW, files: { history: ['a.json', 'b.json', 'c.json'] } }),
+    ).toThrow(/c\.json: runner\.label: stored baseline run has runner label "gpu-4080", the head has "cpu-2core"/);
   });
 });

@@ -47,8 +47,19 @@ describe('parseConfig', () => {
     expect(c.gates.decode_tps).toEqual({ regression: 0.05, min: 2 });
     expect(c.gates.ttft_ms).toEqual({ regression: 0.1 });
     expect(c.compare).toEqual({ alpha: 0.05, min_effect: 0.03, headline: 'decode_tps' });
-    expect(c.workload).toMatchObject({ warmup: 1, repetitions: 10, interleave: true, vary_prompt: true, concurrency: 1 });
-    expect(c.prompts[0]).toEqual({ id: 'banter', text: 'Craft a witty remark after a close racing finish.', file: undefined, max_tokens: 128 });
+    expect(c.workload).toMatchObject({
+      warmup: 1,
+      repetitions: 10,
+      interleave: true,
+      vary_prompt: true,
+      concurrency: 1,
+    });
+    expect(c.prompts[0]).toEqual({
+      id: 'banter',
+      text: 'Craft a witty remark after a close racing finish.',
+      file: undefined,
+      max_tokens: 128,
+    });
   });
 
   it('derives model ids from llama-cpp paths and URLs', () => {
@@ -65,40 +76,144 @@ describe('parseConfig', () => {
   });
 
   it.each([
-    ['YAML syntax error with line and column', 'engine: ollama\nmodels: [a\n', /bench\.yml: YAML syntax error at line \d+, column \d+/],
+    [
+      'YAML syntax error with line and column',
+      'engine: ollama\nmodels: [a\n',
+      /bench\.yml: YAML syntax error at line \d+, column \d+/,
+    ],
     ['an empty file', '', /bench\.yml: the config is empty/],
     ['a list at the top', '- a\n', /expected a mapping at the top level/],
     ['unknown top-level key', 'engine: ollama\nmodels: [a]\nmodle: x\n', /bench\.yml: \(root\): unknown key 'modle'/],
-    ['unknown engine', 'engine: tgi\nmodels: [a]\n', /bench\.yml: engine: expected one of "llama-cpp" \| "ollama" \| "openai" \| "command"( \| "[\w-]+")*, got "tgi"/],
-    ['wrong type', 'engine: ollama\nmodels: [a]\nworkload: { repetitions: ten }\n', /bench\.yml: workload\.repetitions: expected number, got "ten"/],
+    [
+      'unknown engine',
+      'engine: tgi\nmodels: [a]\n',
+      /bench\.yml: engine: expected one of "llama-cpp" \| "ollama" \| "openai" \| "command"( \| "[\w-]+")*, got "tgi"/,
+    ],
+    [
+      'wrong type',
+      'engine: ollama\nmodels: [a]\nworkload: { repetitions: ten }\n',
+      /bench\.yml: workload\.repetitions: expected number, got "ten"/,
+    ],
     ['empty models', 'engine: ollama\nmodels: []\n', /bench\.yml: models: expected at least one model/],
-    ['zero repetitions', 'engine: ollama\nmodels: [a]\nworkload: { repetitions: 0 }\n', /workload\.repetitions: expected a whole number ≥ 1/],
-    ['negative repetitions', 'engine: ollama\nmodels: [a]\nworkload: { repetitions: -3 }\n', /workload\.repetitions: expected a whole number ≥ 1/],
-    ['unknown workload key', 'engine: ollama\nmodels: [a]\nworkload: { repetition: 3 }\n', /workload: unknown key 'repetition'/],
-    ['bad percentage', 'engine: ollama\nmodels: [a]\ngates: { decode_tps: { regression: five } }\n', /gates\.decode_tps\.regression: .*percentage/],
-    ['unknown engine option', 'engine: ollama\nmodels: [a]\noptions: { num_ctxx: 1 }\n', /options\.num_ctxx: unknown option 'num_ctxx' for engine ollama \(known: num_ctx/],
-    ['bad matrix value', 'engine: llama-cpp\nmodels: [a.gguf]\nmatrix: { threads: [1, zero] }\n', /matrix\.threads\[1\]: expected a number or "auto", got "zero" for option 'threads'/],
-    ['option fixed and swept', 'engine: ollama\nmodels: [a]\noptions: { num_ctx: 1 }\nmatrix: { num_ctx: [2] }\n', /matrix\.num_ctx: option 'num_ctx' is both fixed/],
+    [
+      'zero repetitions',
+      'engine: ollama\nmodels: [a]\nworkload: { repetitions: 0 }\n',
+      /workload\.repetitions: expected a whole number ≥ 1/,
+    ],
+    [
+      'negative repetitions',
+      'engine: ollama\nmodels: [a]\nworkload: { repetitions: -3 }\n',
+      /workload\.repetitions: expected a whole number ≥ 1/,
+    ],
+    [
+      'unknown workload key',
+      'engine: ollama\nmodels: [a]\nworkload: { repetition: 3 }\n',
+      /workload: unknown key 'repetition'/,
+    ],
+    [
+      'bad percentage',
+      'engine: ollama\nmodels: [a]\ngates: { decode_tps: { regression: five } }\n',
+      /gates\.decode_tps\.regression: .*percentage/,
+    ],
+    [
+      'unknown engine option',
+      'engine: ollama\nmodels: [a]\noptions: { num_ctxx: 1 }\n',
+      /options\.num_ctxx: unknown option 'num_ctxx' for engine ollama \(known: num_ctx/,
+    ],
+    [
+      'bad matrix value',
+      'engine: llama-cpp\nmodels: [a.gguf]\nmatrix: { threads: [1, zero] }\n',
+      /matrix\.threads\[1\]: expected a number or "auto", got "zero" for option 'threads'/,
+    ],
+    [
+      'option fixed and swept',
+      'engine: ollama\nmodels: [a]\noptions: { num_ctx: 1 }\nmatrix: { num_ctx: [2] }\n',
+      /matrix\.num_ctx: option 'num_ctx' is both fixed/,
+    ],
     ['duplicate model ids', 'engine: ollama\nmodels: [a, { id: a, name: b }]\n', /models\[1\]: duplicate model id "a"/],
-    ['duplicate prompt ids', 'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x }, { id: p, text: y }]\n', /prompts\[1\]\.id: duplicate prompt id "p"/],
-    ['prompt with text and file', 'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x, file: y }]\n', /prompts\[0\]: expected exactly one of text or file/],
-    ['command engine without command', 'engine: command\nmodels: [a]\n', /command: the command engine needs `command:`/],
+    [
+      'duplicate prompt ids',
+      'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x }, { id: p, text: y }]\n',
+      /prompts\[1\]\.id: duplicate prompt id "p"/,
+    ],
+    [
+      'prompt with text and file',
+      'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x, file: y }]\n',
+      /prompts\[0\]: expected exactly one of text or file/,
+    ],
+    [
+      'command engine without command',
+      'engine: command\nmodels: [a]\n',
+      /command: the command engine needs `command:`/,
+    ],
     ['openai without host', 'engine: openai\nmodels: [a]\n', /host: the openai engine needs `host:`/],
-    ['path for ollama', 'engine: ollama\nmodels: [{ path: a.gguf }]\n', /models\[0\]\.path: a model path is only for the llama-cpp and llama-bench engines/],
+    [
+      'path for ollama',
+      'engine: ollama\nmodels: [{ path: a.gguf }]\n',
+      /models\[0\]\.path: a model path is only for the llama-cpp and llama-bench engines/,
+    ],
     ['duplicate YAML key', 'engine: ollama\nengine: openai\nmodels: [a]\n', /YAML syntax error at line 2/],
     // Issue 10: each of these was accepted silently or reported as "Invalid input".
-    ['a percentage without %', 'engine: ollama\nmodels: [a]\ngates: { decode_tps: { regression: 0.05 } }\n', /^bench\.yml: gates\.decode_tps\.regression: expected a percentage written with %: write 5% for five percent \(got 0\.05\)$/],
-    ['min_effect without %', 'engine: ollama\nmodels: [a]\ncompare: { min_effect: 3 }\n', /^bench\.yml: compare\.min_effect: expected a percentage written with %/],
-    ['a gate on a misspelt metric', 'engine: ollama\nmodels: [a]\ngates: { decode_tsp: { regression: 5% } }\n', /^bench\.yml: gates\.decode_tsp: unknown metric 'decode_tsp': the ollama engine does not produce it; did you mean decode_tps\? known metrics: ttft_ms, prefill_tps, decode_tps/],
-    ['an unknown headline', 'engine: ollama\nmodels: [a]\ncompare: { headline: tokens }\n', /^bench\.yml: compare\.headline: unknown metric 'tokens'/],
-    ['min above max', 'engine: ollama\nmodels: [a]\ngates: { ttft_ms: { min: 10, max: 1 } }\n', /^bench\.yml: gates\.ttft_ms: min 10 is greater than max 1; expected min ≤ max/],
-    ['a regression gate on a count', 'engine: ollama\nmodels: [a]\ngates: { prompt_tokens: { regression: 1% } }\n', /^bench\.yml: gates\.prompt_tokens\.regression: prompt_tokens is a count with no better direction/],
-    ['max_tokens that is not a number', 'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x, max_tokens: abc }]\n', /^bench\.yml: prompts\[0\]\.max_tokens: expected number, got "abc"$/],
-    ['an unquoted sha256 of digits', `engine: llama-cpp\nmodels: [{ path: a.gguf, sha256: ${'7'.repeat(64)} }]\n`, /^bench\.yml: models\[0\]\.sha256: expected string, got [\d.e+]+ \(quote the value: YAML reads unquoted digits as a number\)$/],
-    ['a model of the wrong type', 'engine: ollama\nmodels: [42]\n', /^bench\.yml: models\[0\]: expected a string or a mapping, got 42$/],
-    ['an ftp host', 'engine: openai\nhost: ftp://127.0.0.1:9\nmodels: [a]\n', /^bench\.yml: host: expected an http:\/\/ or https:\/\/ URL like http:\/\/127\.0\.0\.1:11434 \(got "ftp:\/\/127\.0\.0\.1:9"\)$/],
-    ['repetitions 1e9', 'engine: ollama\nmodels: [a]\nworkload: { repetitions: 1e9 }\n', /^bench\.yml: workload\.repetitions: expected a whole number ≥ 1 and ≤ 1,000,000 \(got 1000000000\)$/],
-    ['a YAML alias bomb', 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n', /^bench\.yml: YAML aliases expand to too much data \(first alias at line 2, column 8\); expected at most 100 alias expansions/],
+    [
+      'a percentage without %',
+      'engine: ollama\nmodels: [a]\ngates: { decode_tps: { regression: 0.05 } }\n',
+      /^bench\.yml: gates\.decode_tps\.regression: expected a percentage written with %: write 5% for five percent \(got 0\.05\)$/,
+    ],
+    [
+      'min_effect without %',
+      'engine: ollama\nmodels: [a]\ncompare: { min_effect: 3 }\n',
+      /^bench\.yml: compare\.min_effect: expected a percentage written with %/,
+    ],
+    [
+      'a gate on a misspelt metric',
+      'engine: ollama\nmodels: [a]\ngates: { decode_tsp: { regression: 5% } }\n',
+      /^bench\.yml: gates\.decode_tsp: unknown metric 'decode_tsp': the ollama engine does not produce it; did you mean decode_tps\? known metrics: ttft_ms, prefill_tps, decode_tps/,
+    ],
+    [
+      'an unknown headline',
+      'engine: ollama\nmodels: [a]\ncompare: { headline: tokens }\n',
+      /^bench\.yml: compare\.headline: unknown metric 'tokens'/,
+    ],
+    [
+      'min above max',
+      'engine: ollama\nmodels: [a]\ngates: { ttft_ms: { min: 10, max: 1 } }\n',
+      /^bench\.yml: gates\.ttft_ms: min 10 is greater than max 1; expected min ≤ max/,
+    ],
+    [
+      'a regression gate on a count',
+      'engine: ollama\nmodels: [a]\ngates: { prompt_tokens: { regression: 1% } }\n',
+      /^bench\.yml: gates\.prompt_tokens\.regression: prompt_tokens is a count with no better direction/,
+    ],
+    [
+      'max_tokens that is not a number',
+      'engine: ollama\nmodels: [a]\nprompts: [{ id: p, text: x, max_tokens: abc }]\n',
+      /^bench\.yml: prompts\[0\]\.max_tokens: expected number, got "abc"$/,
+    ],
+    [
+      'an unquoted sha256 of digits',
+      `engine: llama-cpp\nmodels: [{ path: a.gguf, sha256: ${'7'.repeat(64)} }]\n`,
+      /^bench\.yml: models\[0\]\.sha256: expected string, got [\d.e+]+ \(quote the value: YAML reads unquoted digits as a number\)$/,
+    ],
+    [
+      'a model of the wrong type',
+      'engine: ollama\nmodels: [42]\n',
+      /^bench\.yml: models\[0\]: expected a string or a mapping, got 42$/,
+    ],
+    [
+      'an ftp host',
+      'engine: openai\nhost: ftp://127.0.0.1:9\nmodels: [a]\n',
+      /^bench\.yml: host: expected an http:\/\/ or https:\/\/ URL like http:\/\/127\.0\.0\.1:11434 \(got "ftp:\/\/127\.0\.0\.1:9"\)$/,
+    ],
+    [
+      'repetitions 1e9',
+      'engine: ollama\nmodels: [a]\nworkload: { repetitions: 1e9 }\n',
+      /^bench\.yml: workload\.repetitions: expected a whole number ≥ 1 and ≤ 1,000,000 \(got 1000000000\)$/,
+    ],
+    [
+      'a YAML alias bomb',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
+      /^bench\.yml: YAML aliases expand to too much data \(first alias at line 2, column 8\); expected at most 100 alias expansions/,
+    ],
   ])('rejects %s', (_name, text, pattern) => {
     const error = errorOf(() => parseConfig(text, 'bench.yml'));
     expect(error.message).toMatch(pattern);
@@ -109,7 +224,10 @@ describe('parseConfig', () => {
 
 describe('what stays valid under the stricter rules', () => {
   it('the command engine may gate the metrics its program declares, known only when it runs', () => {
-    const c = parseConfig('engine: command\ncommand: [./bench.sh]\nmodels: [a]\ngates: { tokens_per_joule: { regression: 5% } }\ncompare: { headline: tokens_per_joule }\n', 'bench.yml');
+    const c = parseConfig(
+      'engine: command\ncommand: [./bench.sh]\nmodels: [a]\ngates: { tokens_per_joule: { regression: 5% } }\ncompare: { headline: tokens_per_joule }\n',
+      'bench.yml',
+    );
     expect(c.gates.tokens_per_joule).toEqual({ regression: 0.05 });
     expect(c.compare.headline).toBe('tokens_per_joule');
   });
@@ -130,14 +248,19 @@ describe('loadConfig', () => {
   it('reads prompt files relative to the config', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'llm-bench-config-'));
     await writeFile(join(dir, 'p.txt'), 'Tell me a story.');
-    await writeFile(join(dir, 'bench.yml'), 'engine: ollama\nmodels: [a]\nprompts: [{ id: story, file: p.txt, max_tokens: 8 }]\n');
+    await writeFile(
+      join(dir, 'bench.yml'),
+      'engine: ollama\nmodels: [a]\nprompts: [{ id: story, file: p.txt, max_tokens: 8 }]\n',
+    );
     const c = await loadConfig(join(dir, 'bench.yml'));
     expect(c.prompts[0]).toMatchObject({ id: 'story', text: 'Tell me a story.', max_tokens: 8 });
     expect(c.dir).toBe(dir);
   });
 
   it('names a missing config file', async () => {
-    await expect(loadConfig('/nonexistent/bench.yml')).rejects.toThrow(/^\/nonexistent\/bench\.yml: cannot read config: file not found$/);
+    await expect(loadConfig('/nonexistent/bench.yml')).rejects.toThrow(
+      /^\/nonexistent\/bench\.yml: cannot read config: file not found$/,
+    );
   });
 
   it('names an unreadable config file', async () => {
@@ -150,7 +273,12 @@ describe('loadConfig', () => {
 
   it('names a missing prompt file with the path in the config', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'llm-bench-config-'));
-    await writeFile(join(dir, 'bench.yml'), 'engine: ollama\nmodels: [a]\nprompts: [{ id: story, file: missing.txt }]\n');
-    await expect(loadConfig(join(dir, 'bench.yml'))).rejects.toThrow(/bench\.yml: prompts\[0\]\.file: cannot read prompt file .*missing\.txt: file not found/);
+    await writeFile(
+      join(dir, 'bench.yml'),
+      'engine: ollama\nmodels: [a]\nprompts: [{ id: story, file: missing.txt }]\n',
+    );
+    await expect(loadConfig(join(dir, 'bench.yml'))).rejects.toThrow(
+      /bench\.yml: prompts\[0\]\.file: cannot read prompt file .*missing\.txt: file not found/,
+    );
   });
 });

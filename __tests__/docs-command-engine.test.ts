@@ -15,12 +15,15 @@ describe('docs/command-engine.md', () => {
     await writeFile(join(dir, 'count-words.mjs'), program);
     await writeFile(join(dir, 'bench.yml'), config);
     const err: string[] = [];
-    const code = await main(['run', '--config', join(dir, 'bench.yml'), '--out', join(dir, 'r.json'), '--label', 'docs'], {
-      env: { PATH: process.env.PATH },
-      log: (l) => err.push(l),
-      print: () => {},
-      tty: false,
-    });
+    const code = await main(
+      ['run', '--config', join(dir, 'bench.yml'), '--out', join(dir, 'r.json'), '--label', 'docs'],
+      {
+        env: { PATH: process.env.PATH },
+        log: (l) => err.push(l),
+        print: () => {},
+        tty: false,
+      },
+    );
     expect(code, err.join('\n')).toBe(0);
     const results = parseResults(JSON.parse(await readFile(join(dir, 'r.json'), 'utf8')), 'r.json');
     const c = results.cases[0]!;

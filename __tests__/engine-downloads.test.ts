@@ -22,9 +22,16 @@ let n = 0;
 
 /** A fresh cache directory, logs, and an engine talking to a peer in `mode` that gives up after `stallS` seconds. */
 async function setup(mode: HuggingFacePeerMode, stallS = '1') {
-  const peer = await startHuggingFacePeer([{ user: 'llm-bench', model: 'tiny-GGUF', tag: 'F32', filename: 'tiny.F32.gguf', path: tiny }], { 'plain.gguf': tiny }, mode);
+  const peer = await startHuggingFacePeer(
+    [{ user: 'llm-bench', model: 'tiny-GGUF', tag: 'F32', filename: 'tiny.F32.gguf', path: tiny }],
+    { 'plain.gguf': tiny },
+    mode,
+  );
   peers.push(peer);
-  const engine = createLlamaCppEngine({ options: { threads: 1 }, model_dir: undefined }, { huggingFaceEndpoint: peer.url, env: { LLM_BENCH_DOWNLOAD_STALL_S: stallS } });
+  const engine = createLlamaCppEngine(
+    { options: { threads: 1 }, model_dir: undefined },
+    { huggingFaceEndpoint: peer.url, env: { LLM_BENCH_DOWNLOAD_STALL_S: stallS } },
+  );
   engines.push(engine);
   const cacheDir = join(root, `cache-${++n}`);
   const logs: string[] = [];
@@ -54,18 +61,24 @@ describe('download stalls', () => {
   it('an hf: URI whose manifest request is accepted and never answered fails after the stall time, naming the URL and the offline way', async () => {
     const { peer, engine, cacheDir, logs, ctx } = await setup('silent');
     const started = performance.now();
-    const error = await engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx).catch((e: unknown) => e);
+    const error = await engine
+      .prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)
+      .catch((e: unknown) => e);
     const seconds = (performance.now() - started) / 1000;
     expect(error).toBeInstanceOf(InputError);
     const message = (error as Error).message;
-    expect(message).toMatch(/^models\[id=hub\]: cannot download model hf:llm-bench\/tiny-GGUF:F32: no progress for 1 s from /);
+    expect(message).toMatch(
+      /^models\[id=hub\]: cannot download model hf:llm-bench\/tiny-GGUF:F32: no progress for 1 s from /,
+    );
     expect(message).toContain(`${peer.url}v2/llm-bench/tiny-GGUF/manifests/F32`);
     expect(message).toContain('set LLM_BENCH_DOWNLOAD_STALL_S to wait longer');
     expect(message).toContain(`copy the .gguf file into ${cacheDir}`);
     expect(message).toContain('or give the model as a local file (models[].path)');
     expect(message).not.toContain('\n');
     // Said at once, before any answer: what, from where, into where.
-    expect(logs[0]).toBe(`downloading hf:llm-bench/tiny-GGUF:F32 from ${peer.url.replace(/\/$/, '')} into ${cacheDir} (gives up after 1 s without progress)`);
+    expect(logs[0]).toBe(
+      `downloading hf:llm-bench/tiny-GGUF:F32 from ${peer.url.replace(/\/$/, '')} into ${cacheDir} (gives up after 1 s without progress)`,
+    );
     expect(peer.requests).toContain('GET /v2/llm-bench/tiny-GGUF/manifests/F32');
     // Generous: the stall time plus start-up, far from undici's 300 s header time-out or ipull's 150 retries.
     expect(seconds).toBeLessThan(30);
@@ -73,25 +86,38 @@ describe('download stalls', () => {
 
   it('a file URI (the examples/matrix form) whose size request is never answered fails the same way, naming the file it would be cached as', async () => {
     const { peer, engine, cacheDir, ctx } = await setup('silent');
-    const error = await engine.prepare({ id: 'file', name: 'hf:llm-bench/tiny-GGUF/tiny.F32.gguf', source: 'url' }, ctx).catch((e: unknown) => e);
+    const error = await engine
+      .prepare({ id: 'file', name: 'hf:llm-bench/tiny-GGUF/tiny.F32.gguf', source: 'url' }, ctx)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     const message = (error as Error).message;
     expect(message).toContain(`no progress for 1 s from ${peer.url}llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf`);
     // The name node-llama-cpp looks for in the cache: copy the file there under it and the run needs no network.
-    expect(message).toMatch(new RegExp(`copy the \\.gguf file into ${cacheDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} as hf_llm-bench_tiny\\.F32\\.gguf`));
+    expect(message).toMatch(
+      new RegExp(
+        `copy the \\.gguf file into ${cacheDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} as hf_llm-bench_tiny\\.F32\\.gguf`,
+      ),
+    );
     expect(peer.requests.some((r) => r.endsWith('/llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf'))).toBe(true);
   });
 
   it('a body that stops half-way fails after the stall time and leaves no file that a later run would take for the model', async () => {
     const { peer, engine, cacheDir, ctx } = await setup('stall-body');
-    const error = await engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx).catch((e: unknown) => e);
+    const error = await engine
+      .prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toContain(`no progress for 1 s from ${peer.url}llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf`);
+    expect((error as Error).message).toContain(
+      `no progress for 1 s from ${peer.url}llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf`,
+    );
     // The partial file (<name>.ipull) is deleted on cancel, and the model's own name never appears.
     await vi.waitFor(async () => expect(await filesIn(cacheDir)).toEqual([]), { timeout: 10_000 });
     // The same engine, the peer healthy again: the model downloads whole (the cancelled download held no lock).
     peer.mode = 'normal';
-    const prepared = await engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, { ...ctx, signal: undefined });
+    const prepared = await engine.prepare(
+      { id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' },
+      { ...ctx, signal: undefined },
+    );
     expect(await readFile(prepared.location)).toEqual(await readFile(tiny));
   });
 
@@ -103,13 +129,23 @@ describe('download stalls', () => {
         s.close(() => resolve(p));
       });
     });
-    const engine = createLlamaCppEngine({ options: {}, model_dir: undefined }, { huggingFaceEndpoint: `http://127.0.0.1:${port}/`, env: { LLM_BENCH_DOWNLOAD_STALL_S: '1' } });
+    const engine = createLlamaCppEngine(
+      { options: {}, model_dir: undefined },
+      { huggingFaceEndpoint: `http://127.0.0.1:${port}/`, env: { LLM_BENCH_DOWNLOAD_STALL_S: '1' } },
+    );
     engines.push(engine);
     const cacheDir = join(root, 'refused');
-    const error = await engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF/tiny.F32.gguf', source: 'url' }, { configDir: root, cacheDir, log: () => {} }).catch((e: unknown) => e);
+    const error = await engine
+      .prepare(
+        { id: 'hub', name: 'hf:llm-bench/tiny-GGUF/tiny.F32.gguf', source: 'url' },
+        { configDir: root, cacheDir, log: () => {} },
+      )
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     const message = (error as Error).message;
-    expect(message).toContain(`no progress for 1 s from http://127.0.0.1:${port}/llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf`);
+    expect(message).toContain(
+      `no progress for 1 s from http://127.0.0.1:${port}/llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf`,
+    );
     expect(message).toMatch(/last problem: .*ECONNREFUSED/);
     expect(message).toContain(`copy the .gguf file into ${cacheDir} as hf_llm-bench_tiny.F32.gguf`);
   });
@@ -141,7 +177,9 @@ describe('download stalls', () => {
 
   it('a bad LLM_BENCH_DOWNLOAD_STALL_S fails the download before any request', async () => {
     const { peer, engine, ctx } = await setup('normal', 'soon');
-    await expect(engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)).rejects.toThrow(/LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds/);
+    await expect(engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)).rejects.toThrow(
+      /LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds/,
+    );
     expect(peer.requests).toEqual([]);
   });
 });
@@ -149,33 +187,51 @@ describe('download stalls', () => {
 describe('the stop signal', () => {
   it('cancels a download waiting on a silent server at once, well before the stall time', async () => {
     const { peer, engine, cacheDir, controller, ctx } = await setup('silent', '600');
-    const pending = engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx).catch((e: unknown) => e);
-    await vi.waitFor(() => expect(peer.requests).toContain('GET /v2/llm-bench/tiny-GGUF/manifests/F32'), { timeout: 20_000 });
+    const pending = engine
+      .prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)
+      .catch((e: unknown) => e);
+    await vi.waitFor(() => expect(peer.requests).toContain('GET /v2/llm-bench/tiny-GGUF/manifests/F32'), {
+      timeout: 20_000,
+    });
     const stopped = performance.now();
     controller.abort();
     const error = await pending;
     expect((performance.now() - stopped) / 1000).toBeLessThan(10);
     expect(error).toBeInstanceOf(EngineError);
-    expect((error as Error).message).toBe('cancelled the download of hf:llm-bench/tiny-GGUF:F32 before any data arrived: the run was stopped');
+    expect((error as Error).message).toBe(
+      'cancelled the download of hf:llm-bench/tiny-GGUF:F32 before any data arrived: the run was stopped',
+    );
     expect(await filesIn(cacheDir)).toEqual([]);
   });
 
   it('cancels a download half-way, deleting the partial file', async () => {
     const { peer, engine, cacheDir, controller, ctx } = await setup('stall-body', '600');
-    const pending = engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx).catch((e: unknown) => e);
+    const pending = engine
+      .prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)
+      .catch((e: unknown) => e);
     // The body request has been answered with half the file.
-    await vi.waitFor(() => expect(peer.requests.filter((r) => r === 'GET /llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf').length).toBeGreaterThan(0), { timeout: 20_000 });
+    await vi.waitFor(
+      () =>
+        expect(
+          peer.requests.filter((r) => r === 'GET /llm-bench/tiny-GGUF/resolve/main/tiny.F32.gguf').length,
+        ).toBeGreaterThan(0),
+      { timeout: 20_000 },
+    );
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(EngineError);
-    expect((error as Error).message).toMatch(/^cancelled the download of hf:llm-bench\/tiny-GGUF:F32 (after [\d.]+ MB|before any data arrived): the run was stopped$/);
+    expect((error as Error).message).toMatch(
+      /^cancelled the download of hf:llm-bench\/tiny-GGUF:F32 (after [\d.]+ MB|before any data arrived): the run was stopped$/,
+    );
     await vi.waitFor(async () => expect(await filesIn(cacheDir)).toEqual([]), { timeout: 10_000 });
   });
 
   it('an already stopped run sends no request', async () => {
     const { peer, engine, controller, ctx } = await setup('normal');
     controller.abort();
-    await expect(engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)).rejects.toThrow(/cancelled the download of hf:llm-bench\/tiny-GGUF:F32 before it started/);
+    await expect(engine.prepare({ id: 'hub', name: 'hf:llm-bench/tiny-GGUF:F32', source: 'url' }, ctx)).rejects.toThrow(
+      /cancelled the download of hf:llm-bench\/tiny-GGUF:F32 before it started/,
+    );
     expect(peer.requests).toEqual([]);
   });
 
@@ -183,7 +239,10 @@ describe('the stop signal', () => {
     const engine = createLlamaCppEngine({ options: { threads: 1 }, model_dir: undefined });
     engines.push(engine);
     const controller = new AbortController();
-    const prepared = await engine.prepare({ id: 'local', name: tiny, source: 'path' }, { configDir: root, cacheDir: root, log: () => {}, signal: controller.signal });
+    const prepared = await engine.prepare(
+      { id: 'local', name: tiny, source: 'path' },
+      { configDir: root, cacheDir: root, log: () => {}, signal: controller.signal },
+    );
     // Not stopped: it loads.
     const loaded = await engine.load(prepared, { threads: 1, context_size: 256 });
     await engine.unload(loaded);
@@ -200,7 +259,11 @@ describe('createStallWatchdog', () => {
     try {
       let clock = 0;
       const stalls: number[] = [];
-      const dog = createStallWatchdog(1000, () => stalls.push(clock), () => clock);
+      const dog = createStallWatchdog(
+        1000,
+        () => stalls.push(clock),
+        () => clock,
+      );
       for (let i = 0; i < 10; i++) {
         clock += 500;
         vi.advanceTimersByTime(500);
@@ -226,7 +289,11 @@ describe('createStallWatchdog', () => {
     vi.useFakeTimers();
     try {
       let fired = false;
-      const dog = createStallWatchdog(100, () => (fired = true), () => 0);
+      const dog = createStallWatchdog(
+        100,
+        () => (fired = true),
+        () => 0,
+      );
       dog.stop();
       vi.advanceTimersByTime(1000);
       expect(fired).toBe(false);

@@ -5,7 +5,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandEnvironment, createCommandEngine, parseCommandLine } from '../src/engines/command.js';
-import { EngineError, type Engine, type GenerationRequest, type LoadedModel } from '../src/engines/types.js';
+import type { EngineError, Engine, GenerationRequest, LoadedModel } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
 import { InputError } from '../src/schema/errors.js';
 import { createHash } from 'node:crypto';
@@ -20,16 +20,30 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const PROMPT = 'Write a haiku about benchmarks.';
 
 function engineFor(script: string, env: Record<string, string> = {}, logs: string[] = []): Engine {
-  return createCommandEngine({ file: 'bench.yml', command: [process.execPath, join(fixtures, script)] }, { PATH: process.env.PATH, ...env }, (l) => logs.push(l), { killGraceMs: 200 });
+  return createCommandEngine(
+    { file: 'bench.yml', command: [process.execPath, join(fixtures, script)] },
+    { PATH: process.env.PATH, ...env },
+    (l) => logs.push(l),
+    { killGraceMs: 200 },
+  );
 }
 
 async function loadedFor(engine: Engine, params: LoadedModel['params'] = {}): Promise<LoadedModel> {
-  const prepared = await engine.prepare({ id: 'mine', name: 'my-engine/q4.bin', source: 'name' }, { configDir: work, cacheDir: work, log: () => {} });
+  const prepared = await engine.prepare(
+    { id: 'mine', name: 'my-engine/q4.bin', source: 'name' },
+    { configDir: work, cacheDir: work, log: () => {} },
+  );
   return engine.load(prepared, params);
 }
 
 function request(timeoutMs = 10_000): GenerationRequest {
-  return { prompt: PROMPT, maxTokens: 64, signal: AbortSignal.timeout(timeoutMs), caseId: 'mine/haiku/num_ctx=2048', repetition: 2 };
+  return {
+    prompt: PROMPT,
+    maxTokens: 64,
+    signal: AbortSignal.timeout(timeoutMs),
+    caseId: 'mine/haiku/num_ctx=2048',
+    repetition: 2,
+  };
 }
 
 /** Whether a process still runs (a zombie waiting for its parent to reap it does not). */
@@ -49,12 +63,24 @@ function running(pid: number): boolean {
 
 describe('parseCommandLine', () => {
   it('reads DESIGN metric names, declared custom metrics, lists and output', () => {
-    expect(parseCommandLine('{"decode_tps": 58.3, "ttft_ms": 120}', 1)).toEqual({ values: { decode_tps: 58.3, ttft_ms: 120 }, declared: {} });
-    expect(parseCommandLine('{"name":"accuracy","value":0.9,"unit":"ratio","direction":"higher"}', 2).declared).toEqual({
-      accuracy: { direction: 'higher', unit: 'ratio', description: 'reported by the command' },
+    expect(parseCommandLine('{"decode_tps": 58.3, "ttft_ms": 120}', 1)).toEqual({
+      values: { decode_tps: 58.3, ttft_ms: 120 },
+      declared: {},
     });
-    expect(parseCommandLine('[{"name":"a","value":1},{"name":"ttft_ms","value":3}]', 3).values).toEqual({ a: 1, ttft_ms: 3 });
-    expect(parseCommandLine('{"output":"hi","decode_tps":1}', 4)).toEqual({ values: { decode_tps: 1 }, declared: {}, output: 'hi' });
+    expect(parseCommandLine('{"name":"accuracy","value":0.9,"unit":"ratio","direction":"higher"}', 2).declared).toEqual(
+      {
+        accuracy: { direction: 'higher', unit: 'ratio', description: 'reported by the command' },
+      },
+    );
+    expect(parseCommandLine('[{"name":"a","value":1},{"name":"ttft_ms","value":3}]', 3).values).toEqual({
+      a: 1,
+      ttft_ms: 3,
+    });
+    expect(parseCommandLine('{"output":"hi","decode_tps":1}', 4)).toEqual({
+      values: { decode_tps: 1 },
+      declared: {},
+      output: 'hi',
+    });
     expect(parseCommandLine('{"gpu_util":0.5}', 5).declared.gpu_util!.direction).toBe('none');
   });
 
@@ -79,7 +105,11 @@ describe('parseCommandLine', () => {
 
   it('puts the case into the environment, one variable per option too', () => {
     const prepared = { identity: { id: 'mine', name: 'x' }, location: 'x' };
-    const env = commandEnvironment(prepared, { num_ctx: 2048, 'top-p': 0.9, stop: ['a', 'b'] }, { prompt: 'p', maxTokens: 8 });
+    const env = commandEnvironment(
+      prepared,
+      { num_ctx: 2048, 'top-p': 0.9, stop: ['a', 'b'] },
+      { prompt: 'p', maxTokens: 8 },
+    );
     expect(env).toEqual({
       LLM_BENCH_MODEL: 'x',
       LLM_BENCH_MODEL_ID: 'mine',
@@ -91,7 +121,9 @@ describe('parseCommandLine', () => {
       LLM_BENCH_PROMPT: 'p',
     });
     // A huge prompt goes on stdin only: one environment string is limited to 128 KiB on Linux.
-    expect(commandEnvironment(prepared, {}, { prompt: 'x'.repeat(70_000), maxTokens: 8 }).LLM_BENCH_PROMPT).toBeUndefined();
+    expect(
+      commandEnvironment(prepared, {}, { prompt: 'x'.repeat(70_000), maxTokens: 8 }).LLM_BENCH_PROMPT,
+    ).toBeUndefined();
   });
 });
 
@@ -106,7 +138,11 @@ describe('command engine running programs', () => {
     const engine = engineFor('metrics.mjs', { FIXTURE_ENV_FILE: envFile }, logs);
     const loaded = await loadedFor(engine, { num_ctx: 2048, temperature: 0.2 });
     const gen = await engine.generate(loaded, request());
-    const seen = JSON.parse(readFileSync(envFile, 'utf8')) as { env: Record<string, string>; stdin: string; cwd: string };
+    const seen = JSON.parse(readFileSync(envFile, 'utf8')) as {
+      env: Record<string, string>;
+      stdin: string;
+      cwd: string;
+    };
     expect(seen.stdin).toBe(PROMPT);
     expect(seen.cwd).toBe(work);
     expect(seen.env).toEqual({
@@ -121,7 +157,15 @@ describe('command engine running programs', () => {
       LLM_BENCH_REPETITION: '2',
     });
     const m = metricsOfGeneration(gen);
-    expect(m).toMatchObject({ decode_tps: 58.3, ttft_ms: 120, output_tokens: 64, prompt_tokens: 5, accuracy: 0.93, joules: 12.5, cache_hits: 3 });
+    expect(m).toMatchObject({
+      decode_tps: 58.3,
+      ttft_ms: 120,
+      output_tokens: 64,
+      prompt_tokens: 5,
+      accuracy: 0.93,
+      joules: 12.5,
+      cache_hits: 3,
+    });
     expect(m.e2e_ms).toBeGreaterThan(0); // measured around the process: the program did not report it
     expect(m.e2e_ms).toBeLessThan(10_000);
     expect(gen.outputSha256).toBe(sha256Text(`echo: ${PROMPT}`));
@@ -153,7 +197,11 @@ describe('command engine running programs', () => {
   });
 
   it('a program that cannot be started names the command', async () => {
-    const engine = createCommandEngine({ file: 'bench.yml', command: ['./no-such-benchmark', '--fast'] }, { PATH: process.env.PATH }, () => {});
+    const engine = createCommandEngine(
+      { file: 'bench.yml', command: ['./no-such-benchmark', '--fast'] },
+      { PATH: process.env.PATH },
+      () => {},
+    );
     const error = await engineFailure(engine.generate(await loadedFor(engine), request()));
     expect(error.message).toContain('"./no-such-benchmark"');
     expect(error.message).toContain('program not found');

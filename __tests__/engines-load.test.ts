@@ -82,7 +82,18 @@ describe('runLoad with a controllable send', () => {
         new Promise<Generation>((resolve, reject) => {
           inFlight++;
           inFlightAtStart.push(inFlight);
-          pending.push({ index, signal, resolve: (g) => (inFlight--, resolve(g)), reject: (e) => (inFlight--, reject(e)) });
+          pending.push({
+            index,
+            signal,
+            resolve: (g) => {
+              inFlight--;
+              resolve(g);
+            },
+            reject: (e) => {
+              inFlight--;
+              reject(e);
+            },
+          });
         }),
     });
     await tick();
@@ -123,7 +134,9 @@ describe('runLoad with a controllable send', () => {
         return { ...gen([1, 2]), ...(index === 2 ? { retries: [lost, lost] } : {}) };
       },
     });
-    expect(result.errors).toEqual([{ index: 1, kind: 'engine', message: 'request to u failed: connect ECONNREFUSED 127.0.0.1:9', retries: [lost] }]);
+    expect(result.errors).toEqual([
+      { index: 1, kind: 'engine', message: 'request to u failed: connect ECONNREFUSED 127.0.0.1:9', retries: [lost] },
+    ]);
     expect(result.outcomes.map((o) => o.generation?.retries?.length ?? 0)).toEqual([0, 0, 2]);
     expect(result.metrics.success_rate).toBeCloseTo(2 / 3, 12);
   });
@@ -178,7 +191,10 @@ describe('runLoad against a real server', () => {
   beforeAll(async () => {
     peer = await startOpenAIPeer({ models: [{ id: 'm' }], tokens: 5, firstTokenDelayMs: 20, interTokenDelayMs: 10 });
     engine = createOpenAIEngine({ file: 'bench.yml', host: peer.url, api: 'chat' }, {}, () => {});
-    loaded = await engine.load(await engine.prepare({ id: 'm', name: 'm', source: 'name' }, { configDir: '.', cacheDir: '.', log: () => {} }), {});
+    loaded = await engine.load(
+      await engine.prepare({ id: 'm', name: 'm', source: 'name' }, { configDir: '.', cacheDir: '.', log: () => {} }),
+      {},
+    );
   });
   afterAll(async () => {
     await peer.close();
@@ -221,15 +237,36 @@ describe('runLoad against a real server', () => {
 describe('runLoad against an Ollama server', () => {
   it('keeps exactly 3 requests in flight through the ollama engine', async () => {
     const peer = await startOllamaPeer({
-      models: [{ name: 'gemma3:1b', digest: 'sha256:' + 'a'.repeat(64), sizeBytes: 1e9, family: 'gemma3', parameterSize: '1B', quantization: 'Q4_K_M', parameterCount: 1e9 }],
+      models: [
+        {
+          name: 'gemma3:1b',
+          digest: `sha256:${'a'.repeat(64)}`,
+          sizeBytes: 1e9,
+          family: 'gemma3',
+          parameterSize: '1B',
+          quantization: 'Q4_K_M',
+          parameterCount: 1e9,
+        },
+      ],
       tokens: 4,
       firstTokenDelayMs: 20,
       interTokenDelayMs: 10,
     });
     try {
       const engine = createOllamaEngine({ host: peer.url, pull: 'never', chat: false }, {}, () => {});
-      const loaded = await engine.load(await engine.prepare({ id: 'g', name: 'gemma3:1b', source: 'name' }, { configDir: '.', cacheDir: '.', log: () => {} }), {});
-      const result = await runLoad({ requests: 9, concurrency: 3, timeoutMs: 10_000, send: (_i, signal) => engine.generate(loaded, { prompt: 'go', maxTokens: 4, signal }) });
+      const loaded = await engine.load(
+        await engine.prepare(
+          { id: 'g', name: 'gemma3:1b', source: 'name' },
+          { configDir: '.', cacheDir: '.', log: () => {} },
+        ),
+        {},
+      );
+      const result = await runLoad({
+        requests: 9,
+        concurrency: 3,
+        timeoutMs: 10_000,
+        send: (_i, signal) => engine.generate(loaded, { prompt: 'go', maxTokens: 4, signal }),
+      });
       expect(peer.maxInFlight).toBe(3);
       expect(result.maxInFlight).toBe(3);
       expect(result.metrics.success_rate).toBe(1);

@@ -2,16 +2,29 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOllamaEngine, generationFromOllama, normalizeOllamaHost, ollamaRequestFields, ollamaTag } from '../src/engines/ollama.js';
+import {
+  createOllamaEngine,
+  generationFromOllama,
+  normalizeOllamaHost,
+  ollamaRequestFields,
+  ollamaTag,
+} from '../src/engines/ollama.js';
 import type { Engine, GenerationRequest, LoadedModel } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
 import type { ModelSpec } from '../src/config/parse.js';
-import { closedPort, peerPromptTokens, startOllamaPeer, type OllamaFault, type OllamaPeer, type PeerModel } from './peers/ollama-server.js';
+import {
+  closedPort,
+  peerPromptTokens,
+  startOllamaPeer,
+  type OllamaFault,
+  type OllamaPeer,
+  type PeerModel,
+} from './peers/ollama-server.js';
 import { engineFailure, expectSame } from './peers/expect-engine.js';
 
 const gemma: PeerModel = {
   name: 'gemma3:1b',
-  digest: 'sha256:' + 'a'.repeat(64),
+  digest: `sha256:${'a'.repeat(64)}`,
   sizeBytes: 815_000_000,
   family: 'gemma3',
   parameterSize: '999.89M',
@@ -19,11 +32,18 @@ const gemma: PeerModel = {
   parameterCount: 999_885_952,
   vramShare: 0.75,
 };
-const qwen: PeerModel = { ...gemma, name: 'qwen3:0.6b', digest: 'sha256:' + 'c'.repeat(64), sizeBytes: 522_000_000, family: 'qwen3', parameterSize: '751.63M', vramShare: 1 };
+const qwen: PeerModel = {
+  ...gemma,
+  name: 'qwen3:0.6b',
+  digest: `sha256:${'c'.repeat(64)}`,
+  sizeBytes: 522_000_000,
+  family: 'qwen3',
+  parameterSize: '751.63M',
+  vramShare: 1,
+};
 const spec = (name: string): ModelSpec => ({ id: name, name, source: 'name' });
 const ctx = { configDir: '/tmp', cacheDir: '/tmp', log: () => {} };
 const PROMPT = 'Craft a witty remark after a close racing finish.';
-
 
 function request(maxTokens = 16, timeoutMs = 5000): GenerationRequest {
   return { prompt: PROMPT, maxTokens, signal: AbortSignal.timeout(timeoutMs) };
@@ -52,7 +72,9 @@ describe('normalizeOllamaHost (as Ollama reads OLLAMA_HOST)', () => {
   it('prefers config.host over OLLAMA_HOST', () => {
     const e = createOllamaEngine({ host: 'http://a:1', pull: 'never', chat: false }, { OLLAMA_HOST: 'b:2' }, () => {});
     expect(e.host).toBe('http://a:1');
-    expect(createOllamaEngine({ pull: 'never', chat: false }, { OLLAMA_HOST: 'b:2' }, () => {}).host).toBe('http://b:2');
+    expect(createOllamaEngine({ pull: 'never', chat: false }, { OLLAMA_HOST: 'b:2' }, () => {}).host).toBe(
+      'http://b:2',
+    );
   });
 
   it('treats a bare name as its :latest tag and splits top-level fields from options', () => {
@@ -74,7 +96,15 @@ describe('ollama engine against a well-behaved server', () => {
   let loaded: LoadedModel;
 
   beforeAll(async () => {
-    peer = await startOllamaPeer({ models: [gemma], registry: [qwen], pullSteps: 40, tokens: 12, firstTokenDelayMs: 40, interTokenDelayMs: 15, loadDelayMs: 30 });
+    peer = await startOllamaPeer({
+      models: [gemma],
+      registry: [qwen],
+      pullSteps: 40,
+      tokens: 12,
+      firstTokenDelayMs: 40,
+      interTokenDelayMs: 15,
+      loadDelayMs: 30,
+    });
     engine = createOllamaEngine({ host: peer.url, pull: 'missing', chat: false }, {}, (l) => logs.push(l));
   });
   afterAll(async () => {
@@ -125,7 +155,12 @@ describe('ollama engine against a well-behaved server', () => {
     loaded = await engine.load(prepared, { num_ctx: 2048, temperature: 0, keep_alive: '10m' });
     const gens = peer.requests.slice(start).filter((r) => r.path === '/api/generate');
     expect(gens[0]!.body).toMatchObject({ model: 'gemma3:1b', prompt: '', keep_alive: 0 });
-    expect(gens[1]!.body).toMatchObject({ model: 'gemma3:1b', prompt: '', keep_alive: '10m', options: { num_ctx: 2048, temperature: 0 } });
+    expect(gens[1]!.body).toMatchObject({
+      model: 'gemma3:1b',
+      prompt: '',
+      keep_alive: '10m',
+      options: { num_ctx: 2048, temperature: 0 },
+    });
     // The peer's load reply, like Ollama's, has no load_duration: the client's wall time of the load is used.
     expect(loaded.loadMs).toBeGreaterThanOrEqual(29);
     expect(loaded.loadMs).toBeLessThan(2000);
@@ -136,7 +171,13 @@ describe('ollama engine against a well-behaved server', () => {
     const start = peer.requests.length;
     const gen = await engine.generate(loaded, request(10));
     const sent = peer.requests.slice(start).find((r) => r.path === '/api/generate')!.body!;
-    expect(sent).toMatchObject({ model: 'gemma3:1b', prompt: PROMPT, stream: true, keep_alive: '10m', options: { num_ctx: 2048, temperature: 0, num_predict: 10 } });
+    expect(sent).toMatchObject({
+      model: 'gemma3:1b',
+      prompt: PROMPT,
+      stream: true,
+      keep_alive: '10m',
+      options: { num_ctx: 2048, temperature: 0, num_predict: 10 },
+    });
     const done = peer.doneChunks.at(-1)!;
     const m = metricsOfGeneration(gen);
     expect(gen.outputTokens).toBe(10);
@@ -204,7 +245,13 @@ describe('ollama engine when things go wrong', () => {
 
   beforeAll(async () => {
     faults = new Map();
-    peer = await startOllamaPeer({ models: [gemma], tokens: 6, firstTokenDelayMs: 5, interTokenDelayMs: 5, fault: (i) => faults.get(i) });
+    peer = await startOllamaPeer({
+      models: [gemma],
+      tokens: 6,
+      firstTokenDelayMs: 5,
+      interTokenDelayMs: 5,
+      fault: (i) => faults.get(i),
+    });
     engine = createOllamaEngine({ host: peer.url, pull: 'never', chat: false }, {}, () => {});
     loaded = await engine.load(await engine.prepare(spec('gemma3:1b'), ctx), {});
   });
@@ -212,7 +259,6 @@ describe('ollama engine when things go wrong', () => {
     await engine.close();
     await peer.close();
   });
-
 
   it('names the host and how to start Ollama when nothing listens', async () => {
     const port = await closedPort();
@@ -231,7 +277,9 @@ describe('ollama engine when things go wrong', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
     try {
-      const stuck = createOllamaEngine({ host: `http://127.0.0.1:${port}`, pull: 'never', chat: false }, {}, () => {}, { requestTimeoutMs: 200 });
+      const stuck = createOllamaEngine({ host: `http://127.0.0.1:${port}`, pull: 'never', chat: false }, {}, () => {}, {
+        requestTimeoutMs: 200,
+      });
       const error = await engineFailure(stuck.info());
       expect(error.message).toContain(`http://127.0.0.1:${port}`);
       expect(error.message).toMatch(/version.*timeout/i);
@@ -330,14 +378,23 @@ describe('ollama engine when things go wrong', () => {
   it('an already aborted signal fails at once as a time-out', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await engineFailure(engine.generate(loaded, { prompt: PROMPT, maxTokens: 4, signal: controller.signal }));
+    const error = await engineFailure(
+      engine.generate(loaded, { prompt: PROMPT, maxTokens: 4, signal: controller.signal }),
+    );
     expect(error.kind).toBe('timeout');
   });
 });
 
 describe('ollama engine and its prompt cache', () => {
   it('reads prompt_eval_cached_count: cached_tokens, and prefill speed over the tokens evaluated', () => {
-    const done = { done: true, prompt_eval_count: 40, prompt_eval_cached_count: 32, prompt_eval_duration: 8e6, eval_count: 4, eval_duration: 3e7 };
+    const done = {
+      done: true,
+      prompt_eval_count: 40,
+      prompt_eval_cached_count: 32,
+      prompt_eval_duration: 8e6,
+      eval_count: 4,
+      eval_duration: 3e7,
+    };
     const gen = generationFromOllama([10, 20, 30, 40], done, 41, 'x');
     expect(gen.promptTokens).toBe(40);
     expect(gen.metrics).toEqual({ cached_tokens: 32 });
@@ -345,11 +402,18 @@ describe('ollama engine and its prompt cache', () => {
     expect(m.cached_tokens).toBe(32);
     expect(m.prefill_tps).toBe(8 / 0.008);
     // Older servers say nothing about a cache: no metric, the prompt as evaluated.
-    const old = generationFromOllama([10, 20], { done: true, prompt_eval_count: 40, prompt_eval_duration: 8e6, eval_count: 2, eval_duration: 1e7 }, 21, 'x');
+    const old = generationFromOllama(
+      [10, 20],
+      { done: true, prompt_eval_count: 40, prompt_eval_duration: 8e6, eval_count: 2, eval_duration: 1e7 },
+      21,
+      'x',
+    );
     expect(old.metrics).toBeUndefined();
     expect(metricsOfGeneration(old).prefill_tps).toBe(40 / 0.008);
     // All of it cached: no prefill speed at all.
-    expect(generationFromOllama([10], { ...done, prompt_eval_cached_count: 40 }, 11, 'x').reported?.prefillTokens).toBeUndefined();
+    expect(
+      generationFromOllama([10], { ...done, prompt_eval_cached_count: 40 }, 11, 'x').reported?.prefillTokens,
+    ).toBeUndefined();
   });
 
   it('has no request field to turn the cache off: a repeated prompt is served from it, a varied one is not', async () => {
@@ -380,7 +444,13 @@ describe('ollama pulls that stop making progress', () => {
   let peer: OllamaPeer;
   beforeAll(async () => {
     // Each progress line comes 5 s after the last: a registry that has stalled.
-    peer = await startOllamaPeer({ models: [gemma], registry: [qwen], pullSteps: 3, pullStepDelayMs: 5_000, loadDelayMs: 0 });
+    peer = await startOllamaPeer({
+      models: [gemma],
+      registry: [qwen],
+      pullSteps: 3,
+      pullStepDelayMs: 5_000,
+      loadDelayMs: 0,
+    });
   });
   afterAll(async () => {
     await peer.close();
@@ -388,10 +458,18 @@ describe('ollama pulls that stop making progress', () => {
 
   it('fail after the stall time, naming the model, the host and how to pre-fill the models offline', async () => {
     const logs: string[] = [];
-    const engine = createOllamaEngine({ host: peer.url, pull: 'missing', chat: false }, { LLM_BENCH_DOWNLOAD_STALL_S: '0.3' }, (l) => logs.push(l));
-    const error = await engine.prepare({ id: 'q', name: 'qwen3:0.6b', source: 'name' }, { configDir: '/tmp', cacheDir: '/tmp', log: () => {} }).catch((e: unknown) => e);
+    const engine = createOllamaEngine(
+      { host: peer.url, pull: 'missing', chat: false },
+      { LLM_BENCH_DOWNLOAD_STALL_S: '0.3' },
+      (l) => logs.push(l),
+    );
+    const error = await engine
+      .prepare({ id: 'q', name: 'qwen3:0.6b', source: 'name' }, { configDir: '/tmp', cacheDir: '/tmp', log: () => {} })
+      .catch((e: unknown) => e);
     expect((error as Error).message).toMatch(
-      new RegExp(`^pulling qwen3:0\\.6b from ${peer.url.replace(/[.:/]/g, '\\$&')} stopped: no progress for 0\\.3 s\\. Pull it on the runner beforehand \\(\`ollama pull qwen3:0\\.6b\`\\), or restore the Ollama models directory`),
+      new RegExp(
+        `^pulling qwen3:0\\.6b from ${peer.url.replace(/[.:/]/g, '\\$&')} stopped: no progress for 0\\.3 s\\. Pull it on the runner beforehand \\(\`ollama pull qwen3:0\\.6b\`\\), or restore the Ollama models directory`,
+      ),
     );
     expect(logs[0]).toMatch(/^ollama: pulling qwen3:0\.6b from .* \(gives up after 0\.3 s without progress\)$/);
     await engine.close();
@@ -401,7 +479,12 @@ describe('ollama pulls that stop making progress', () => {
     const engine = createOllamaEngine({ host: peer.url, pull: 'missing', chat: false }, {}, () => {});
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 100);
-    const error = await engine.prepare({ id: 'q', name: 'qwen3:0.6b', source: 'name' }, { configDir: '/tmp', cacheDir: '/tmp', log: () => {}, signal: abort.signal }).catch((e: unknown) => e);
+    const error = await engine
+      .prepare(
+        { id: 'q', name: 'qwen3:0.6b', source: 'name' },
+        { configDir: '/tmp', cacheDir: '/tmp', log: () => {}, signal: abort.signal },
+      )
+      .catch((e: unknown) => e);
     // The default stall time is 60 s: the pull ended because of the stop, not the watchdog.
     expect((error as Error).message).toMatch(/^pulling qwen3:0\.6b from .* stopped: the run was stopped$/);
     await engine.close();

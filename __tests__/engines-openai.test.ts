@@ -1,6 +1,11 @@
 // The openai engine against a local peer that speaks the OpenAI streaming API (SSE), as llama-server and vLLM do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAIEngine, generationFromStream, llamaServerDecodeSteps, openaiApiBase } from '../src/engines/openai.js';
+import {
+  createOpenAIEngine,
+  generationFromStream,
+  llamaServerDecodeSteps,
+  openaiApiBase,
+} from '../src/engines/openai.js';
 import type { Engine, GenerationRequest, LoadedModel } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
 import { InputError } from '../src/schema/errors.js';
@@ -12,12 +17,16 @@ import { engineFailure, expectSame } from './peers/expect-engine.js';
 const ctx = { configDir: '/tmp', cacheDir: '/tmp', log: () => {} };
 const spec = (name: string): ModelSpec => ({ id: 'm', name, source: 'name' });
 const PROMPT = 'Summarise the race in one line.';
-const cfg = (host: string, api: 'chat' | 'completions' = 'chat', api_key_env?: string) => ({ file: 'bench.yml', host, api, api_key_env });
+const cfg = (host: string, api: 'chat' | 'completions' = 'chat', api_key_env?: string) => ({
+  file: 'bench.yml',
+  host,
+  api,
+  api_key_env,
+});
 
 function request(maxTokens = 16, timeoutMs = 5000): GenerationRequest {
   return { prompt: PROMPT, maxTokens, signal: AbortSignal.timeout(timeoutMs) };
 }
-
 
 describe('openai engine helpers', () => {
   it('finds the /v1 root with or without it in the host', () => {
@@ -28,7 +37,14 @@ describe('openai engine helpers', () => {
   });
 
   it('defines TTFT, E2E and TPOT as vllm bench serve does; counts chunks only without usage', () => {
-    const tally = { arrivalsMs: [100, 120, 150, 160], lastChoiceMs: 170, sawDone: true, sawFinish: true, events: 7, usage: { prompt_tokens: 9, completion_tokens: 4 } };
+    const tally = {
+      arrivalsMs: [100, 120, 150, 160],
+      lastChoiceMs: 170,
+      sawDone: true,
+      sawFinish: true,
+      events: 7,
+      usage: { prompt_tokens: 9, completion_tokens: 4 },
+    };
     const { generation, tokensFromChunks } = generationFromStream(tally, 'x');
     expect(tokensFromChunks).toBe(false);
     const m = metricsOfGeneration(generation);
@@ -46,9 +62,23 @@ describe('openai engine helpers', () => {
 
   it('reads llama-server decode timings in either convention: its own rate says over how many steps', () => {
     // Current builds: 8 tokens, the first free with the prompt, 7 decode steps in 1.705 ms (a real reply).
-    const current = { prompt_n: 59, prompt_ms: 7.361, prompt_per_second: 8015.21532400489, predicted_n: 8, predicted_ms: 1.705, predicted_per_second: 4105.571847507332 };
+    const current = {
+      prompt_n: 59,
+      prompt_ms: 7.361,
+      prompt_per_second: 8015.21532400489,
+      predicted_n: 8,
+      predicted_ms: 1.705,
+      predicted_per_second: 4105.571847507332,
+    };
     expect(llamaServerDecodeSteps(current)).toBe(7);
-    const tally = { arrivalsMs: [9, 9.3, 9.5, 9.8, 10, 10.2, 10.5, 10.7], lastChoiceMs: 10.8, sawDone: true, sawFinish: true, events: 10, timings: current };
+    const tally = {
+      arrivalsMs: [9, 9.3, 9.5, 9.8, 10, 10.2, 10.5, 10.7],
+      lastChoiceMs: 10.8,
+      sawDone: true,
+      sawFinish: true,
+      events: 10,
+      timings: current,
+    };
     const m = metricsOfGeneration(generationFromStream(tally, 'x').generation);
     expect(m.decode_tps).toBeCloseTo(current.predicted_per_second, 6);
     expect(m.prefill_tps).toBeCloseTo(current.prompt_per_second, 6);
@@ -63,7 +93,9 @@ describe('openai engine helpers', () => {
 
   it('needs the API key variable it names to be set', () => {
     expect(() => createOpenAIEngine(cfg('http://h', 'chat', 'MY_KEY'), {}, () => {})).toThrow(InputError);
-    expect(() => createOpenAIEngine(cfg('http://h', 'chat', 'MY_KEY'), {}, () => {})).toThrow(/bench\.yml: api_key_env: .*MY_KEY.* not set/);
+    expect(() => createOpenAIEngine(cfg('http://h', 'chat', 'MY_KEY'), {}, () => {})).toThrow(
+      /bench\.yml: api_key_env: .*MY_KEY.* not set/,
+    );
   });
 });
 
@@ -83,7 +115,11 @@ describe('openai engine against llama-server', () => {
       interTokenDelayMs: 15,
     });
     engine = createOpenAIEngine(cfg(peer.url, 'chat', 'LLM_KEY'), { LLM_KEY: 'sk-secret-123' }, (l) => logs.push(l));
-    loaded = await engine.load(await engine.prepare(spec('qwen3-0.6b'), ctx), { temperature: 0, top_k: 1, cache_prompt: false });
+    loaded = await engine.load(await engine.prepare(spec('qwen3-0.6b'), ctx), {
+      temperature: 0,
+      top_k: 1,
+      cache_prompt: false,
+    });
   });
   afterAll(async () => {
     await engine.close();
@@ -92,7 +128,13 @@ describe('openai engine against llama-server', () => {
 
   it('reads the version from /props and identifies the model from /v1/models meta', async () => {
     expect(await engine.info()).toEqual({ kind: 'openai', version: 'b5000-peer', host: peer.url });
-    expect(loaded.prepared.identity).toEqual({ id: 'm', name: 'qwen3-0.6b', source: 'openai', parameter_count: 751_632_384, size_bytes: 522_000_000 });
+    expect(loaded.prepared.identity).toEqual({
+      id: 'm',
+      name: 'qwen3-0.6b',
+      source: 'openai',
+      parameter_count: 751_632_384,
+      size_bytes: 522_000_000,
+    });
     expect(loaded.loadMs).toBeUndefined();
   });
 
@@ -150,8 +192,24 @@ describe('openai engine against vLLM-like and plain servers', () => {
   let plain: OpenAIPeer;
 
   beforeAll(async () => {
-    vllm = await startOpenAIPeer({ flavor: 'vllm', models: [{ id: 'Qwen/Qwen3-4B' }], tokens: 6, firstTokenDelayMs: 30, interTokenDelayMs: 10, earlyRoleChunk: true, serverHeader: 'uvicorn' });
-    plain = await startOpenAIPeer({ flavor: 'plain', models: [{ id: 'local-model' }], tokens: 5, firstTokenDelayMs: 5, interTokenDelayMs: 5, noUsage: true, serverHeader: 'lmstudio/0.3.9' });
+    vllm = await startOpenAIPeer({
+      flavor: 'vllm',
+      models: [{ id: 'Qwen/Qwen3-4B' }],
+      tokens: 6,
+      firstTokenDelayMs: 30,
+      interTokenDelayMs: 10,
+      earlyRoleChunk: true,
+      serverHeader: 'uvicorn',
+    });
+    plain = await startOpenAIPeer({
+      flavor: 'plain',
+      models: [{ id: 'local-model' }],
+      tokens: 5,
+      firstTokenDelayMs: 5,
+      interTokenDelayMs: 5,
+      noUsage: true,
+      serverHeader: 'lmstudio/0.3.9',
+    });
   });
   afterAll(async () => {
     await vllm.close();
@@ -159,7 +217,7 @@ describe('openai engine against vLLM-like and plain servers', () => {
   });
 
   it('reads the version from /version; TTFT waits for text, not for an early role chunk', async () => {
-    const engine = createOpenAIEngine(cfg(vllm.url + '/v1'), {}, () => {});
+    const engine = createOpenAIEngine(cfg(`${vllm.url}/v1`), {}, () => {});
     expect((await engine.info()).version).toBe('0.8.5');
     const loaded = await engine.load(await engine.prepare(spec('Qwen/Qwen3-4B'), ctx), {});
     const gen = await engine.generate(loaded, request());
@@ -178,7 +236,13 @@ describe('openai engine against vLLM-like and plain servers', () => {
     const start = vllm.requests.length;
     const gen = await engine.generate(loaded, request(3));
     const sent = vllm.requests.slice(start).find((r) => r.path === '/v1/completions')!;
-    expect(sent.body).toMatchObject({ model: 'Qwen/Qwen3-4B', prompt: PROMPT, max_tokens: 3, stream: true, stream_options: { include_usage: true } });
+    expect(sent.body).toMatchObject({
+      model: 'Qwen/Qwen3-4B',
+      prompt: PROMPT,
+      max_tokens: 3,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(gen.outputTokens).toBe(3);
     expect(gen.chunkArrivalsMs).toHaveLength(3);
   });
@@ -211,7 +275,14 @@ describe('openai engine when things go wrong', () => {
 
   beforeAll(async () => {
     faults = new Map();
-    peer = await startOpenAIPeer({ flavor: 'vllm', models: [{ id: 'm1' }], tokens: 6, firstTokenDelayMs: 5, interTokenDelayMs: 5, fault: (i) => faults.get(i) });
+    peer = await startOpenAIPeer({
+      flavor: 'vllm',
+      models: [{ id: 'm1' }],
+      tokens: 6,
+      firstTokenDelayMs: 5,
+      interTokenDelayMs: 5,
+      fault: (i) => faults.get(i),
+    });
     engine = createOpenAIEngine(cfg(peer.url), {}, () => {});
     loaded = await engine.load(await engine.prepare(spec('m1'), ctx), {});
   });
@@ -270,7 +341,9 @@ describe('openai engine when things go wrong', () => {
     faults.set(5, { kind: 'malformed', afterTokens: 3 });
     const error = await engineFailure(engine.generate(loaded, request()));
     expect(error.kind).toBe('stream');
-    expect(error.message).toMatch(/malformed JSON in event 4 of the stream from .*\/v1\/chat\/completions: \{"id": "cmpl-5"/);
+    expect(error.message).toMatch(
+      /malformed JSON in event 4 of the stream from .*\/v1\/chat\/completions: \{"id": "cmpl-5"/,
+    );
   });
 
   it('a stream that ends without finish_reason or [DONE] is a stream error', async () => {
@@ -299,9 +372,17 @@ describe('openai engine when things go wrong', () => {
 
 describe('openai engine and prompt caches', () => {
   const MODEL = 'm';
-  const prompt = (text: string, timeoutMs = 5000): GenerationRequest => ({ prompt: text, maxTokens: 4, signal: AbortSignal.timeout(timeoutMs) });
-  const lastBody = (peer: OpenAIPeer): Record<string, unknown> => peer.requests.filter((r) => r.path.endsWith('/completions')).at(-1)!.body!;
-  async function against(peer: OpenAIPeer, params: Record<string, string | number | boolean> = {}): Promise<{ engine: Engine; loaded: LoadedModel }> {
+  const prompt = (text: string, timeoutMs = 5000): GenerationRequest => ({
+    prompt: text,
+    maxTokens: 4,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const lastBody = (peer: OpenAIPeer): Record<string, unknown> =>
+    peer.requests.filter((r) => r.path.endsWith('/completions')).at(-1)!.body!;
+  async function against(
+    peer: OpenAIPeer,
+    params: Record<string, string | number | boolean> = {},
+  ): Promise<{ engine: Engine; loaded: LoadedModel }> {
     const engine = createOpenAIEngine(cfg(peer.url), {}, () => {});
     return { engine, loaded: await engine.load(await engine.prepare(spec(MODEL), ctx), params) };
   }
@@ -309,7 +390,15 @@ describe('openai engine and prompt caches', () => {
   it('reads the cached tokens: llama-server timings.cache_n, else usage.prompt_tokens_details.cached_tokens', () => {
     const base = { arrivalsMs: [50, 60, 70], lastChoiceMs: 71, sawDone: true, sawFinish: true, events: 5 };
     // llama-server: prompt_n counts only the evaluated tokens, cache_n the reused ones (a real reply of the issue).
-    const timings = { cache_n: 56, prompt_n: 1, prompt_ms: 2, prompt_per_second: 500, predicted_n: 3, predicted_ms: 20, predicted_per_second: 100 };
+    const timings = {
+      cache_n: 56,
+      prompt_n: 1,
+      prompt_ms: 2,
+      prompt_per_second: 500,
+      predicted_n: 3,
+      predicted_ms: 20,
+      predicted_per_second: 100,
+    };
     const fromTimings = generationFromStream({ ...base, timings }, 'x').generation;
     expect(fromTimings.metrics).toEqual({ cached_tokens: 56 });
     expect(fromTimings.promptTokens).toBe(57); // the whole prompt, not the one token evaluated
@@ -323,13 +412,25 @@ describe('openai engine and prompt caches', () => {
     expect(fromUsage.metrics).toEqual({ cached_tokens: 32 });
     expect(metricsOfGeneration(fromUsage).prefill_tps).toBe(8 / 0.05);
     // Fully cached and no timings: no prefill to estimate at all. Nothing reported: no metric.
-    expect(generationFromStream({ ...base, usage: { ...usage, prompt_tokens_details: { cached_tokens: 40 } } }, 'x').generation.reported).toBeUndefined();
-    expect(generationFromStream({ ...base, usage: { prompt_tokens: 40, completion_tokens: 3 } }, 'x').generation.metrics).toBeUndefined();
-    expect(generationFromStream({ ...base, usage: { ...usage, prompt_tokens_details: null } }, 'x').generation.metrics).toBeUndefined();
+    expect(
+      generationFromStream({ ...base, usage: { ...usage, prompt_tokens_details: { cached_tokens: 40 } } }, 'x')
+        .generation.reported,
+    ).toBeUndefined();
+    expect(
+      generationFromStream({ ...base, usage: { prompt_tokens: 40, completion_tokens: 3 } }, 'x').generation.metrics,
+    ).toBeUndefined();
+    expect(
+      generationFromStream({ ...base, usage: { ...usage, prompt_tokens_details: null } }, 'x').generation.metrics,
+    ).toBeUndefined();
   });
 
   it('tells llama-server not to reuse its prompt cache: a repeated prompt is evaluated in full', async () => {
-    const peer = await startOpenAIPeer({ flavor: 'llama-server', models: [{ id: MODEL }], tokens: 3, promptCache: true });
+    const peer = await startOpenAIPeer({
+      flavor: 'llama-server',
+      models: [{ id: MODEL }],
+      tokens: 3,
+      promptCache: true,
+    });
     try {
       const { engine, loaded } = await against(peer);
       const a = await engine.generate(loaded, prompt('the same prompt twice over'));
@@ -350,7 +451,12 @@ describe('openai engine and prompt caches', () => {
   });
 
   it('keeps the config’s own cache_prompt, and then reports what the cache served', async () => {
-    const peer = await startOpenAIPeer({ flavor: 'llama-server', models: [{ id: MODEL }], tokens: 3, promptCache: true });
+    const peer = await startOpenAIPeer({
+      flavor: 'llama-server',
+      models: [{ id: MODEL }],
+      tokens: 3,
+      promptCache: true,
+    });
     try {
       const { engine, loaded } = await against(peer, { cache_prompt: true });
       await engine.generate(loaded, prompt('the same prompt twice over'));
@@ -367,7 +473,12 @@ describe('openai engine and prompt caches', () => {
   });
 
   it('recognises llama-server by its Server header too (/props unanswered)', async () => {
-    const peer = await startOpenAIPeer({ flavor: 'plain', models: [{ id: MODEL }], tokens: 2, serverHeader: 'llama.cpp' });
+    const peer = await startOpenAIPeer({
+      flavor: 'plain',
+      models: [{ id: MODEL }],
+      tokens: 2,
+      serverHeader: 'llama.cpp',
+    });
     try {
       const { engine, loaded } = await against(peer);
       await engine.generate(loaded, prompt('hello there'));
@@ -379,14 +490,22 @@ describe('openai engine and prompt caches', () => {
   });
 
   it('sends no cache_prompt to other servers (OpenAI rejects unknown fields, vLLM ignores them) but reads their cached count', async () => {
-    const vllm = await startOpenAIPeer({ flavor: 'vllm', models: [{ id: MODEL }], tokens: 2, promptCache: true, serverHeader: 'uvicorn' });
+    const vllm = await startOpenAIPeer({
+      flavor: 'vllm',
+      models: [{ id: MODEL }],
+      tokens: 2,
+      promptCache: true,
+      serverHeader: 'uvicorn',
+    });
     try {
       // Even a generate before info or prepare probes the server first, outside the timed request.
       const engine = createOpenAIEngine(cfg(vllm.url), {}, () => {});
       const loaded: LoadedModel = { prepared: { identity: { id: MODEL, name: MODEL }, location: MODEL }, params: {} };
       const first = await engine.generate(loaded, prompt('one two three four'));
       const second = await engine.generate(loaded, prompt('one two three four'));
-      expect(vllm.requests.filter((r) => r.path.endsWith('/completions')).every((r) => !('cache_prompt' in r.body!))).toBe(true);
+      expect(
+        vllm.requests.filter((r) => r.path.endsWith('/completions')).every((r) => !('cache_prompt' in r.body!)),
+      ).toBe(true);
       expect(first.metrics).toEqual({ cached_tokens: 0 });
       expect(second.metrics).toEqual({ cached_tokens: 3 });
       // Distinct first words: nothing to reuse.

@@ -28,7 +28,8 @@ function fakeRoot(files: Record<string, string>): string {
   return root;
 }
 
-const PASSWD = 'root:x:0:0:root:/root:/bin/bash\nrunner:x:1001:1001::/home/runner:/bin/bash\nollama:x:998:998::/usr/share/ollama:/bin/false\n';
+const PASSWD =
+  'root:x:0:0:root:/root:/bin/bash\nrunner:x:1001:1001::/home/runner:/bin/bash\nollama:x:998:998::/usr/share/ollama:/bin/false\n';
 // As Ollama's install.sh writes it.
 const UNIT = `[Unit]
 Description=Ollama Service
@@ -48,12 +49,23 @@ WantedBy=default.target
 
 describe('ollamaStorage', () => {
   it('uses OLLAMA_MODELS, else ~/.ollama/models', () => {
-    expect(ollamaStorage({ env: {}, homeDir: '/home/runner' })).toEqual({ modelsDir: '/home/runner/.ollama/models', source: 'home' });
-    expect(ollamaStorage({ env: { OLLAMA_MODELS: '/cache/ollama' }, homeDir: '/home/runner' })).toEqual({ modelsDir: '/cache/ollama', source: 'OLLAMA_MODELS' });
+    expect(ollamaStorage({ env: {}, homeDir: '/home/runner' })).toEqual({
+      modelsDir: '/home/runner/.ollama/models',
+      source: 'home',
+    });
+    expect(ollamaStorage({ env: { OLLAMA_MODELS: '/cache/ollama' }, homeDir: '/home/runner' })).toEqual({
+      modelsDir: '/cache/ollama',
+      source: 'OLLAMA_MODELS',
+    });
   });
 
   it('warns when the systemd service user would never see the cached models, and says how to fix it', () => {
-    const s = ollamaStorage({ env: {}, homeDir: '/home/runner', currentUser: 'runner', server: { user: 'ollama', via: 'systemd' } });
+    const s = ollamaStorage({
+      env: {},
+      homeDir: '/home/runner',
+      currentUser: 'runner',
+      server: { user: 'ollama', via: 'systemd' },
+    });
     expect(s.modelsDir).toBe('/home/runner/.ollama/models');
     expect(s.serverModelsDir).toBe(OLLAMA_SERVICE_MODELS_DIR);
     expect(s.warning).toContain('runs as user "ollama" (systemd service ollama)');
@@ -64,13 +76,30 @@ describe('ollamaStorage', () => {
   });
 
   it('is quiet once the service already reads the cached directory', () => {
-    const s = ollamaStorage({ env: { OLLAMA_MODELS: '/cache/ollama/' }, homeDir: '/home/runner', currentUser: 'runner', server: { user: 'ollama', modelsDir: '/cache/ollama' } });
+    const s = ollamaStorage({
+      env: { OLLAMA_MODELS: '/cache/ollama/' },
+      homeDir: '/home/runner',
+      currentUser: 'runner',
+      server: { user: 'ollama', modelsDir: '/cache/ollama' },
+    });
     expect(s.warning).toBeUndefined();
-    expect(ollamaStorage({ env: {}, homeDir: '/home/runner', currentUser: 'runner', server: { user: 'runner', home: '/home/runner' } }).warning).toBeUndefined();
+    expect(
+      ollamaStorage({
+        env: {},
+        homeDir: '/home/runner',
+        currentUser: 'runner',
+        server: { user: 'runner', home: '/home/runner' },
+      }).warning,
+    ).toBeUndefined();
   });
 
   it('warns when a server of the same user reads another directory', () => {
-    const s = ollamaStorage({ env: { OLLAMA_MODELS: '/cache/ollama' }, homeDir: '/home/runner', currentUser: 'runner', server: { user: 'runner', home: '/home/runner', via: 'process' } });
+    const s = ollamaStorage({
+      env: { OLLAMA_MODELS: '/cache/ollama' },
+      homeDir: '/home/runner',
+      currentUser: 'runner',
+      server: { user: 'runner', home: '/home/runner', via: 'process' },
+    });
     expect(s.serverModelsDir).toBe('/home/runner/.ollama/models');
     expect(s.warning).toContain('same OLLAMA_MODELS');
   });
@@ -88,41 +117,62 @@ describe('detectOllamaServer', () => {
       'proc/4242/environ': 'HOME=/home/runner\0OLLAMA_MODELS=/work/models\0',
       'proc/self': '',
     });
-    expect(await detectOllamaServer(root)).toEqual({ user: 'runner', home: '/home/runner', modelsDir: '/work/models', via: 'process' });
+    expect(await detectOllamaServer(root)).toEqual({
+      user: 'runner',
+      home: '/home/runner',
+      modelsDir: '/work/models',
+      via: 'process',
+    });
   });
 
   it('falls back to the unit and its drop-ins when the process environment cannot be read', async () => {
     const root = fakeRoot({
       'etc/passwd': PASSWD,
       'etc/systemd/system/ollama.service': UNIT,
-      'etc/systemd/system/ollama.service.d/override.conf': '[Service]\nEnvironment="OLLAMA_MODELS=/srv/models" "OLLAMA_KEEP_ALIVE=1h"\n',
+      'etc/systemd/system/ollama.service.d/override.conf':
+        '[Service]\nEnvironment="OLLAMA_MODELS=/srv/models" "OLLAMA_KEEP_ALIVE=1h"\n',
       'proc/900/comm': 'ollama\n',
       'proc/900/cmdline': '/usr/local/bin/ollama\0serve\0',
       'proc/900/status': 'Uid:\t998\t998\t998\t998\n',
     });
-    expect(await detectOllamaServer(root)).toEqual({ user: 'ollama', home: '/usr/share/ollama', modelsDir: '/srv/models', via: 'process' });
+    expect(await detectOllamaServer(root)).toEqual({
+      user: 'ollama',
+      home: '/usr/share/ollama',
+      modelsDir: '/srv/models',
+      via: 'process',
+    });
   });
 
   it('reads the installed service when no server runs yet, and knows nothing on a bare machine', async () => {
     const root = fakeRoot({ 'etc/passwd': PASSWD, 'etc/systemd/system/ollama.service': UNIT });
     const facts = await detectOllamaServer(root);
     expect(facts).toEqual({ user: 'ollama', home: '/usr/share/ollama', via: 'systemd' });
-    expect(ollamaStorage({ env: {}, homeDir: '/home/runner', currentUser: 'runner', server: facts }).serverModelsDir).toBe('/usr/share/ollama/.ollama/models');
+    expect(
+      ollamaStorage({ env: {}, homeDir: '/home/runner', currentUser: 'runner', server: facts }).serverModelsDir,
+    ).toBe('/usr/share/ollama/.ollama/models');
     expect(await detectOllamaServer(fakeRoot({}))).toBeUndefined();
   });
 
   it('parses unit assignments and passwd lines', () => {
-    expect(parseSystemdUnit('User=ollama\nEnvironment=A=1 "B=two words"\n# User=nobody', '[Service]\nEnvironment="A=3"')).toEqual({ user: 'ollama', env: { A: '3', B: 'two words' } });
+    expect(
+      parseSystemdUnit('User=ollama\nEnvironment=A=1 "B=two words"\n# User=nobody', '[Service]\nEnvironment="A=3"'),
+    ).toEqual({ user: 'ollama', env: { A: '3', B: 'two words' } });
     expect(parsePasswd(PASSWD).get(998)).toEqual({ name: 'ollama', home: '/usr/share/ollama' });
   });
 });
 
 describe('llamaCppModelDir', () => {
   it('uses model_dir relative to the config, else the XDG cache, else ~/.cache', () => {
-    expect(llamaCppModelDir({ modelDir: 'models', configDir: '/repo/bench', env: {}, homeDir: '/home/u' })).toBe('/repo/bench/models');
+    expect(llamaCppModelDir({ modelDir: 'models', configDir: '/repo/bench', env: {}, homeDir: '/home/u' })).toBe(
+      '/repo/bench/models',
+    );
     expect(llamaCppModelDir({ modelDir: '/abs/m', configDir: '/repo', env: {}, homeDir: '/home/u' })).toBe('/abs/m');
-    expect(llamaCppModelDir({ configDir: '/repo', env: { XDG_CACHE_HOME: '/xdg' }, homeDir: '/home/u' })).toBe('/xdg/llm-bench/models');
-    expect(llamaCppModelDir({ configDir: '/repo', env: {}, homeDir: '/home/u' })).toBe('/home/u/.cache/llm-bench/models');
+    expect(llamaCppModelDir({ configDir: '/repo', env: { XDG_CACHE_HOME: '/xdg' }, homeDir: '/home/u' })).toBe(
+      '/xdg/llm-bench/models',
+    );
+    expect(llamaCppModelDir({ configDir: '/repo', env: {}, homeDir: '/home/u' })).toBe(
+      '/home/u/.cache/llm-bench/models',
+    );
   });
 });
 
@@ -139,17 +189,27 @@ describe('modelCacheKey', () => {
   });
 
   it('changes with a digest, a model, the engine or the platform', () => {
-    const key = (over: Partial<Parameters<typeof modelCacheKey>[0]>) => modelCacheKey({ ...base, models: [{ name: 'gemma3:1b', digest: 'sha256:aa' }], ...over }).key;
+    const key = (over: Partial<Parameters<typeof modelCacheKey>[0]>) =>
+      modelCacheKey({ ...base, models: [{ name: 'gemma3:1b', digest: 'sha256:aa' }], ...over }).key;
     const k = key({});
     expect(key({ models: [{ name: 'gemma3:1b', digest: 'sha256:bb' }] })).not.toBe(k);
     expect(key({ models: [{ name: 'gemma3:4b', digest: 'sha256:aa' }] })).not.toBe(k);
     expect(key({ engine: 'llama-cpp' })).not.toBe(k);
     expect(key({ arch: 'arm64' })).not.toBe(k);
-    expect(key({ models: [{ name: 'gemma3:1b', digest: 'sha256:aa' }, { name: 'gemma3:1b', digest: 'sha256:aa' }] })).toBe(k);
+    expect(
+      key({
+        models: [
+          { name: 'gemma3:1b', digest: 'sha256:aa' },
+          { name: 'gemma3:1b', digest: 'sha256:aa' },
+        ],
+      }),
+    ).toBe(k);
   });
 
   it('stays within the cache service key limit for long model lists', () => {
-    const models = Array.from({ length: 40 }, (_, i) => ({ name: `hf.co/some-org/a-very-long-model-name-${i}-GGUF:Q4_K_M` }));
+    const models = Array.from({ length: 40 }, (_, i) => ({
+      name: `hf.co/some-org/a-very-long-model-name-${i}-GGUF:Q4_K_M`,
+    }));
     expect(modelCacheKey({ ...base, models }).key.length).toBeLessThan(512);
   });
 });

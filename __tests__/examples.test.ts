@@ -15,7 +15,9 @@ const WORKFLOWS = join(EXAMPLES, 'workflows');
 /** The examples use the published action throughout, as a user copies them (docs/action.md says so). */
 const ACTION = /^llm-bench\/llm-bench@v\d+$/;
 
-const actionYml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+const actionYml = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+  inputs: Record<string, { default?: string }>;
+};
 const INPUT_NAMES = Object.keys(actionYml.inputs);
 
 type Level = 'none' | 'read' | 'write';
@@ -49,7 +51,10 @@ function filesUnder(dir: string, match: (name: string) => boolean): string[] {
 }
 
 const workflowFiles = filesUnder(WORKFLOWS, (n) => /\.ya?ml$/.test(n));
-const workflows = workflowFiles.map((file) => ({ file: relative(ROOT, file), workflow: parse(readFileSync(file, 'utf8')) as Workflow }));
+const workflows = workflowFiles.map((file) => ({
+  file: relative(ROOT, file),
+  workflow: parse(readFileSync(file, 'utf8')) as Workflow,
+}));
 const benchFiles = filesUnder(EXAMPLES, (n) => /^bench(\.[\w-]+)?\.ya?ml$/.test(n));
 
 const RANK: Record<Level, number> = { none: 0, read: 1, write: 2 };
@@ -82,20 +87,25 @@ function granted(permissions: Permissions | string | undefined): Permissions {
 const steps = () =>
   workflows.flatMap(({ file, workflow }) =>
     Object.entries(workflow.jobs).flatMap(([jobName, job]) =>
-      (job.steps ?? []).map((step, index) => ({ file, workflow, jobName, job, step, index })).filter((s) => s.step.uses !== undefined && /llm-bench/.test(s.step.uses)),
+      (job.steps ?? [])
+        .map((step, index) => ({ file, workflow, jobName, job, step, index }))
+        .filter((s) => s.step.uses !== undefined && /llm-bench/.test(s.step.uses)),
     ),
   );
 
 describe('example workflows', () => {
   it('exist: one GPU runner, a matrix with a report job, and the fork-safe pair', () => {
-    expect(workflowFiles.map((f) => relative(WORKFLOWS, f))).toEqual(expect.arrayContaining(['fork-safe-bench.yml', 'fork-safe-report.yml', 'matrix.yml', 'ollama-gpu.yml']));
+    expect(workflowFiles.map((f) => relative(WORKFLOWS, f))).toEqual(
+      expect.arrayContaining(['fork-safe-bench.yml', 'fork-safe-report.yml', 'matrix.yml', 'ollama-gpu.yml']),
+    );
     expect(steps().length).toBeGreaterThanOrEqual(5);
   });
 
   it('use the published action, with only inputs of action.yml', () => {
     for (const { file, jobName, step } of steps()) {
       expect([file, jobName, step.uses]).toEqual([file, jobName, expect.stringMatching(ACTION)]);
-      for (const key of Object.keys(step.with ?? {})) expect([file, jobName, key, INPUT_NAMES.includes(key)]).toEqual([file, jobName, key, true]);
+      for (const key of Object.keys(step.with ?? {}))
+        expect([file, jobName, key, INPUT_NAMES.includes(key)]).toEqual([file, jobName, key, true]);
     }
   });
 
@@ -119,7 +129,12 @@ describe('example workflows', () => {
       expect(job.permissions ?? workflow.permissions, `${file} job ${jobName} has no permissions block`).toBeDefined();
       const have = granted(job.permissions ?? workflow.permissions);
       for (const [scope, level] of Object.entries(need)) {
-        expect([file, jobName, scope, RANK[have[scope] ?? 'none'] >= RANK[level]]).toEqual([file, jobName, scope, true]);
+        expect([file, jobName, scope, RANK[have[scope] ?? 'none'] >= RANK[level]]).toEqual([
+          file,
+          jobName,
+          scope,
+          true,
+        ]);
       }
     }
   });
@@ -135,7 +150,8 @@ describe('example workflows', () => {
     const names = workflows.map((w) => w.workflow.name);
     for (const { file, workflow } of workflows) {
       for (const [jobName, job] of Object.entries(workflow.jobs)) {
-        for (const need of [job.needs ?? []].flat()) expect([file, jobName, need, need in workflow.jobs]).toEqual([file, jobName, need, true]);
+        for (const need of [job.needs ?? []].flat())
+          expect([file, jobName, need, need in workflow.jobs]).toEqual([file, jobName, need, true]);
       }
       const run = workflow.on?.workflow_run as { workflows?: string[] } | undefined;
       for (const name of run?.workflows ?? []) expect(names).toContain(name);
@@ -155,7 +171,7 @@ describe('example workflows', () => {
       const perms = granted(job.permissions ?? bench.permissions);
       expect(Object.values(perms).filter((level) => level === 'write')).toEqual([]);
     }
-    expect((report.on?.workflow_run as { workflows: string[] }).workflows).toEqual([bench.name]);
+    expect((report.on?.workflow_run as { workflows: string[] } | undefined)?.workflows).toEqual([bench.name]);
     expect(granted(report.permissions)).toMatchObject({ 'pull-requests': 'write', checks: 'write', actions: 'read' });
   });
 
@@ -164,17 +180,25 @@ describe('example workflows', () => {
     expect(requiredPermissions({ comment: 'never' })).toEqual({ contents: 'read', checks: 'write' });
     expect(requiredPermissions({ mode: 'run' })).toEqual({ contents: 'read' });
     expect(requiredPermissions({ mode: 'run', baseline: 'branch' })).toEqual({ contents: 'write' });
-    expect(requiredPermissions({ mode: 'report', baseline: 'branch' })).toEqual({ contents: 'read', checks: 'write', 'pull-requests': 'write', actions: 'read' });
+    expect(requiredPermissions({ mode: 'report', baseline: 'branch' })).toEqual({
+      contents: 'read',
+      checks: 'write',
+      'pull-requests': 'write',
+      actions: 'read',
+    });
     expect(requiredPermissions({ baseline: 'artifact' })).toMatchObject({ actions: 'read' });
   });
 });
 
 describe('example configs', () => {
-  it.each(benchFiles.map((f) => [relative(ROOT, f), f]))('%s loads with the real config parser', async (_name, file) => {
-    const config = await loadConfig(file);
-    expect(config.models.length).toBeGreaterThan(0);
-    for (const prompt of config.prompts) expect(prompt.text?.trim()).toBeTruthy();
-  });
+  it.each(benchFiles.map((f) => [relative(ROOT, f), f]))(
+    '%s loads with the real config parser',
+    async (_name, file) => {
+      const config = await loadConfig(file);
+      expect(config.models.length).toBeGreaterThan(0);
+      for (const prompt of config.prompts) expect(prompt.text?.trim()).toBeTruthy();
+    },
+  );
 
   it('include one for each example workflow that needs its own', () => {
     const names = benchFiles.map((f) => relative(EXAMPLES, f));

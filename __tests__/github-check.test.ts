@@ -13,11 +13,25 @@ const HEAD = 'ab'.repeat(20);
 const MERGE = 'cd'.repeat(20);
 
 function verdict(status: VerdictGist['status'], counts: Partial<VerdictGist['summary']> = {}): VerdictGist {
-  return { status, summary: { regressions: 0, worse_not_gated: 0, improvements: 0, unchanged: 2, limits: 0, new: 0, missing: 0, geomean: {}, ...counts } };
+  return {
+    status,
+    summary: {
+      regressions: 0,
+      worse_not_gated: 0,
+      improvements: 0,
+      unchanged: 2,
+      limits: 0,
+      new: 0,
+      missing: 0,
+      geomean: {},
+      ...counts,
+    },
+  };
 }
 
 let peer: GitHubPeer;
-const client = (token: keyof typeof TOKENS) => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
+const client = (token: keyof typeof TOKENS) =>
+  createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 
 beforeAll(async () => {
   peer = await startGitHubPeer({ tokens: TOKENS });
@@ -61,7 +75,13 @@ describe('publishing the check run', () => {
     });
     expect(result).toMatchObject({ status: 'created', conclusion });
     const stored = peer.checkRuns.find((c) => c.id === result.checkRunId)!;
-    expect(stored).toMatchObject({ name: 'llm-bench', head_sha: HEAD, status: 'completed', conclusion, details_url: 'https://github.com/octo/app/actions/runs/1' });
+    expect(stored).toMatchObject({
+      name: 'llm-bench',
+      head_sha: HEAD,
+      status: 'completed',
+      conclusion,
+      details_url: 'https://github.com/octo/app/actions/runs/1',
+    });
     expect(stored.output.summary).toBe('## Report\nbody');
     expect(stored.output.title).toBe(checkTitle(v));
     expect(result.url).toBe(`https://github.com/octo/app/runs/${result.checkRunId}`);
@@ -70,7 +90,14 @@ describe('publishing the check run', () => {
 
   it('cuts a summary over 65,535 characters so GitHub accepts it, and warns', async () => {
     const log = recordingLogger();
-    const result = await publishCheckRun(client('bot'), { name: 'big', headSha: HEAD, verdict: verdict('pass'), summary: 'x'.repeat(70_000), text: 'y'.repeat(70_000), log });
+    const result = await publishCheckRun(client('bot'), {
+      name: 'big',
+      headSha: HEAD,
+      verdict: verdict('pass'),
+      summary: 'x'.repeat(70_000),
+      text: 'y'.repeat(70_000),
+      log,
+    });
     expect(result.status).toBe('created');
     const stored = peer.checkRuns.find((c) => c.id === result.checkRunId)!;
     expect(stored.output.summary!.length).toBeLessThanOrEqual(CHECK_TEXT_LIMIT);
@@ -81,15 +108,26 @@ describe('publishing the check run', () => {
 
   it('a read-only token is reported, not thrown, and nothing is created', async () => {
     const before = peer.checkRuns.length;
-    const result = await publishCheckRun(client('ro'), { name: 'llm-bench', headSha: HEAD, verdict: verdict('regression', { regressions: 1 }), summary: 's' });
+    const result = await publishCheckRun(client('ro'), {
+      name: 'llm-bench',
+      headSha: HEAD,
+      verdict: verdict('regression', { regressions: 1 }),
+      summary: 's',
+    });
     expect(result.status).toBe('read-only');
     expect(result.conclusion).toBe('failure');
     expect(result.message).toContain('workflow_run');
     expect(peer.checkRuns.length).toBe(before);
-    expect(peer.requests.filter((r) => r.path === '/repos/octo/app/check-runs' && r.login === 'github-actions[bot]' && r.status === 403)).toHaveLength(1);
+    expect(
+      peer.requests.filter(
+        (r) => r.path === '/repos/octo/app/check-runs' && r.login === 'github-actions[bot]' && r.status === 403,
+      ),
+    ).toHaveLength(1);
   });
 
   it('a head sha GitHub does not know is an error the caller sees', async () => {
-    await expect(publishCheckRun(client('bot'), { name: 'x', headSha: 'not-a-sha', verdict: verdict('pass'), summary: 's' })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      publishCheckRun(client('bot'), { name: 'x', headSha: 'not-a-sha', verdict: verdict('pass'), summary: 's' }),
+    ).rejects.toMatchObject({ status: 422 });
   });
 });

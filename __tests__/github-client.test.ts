@@ -13,7 +13,8 @@ import { InputError } from '../src/schema/errors.js';
 
 let peer: GitHubPeer;
 let baseSha: string;
-const client = (token = 'bot') => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
+const client = (token = 'bot') =>
+  createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 
 const BASE_CONFIG = `engine: ollama
 models: [gemma3:1b]
@@ -24,7 +25,10 @@ prompts:
 
 beforeAll(async () => {
   peer = await startGitHubPeer({
-    tokens: { bot: { login: 'github-actions[bot]', kind: 'installation' }, ro: { login: 'github-actions[bot]', kind: 'installation', readOnly: true } },
+    tokens: {
+      bot: { login: 'github-actions[bot]', kind: 'installation' },
+      ro: { login: 'github-actions[bot]', kind: 'installation', readOnly: true },
+    },
     files: {
       'bench/bench.yml': BASE_CONFIG,
       'bench/prompts/banter.txt': 'Craft a witty remark après the finish 🏁.',
@@ -45,7 +49,9 @@ afterAll(async () => {
 
 describe('readFileAtRef', () => {
   it('decodes the base64 content of a file at a branch and at a sha', async () => {
-    expect(await client().readFileAtRef('bench/prompts/banter.txt', 'main')).toBe('Craft a witty remark après the finish 🏁.');
+    expect(await client().readFileAtRef('bench/prompts/banter.txt', 'main')).toBe(
+      'Craft a witty remark après the finish 🏁.',
+    );
     expect(await client().readFileAtRef('bench/bench.yml', baseSha)).toBe(BASE_CONFIG);
     expect(await client().readFileAtRef('bench/bench.yml', 'feature')).toContain('gemma3:4b');
     expect(await client().readFileAtRef('empty.txt', 'main')).toBe('');
@@ -85,14 +91,20 @@ describe('readConfigAtRef (A/B: the base branch config)', () => {
   });
 
   it('an invalid base config or a missing prompt file is an InputError naming ref and path', async () => {
-    await expect(readConfigAtRef(client(), 'bench/bad.yml', 'main')).rejects.toThrow(/^main:bench\/bad\.yml: YAML syntax error/);
+    await expect(readConfigAtRef(client(), 'bench/bad.yml', 'main')).rejects.toThrow(
+      /^main:bench\/bad\.yml: YAML syntax error/,
+    );
     const error = await readConfigAtRef(client(), 'bench/missing-prompt.yml', 'main').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toBe('main:bench/missing-prompt.yml: prompts[0].file: prompt file bench/nowhere.txt does not exist at main');
+    expect((error as Error).message).toBe(
+      'main:bench/missing-prompt.yml: prompts[0].file: prompt file bench/nowhere.txt does not exist at main',
+    );
   });
 
   it('a path may not climb out of the repository', async () => {
-    await expect(readConfigAtRef(client(), '../etc/bench.yml', 'main')).rejects.toThrow(/points outside the repository/);
+    await expect(readConfigAtRef(client(), '../etc/bench.yml', 'main')).rejects.toThrow(
+      /points outside the repository/,
+    );
   });
 });
 
@@ -109,9 +121,13 @@ describe('pull requests', () => {
 describe('error helpers', () => {
   it('recognise the read-only 403 and 404s from real responses', async () => {
     peer.addPullRequest({ number: 1 });
-    const denied = await client('ro').createIssueComment(1, 'x').catch((e: unknown) => e);
+    const denied = await client('ro')
+      .createIssueComment(1, 'x')
+      .catch((e: unknown) => e);
     expect(isReadOnlyTokenError(denied)).toBe(true);
-    const missing = await client().createIssueComment(4040, 'x').catch((e: unknown) => e);
+    const missing = await client()
+      .createIssueComment(4040, 'x')
+      .catch((e: unknown) => e);
     expect(isReadOnlyTokenError(missing)).toBe(false);
     expect(isNotFoundError(missing)).toBe(true);
     expect(isReadOnlyTokenError(Object.assign(new Error('Forbidden'), { status: 403 }))).toBe(false);
@@ -125,11 +141,15 @@ describe('results artifacts (zip read by fflate)', () => {
 
   it.each([true, false])('finds the results in a zip the peer builds (deflate=%s)', (deflate) => {
     const found = resultsFromArtifactBytes(buildZip(files, { deflate }), 'llm-bench-results-gpu-4080');
-    expect(found.map((f) => [f.file, f.results.runner.label])).toEqual([['artifact llm-bench-results-gpu-4080: llm-bench-results.json', 'gpu-4080']]);
+    expect(found.map((f) => [f.file, f.results.runner.label])).toEqual([
+      ['artifact llm-bench-results-gpu-4080: llm-bench-results.json', 'gpu-4080'],
+    ]);
   });
 
-  it("reads a zip written by archiver, the library @actions/artifact uploads with (streamed, data descriptors)", async () => {
-    const { default: archiver } = (await import('archiver' as string)) as { default: (format: string, options?: object) => any };
+  it('reads a zip written by archiver, the library @actions/artifact uploads with (streamed, data descriptors)', async () => {
+    const { default: archiver } = (await import('archiver' as string)) as {
+      default: (format: string, options?: object) => any;
+    };
     const archive = archiver('zip', { zlib: { level: 6 } });
     const chunks: Buffer[] = [];
     archive.on('data', (c: Buffer) => chunks.push(c));
@@ -141,12 +161,16 @@ describe('results artifacts (zip read by fflate)', () => {
     archive.append(Buffer.from(files['dir/notes.txt']), { name: 'dir/notes.txt' });
     await archive.finalize();
     await done;
-    expect(resultsFromArtifactBytes(Buffer.concat(chunks), 'a').map((f) => f.results.runner.label)).toEqual(['gpu-4080']);
+    expect(resultsFromArtifactBytes(Buffer.concat(chunks), 'a').map((f) => f.results.runner.label)).toEqual([
+      'gpu-4080',
+    ]);
   });
 
   it('names the artifact of a corrupt or truncated zip', () => {
     const zip = buildZip({ 'a.json': results }, { deflate: true });
-    expect(() => resultsFromArtifactBytes(zip.subarray(0, zip.length - 5), 'llm-bench-results-pi')).toThrow(/artifact llm-bench-results-pi: not a readable zip archive/);
+    expect(() => resultsFromArtifactBytes(zip.subarray(0, zip.length - 5), 'llm-bench-results-pi')).toThrow(
+      /artifact llm-bench-results-pi: not a readable zip archive/,
+    );
   });
 });
 

@@ -22,12 +22,30 @@ const TOKENS = {
 };
 
 function verdict(status: VerdictGist['status'], counts: Partial<VerdictGist['summary']> = {}): VerdictGist {
-  return { status, summary: { regressions: 0, worse_not_gated: 0, improvements: 0, unchanged: 3, limits: 0, new: 0, missing: 0, geomean: {}, ...counts } };
+  return {
+    status,
+    summary: {
+      regressions: 0,
+      worse_not_gated: 0,
+      improvements: 0,
+      unchanged: 3,
+      limits: 0,
+      new: 0,
+      missing: 0,
+      geomean: {},
+      ...counts,
+    },
+  };
 }
 
 let peer: GitHubPeer;
 let nextPr = 100;
-const client = (token: keyof typeof TOKENS): GitHubClient => createGitHubClient(token, { owner: peer.owner, repo: peer.repo }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
+const client = (token: keyof typeof TOKENS): GitHubClient =>
+  createGitHubClient(
+    token,
+    { owner: peer.owner, repo: peer.repo },
+    { baseUrl: peer.url, retry: { baseMs: 10, pace: false } },
+  );
 const newPr = (): number => peer.addPullRequest({ number: nextPr++ }).number;
 
 beforeAll(async () => {
@@ -43,14 +61,29 @@ describe('finding the sticky comment', () => {
     const marker = reportMarker('llm-bench');
     const mallory = peer.addComment(pr, { login: 'mallory', body: `copied: ${marker}` });
     const otherBot = peer.addComment(pr, { login: 'other-app[bot]', type: 'Bot', body: `mine too ${marker}` });
-    for (let i = 0; i < 200; i++) peer.addComment(pr, { login: i % 2 ? 'alice' : 'github-actions[bot]', type: i % 2 ? 'User' : 'Bot', body: `chatter ${i}` });
+    for (let i = 0; i < 200; i++)
+      peer.addComment(pr, {
+        login: i % 2 ? 'alice' : 'github-actions[bot]',
+        type: i % 2 ? 'User' : 'Bot',
+        body: `chatter ${i}`,
+      });
     // Another report id on the same PR must not match either.
-    const otherId = peer.addComment(pr, { login: 'github-actions[bot]', type: 'Bot', body: `x\n${reportMarker('llm-bench-gpu')}` });
+    const otherId = peer.addComment(pr, {
+      login: 'github-actions[bot]',
+      type: 'Bot',
+      body: `x\n${reportMarker('llm-bench-gpu')}`,
+    });
     const own = peer.addComment(pr, { login: 'github-actions[bot]', type: 'Bot', body: `old report\n${marker}` });
     expect(peer.commentsOn(pr).indexOf(own)).toBeGreaterThanOrEqual(200); // page 3 at 100 per page
     const before = peer.requests.length;
 
-    const result = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'llm-bench', body: 'new report', mode: 'always', verdict: verdict('pass') });
+    const result = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body: 'new report',
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
 
     expect(result.status).toBe('updated');
     expect(result.commentId).toBe(own.id);
@@ -71,8 +104,20 @@ describe('finding the sticky comment', () => {
   it('creates one comment, then updates that same comment in place', async () => {
     const pr = newPr();
     const user = peer.addComment(pr, { login: 'mallory', body: `please ignore ${reportMarker('llm-bench')}` });
-    const first = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'llm-bench', body: 'run 1', mode: 'always', verdict: verdict('pass') });
-    const second = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'llm-bench', body: 'run 2', mode: 'always', verdict: verdict('regression', { regressions: 1 }) });
+    const first = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body: 'run 1',
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
+    const second = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body: 'run 2',
+      mode: 'always',
+      verdict: verdict('regression', { regressions: 1 }),
+    });
 
     expect(first.status).toBe('created');
     expect(second.status).toBe('updated');
@@ -82,13 +127,21 @@ describe('finding the sticky comment', () => {
     expect(mine[0]!.body.startsWith('run 2')).toBe(true);
     expect(mine[0]!.body).toContain(reportMarker('llm-bench'));
     expect(user.body).toBe(`please ignore ${reportMarker('llm-bench')}`);
-    expect(peer.requests.filter((r) => r.method === 'POST' && r.path === `/repos/octo/app/issues/${pr}/comments`)).toHaveLength(1);
+    expect(
+      peer.requests.filter((r) => r.method === 'POST' && r.path === `/repos/octo/app/issues/${pr}/comments`),
+    ).toHaveLength(1);
   });
 
   it('keeps the marker the report already wrote instead of adding a second one', async () => {
     const pr = newPr();
     const body = `${reportMarker('r1')}\n# Report`;
-    const result = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'r1', body, mode: 'always', verdict: verdict('pass') });
+    const result = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'r1',
+      body,
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
     expect(result.status).toBe('created');
     expect(peer.commentsOn(pr)[0]!.body).toBe(body);
   });
@@ -100,7 +153,13 @@ describe('whose comment it is', () => {
     const marker = reportMarker('llm-bench');
     const bots = peer.addComment(pr, { login: 'github-actions[bot]', type: 'Bot', body: marker });
     const mine = peer.addComment(pr, { login: 'octocat', body: `old ${marker}` });
-    const result = await postStickyComment(client('pat'), { issueNumber: pr, reportId: 'llm-bench', body: 'new', mode: 'always', verdict: verdict('pass') });
+    const result = await postStickyComment(client('pat'), {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body: 'new',
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
     expect(result).toMatchObject({ status: 'updated', commentId: mine.id });
     expect(bots.body).toBe(marker);
   });
@@ -111,7 +170,13 @@ describe('whose comment it is', () => {
     const actionsBot = peer.addComment(pr, { login: 'github-actions[bot]', type: 'Bot', body: marker });
     const appComment = peer.addComment(pr, { login: 'bench-app[bot]', type: 'Bot', body: `old ${marker}` });
     const c = client('app');
-    const result = await postStickyComment(c, { issueNumber: pr, reportId: 'llm-bench', body: 'new', mode: 'always', verdict: verdict('pass') });
+    const result = await postStickyComment(c, {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body: 'new',
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
     expect(await c.whoAmI()).toEqual({ login: 'bench-app[bot]', kind: 'bot', source: 'graphql' });
     expect(result).toMatchObject({ status: 'updated', commentId: appComment.id });
     expect(actionsBot.body).toBe(marker);
@@ -128,7 +193,14 @@ describe('whose comment it is', () => {
     const pr = newPr();
     const target = peer.addComment(pr, { login: 'bench-app[bot]', type: 'Bot', body: reportMarker('x') });
     const before = peer.requests.filter((r) => r.path === '/user').length;
-    const result = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'x', body: 'b', mode: 'always', verdict: verdict('pass'), author: 'bench-app[bot]' });
+    const result = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'x',
+      body: 'b',
+      mode: 'always',
+      verdict: verdict('pass'),
+      author: 'bench-app[bot]',
+    });
     expect(result.commentId).toBe(target.id);
     expect(peer.requests.filter((r) => r.path === '/user').length).toBe(before);
   });
@@ -139,9 +211,14 @@ describe('whose comment it is', () => {
       { id: 2, body: 'M', htmlUrl: '', userLogin: 'bench-app[bot]', userType: 'Bot', createdAt: '' },
       { id: 3, body: 'M', htmlUrl: '', userLogin: 'bench-app[bot]', userType: 'Bot', createdAt: '' },
     ];
-    expect(findStickyComment(comments, 'M', { login: 'bench-app', kind: 'bot', source: 'given' })).toEqual({ comment: comments[1], duplicates: 1 });
+    expect(findStickyComment(comments, 'M', { login: 'bench-app', kind: 'bot', source: 'given' })).toEqual({
+      comment: comments[1],
+      duplicates: 1,
+    });
     expect(findStickyComment(comments, 'M', { login: 'bench-app', kind: 'user', source: 'rest' }).comment?.id).toBe(1);
-    expect(findStickyComment(comments, 'X', { login: 'bench-app[bot]', kind: 'bot', source: 'graphql' }).comment).toBeUndefined();
+    expect(
+      findStickyComment(comments, 'X', { login: 'bench-app[bot]', kind: 'bot', source: 'graphql' }).comment,
+    ).toBeUndefined();
   });
 });
 
@@ -180,9 +257,17 @@ describe('comment modes', () => {
     ['on-regression', 'regressed', regressed, false, 'created'],
   ])('mode %s, %s verdict, existing comment %s → %s', async (mode, _name, v, existing, expected) => {
     const pr = newPr();
-    const old = existing ? peer.addComment(pr, { login: 'github-actions[bot]', type: 'Bot', body: `stale ${reportMarker('llm-bench')}` }) : undefined;
+    const old = existing
+      ? peer.addComment(pr, { login: 'github-actions[bot]', type: 'Bot', body: `stale ${reportMarker('llm-bench')}` })
+      : undefined;
     const before = peer.requests.length;
-    const result = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'llm-bench', body: 'fresh', mode, verdict: v });
+    const result = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body: 'fresh',
+      mode,
+      verdict: v,
+    });
     expect(result.status).toBe(expected);
     const mine = peer.commentsOn(pr).filter((c) => c.login === 'github-actions[bot]');
     if (expected === 'skipped') {
@@ -201,7 +286,13 @@ describe('comment modes', () => {
 describe('read-only tokens and limits', () => {
   it('a fork PR token gets status read-only and a workflow_run hint, not an error', async () => {
     const pr = newPr();
-    const result = await postStickyComment(client('ro'), { issueNumber: pr, reportId: 'llm-bench', body: 'x', mode: 'always', verdict: verdict('pass') });
+    const result = await postStickyComment(client('ro'), {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body: 'x',
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
     expect(result.status).toBe('read-only');
     expect(result.message).toContain('workflow_run');
     expect(result.message).toContain('Resource not accessible by integration');
@@ -212,7 +303,13 @@ describe('read-only tokens and limits', () => {
 
   it('other API failures are thrown, not swallowed', async () => {
     await expect(
-      postStickyComment(client('bot'), { issueNumber: 99999, reportId: 'llm-bench', body: 'x', mode: 'always', verdict: verdict('pass') }),
+      postStickyComment(client('bot'), {
+        issueNumber: 99999,
+        reportId: 'llm-bench',
+        body: 'x',
+        mode: 'always',
+        verdict: verdict('pass'),
+      }),
     ).rejects.toMatchObject({ status: 404 });
   });
 
@@ -220,7 +317,14 @@ describe('read-only tokens and limits', () => {
     const pr = newPr();
     const log = recordingLogger();
     const body = `${'| row | 1 |\n'.repeat(6000)}`; // 78,000 characters
-    const result = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'llm-bench', body, mode: 'always', verdict: verdict('pass'), log });
+    const result = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'llm-bench',
+      body,
+      mode: 'always',
+      verdict: verdict('pass'),
+      log,
+    });
     expect(result.status).toBe('created');
     const stored = peer.commentsOn(pr)[0]!.body;
     expect(stored.length).toBeLessThanOrEqual(COMMENT_BODY_LIMIT);
@@ -238,13 +342,25 @@ describe('read-only tokens and limits', () => {
     expect(out).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
   });
 
-  it('uses the report stage\'s marker, so ids with any characters stay inside the HTML comment', async () => {
+  it("uses the report stage's marker, so ids with any characters stay inside the HTML comment", async () => {
     const pr = newPr();
-    const result = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'gpu --> <b>x</b>', body: 'r', mode: 'always', verdict: verdict('pass') });
+    const result = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'gpu --> <b>x</b>',
+      body: 'r',
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
     const body = peer.commentsOn(pr)[0]!.body;
     expect(body).toBe(`r\n\n${reportMarker('gpu --> <b>x</b>')}\n`);
     expect(body.match(/-->/g)).toHaveLength(1);
-    const again = await postStickyComment(client('bot'), { issueNumber: pr, reportId: 'gpu --> <b>x</b>', body: 'r2', mode: 'always', verdict: verdict('pass') });
+    const again = await postStickyComment(client('bot'), {
+      issueNumber: pr,
+      reportId: 'gpu --> <b>x</b>',
+      body: 'r2',
+      mode: 'always',
+      verdict: verdict('pass'),
+    });
     expect(again).toMatchObject({ status: 'updated', commentId: result.commentId });
   });
 });

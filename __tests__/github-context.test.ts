@@ -14,10 +14,12 @@ const BASE_ENV = {
   GITHUB_EVENT_PATH: '/event.json',
 };
 
-const files = (payload: unknown) => (path: string): string => {
-  if (path !== '/event.json') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-  return typeof payload === 'string' ? payload : JSON.stringify(payload);
-};
+const files =
+  (payload: unknown) =>
+  (path: string): string => {
+    if (path !== '/event.json') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    return typeof payload === 'string' ? payload : JSON.stringify(payload);
+  };
 
 const repository = { full_name: 'octo/app', default_branch: 'trunk', name: 'app', owner: { login: 'octo' } };
 
@@ -32,7 +34,14 @@ describe('readActionContext', () => {
         base: { sha: 'b'.repeat(40), ref: 'trunk', repo: { full_name: 'octo/app' } },
       },
     };
-    const env = { ...BASE_ENV, GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: 'm'.repeat(40), GITHUB_REF: 'refs/pull/7/merge', GITHUB_BASE_REF: 'trunk', GITHUB_HEAD_REF: 'feature' };
+    const env = {
+      ...BASE_ENV,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_SHA: 'm'.repeat(40),
+      GITHUB_REF: 'refs/pull/7/merge',
+      GITHUB_BASE_REF: 'trunk',
+      GITHUB_HEAD_REF: 'feature',
+    };
     const ctx = readActionContext(env, files(payload));
     expect(ctx).toMatchObject({
       eventName: 'pull_request',
@@ -65,7 +74,11 @@ describe('readActionContext', () => {
   it('a PR from a fork is marked as one', () => {
     const payload = {
       repository,
-      pull_request: { number: 8, head: { sha: 'h'.repeat(40), ref: 'patch-1', repo: { full_name: 'mallory/app' } }, base: { sha: 'b'.repeat(40), ref: 'trunk', repo: { full_name: 'octo/app' } } },
+      pull_request: {
+        number: 8,
+        head: { sha: 'h'.repeat(40), ref: 'patch-1', repo: { full_name: 'mallory/app' } },
+        base: { sha: 'b'.repeat(40), ref: 'trunk', repo: { full_name: 'octo/app' } },
+      },
     };
     const ctx = readActionContext({ ...BASE_ENV, GITHUB_EVENT_NAME: 'pull_request' }, files(payload));
     expect(ctx.pullRequest?.isFork).toBe(true);
@@ -73,8 +86,15 @@ describe('readActionContext', () => {
 
   it('a push to the default branch is where baselines are saved; other pushes are not', () => {
     const push = (ref: string) =>
-      readActionContext({ ...BASE_ENV, GITHUB_EVENT_NAME: 'push', GITHUB_SHA: 's'.repeat(40), GITHUB_REF: ref }, files({ repository, after: 's'.repeat(40) }));
-    expect(push('refs/heads/trunk')).toMatchObject({ isDefaultBranchPush: true, headSha: 's'.repeat(40), pullRequest: undefined });
+      readActionContext(
+        { ...BASE_ENV, GITHUB_EVENT_NAME: 'push', GITHUB_SHA: 's'.repeat(40), GITHUB_REF: ref },
+        files({ repository, after: 's'.repeat(40) }),
+      );
+    expect(push('refs/heads/trunk')).toMatchObject({
+      isDefaultBranchPush: true,
+      headSha: 's'.repeat(40),
+      pullRequest: undefined,
+    });
     expect(push('refs/heads/feature').isDefaultBranchPush).toBe(false);
   });
 
@@ -92,7 +112,10 @@ describe('readActionContext', () => {
         pull_requests: [],
       },
     };
-    const ctx = readActionContext({ ...BASE_ENV, GITHUB_EVENT_NAME: 'workflow_run', GITHUB_SHA: 'd'.repeat(40) }, files(payload));
+    const ctx = readActionContext(
+      { ...BASE_ENV, GITHUB_EVENT_NAME: 'workflow_run', GITHUB_SHA: 'd'.repeat(40) },
+      files(payload),
+    );
     expect(ctx.workflowRun).toEqual({
       id: 99,
       name: 'bench',
@@ -108,16 +131,27 @@ describe('readActionContext', () => {
 
   it('works without an event file, and defaults what Actions always sets', () => {
     const ctx = readActionContext({ GITHUB_REPOSITORY: 'octo/app' }, files({}));
-    expect(ctx).toMatchObject({ eventName: '', runAttempt: 1, apiUrl: 'https://api.github.com', payload: {}, pullRequest: undefined, defaultBranch: undefined });
+    expect(ctx).toMatchObject({
+      eventName: '',
+      runAttempt: 1,
+      apiUrl: 'https://api.github.com',
+      payload: {},
+      pullRequest: undefined,
+      defaultBranch: undefined,
+    });
   });
 
   it('a payload that is not JSON is an InputError naming the file', () => {
     expect(() => readActionContext({ ...BASE_ENV }, files('{not json'))).toThrow(InputError);
-    expect(() => readActionContext({ ...BASE_ENV }, files('{not json'))).toThrow(/^\/event\.json: the event payload is not valid JSON/);
+    expect(() => readActionContext({ ...BASE_ENV }, files('{not json'))).toThrow(
+      /^\/event\.json: the event payload is not valid JSON/,
+    );
   });
 
   it('GITHUB_REPOSITORY must be owner/repo', () => {
-    expect(() => readActionContext({ GITHUB_REPOSITORY: 'nope' }, files({}))).toThrow(/GITHUB_REPOSITORY must look like owner\/repo, got "nope"/);
+    expect(() => readActionContext({ GITHUB_REPOSITORY: 'nope' }, files({}))).toThrow(
+      /GITHUB_REPOSITORY must look like owner\/repo, got "nope"/,
+    );
     expect(() => readActionContext({}, files({}))).toThrow(/GITHUB_REPOSITORY is not set/);
   });
 

@@ -24,7 +24,12 @@ describe('changePoints', () => {
   });
 
   it('two steps are both found', () => {
-    const cps = changePoints(series(2, 120, [[30, 0.1], [80, -0.15]]));
+    const cps = changePoints(
+      series(2, 120, [
+        [30, 0.1],
+        [80, -0.15],
+      ]),
+    );
     expect(cps.map((c) => c.index).every((i, k) => Math.abs(i - [30, 80][k]!) <= 2)).toBe(true);
     expect(cps).toHaveLength(2);
   });
@@ -51,7 +56,9 @@ describe('drift', () => {
     const d = drift(series(5, 40, [], 0.01, -0.09 / 39));
     expect(d!.significant).toBe(true);
     expect(d!.totalChange).toBeCloseTo(-0.09, 1);
-    expect(changePoints(series(5, 40, [], 0.01, -0.09 / 39), { minMagnitude: 0.05 }).every((c) => Math.abs(c.change) < 0.09)).toBe(true);
+    expect(
+      changePoints(series(5, 40, [], 0.01, -0.09 / 39), { minMagnitude: 0.05 }).every((c) => Math.abs(c.change) < 0.09),
+    ).toBe(true);
     expect(drift(series(6, 40))!.significant).toBe(false);
     expect(drift([1, 2, 3])).toBeUndefined();
   });

@@ -8,7 +8,14 @@ import { GGML_TYPES } from '../src/model/gguf-format.js';
 import { formatParameterSize, inspectGguf } from '../src/model/gguf-reader.js';
 import { gguf, writeGguf, type GgufTensorSource } from '../src/model/gguf-writer.js';
 import { buildVocabulary, FIRST_NORMAL_ID, TOKEN_TYPE } from '../src/model/tokenizer.js';
-import { dequantizeQ4_0, dequantizeQ8_0, fp16BitsToFp32, fp32ToFp16Bits, quantizeQ4_0, quantizeQ8_0 } from '../src/model/quantize.js';
+import {
+  dequantizeQ4_0,
+  dequantizeQ8_0,
+  fp16BitsToFp32,
+  fp32ToFp16Bits,
+  quantizeQ4_0,
+  quantizeQ8_0,
+} from '../src/model/quantize.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -76,7 +83,11 @@ describe('writeGguf + inspectGguf', () => {
         'test.strings': gguf.strings(manyStrings),
         'llama.context_length': gguf.uint32(4096),
       },
-      tensors: [f32Tensor('a.weight', [3, 2]), rawTensor('b.weight', [64, 3], 8, 2 * 3 * 34), f32Tensor('c.weight', [5])],
+      tensors: [
+        f32Tensor('a.weight', [3, 2]),
+        rawTensor('b.weight', [64, 3], 8, 2 * 3 * 34),
+        f32Tensor('c.weight', [5]),
+      ],
     });
 
     const info = await inspectGguf(file);
@@ -92,7 +103,11 @@ describe('writeGguf + inspectGguf', () => {
     ]);
     expect([m['test.f32'], m['test.f64'], m['test.bool']]).toEqual([0.5, Math.PI, true]);
     expect([m['test.u64.small'], m['test.u64.big'], m['test.i64']]).toEqual([2 ** 40, 2n ** 63n, -5]);
-    expect([m['test.bools'], m['test.ints'], m['test.floats']]).toEqual([[true, false], [1, -2, 3], [0.25, -1.5]]);
+    expect([m['test.bools'], m['test.ints'], m['test.floats']]).toEqual([
+      [true, false],
+      [1, -2, 3],
+      [0.25, -1.5],
+    ]);
     expect(m['test.strings']).toEqual(manyStrings);
 
     expect(info.tensors.map((t) => [t.name, t.type, t.dims, t.offset, t.sizeBytes])).toEqual([
@@ -106,9 +121,9 @@ describe('writeGguf + inspectGguf', () => {
     expect(info.quantization).toBe('Q8_0');
 
     const bytes = await readFile(file);
-    expect(new Float32Array(bytes.buffer.slice(bytes.byteOffset + info.dataOffset, bytes.byteOffset + info.dataOffset + 24))).toEqual(
-      Float32Array.from([0, 1, 2, 3, 4, 5]),
-    );
+    expect(
+      new Float32Array(bytes.buffer.slice(bytes.byteOffset + info.dataOffset, bytes.byteOffset + info.dataOffset + 24)),
+    ).toEqual(Float32Array.from([0, 1, 2, 3, 4, 5]));
   });
 
   it('agrees with node-llama-cpp’s own GGUF parser', async () => {
@@ -137,14 +152,20 @@ describe('writeGguf + inspectGguf', () => {
   it('leaves neither the file nor a temporary file behind when a tensor produces the wrong byte count', async () => {
     const sub = await mkdtemp(path.join(dir, 'bad-'));
     const file = path.join(sub, 'short.gguf');
-    await expect(writeGguf(file, { metadata: {}, tensors: [rawTensor('x', [4], 0, 15)] })).rejects.toThrow(/produced 15 bytes, expected 16/);
+    await expect(writeGguf(file, { metadata: {}, tensors: [rawTensor('x', [4], 0, 15)] })).rejects.toThrow(
+      /produced 15 bytes, expected 16/,
+    );
     expect(await readdir(sub)).toEqual([]);
   });
 
   it('refuses tensors llama.cpp would reject', async () => {
     const file = path.join(dir, 'refused.gguf');
-    await expect(writeGguf(file, { metadata: {}, tensors: [rawTensor('q', [48], 2, 27)] })).rejects.toThrow(/not a multiple of Q4_0's block of 32/);
-    await expect(writeGguf(file, { metadata: {}, tensors: [f32Tensor('d', [1]), f32Tensor('d', [1])] })).rejects.toThrow(/duplicate name/);
+    await expect(writeGguf(file, { metadata: {}, tensors: [rawTensor('q', [48], 2, 27)] })).rejects.toThrow(
+      /not a multiple of Q4_0's block of 32/,
+    );
+    await expect(
+      writeGguf(file, { metadata: {}, tensors: [f32Tensor('d', [1]), f32Tensor('d', [1])] }),
+    ).rejects.toThrow(/duplicate name/);
     await expect(writeGguf(file, { metadata: { k: gguf.uint32(-1) }, tensors: [] })).rejects.toThrow();
   });
 });
@@ -218,19 +239,28 @@ describe('inspectGguf rejects bad files with an InputError naming the file', () 
     const file = path.join(dir, 'cut-data.gguf');
     await copyFile(good, file);
     await truncate(file, goodBytes.length - 100);
-    await expectInputError(file, new RegExp(`file is ${goodBytes.length - 100} bytes but its tensor data needs \\d+ bytes: the file is truncated`));
+    await expectInputError(
+      file,
+      new RegExp(`file is ${goodBytes.length - 100} bytes but its tensor data needs \\d+ bytes: the file is truncated`),
+    );
   });
 
   it('a copy cut inside the metadata', async () => {
     const file = path.join(dir, 'cut-meta.gguf');
     await copyFile(good, file);
     await truncate(file, 5000);
-    const error = await expectInputError(file, /array of 2000 items runs past the end of the 5000-byte file: the file is truncated/);
+    const error = await expectInputError(
+      file,
+      /array of 2000 items runs past the end of the 5000-byte file: the file is truncated/,
+    );
     expect(error.path).toBe('metadata["tokenizer.ggml.tokens"]');
     // The value of general.file_type (a uint32) starts at byte 98: 24 header bytes, then
     // "general.architecture" (8 + 20), its type (4), "llama" (8 + 5), "general.file_type" (8 + 17), its type (4).
     await truncate(file, 100);
-    const early = await expectInputError(file, /file ends at byte 100 while reading 4 bytes at byte 98: the file is truncated/);
+    const early = await expectInputError(
+      file,
+      /file ends at byte 100 while reading 4 bytes at byte 98: the file is truncated/,
+    );
     expect(early.path).toBe('metadata["general.file_type"]');
   });
 
@@ -305,12 +335,12 @@ describe('vocabulary', () => {
   });
 
   it('formats parameter counts like model cards', () => {
-    expect([formatParameterSize(950), formatParameterSize(172_352), formatParameterSize(5_507_328), formatParameterSize(7_241_732_096)]).toEqual([
-      '950',
-      '172K',
-      '5.5M',
-      '7.2B',
-    ]);
+    expect([
+      formatParameterSize(950),
+      formatParameterSize(172_352),
+      formatParameterSize(5_507_328),
+      formatParameterSize(7_241_732_096),
+    ]).toEqual(['950', '172K', '5.5M', '7.2B']);
   });
 
   it('knows the block layout of the common quantized types', () => {
@@ -371,12 +401,16 @@ describe('ggml encodings written by the model generator (src/model/quantize.ts)'
 
   it('Q8_0 keeps every value within half a step of the original, plus the fp16 rounding of d (127 × 2^-11 steps)', () => {
     let seed = 12345;
-    const values = Float32Array.from({ length: 32 * 64 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 6);
+    const values = Float32Array.from(
+      { length: 32 * 64 },
+      () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 6,
+    );
     const back = dequantizeQ8_0(quantizeQ8_0(values));
     for (let b = 0; b < 64; b++) {
       const block = values.subarray(b * 32, b * 32 + 32);
       const step = Math.max(...Array.from(block, Math.abs)) / 127;
-      for (let j = 0; j < 32; j++) expect(Math.abs(back[b * 32 + j]! - block[j]!)).toBeLessThanOrEqual(step * (0.5 + 127 * 2 ** -11));
+      for (let j = 0; j < 32; j++)
+        expect(Math.abs(back[b * 32 + j]! - block[j]!)).toBeLessThanOrEqual(step * (0.5 + 127 * 2 ** -11));
     }
   });
 

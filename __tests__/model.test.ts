@@ -7,7 +7,14 @@ import type { Llama, Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectGguf } from '../src/model/gguf-reader.js';
 import { LLAMA_FTYPE_OF, MODEL_TYPES, makeModel, modelFileName, type ModelType } from '../src/model/make.js';
-import { PRESETS, REAL_SHAPES, SHAPES, presetParameterCount, type PresetName, type ShapeName } from '../src/model/presets.js';
+import {
+  PRESETS,
+  REAL_SHAPES,
+  SHAPES,
+  presetParameterCount,
+  type PresetName,
+  type ShapeName,
+} from '../src/model/presets.js';
 import { buildVocabulary, FIRST_NORMAL_ID } from '../src/model/tokenizer.js';
 import { makeModelCommand } from '../src/cli/commands/make-model.js';
 import { MODEL_CACHE_DIR, ensureModel } from './helpers/models.js';
@@ -24,7 +31,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha256 = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('makeModel', () => {
   it('is deterministic: same preset and seed give the same bytes, another seed other bytes', async () => {
@@ -81,8 +91,16 @@ describe('makeModel', () => {
     expect(info.metadata['tokenizer.ggml.model']).toBe('llama');
     expect(info.metadata['tokenizer.ggml.tokens']).toHaveLength(shape.vocabSize);
     expect(info.metadata['tokenizer.ggml.add_bos_token']).toBe(true);
-    expect(info.tensors.map((t) => t.name).slice(0, 4)).toEqual(['token_embd.weight', 'output_norm.weight', 'output.weight', 'blk.0.attn_norm.weight']);
-    expect(info.tensors.find((t) => t.name === 'blk.1.ffn_down.weight')).toMatchObject({ dims: [192, 64], type: 'F32' });
+    expect(info.tensors.map((t) => t.name).slice(0, 4)).toEqual([
+      'token_embd.weight',
+      'output_norm.weight',
+      'output.weight',
+      'blk.0.attn_norm.weight',
+    ]);
+    expect(info.tensors.find((t) => t.name === 'blk.1.ffn_down.weight')).toMatchObject({
+      dims: [192, 64],
+      type: 'F32',
+    });
     // The last tensor ends where the file ends, up to the alignment padding.
     const last = info.tensors[info.tensors.length - 1];
     expect(info.sizeBytes - (info.dataOffset + last.offset + last.sizeBytes)).toBeLessThan(32);
@@ -168,9 +186,30 @@ const ensureShape = async (shape: ShapeName, type: ModelType, seed = 1): Promise
 
 describe('make-model --shape and --type', () => {
   it('has the real dimensions and parameter counts of SmolLM2 and Llama 3.2 1B (tied embeddings: no output.weight)', () => {
-    expect(REAL_SHAPES['smollm2-135m']).toMatchObject({ blockCount: 30, embeddingLength: 576, headCount: 9, headCountKv: 3, feedForwardLength: 1536, vocabSize: 49_152 });
-    expect(REAL_SHAPES['smollm2-360m']).toMatchObject({ blockCount: 32, embeddingLength: 960, headCount: 15, headCountKv: 5, feedForwardLength: 2560, vocabSize: 49_152 });
-    expect(REAL_SHAPES['llama-3.2-1b']).toMatchObject({ blockCount: 16, embeddingLength: 2048, headCount: 32, headCountKv: 8, feedForwardLength: 8192, vocabSize: 128_256 });
+    expect(REAL_SHAPES['smollm2-135m']).toMatchObject({
+      blockCount: 30,
+      embeddingLength: 576,
+      headCount: 9,
+      headCountKv: 3,
+      feedForwardLength: 1536,
+      vocabSize: 49_152,
+    });
+    expect(REAL_SHAPES['smollm2-360m']).toMatchObject({
+      blockCount: 32,
+      embeddingLength: 960,
+      headCount: 15,
+      headCountKv: 5,
+      feedForwardLength: 2560,
+      vocabSize: 49_152,
+    });
+    expect(REAL_SHAPES['llama-3.2-1b']).toMatchObject({
+      blockCount: 16,
+      embeddingLength: 2048,
+      headCount: 32,
+      headCountKv: 8,
+      feedForwardLength: 8192,
+      vocabSize: 128_256,
+    });
     // The parameter counts Hugging Face and llama.cpp report for the real models.
     expect(presetParameterCount(REAL_SHAPES['smollm2-135m'])).toBe(134_515_008);
     expect(presetParameterCount(REAL_SHAPES['smollm2-360m'])).toBe(361_821_120);
@@ -184,8 +223,12 @@ describe('make-model --shape and --type', () => {
   });
 
   it('refuses an unknown shape or type with the list of known ones', async () => {
-    await expect(makeModel({ out: path.join(dir, 'x.gguf'), preset: 'llama-9b' as ShapeName })).rejects.toThrow(/unknown model shape "llama-9b"; expected one of tiny, small, medium, smollm2-135m/);
-    await expect(makeModel({ out: path.join(dir, 'x.gguf'), type: 'q5_k' as ModelType })).rejects.toThrow(/unknown model type "q5_k"; expected one of f32, f16, q8_0, q4_0/);
+    await expect(makeModel({ out: path.join(dir, 'x.gguf'), preset: 'llama-9b' as ShapeName })).rejects.toThrow(
+      /unknown model shape "llama-9b"; expected one of tiny, small, medium, smollm2-135m/,
+    );
+    await expect(makeModel({ out: path.join(dir, 'x.gguf'), type: 'q5_k' as ModelType })).rejects.toThrow(
+      /unknown model type "q5_k"; expected one of f32, f16, q8_0, q4_0/,
+    );
   });
 
   it.each<[ModelType, number, string, string]>([
@@ -193,31 +236,58 @@ describe('make-model --shape and --type', () => {
     ['f16', 1, 'F16', 'F16'],
     ['q8_0', 7, 'Q8_0', 'Q8_0'],
     ['q4_0', 2, 'Q4_0', 'Q8_0'],
-  ])('writes tiny as %s: general.file_type %i, matrices %s, output head %s, norms F32, sizes in ggml blocks', async (type, fileType, matrixType, headType) => {
-    const made = await makeModel({ out: path.join(dir, `tiny-${type}.gguf`), type, seed: 3 });
-    const info = await inspectGguf(made.path);
-    expect(info).toMatchObject({ fileType, quantization: type.toUpperCase(), parameterCount: presetParameterCount(PRESETS.tiny) });
-    const tensor = (name: string) => info.tensors.find((t) => t.name === name)!;
-    expect(tensor('blk.0.attn_norm.weight').type).toBe('F32');
-    expect(tensor('output_norm.weight').type).toBe('F32');
-    expect(tensor('blk.1.ffn_down.weight').type).toBe(matrixType);
-    expect(tensor('token_embd.weight').type).toBe(matrixType); // untied: token_embd is not the output head
-    expect(tensor('output.weight').type).toBe(headType);
-    // [64, 64]: 64 rows of 64 values: F16 2 bytes a value; Q8_0 two 34-byte blocks a row; Q4_0 two 18-byte blocks.
-    const expectedBytes: Record<ModelType, number> = { f32: 64 * 64 * 4, f16: 64 * 64 * 2, q8_0: 64 * 2 * 34, q4_0: 64 * 2 * 18 };
-    expect(tensor('blk.0.attn_q.weight').sizeBytes).toBe(expectedBytes[type]);
-    const last = info.tensors[info.tensors.length - 1]!;
-    expect(info.sizeBytes - (info.dataOffset + last.offset + last.sizeBytes)).toBeLessThan(32);
-    // Deterministic per seed in every type.
-    expect((await makeModel({ out: path.join(dir, `tiny-${type}-again.gguf`), type, seed: 3 })).sha256).toBe(made.sha256);
-  });
+  ])(
+    'writes tiny as %s: general.file_type %i, matrices %s, output head %s, norms F32, sizes in ggml blocks',
+    async (type, fileType, matrixType, headType) => {
+      const made = await makeModel({ out: path.join(dir, `tiny-${type}.gguf`), type, seed: 3 });
+      const info = await inspectGguf(made.path);
+      expect(info).toMatchObject({
+        fileType,
+        quantization: type.toUpperCase(),
+        parameterCount: presetParameterCount(PRESETS.tiny),
+      });
+      const tensor = (name: string) => info.tensors.find((t) => t.name === name)!;
+      expect(tensor('blk.0.attn_norm.weight').type).toBe('F32');
+      expect(tensor('output_norm.weight').type).toBe('F32');
+      expect(tensor('blk.1.ffn_down.weight').type).toBe(matrixType);
+      expect(tensor('token_embd.weight').type).toBe(matrixType); // untied: token_embd is not the output head
+      expect(tensor('output.weight').type).toBe(headType);
+      // [64, 64]: 64 rows of 64 values: F16 2 bytes a value; Q8_0 two 34-byte blocks a row; Q4_0 two 18-byte blocks.
+      const expectedBytes: Record<ModelType, number> = {
+        f32: 64 * 64 * 4,
+        f16: 64 * 64 * 2,
+        q8_0: 64 * 2 * 34,
+        q4_0: 64 * 2 * 18,
+      };
+      expect(tensor('blk.0.attn_q.weight').sizeBytes).toBe(expectedBytes[type]);
+      const last = info.tensors[info.tensors.length - 1]!;
+      expect(info.sizeBytes - (info.dataOffset + last.offset + last.sizeBytes)).toBeLessThan(32);
+      // Deterministic per seed in every type.
+      expect((await makeModel({ out: path.join(dir, `tiny-${type}-again.gguf`), type, seed: 3 })).sha256).toBe(
+        made.sha256,
+      );
+    },
+  );
 
   it('writes smollm2-135m with tied embeddings: token_embd is the Q8_0 output head of a q4_0 model', async () => {
     const info = await inspectGguf(await ensureShape('smollm2-135m', 'q4_0'));
-    expect(info).toMatchObject({ fileType: 2, quantization: 'Q4_0', parameterCount: 134_515_008, tensorCount: 2 + 9 * 30 });
+    expect(info).toMatchObject({
+      fileType: 2,
+      quantization: 'Q4_0',
+      parameterCount: 134_515_008,
+      tensorCount: 2 + 9 * 30,
+    });
     expect(info.tensors.some((t) => t.name === 'output.weight')).toBe(false);
-    expect(info.tensors.find((t) => t.name === 'token_embd.weight')).toMatchObject({ dims: [576, 49_152], type: 'Q8_0', sizeBytes: (576 / 32) * 34 * 49_152 });
-    expect(info.tensors.find((t) => t.name === 'blk.29.ffn_down.weight')).toMatchObject({ dims: [1536, 576], type: 'Q4_0', sizeBytes: (1536 / 32) * 18 * 576 });
+    expect(info.tensors.find((t) => t.name === 'token_embd.weight')).toMatchObject({
+      dims: [576, 49_152],
+      type: 'Q8_0',
+      sizeBytes: (576 / 32) * 34 * 49_152,
+    });
+    expect(info.tensors.find((t) => t.name === 'blk.29.ffn_down.weight')).toMatchObject({
+      dims: [1536, 576],
+      type: 'Q4_0',
+      sizeBytes: (1536 / 32) * 18 * 576,
+    });
     expect(info.metadata['llama.attention.head_count_kv']).toBe(3);
     expect(info.metadata['llama.rope.freq_base']).toBe(100_000);
     expect(info.metadata['tokenizer.ggml.tokens']).toHaveLength(49_152);
@@ -232,15 +302,23 @@ describe('llm-bench make-model --shape --type (makeModelCommand)', () => {
     const out = path.join(dir, 'cli', 'tiny-q8.gguf');
     expect(await makeModelCommand({ out, preset: 'tiny', shape: 'tiny', type: 'q8_0', seed: 2 }, ctx(lines))).toBe(0);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: tiny preset, q8_0, [0-9.]+ MB, ${presetParameterCount(PRESETS.tiny).toLocaleString('en-US')} parameters, sha256 [0-9a-f]{64}, in [0-9.]+ s$`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: tiny preset, q8_0, [0-9.]+ MB, ${presetParameterCount(PRESETS.tiny).toLocaleString('en-US')} parameters, sha256 [0-9a-f]{64}, in [0-9.]+ s$`,
+      ),
+    );
     expect((await inspectGguf(out)).quantization).toBe('Q8_0');
   });
 
   it('refuses an unknown shape or type in one line naming the option', async () => {
-    await expect(makeModelCommand({ out: path.join(dir, 'cli', 'x.gguf'), shape: 'llama-70b', seed: 1 }, ctx([]))).rejects.toThrow(
+    await expect(
+      makeModelCommand({ out: path.join(dir, 'cli', 'x.gguf'), shape: 'llama-70b', seed: 1 }, ctx([])),
+    ).rejects.toThrow(
       /^--shape: unknown shape "llama-70b"; expected one of tiny, small, medium, smollm2-135m, smollm2-360m, llama-3.2-1b$/,
     );
-    await expect(makeModelCommand({ out: path.join(dir, 'cli', 'x.gguf'), shape: 'tiny', type: 'q4_k', seed: 1 }, ctx([]))).rejects.toThrow(/^--type: unknown type "q4_k"; expected one of f32, f16, q8_0, q4_0$/);
+    await expect(
+      makeModelCommand({ out: path.join(dir, 'cli', 'x.gguf'), shape: 'tiny', type: 'q4_k', seed: 1 }, ctx([])),
+    ).rejects.toThrow(/^--type: unknown type "q4_k"; expected one of f32, f16, q8_0, q4_0$/);
   });
 });
 
@@ -258,7 +336,9 @@ describe.each<[ShapeName, ModelType]>([
       const context = await model.createContext({ contextSize: 256, threads: 1 });
       try {
         const generated: Token[] = [];
-        for await (const token of context.getSequence().evaluate(model.tokenize('the quick brown fox jumps over'), { temperature: 0.8, seed: 42 })) {
+        for await (const token of context
+          .getSequence()
+          .evaluate(model.tokenize('the quick brown fox jumps over'), { temperature: 0.8, seed: 42 })) {
           generated.push(token);
           if (generated.length >= 12) break;
         }

@@ -19,8 +19,26 @@ describe('monitor sources', () => {
   it('nvidia-smi --query-gpu CSV: one sample per GPU, throttle reasons decoded', () => {
     expect(GPU_QUERY.split(',')).toHaveLength(8);
     expect(parseNvidiaSmi(fixture('nvidia-smi-query-gpu.csv'))).toEqual([
-      { index: 0, name: 'NVIDIA GeForce RTX 4080 Laptop GPU', temp_c: 52, memory_used_mb: 9123, memory_total_mb: 12282, utilization_pct: 97, power_w: 143.27, throttle_reasons: [] },
-      { index: 1, name: 'NVIDIA H200', temp_c: 71, memory_used_mb: 80211, memory_total_mb: 143771, utilization_pct: 100, power_w: 612.5, throttle_reasons: ['software thermal slowdown'] },
+      {
+        index: 0,
+        name: 'NVIDIA GeForce RTX 4080 Laptop GPU',
+        temp_c: 52,
+        memory_used_mb: 9123,
+        memory_total_mb: 12282,
+        utilization_pct: 97,
+        power_w: 143.27,
+        throttle_reasons: [],
+      },
+      {
+        index: 1,
+        name: 'NVIDIA H200',
+        temp_c: 71,
+        memory_used_mb: 80211,
+        memory_total_mb: 143771,
+        utilization_pct: 100,
+        power_w: 612.5,
+        throttle_reasons: ['software thermal slowdown'],
+      },
     ]);
   });
 
@@ -28,7 +46,7 @@ describe('monitor sources', () => {
     expect(parseNvidiaSmi(fixture('nvidia-smi-not-supported.csv'))).toEqual([
       { index: 0, name: 'Tesla T4', memory_used_mb: 0, memory_total_mb: 15360, throttle_reasons: [] },
     ]);
-    expect(parseNvidiaSmi('NVIDIA-SMI has failed because it couldn\'t communicate with the NVIDIA driver.')).toEqual([]);
+    expect(parseNvidiaSmi("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.")).toEqual([]);
     expect(decodeGpuThrottleReasons(0x1 | 0x4 | 0x40)).toEqual(['software power cap', 'hardware thermal slowdown']);
   });
 
@@ -36,7 +54,12 @@ describe('monitor sources', () => {
     expect(parseVcgencmdTemp(fixture('vcgencmd-measure_temp.txt'))).toBe(70.2);
     const bits = parseVcgencmdThrottled(fixture('vcgencmd-get_throttled.txt'))!;
     expect(bits).toBe(0x50005);
-    expect(decodeThrottled(bits)).toEqual(['under-voltage', 'throttled', 'under-voltage has occurred', 'throttling has occurred']);
+    expect(decodeThrottled(bits)).toEqual([
+      'under-voltage',
+      'throttled',
+      'under-voltage has occurred',
+      'throttling has occurred',
+    ]);
     expect(parseVcgencmdTemp('error=1 error_msg="Command not registered"')).toBeUndefined();
   });
 

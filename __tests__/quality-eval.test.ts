@@ -2,7 +2,15 @@
 // (checked against scipy.stats.binomtest), and lm-evaluation-harness results.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { accuracyOf, compareQuality, evalPrompt, importLmEvalResults, mcnemarExact, parseEvalItems, scoreOutput } from '../src/quality/eval.js';
+import {
+  accuracyOf,
+  compareQuality,
+  evalPrompt,
+  importLmEvalResults,
+  mcnemarExact,
+  parseEvalItems,
+  scoreOutput,
+} from '../src/quality/eval.js';
 import { seededRandom } from '../src/stats/random.js';
 
 describe('parseEvalItems', () => {
@@ -30,10 +38,19 @@ describe('parseEvalItems', () => {
   it.each([
     ['{"prompt": "x", "answer": "y"', /^eval\.jsonl: line 1: not valid JSON .*expected one eval item object per line$/],
     ['{"prompt": "x"}', /^eval\.jsonl: line 1: scorer exact needs "answer", a string or a number$/],
-    ['{"prompt": "x", "answer": "y", "scorer": "fuzzy"}', /line 1: unknown scorer "fuzzy"; expected one of exact, contains, regex, choice, number$/],
+    [
+      '{"prompt": "x", "answer": "y", "scorer": "fuzzy"}',
+      /line 1: unknown scorer "fuzzy"; expected one of exact, contains, regex, choice, number$/,
+    ],
     ['{"prompt": "x", "pattern": "(unclosed"}', /line 1: invalid regex "pattern": /],
-    ['{"prompt": "x", "choices": ["a"], "answer": "a"}', /line 1: scorer choice needs "choices", a list of at least two strings$/],
-    ['{"prompt": "x", "choices": ["a", "b"], "answer": "Z"}', /line 1: "answer" "Z" is neither a choice nor its letter$/],
+    [
+      '{"prompt": "x", "choices": ["a"], "answer": "a"}',
+      /line 1: scorer choice needs "choices", a list of at least two strings$/,
+    ],
+    [
+      '{"prompt": "x", "choices": ["a", "b"], "answer": "Z"}',
+      /line 1: "answer" "Z" is neither a choice nor its letter$/,
+    ],
     ['{"prompt": "x", "answer": "four", "scorer": "number"}', /line 1: scorer number needs a numeric "answer"/],
     ['\n\n{"prompt": "", "answer": "y"}', /^eval\.jsonl: line 3: expected "prompt", a non-empty string$/],
     ['{"id": "a", "prompt": "x", "answer": 1}\n{"id": "a", "prompt": "y", "answer": 2}', /line 2: duplicate id "a"$/],
@@ -71,7 +88,17 @@ describe('scoreOutput', () => {
 
 describe('statistics', () => {
   it('exact McNemar = scipy.stats.binomtest(min(b, c), b + c, 0.5).pvalue', () => {
-    const ref: Array<[number, number, number]> = [[0, 0, 1.0], [1, 0, 1.0], [3, 9, 0.14599609375], [10, 25, 0.016673847800120715], [40, 60, 0.05688793364098089], [7, 7, 1.0], [0, 12, 0.00048828125], [120, 160, 0.019606727290281328], [2000, 2100, 0.12206497999113655]];
+    const ref: Array<[number, number, number]> = [
+      [0, 0, 1.0],
+      [1, 0, 1.0],
+      [3, 9, 0.14599609375],
+      [10, 25, 0.016673847800120715],
+      [40, 60, 0.05688793364098089],
+      [7, 7, 1.0],
+      [0, 12, 0.00048828125],
+      [120, 160, 0.019606727290281328],
+      [2000, 2100, 0.12206497999113655],
+    ];
     for (const [b, c, p] of ref) expect(Math.abs(mcnemarExact(b, c) - p)).toBeLessThan(1e-10 * Math.max(1, p));
   });
 
@@ -113,6 +140,8 @@ describe('importLmEvalResults', () => {
       { task: 'arc_challenge', metric: 'acc_norm', value: 0.3396, stderr: 0.0138, n: 1172 },
       { task: 'truthfulqa_mc2', metric: 'acc', value: 0.4512, stderr: 0.0152, n: 817 },
     ]);
-    expect(() => importLmEvalResults('{"versions": {}}', 'r.json')).toThrow(/^r\.json: results: expected an lm-evaluation-harness results file/);
+    expect(() => importLmEvalResults('{"versions": {}}', 'r.json')).toThrow(
+      /^r\.json: results: expected an lm-evaluation-harness results file/,
+    );
   });
 });

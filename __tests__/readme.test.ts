@@ -12,7 +12,7 @@ import { ensureModel } from './helpers/models.js';
 let readme: string;
 
 function fences(lang: string): string[] {
-  return [...readme.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+  return [...readme.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1]!);
 }
 
 async function filesUnder(dir: string, ext: string): Promise<string[]> {
@@ -39,12 +39,20 @@ describe('README', () => {
   });
 
   it('shows only configs that exist under examples/ and parse', async () => {
-    const examples = await Promise.all((await filesUnder(join(REPO_ROOT, 'examples'), '.yml')).map(async (f) => ({ f, text: await readFile(f, 'utf8') })));
+    const examples = await Promise.all(
+      (await filesUnder(join(REPO_ROOT, 'examples'), '.yml')).map(async (f) => ({
+        f,
+        text: await readFile(f, 'utf8'),
+      })),
+    );
     const configs = fences('yaml').filter((b) => /^engine:/m.test(b));
     expect(configs.length).toBeGreaterThanOrEqual(2);
     for (const block of configs) {
       const file = examples.find((e) => e.text === block);
-      expect(file, `README config block starting "${block.split('\n')[0]}" is not the text of any examples/ file`).toBeDefined();
+      expect(
+        file,
+        `README config block starting "${block.split('\n')[0]}" is not the text of any examples/ file`,
+      ).toBeDefined();
       expect(parseConfig(block, file!.f).models.length).toBeGreaterThan(0);
     }
   });
@@ -71,7 +79,10 @@ describe('README', () => {
 
   it('runs the command-line walkthrough as written', async () => {
     const work = await mkdtemp(join(tmpdir(), 'llm-bench-readme-'));
-    await cp(join(REPO_ROOT, 'examples'), join(work, 'examples'), { recursive: true, filter: (src) => !src.includes('/models') });
+    await cp(join(REPO_ROOT, 'examples'), join(work, 'examples'), {
+      recursive: true,
+      filter: (src) => !src.includes('/models'),
+    });
     // The walkthrough generates the medium model itself; the small one is what `npm run demo` leaves behind.
     await cp(await ensureModel('small'), join(work, 'examples/quickstart/models/small.gguf'));
     const block = fences('sh').find((b) => b.includes('npx llm-bench run'))!;

@@ -1,7 +1,16 @@
 // Untrusted text in reports: model names, case ids, prompt ids, params, branch names, runner labels and engine text cannot inject Markdown, HTML, Mermaid or @-mentions.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { marked } from 'marked';
-import { TEXT_BREAK, TEXT_MAX, UNTRUSTED_MAX, capUntrusted, escapeMarkdown, escapeMermaidLabel, plainText, safeUrl } from '../src/report/escape.js';
+import {
+  TEXT_BREAK,
+  TEXT_MAX,
+  UNTRUSTED_MAX,
+  capUntrusted,
+  escapeMarkdown,
+  escapeMermaidLabel,
+  plainText,
+  safeUrl,
+} from '../src/report/escape.js';
 import { reportMarker, parseReportMarker } from '../src/report/marker.js';
 import { renderReport, type ReportKind } from '../src/report/render.js';
 import type { TemplateSource } from '../src/report/helpers.js';
@@ -78,7 +87,10 @@ describe('escapeMarkdown against GitHub autolinks, references and invisible text
     ['ends with #', `ends with \\#${BR}`],
     ['trailing @', `trailing @${BR}`],
     ['# 1', `\\# 1`],
-    ['zero\u200bwidth \u2066iso\u2069 \ufeffbom \u061c tag\u{e0041}', 'zero\\\\u200bwidth \\\\u2066iso\\\\u2069 \\\\ufeffbom \\\\u061c tag\\\\u{e0041}'],
+    [
+      'zero\u200bwidth \u2066iso\u2069 \ufeffbom \u061c tag\u{e0041}',
+      'zero\\\\u200bwidth \\\\u2066iso\\\\u2069 \\\\ufeffbom \\\\u061c tag\\\\u{e0041}',
+    ],
     ['bell\u0007 esc\u001b[31m del\u007f', 'bell\\\\u0007 esc\\\\u001b\\[31m del\\\\u007f'],
     ['a\u2028b\u0085c\td', 'a b c d'],
     ['⚠️ 🚀', '⚠️ 🚀'],
@@ -140,7 +152,9 @@ describe('escapeMermaidLabel and safeUrl', () => {
     expect(safeUrl('data:text/html,x')).toBeNull();
     expect(safeUrl('https://user:pw@example.com/')).toBeNull();
     expect(safeUrl('not a url')).toBeNull();
-    expect(safeUrl('https://github.com/o/r/actions/runs/1?x=(1)')).toBe('https://github.com/o/r/actions/runs/1?x=%281%29');
+    expect(safeUrl('https://github.com/o/r/actions/runs/1?x=(1)')).toBe(
+      'https://github.com/o/r/actions/runs/1?x=%281%29',
+    );
   });
 });
 
@@ -205,7 +219,8 @@ describe('a verdict full of hostile names', () => {
     const out = html(markdown);
     expect(out).not.toMatch(/<script|<img|<svg|<b>|<a |<details open|<i>|<code>|<em>|<del>/i);
     // Emphasis the templates use is around runner labels and fixed words only.
-    for (const strong of out.matchAll(/<strong>([\s\S]*?)<\/strong>/g)) expect(strong[1]).not.toMatch(/bold|pwn|script/);
+    for (const strong of out.matchAll(/<strong>([\s\S]*?)<\/strong>/g))
+      expect(strong[1]).not.toMatch(/bold|pwn|script/);
     // No @-mention or #-reference survives: each is broken by a zero-width joiner.
     expect(markdown).not.toMatch(/@[A-Za-z0-9]/);
     expect(markdown).not.toMatch(/(^|[^&])#[0-9]/m);

@@ -127,13 +127,32 @@ describe('p-values, marks and words', () => {
 
 describe('mermaidChart', () => {
   it('plots base as bars and head as a line on a round axis', () => {
-    expect(mermaidChart({ metric: 'decode_tps', unit: 'tok/s', points: [{ label: 'a', base: 98.4, head: 80.7 }] })).toBe(
-      ['```mermaid', 'xychart-beta', '  title "decode_tps medians: bars base, line head"', '  x-axis ["a"]', '  y-axis "tok/s" 0 --> 200', '  bar [98.4]', '  line [80.7]', '```'].join('\n'),
+    expect(
+      mermaidChart({ metric: 'decode_tps', unit: 'tok/s', points: [{ label: 'a', base: 98.4, head: 80.7 }] }),
+    ).toBe(
+      [
+        '```mermaid',
+        'xychart-beta',
+        '  title "decode_tps medians: bars base, line head"',
+        '  x-axis ["a"]',
+        '  y-axis "tok/s" 0 --> 200',
+        '  bar [98.4]',
+        '  line [80.7]',
+        '```',
+      ].join('\n'),
     );
   });
 
   it('says how many cases it shows and keeps duplicate labels apart', () => {
-    const chart = mermaidChart({ metric: 'ttft_ms', unit: 'ms', total: 48, points: [{ label: 'x', base: null, head: 1e-7 }, { label: 'x', base: null, head: 12_345.678 }] });
+    const chart = mermaidChart({
+      metric: 'ttft_ms',
+      unit: 'ms',
+      total: 48,
+      points: [
+        { label: 'x', base: null, head: 1e-7 },
+        { label: 'x', base: null, head: 12_345.678 },
+      ],
+    });
     expect(chart).toContain('title "ttft_ms head medians, 2 of 48 cases"');
     expect(chart).toContain('x-axis ["x", "x (2)"]');
     expect(chart).toContain('bar [0, 12350]');
@@ -142,6 +161,8 @@ describe('mermaidChart', () => {
 
   it('is empty when there is nothing to plot', () => {
     expect(mermaidChart({ metric: 'decode_tps', unit: 'tok/s', points: [] })).toBe('');
-    expect(mermaidChart({ metric: 'decode_tps', unit: 'tok/s', points: [{ label: 'a', base: null, head: Number.NaN }] })).toBe('');
+    expect(
+      mermaidChart({ metric: 'decode_tps', unit: 'tok/s', points: [{ label: 'a', base: null, head: Number.NaN }] }),
+    ).toBe('');
   });
 });

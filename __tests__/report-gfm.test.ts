@@ -18,7 +18,19 @@ import { FIXTURE_NAMES, builtinTemplates, loadVerdict, type FixtureName } from '
 
 const CMARK = 'cmark-gfm';
 /** As GitHub renders: its extensions, and raw HTML passed on (GitHub's sanitizer, not cmark-gfm, filters it). */
-const CMARK_ARGS = ['--unsafe', '-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tagfilter', '-e', 'tasklist'];
+const CMARK_ARGS = [
+  '--unsafe',
+  '-e',
+  'table',
+  '-e',
+  'strikethrough',
+  '-e',
+  'autolink',
+  '-e',
+  'tagfilter',
+  '-e',
+  'tasklist',
+];
 
 function cmarkMissing(): string | null {
   const probe = spawnSync(CMARK, ['--version'], { encoding: 'utf8' });
@@ -26,12 +38,14 @@ function cmarkMissing(): string | null {
   return null;
 }
 const missing = cmarkMissing();
-if (missing && process.env.REQUIRE_CMARK_GFM === '1') throw new Error(`report-gfm.test.ts: REQUIRE_CMARK_GFM=1 but ${missing}`);
+if (missing && process.env.REQUIRE_CMARK_GFM === '1')
+  throw new Error(`report-gfm.test.ts: REQUIRE_CMARK_GFM=1 but ${missing}`);
 if (missing) console.warn(`report-gfm.test.ts skipped: ${missing}`);
 
 function gfm(markdown: string): string {
   const result = spawnSync(CMARK, CMARK_ARGS, { input: markdown, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (result.error || result.status !== 0) throw new Error(`${CMARK} failed: ${result.error?.message ?? result.stderr}`);
+  if (result.error || result.status !== 0)
+    throw new Error(`${CMARK} failed: ${result.error?.message ?? result.stderr}`);
   return result.stdout;
 }
 
@@ -46,10 +60,15 @@ function gfmBatch(markdowns: string[]): string[] {
 }
 
 const HOSTILE: string[] = (
-  JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/hostile-strings.json', import.meta.url)), 'utf8')) as { strings: string[] }
+  JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/hostile-strings.json', import.meta.url)), 'utf8')) as {
+    strings: string[];
+  }
 ).strings;
 
-const LINKS = { run: 'https://github.com/acme/game/actions/runs/123', results: 'https://github.com/acme/game/actions/runs/123/artifacts/9' };
+const LINKS = {
+  run: 'https://github.com/acme/game/actions/runs/123',
+  results: 'https://github.com/acme/game/actions/runs/123/artifacts/9',
+};
 const OWN_HREFS = new Set(Object.values(LINKS));
 const KINDS: ReportKind[] = ['comment', 'summary', 'check'];
 
@@ -79,8 +98,13 @@ function substitute(source: Verdict, pick: Pick): Verdict {
   const settings = v.settings as Verdict['settings'] & { gates_from?: string; gate_changes?: string[] };
   settings.gates_from = 'base';
   settings.gate_changes = ['gate change one', 'gate change two'].map((c) => pick('gate change', c));
-  (v as { incomplete?: unknown }).incomplete = { cancelled: false, reasons: ['error one', 'error two'].map((e) => pick('error message', e)) };
-  v.summary.geomean = Object.fromEntries(Object.entries(v.summary.geomean).map(([name, ratio]) => [metric(name), ratio]));
+  (v as { incomplete?: unknown }).incomplete = {
+    cancelled: false,
+    reasons: ['error one', 'error two'].map((e) => pick('error message', e)),
+  };
+  v.summary.geomean = Object.fromEntries(
+    Object.entries(v.summary.geomean).map(([name, ratio]) => [metric(name), ratio]),
+  );
   v.metrics = Object.fromEntries(
     Object.entries(v.metrics).map(([name, info]) => [
       metric(name),
@@ -93,7 +117,12 @@ function substitute(source: Verdict, pick: Pick): Verdict {
     c.prompt_id = pick('prompt id', c.prompt_id);
     c.model = model(c.model);
     if (c.base_model) c.base_model = model(c.base_model);
-    c.params = Object.fromEntries(Object.entries(c.params).map(([k, value]) => [pick('param key', k), pick('param value', `${k}=${String(value)}`)]));
+    c.params = Object.fromEntries(
+      Object.entries(c.params).map(([k, value]) => [
+        pick('param key', k),
+        pick('param value', `${k}=${String(value)}`),
+      ]),
+    );
     c.metrics = Object.fromEntries(
       Object.entries(c.metrics).map(([name, m]) => [
         metric(name),
@@ -112,7 +141,10 @@ function substitute(source: Verdict, pick: Pick): Verdict {
         version: pick('engine version', meta.engine.version),
         host: pick('engine host', meta.engine.host ?? 'http://127.0.0.1:11434'),
       };
-      meta.git = { sha: pick('git sha', meta.git?.sha ?? 'no sha'), ref: pick('git ref', meta.git?.ref ?? 'refs/heads/main') };
+      meta.git = {
+        sha: pick('git sha', meta.git?.sha ?? 'no sha'),
+        ref: pick('git ref', meta.git?.ref ?? 'refs/heads/main'),
+      };
       const r = meta.runner;
       meta.runner = {
         ...r,
@@ -121,7 +153,11 @@ function substitute(source: Verdict, pick: Pick): Verdict {
         release: pick('os release', r.release ?? 'no release'),
         arch: pick('arch', r.arch),
         cpu: pick('cpu', r.cpu),
-        gpus: (r.gpus.length ? r.gpus : [{ name: 'a gpu' }]).map((g) => ({ ...g, name: pick('gpu', g.name), driver: pick('gpu driver', g.driver ?? 'no driver') })),
+        gpus: (r.gpus.length ? r.gpus : [{ name: 'a gpu' }]).map((g) => ({
+          ...g,
+          name: pick('gpu', g.name),
+          driver: pick('gpu driver', g.driver ?? 'no driver'),
+        })),
         hostname_sha256: pick('hostname', r.hostname_sha256 ?? 'no hostname'),
         node: pick('node version', r.node ?? 'no node'),
       };
@@ -144,7 +180,10 @@ function slotsOf(source: Verdict): Map<string, number> {
 
 /** Render `k` of a fixture: slot s holds hostile string (k + s) mod N, so over N renders every string visits every field. */
 function hostileVerdict(source: Verdict, slots: Map<string, number>, k: number): Verdict {
-  return substitute(source, (field, original) => HOSTILE[(k + slots.get(`${field}\u0000${original}`)!) % HOSTILE.length]!);
+  return substitute(
+    source,
+    (field, original) => HOSTILE[(k + slots.get(`${field}\u0000${original}`)!) % HOSTILE.length]!,
+  );
 }
 
 /** The same verdict with a harmless word in every slot: the shape every hostile report must keep. */
@@ -181,7 +220,10 @@ function shapeOf(html: string): Shape {
 /** The text nodes GitHub's filters see (the text breaks split them): everything between tags, outside code blocks (which GitHub leaves alone), decoded. */
 function textNodes(html: string): string[] {
   const outsideCode = html.replace(/<pre\b[\s\S]*?<\/pre>/g, '<pre></pre>');
-  return outsideCode.split(/<[^>]*>/).map(decode).filter((t) => t.length > 0);
+  return outsideCode
+    .split(/<[^>]*>/)
+    .map(decode)
+    .filter((t) => t.length > 0);
 }
 
 /** What GitHub would link, mention or reference if it stood whole in one text node. */
@@ -199,7 +241,32 @@ const LIVE_IN_TEXT: [string, RegExp][] = [
 const INVISIBLE = /[\p{Cf}\u0000-\u0009\u000b-\u001f\u007f-\u009f\u034f\u115f\u1160\u3164\uffa0\u2028\u2029]/u;
 
 /** Elements a report may contain: what its templates and Markdown make. Anything else came from the input. */
-const ALLOWED_ELEMENTS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'strong', 'em', 'ul', 'li', 'hr', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'pre', 'code', 'a', 'sub', 'wbr']);
+const ALLOWED_ELEMENTS = new Set([
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'strong',
+  'em',
+  'ul',
+  'li',
+  'hr',
+  'br',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'details',
+  'summary',
+  'pre',
+  'code',
+  'a',
+  'sub',
+  'wbr',
+]);
 
 /** The word every harmless value contains: text without it is the template's own and must read the same in the hostile report. */
 const BENIGN = 'benign';
@@ -221,7 +288,8 @@ function brokenTableRows(markdown: string): string[] {
     }
     const pipes = (line.match(/(?<!\\)(?:\\\\)*\|/g) ?? []).length;
     if (width === null) width = pipes;
-    else if (pipes !== width) found.push(`table row with ${pipes} delimiters under a header with ${width}: ${line.slice(0, 160)}`);
+    else if (pipes !== width)
+      found.push(`table row with ${pipes} delimiters under a header with ${width}: ${line.slice(0, 160)}`);
   }
   return found;
 }
@@ -243,16 +311,20 @@ function problems(markdown: string, html: string, benign: Shape | null): string[
     const at = own.tags.findIndex((t, i) => t !== benign.tags[i]);
     if (at >= 0 || own.tags.length !== benign.tags.length) {
       const i = at >= 0 ? at : Math.min(own.tags.length, benign.tags.length);
-      found.push(`structure differs from the harmless report at tag ${i}: ${own.tags[i] ?? '(end)'} instead of ${benign.tags[i] ?? '(end)'}`);
+      found.push(
+        `structure differs from the harmless report at tag ${i}: ${own.tags[i] ?? '(end)'} instead of ${benign.tags[i] ?? '(end)'}`,
+      );
     } else {
       // Same tags: the template's own text (headers, numbers, marks) must stand where it stood, not shifted by a stray delimiter.
       benign.texts.forEach((text, i) => {
-        if (!text.includes(BENIGN) && own.texts[i] !== text) found.push(`text ${JSON.stringify(own.texts[i])} where the template has ${JSON.stringify(text)}`);
+        if (!text.includes(BENIGN) && own.texts[i] !== text)
+          found.push(`text ${JSON.stringify(own.texts[i])} where the template has ${JSON.stringify(text)}`);
       });
     }
   }
   for (const text of textNodes(html)) {
-    for (const [what, pattern] of LIVE_IN_TEXT) if (pattern.test(text)) found.push(`${what} in text ${JSON.stringify(text)}`);
+    for (const [what, pattern] of LIVE_IN_TEXT)
+      if (pattern.test(text)) found.push(`${what} in text ${JSON.stringify(text)}`);
   }
   const invisible = INVISIBLE.exec(html);
   if (invisible) {
@@ -299,7 +371,11 @@ describe.skipIf(missing !== null)(`reports through cmark-gfm${missing ? ` (skipp
       'table row with 4 delimiters under a header with 3',
       'text "b" where the template has "0.5"',
     ];
-    for (const what of expected) expect(found.some((f) => f.includes(what)), `"${what}" in:\n${found.join('\n')}`).toBe(true);
+    for (const what of expected)
+      expect(
+        found.some((f) => f.includes(what)),
+        `"${what}" in:\n${found.join('\n')}`,
+      ).toBe(true);
     // Escaped, the same text is inert.
     const escaped = raw
       .split('\n\n')
@@ -310,50 +386,60 @@ describe.skipIf(missing !== null)(`reports through cmark-gfm${missing ? ` (skipp
   });
 
   // One test per fixture: its hostile renders of each kind go through one cmark-gfm run.
-  it.each([...FIXTURE_NAMES])('%s: every hostile string in every field renders inert, in the shape of the harmless report', (fixture: FixtureName) => {
-    const source = loadVerdict(fixture);
-    const slots = slotsOf(source);
-    // Distinct originals of a field must stay distinct, so a render needs as many strings as the fixture has slots.
-    expect(slots.size).toBeLessThanOrEqual(HOSTILE.length);
-    const benign = benignVerdict(source, slots);
-    const hostile = HOSTILE.map((_, k) => hostileVerdict(source, slots, k));
-    const failures: string[] = [];
-    for (const [k, verdict] of hostile.entries()) {
-      // A check run's title is plain text: one line, nothing invisible.
-      const title = reportTitle(verdict);
-      if (INVISIBLE.test(title) || title.includes('\n')) failures.push(`title #${k}: ${JSON.stringify(title)}`);
-    }
-    for (const kind of KINDS) {
-      const options = (reportId: string) => ({ kind, template: templates[kind], reportId, links: LINKS });
-      const benignMarkdown = renderReport(benign, options(BENIGN));
-      const [benignHtml] = gfmBatch([benignMarkdown]);
-      expect(problems(benignMarkdown, benignHtml!, null)).toEqual([]);
-      const benignShape = shapeOf(benignHtml!);
-      const markdowns = hostile.map((verdict, k) => renderReport(verdict, options(HOSTILE[k]!)));
-      const htmls = gfmBatch(markdowns);
-      htmls.forEach((html, k) => {
-        for (const p of problems(markdowns[k]!, html, benignShape)) failures.push(`${kind} #${k}: ${p}`);
-        // The comment's marker is its only HTML comment.
-        const comments = (html.match(/<!--/g) ?? []).length;
-        if (comments !== (kind === 'comment' ? 1 : 0)) failures.push(`${kind} #${k}: ${comments} HTML comments`);
-      });
-      if (kind !== 'check') {
-        // The hostile text is still there to read, just inert: each runner's heading reads as its label.
-        const heading = kind === 'comment' ? 'h4' : 'h3';
-        htmls.forEach((html, k) => {
-          const labels = [...new Set(hostile[k]!.runs.map((r) => r.label))].map((l) => capUntrusted(l, TEXT_MAX));
-          const shown = [...html.matchAll(new RegExp(`<${heading}>([\\s\\S]*?)</${heading}>`, 'g'))].map((m) => decode(m[1]!.replaceAll(TEXT_BREAK, '')));
-          if (!labels.every((l) => shown.includes(l))) failures.push(`${kind} #${k}: headings ${JSON.stringify(shown)} do not read as the labels ${JSON.stringify(labels)}`);
-        });
+  it.each([...FIXTURE_NAMES])(
+    '%s: every hostile string in every field renders inert, in the shape of the harmless report',
+    (fixture: FixtureName) => {
+      const source = loadVerdict(fixture);
+      const slots = slotsOf(source);
+      // Distinct originals of a field must stay distinct, so a render needs as many strings as the fixture has slots.
+      expect(slots.size).toBeLessThanOrEqual(HOSTILE.length);
+      const benign = benignVerdict(source, slots);
+      const hostile = HOSTILE.map((_, k) => hostileVerdict(source, slots, k));
+      const failures: string[] = [];
+      for (const [k, verdict] of hostile.entries()) {
+        // A check run's title is plain text: one line, nothing invisible.
+        const title = reportTitle(verdict);
+        if (INVISIBLE.test(title) || title.includes('\n')) failures.push(`title #${k}: ${JSON.stringify(title)}`);
       }
-    }
-    expect(failures.slice(0, 20)).toEqual([]);
-  });
+      for (const kind of KINDS) {
+        const options = (reportId: string) => ({ kind, template: templates[kind], reportId, links: LINKS });
+        const benignMarkdown = renderReport(benign, options(BENIGN));
+        const [benignHtml] = gfmBatch([benignMarkdown]);
+        expect(problems(benignMarkdown, benignHtml!, null)).toEqual([]);
+        const benignShape = shapeOf(benignHtml!);
+        const markdowns = hostile.map((verdict, k) => renderReport(verdict, options(HOSTILE[k]!)));
+        const htmls = gfmBatch(markdowns);
+        htmls.forEach((html, k) => {
+          for (const p of problems(markdowns[k]!, html, benignShape)) failures.push(`${kind} #${k}: ${p}`);
+          // The comment's marker is its only HTML comment.
+          const comments = (html.match(/<!--/g) ?? []).length;
+          if (comments !== (kind === 'comment' ? 1 : 0)) failures.push(`${kind} #${k}: ${comments} HTML comments`);
+        });
+        if (kind !== 'check') {
+          // The hostile text is still there to read, just inert: each runner's heading reads as its label.
+          const heading = kind === 'comment' ? 'h4' : 'h3';
+          htmls.forEach((html, k) => {
+            const labels = [...new Set(hostile[k]!.runs.map((r) => r.label))].map((l) => capUntrusted(l, TEXT_MAX));
+            const shown = [...html.matchAll(new RegExp(`<${heading}>([\\s\\S]*?)</${heading}>`, 'g'))].map((m) =>
+              decode(m[1]!.replaceAll(TEXT_BREAK, '')),
+            );
+            if (!labels.every((l) => shown.includes(l)))
+              failures.push(
+                `${kind} #${k}: headings ${JSON.stringify(shown)} do not read as the labels ${JSON.stringify(labels)}`,
+              );
+          });
+        }
+      }
+      expect(failures.slice(0, 20)).toEqual([]);
+    },
+  );
 
   it('a 10,000-character value in every field cannot eat the report', () => {
     const source = loadVerdict('mixed');
     const slots = slotsOf(source);
-    const long = substitute(source, (field, original) => `${field.replace(/\W/g, '')}${slots.get(`${field}\u0000${original}`)}`.padEnd(10_000, 'x'));
+    const long = substitute(source, (field, original) =>
+      `${field.replace(/\W/g, '')}${slots.get(`${field}\u0000${original}`)}`.padEnd(10_000, 'x'),
+    );
     const benign = benignVerdict(source, slots);
     for (const kind of KINDS) {
       const options = { kind, template: templates[kind], reportId: 'r', links: LINKS };

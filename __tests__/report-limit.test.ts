@@ -1,7 +1,16 @@
 // The size limit: bodies stay under maxChars by dropping detail step by step, keep the first line, and say how many rows they left out.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { marked } from 'marked';
-import { MAX_CHARS, keepThrough, renderAllReports, renderReport, renderReportResult, renderTrimmed, type ReportKind, type Trim } from '../src/report/render.js';
+import {
+  MAX_CHARS,
+  keepThrough,
+  renderAllReports,
+  renderReport,
+  renderReportResult,
+  renderTrimmed,
+  type ReportKind,
+  type Trim,
+} from '../src/report/render.js';
 import { largestFitting } from '../src/report/trim.js';
 import { PI_LABEL, scaleVerdict } from '../scripts/bench-report/verdict.js';
 import type { TemplateSource } from '../src/report/helpers.js';
@@ -17,9 +26,14 @@ beforeAll(async () => {
   big = largeVerdict({ labels: ['gpu-4080', 'pi-4'], casesPerLabel: 400, regressions: 40 });
 });
 
-const NOTE = /… ([\d,]+) rows?(?: and (?:the chart|[\d,]+ charts?))? omitted to fit GitHub's limit(?: \((?:all [\d,]+ failing rows? shown|[\d,]+ of [\d,]+ failing rows? shown, every runner's worst first)\))?; full report in the /;
-const LINKS = { run: 'https://github.com/acme/game/actions/runs/7', results: 'https://github.com/acme/game/actions/runs/7#artifacts' };
-const ARTIFACTS = '[results artifacts](https://github.com/acme/game/actions/runs/7#artifacts) (`llm-bench-results-<runner label>`)';
+const NOTE =
+  /… ([\d,]+) rows?(?: and (?:the chart|[\d,]+ charts?))? omitted to fit GitHub's limit(?: \((?:all [\d,]+ failing rows? shown|[\d,]+ of [\d,]+ failing rows? shown, every runner's worst first)\))?; full report in the /;
+const LINKS = {
+  run: 'https://github.com/acme/game/actions/runs/7',
+  results: 'https://github.com/acme/game/actions/runs/7#artifacts',
+};
+const ARTIFACTS =
+  '[results artifacts](https://github.com/acme/game/actions/runs/7#artifacts) (`llm-bench-results-<runner label>`)';
 
 function render(verdict: Verdict, kind: ReportKind, maxChars?: number, template?: TemplateSource): string {
   return renderReport(verdict, { kind, template: template ?? templates[kind], reportId: 'bench', maxChars });
@@ -27,7 +41,15 @@ function render(verdict: Verdict, kind: ReportKind, maxChars?: number, template?
 
 /** Rows in the Markdown tables whose first column is a case (the report's metric rows and pivot rows). */
 function tableRows(markdown: string): string[] {
-  return markdown.split('\n').filter((l) => /^\| [^-|]/.test(l) && !/^\| case \|/.test(l) && !/^\| runner \|/.test(l) && !/^\| (engine|commit|llm-bench|metric) \|/.test(l));
+  return markdown
+    .split('\n')
+    .filter(
+      (l) =>
+        /^\| [^-|]/.test(l) &&
+        !/^\| case \|/.test(l) &&
+        !/^\| runner \|/.test(l) &&
+        !/^\| (engine|commit|llm-bench|metric) \|/.test(l),
+    );
 }
 
 function omittedCount(markdown: string): number {
@@ -42,10 +64,14 @@ describe('size limit', () => {
     const fitted = render(big, 'comment');
     expect(fitted.length).toBeLessThanOrEqual(65_536);
     expect(fitted.split('\n').slice(0, 2)).toEqual(full.split('\n').slice(0, 2));
-    expect(fitted.split('\n')[1]).toMatch(/^\*\*⚠️ 40 regressions\*\*: decode_tps −39% \(p[<=]0\.00\d\) on gpu-4080 for gemma3:1b num_batch=320 num_ctx=4096; /);
+    expect(fitted.split('\n')[1]).toMatch(
+      /^\*\*⚠️ 40 regressions\*\*: decode_tps −39% \(p[<=]0\.00\d\) on gpu-4080 for gemma3:1b num_batch=320 num_ctx=4096; /,
+    );
     expect(fitted).toMatch(NOTE);
     // Without links (the command line) the full data is in the verdict file; all 40 failures are shown.
-    expect(fitted).toContain("omitted to fit GitHub's limit (all 40 failing rows shown); full report in the verdict file");
+    expect(fitted).toContain(
+      "omitted to fit GitHub's limit (all 40 failing rows shown); full report in the verdict file",
+    );
     // Every regression is still listed: they are dropped last.
     expect(tableRows(fitted).filter((r) => r.includes('⚠️ regression'))).toHaveLength(40);
     // Shown rows and omitted rows add up to the rows the untrimmed comment shows.
@@ -56,14 +82,14 @@ describe('size limit', () => {
     const verdict = largeVerdict({ labels: ['gpu-4080'], casesPerLabel: 120, regressions: 5 });
     const opts = () => ({ kind: 'comment' as const, template: templates.comment, reportId: 'bench' });
     const at = (trim: Partial<Trim>) => renderTrimmed(verdict, opts(), trim);
-    const fit = (maxChars: number) => renderReport(verdict, { ...opts(), maxChars });
+    const fitWithin = (maxChars: number) => renderReport(verdict, { ...opts(), maxChars });
 
     const keep = (tier: Parameters<typeof keepThrough>[2]) => keepThrough(verdict, 'comment', tier);
 
     it('first folded unchanged rows, as few as it must, keeping the chart', () => {
       const full = at({});
       expect(full).toContain('<details><summary>458 unchanged rows</summary>');
-      const fitted = fit(full.length - 1);
+      const fitted = fitWithin(full.length - 1);
       expect(fitted.length).toBeLessThan(full.length);
       const kept = Number(/<details><summary>(\d+) of 458 unchanged rows<\/summary>/.exec(fitted)?.[1]);
       // The note costs about two rows' worth of characters; nothing more than that is dropped.
@@ -74,41 +100,43 @@ describe('size limit', () => {
       expect(omittedCount(fitted)).toBeGreaterThan(0);
       // Rows of gated metrics stay folded longest.
       const noFolded = at({ keep: keep('chart') });
-      const half = fit(Math.floor((full.length + noFolded.length) / 2));
+      const half = fitWithin(Math.floor((full.length + noFolded.length) / 2));
       const start = half.indexOf('unchanged rows</summary>');
       const folded = half.slice(start, half.indexOf('</details>', start));
       expect(folded).toContain('| decode_tps |');
       expect(folded).not.toContain('| peak_rss_mb |');
       // Significant changes of ungated metrics (the e2e_ms improvements) are folded apart and kept longer still.
-      expect(half).toMatch(/<details><summary>\d+ significant changes in metrics that do not gate<\/summary>[\s\S]*\| e2e_ms \|[\s\S]*🚀 improvement/);
+      expect(half).toMatch(
+        /<details><summary>\d+ significant changes in metrics that do not gate<\/summary>[\s\S]*\| e2e_ms \|[\s\S]*🚀 improvement/,
+      );
     });
 
     it('then all of them, then the chart, then changes of ungated metrics, then the least important rows', () => {
       const noFolded = at({ keep: keep('chart') });
-      expect(fit(noFolded.length)).toBe(noFolded);
+      expect(fitWithin(noFolded.length)).toBe(noFolded);
       expect(noFolded).toMatch(/<details><summary>\d+ significant changes in metrics that do not gate<\/summary>/);
       expect(noFolded).not.toContain('unchanged rows</summary>');
       expect(noFolded).toContain('```mermaid');
 
       const noChart = at({ keep: keep('pivot') });
-      expect(fit(noFolded.length - 1)).toBe(noChart);
+      expect(fitWithin(noFolded.length - 1)).toBe(noChart);
       expect(noChart).not.toContain('```mermaid');
       expect(noChart).toMatch(/rows and the chart omitted/);
       // The e2e_ms improvements (an ungated metric) are folded apart; they go next, before anything that gates.
       expect(noChart).toContain('| e2e_ms |');
       // One character less drops only as many e2e_ms rows as it must.
       const e2e = (text: string) => tableRows(text).filter((r) => r.includes('| e2e_ms |')).length;
-      const fewer = fit(noChart.length - 1);
+      const fewer = fitWithin(noChart.length - 1);
       expect(e2e(fewer)).toBeLessThan(e2e(noChart));
       expect(e2e(fewer)).toBeGreaterThan(e2e(noChart) - 3);
       const gatedOnly = at({ keep: keep('improvement') });
-      expect(fit(gatedOnly.length)).toBe(gatedOnly);
+      expect(fitWithin(gatedOnly.length)).toBe(gatedOnly);
       expect(gatedOnly).not.toContain('| e2e_ms |');
       expect(gatedOnly).not.toContain('<details>');
       expect(tableRows(gatedOnly).filter((r) => r.includes('⚠️ regression'))).toHaveLength(5);
 
       const twoRows = at({ keep: 2 });
-      const tight = fit(twoRows.length);
+      const tight = fitWithin(twoRows.length);
       expect(tight).toBe(twoRows);
       const changes = tableRows(tight).map((r) => r.split(' | ')[4]);
       // The generator's two worst of five regressions are 0.9 − 0.3 × 4/5 = 0.66 and 0.9 − 0.3 × 3/5 = 0.72.
@@ -155,19 +183,27 @@ describe('size limit', () => {
     const check = render(big, 'check');
     expect(check.length).toBeLessThanOrEqual(MAX_CHARS.check);
     // The check lists what gates (and the headline metric); significant changes of other metrics are only in the summary.
-    const changes = big.cases.flatMap((c) => Object.values(c.metrics)).filter((m) => m.verdict === 'regression' || m.verdict === 'improvement');
+    const changes = big.cases
+      .flatMap((c) => Object.values(c.metrics))
+      .filter((m) => m.verdict === 'regression' || m.verdict === 'improvement');
     const listed = changes.filter((m) => m.gated || m.metric === big.settings.headline_metric).length;
     expect(changes.length - listed).toBeGreaterThan(0);
     expect(check).toContain(`… and ${listed - 10} more rows in the verdict file.`);
     // The check sends the reader to the job summary only when the caller says the summary holds every row.
-    const told = (summaryComplete: boolean) => renderReport(big, { kind: 'check', template: templates.check, links: LINKS, summaryComplete });
+    const told = (summaryComplete: boolean) =>
+      renderReport(big, { kind: 'check', template: templates.check, links: LINKS, summaryComplete });
     expect(told(false)).toContain(`… and ${listed - 10} more rows in the ${ARTIFACTS}.`);
-    expect(told(true)).toContain(`… and ${listed - 10} more rows in the [job summary](${LINKS.run}) and the ${ARTIFACTS}.`);
+    expect(told(true)).toContain(
+      `… and ${listed - 10} more rows in the [job summary](${LINKS.run}) and the ${ARTIFACTS}.`,
+    );
     expect(summary).toContain('| e2e_ms |');
   });
 
   it('adds the note when a user template does not print it', () => {
-    const bare: TemplateSource = { text: '{{headline}}\n{{#each labels}}{{#each rows}}\n{{metric}} {{pct ratio}}{{/each}}{{#each unchanged}}\n{{metric}}{{/each}}{{/each}}\n', file: 'bare.md.hbs' };
+    const bare: TemplateSource = {
+      text: '{{headline}}\n{{#each labels}}{{#each rows}}\n{{metric}} {{pct ratio}}{{/each}}{{#each unchanged}}\n{{metric}}{{/each}}{{/each}}\n',
+      file: 'bare.md.hbs',
+    };
     const out = render(big, 'comment', 4_000, bare);
     expect(out.length).toBeLessThanOrEqual(4_000);
     expect(out.trimEnd().split('\n').at(-1)).toMatch(NOTE);
@@ -195,7 +231,9 @@ function rowKey(c: Verdict['cases'][number], metric: string): string {
 function failuresByLabel(verdict: Verdict): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const label of new Set(verdict.cases.map((c) => c.label))) {
-    const rows = verdict.cases.filter((c) => c.label === label).flatMap((c) => Object.values(c.metrics).map((m) => ({ c, m })));
+    const rows = verdict.cases
+      .filter((c) => c.label === label)
+      .flatMap((c) => Object.values(c.metrics).map((m) => ({ c, m })));
     const regressions = rows
       .filter(({ m }) => m.verdict === 'regression' && m.gated)
       .sort((a, b) => Math.abs(Math.log(b.m.ratio!)) - Math.abs(Math.log(a.m.ratio!)));
@@ -219,20 +257,36 @@ describe('cuts keep what fails (100 runners × 200 cases × 12 metrics, seeded)'
   beforeAll(() => {
     verdict = scaleVerdict({ runners: 100, casesPerRunner: 200, seed: 9 });
     const all = verdict.cases.flatMap((c) => Object.values(c.metrics));
-    counts = { regressions: all.filter((m) => m.verdict === 'regression' && m.gated).length, limits: all.filter((m) => m.verdict === 'limit').length };
-    comment = renderReportResult(verdict, { kind: 'comment', template: templates.comment, reportId: 'bench', links: LINKS });
+    counts = {
+      regressions: all.filter((m) => m.verdict === 'regression' && m.gated).length,
+      limits: all.filter((m) => m.verdict === 'limit').length,
+    };
+    comment = renderReportResult(verdict, {
+      kind: 'comment',
+      template: templates.comment,
+      reportId: 'bench',
+      links: LINKS,
+    });
   });
 
   it('fits, with a headline that counts every failure and a note that says how many failing rows it shows', () => {
     expect(counts.regressions).toBeGreaterThan(350);
     expect(counts.limits).toBeGreaterThan(180);
     expect(comment.text.length).toBeLessThanOrEqual(MAX_CHARS.comment);
-    expect(comment.text.split('\n')[1]).toMatch(new RegExp(`^\\*\\*⚠️ ${counts.regressions} regressions, 🚫 ${counts.limits} limits exceeded\\*\\*`));
+    expect(comment.text.split('\n')[1]).toMatch(
+      new RegExp(`^\\*\\*⚠️ ${counts.regressions} regressions, 🚫 ${counts.limits} limits exceeded\\*\\*`),
+    );
     const shown = tableRows(comment.text).length;
-    expect(comment.text).toContain(`(${shown} of ${counts.regressions + counts.limits} failing rows shown, every runner's worst first)`);
+    expect(comment.text).toContain(
+      `(${shown} of ${counts.regressions + counts.limits} failing rows shown, every runner's worst first)`,
+    );
     // Not every failure fits in 65,536 characters, so nothing else is shown: no improvement, ungated change or unchanged row.
     expect(shown).toBeLessThan(counts.regressions + counts.limits);
-    expect(tableRows(comment.text).every((r) => r.endsWith('⚠️ regression |') || / 🚫 limit \(max 75 °C\)(: .*)? \|$/.test(r))).toBe(true);
+    expect(
+      tableRows(comment.text).every(
+        (r) => r.endsWith('⚠️ regression |') || / 🚫 limit \(max 75 °C\)(: .*)? \|$/.test(r),
+      ),
+    ).toBe(true);
     expect(comment.text).not.toContain('<details>');
     expect(comment.text).not.toContain('```mermaid');
     // Found in a handful of renders, none of the whole verdict (a count, not a time: speed is bench:report's).
@@ -257,23 +311,37 @@ describe('cuts keep what fails (100 runners × 200 cases × 12 metrics, seeded)'
     expect(Math.max(...cut) - Math.min(...cut)).toBeLessThanOrEqual(1);
     // The Pi, last of 100 runners, keeps its one failure: temp_max_c over its max of 75 °C.
     const pi = bySection.get(PI_LABEL)!;
-    expect(pi).toMatch(/\| temp_max_c \| [\d.]+ °C \| [\d.]+ °C \| [^|]+ \| [^|]+ \| 🚫 limit \(max 75 °C\): head median [\d.]+ is above the maximum 75 \|/);
+    expect(pi).toMatch(
+      /\| temp_max_c \| [\d.]+ °C \| [\d.]+ °C \| [^|]+ \| [^|]+ \| 🚫 limit \(max 75 °C\): head median [\d.]+ is above the maximum 75 \|/,
+    );
   });
 
   it('collapses runner lines that read the same into one line listing the labels', () => {
-    const runners = comment.text.slice(comment.text.indexOf('**Runners**\n') + 12).split('\n\n')[0]!.split('\n');
+    const runners = comment.text
+      .slice(comment.text.indexOf('**Runners**\n') + 12)
+      .split('\n\n')[0]!
+      .split('\n');
     expect(runners).toHaveLength(2);
     const gpuLabels = [...new Set(verdict.cases.map((c) => c.label))].filter((l) => l !== PI_LABEL);
     expect(runners[0]).toBe(
       `- ${gpuLabels.map((l) => `**${l}**`).join(', ')}: Linux 6.8.0-51-generic · x64 · AMD Ryzen 9 7950X · 16 cores · 59.6 GiB RAM · NVIDIA GeForce RTX 4080 (16 GiB) · ollama 0.12.3 · base aaaaaa<wbr>a (main) 2026-11-20 10:00 UTC → head bbbbbb<wbr>b (main) 2026-11-21 09:00 UTC`,
     );
-    expect(runners[1]).toMatch(/^- \*\*pi-4\*\*: Linux 6\.6\.51 · arm64 · Cortex-A72 · 4 cores · .* · llama-cpp b6100 · base /);
+    expect(runners[1]).toMatch(
+      /^- \*\*pi-4\*\*: Linux 6\.6\.51 · arm64 · Cortex-A72 · 4 cores · .* · llama-cpp b6100 · base /,
+    );
   });
 
   it('names the results artifacts, and the job summary only when it was not cut itself', () => {
     expect(comment.text).toContain(`; full report in the ${ARTIFACTS}`);
     expect(comment.text).not.toMatch(/omitted to fit[^\n]*job summary/);
-    const told = renderReport(verdict, { kind: 'comment', template: templates.comment, reportId: 'bench', links: LINKS, summaryComplete: true, maxChars: 20_000 });
+    const told = renderReport(verdict, {
+      kind: 'comment',
+      template: templates.comment,
+      reportId: 'bench',
+      links: LINKS,
+      summaryComplete: true,
+      maxChars: 20_000,
+    });
     expect(told).toContain(`; full report in the [job summary](${LINKS.run}) and the ${ARTIFACTS}`);
   });
 
@@ -295,10 +363,13 @@ describe('cut order below the failures (20 runners × 200 cases, seeded)', () =>
   const verdict = scaleVerdict({ runners: 20, casesPerRunner: 200, seed: 3 });
   const opts = () => ({ kind: 'comment' as const, template: templates.comment, reportId: 'bench' });
   const metricRows = verdict.cases.flatMap((c) => Object.values(c.metrics).map((m) => ({ c, m })));
-  const keys = (pick: (m: (typeof metricRows)[number]['m']) => boolean) => metricRows.filter(({ m }) => pick(m)).map(({ c, m }) => rowKey(c, m.metric));
+  const keys = (pick: (m: (typeof metricRows)[number]['m']) => boolean) =>
+    metricRows.filter(({ m }) => pick(m)).map(({ c, m }) => rowKey(c, m.metric));
 
   it('drops ungated changes before improvements, and both before any failure', () => {
-    const throughImprovements = renderTrimmed(verdict, opts(), { keep: keepThrough(verdict, 'comment', 'improvement') });
+    const throughImprovements = renderTrimmed(verdict, opts(), {
+      keep: keepThrough(verdict, 'comment', 'improvement'),
+    });
     // Room for one round of ungated changes (a folded block per runner), not for all of them.
     const fitted = renderReport(verdict, { ...opts(), maxChars: throughImprovements.length + 15_000 });
     const has = (key: string) => fitted.includes(key);
@@ -317,7 +388,11 @@ describe('cut order below the failures (20 runners × 200 cases, seeded)', () =>
     const bySection = sections(fitted);
     expect(bySection.size).toBe(20);
     for (const [label, section] of bySection) {
-      if (metricRows.some(({ c, m }) => c.label === label && (m.verdict === 'regression' || m.verdict === 'improvement') && !m.gated)) {
+      if (
+        metricRows.some(
+          ({ c, m }) => c.label === label && (m.verdict === 'regression' || m.verdict === 'improvement') && !m.gated,
+        )
+      ) {
         expect(section, label).toContain('in metrics that do not gate</summary>');
       }
     }

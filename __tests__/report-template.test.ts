@@ -37,7 +37,9 @@ describe('template errors', () => {
 
   it('names the line of a block that is never closed', () => {
     const error = errorOf(() => renderWith('line one\n{{#if isRegression}}\nregressed\n'));
-    expect(error.message).toMatch(/^\.github\/llm-bench\/comment\.md\.hbs: line 4: Handlebars syntax error: the template ends inside a block or tag that is never closed/);
+    expect(error.message).toMatch(
+      /^\.github\/llm-bench\/comment\.md\.hbs: line 4: Handlebars syntax error: the template ends inside a block or tag that is never closed/,
+    );
   });
 
   it('names the line and column of a block closed by the wrong name', () => {
@@ -51,7 +53,11 @@ describe('template errors', () => {
     ['a sub-expression', '{{#each labels}}\n\n{{num (frobnicate 1)}}{{/each}}', 'line 3, column 7'],
   ])('names an unknown helper used in %s, with the file and line', (_what, text, where) => {
     const error = errorOf(() => renderWith(text));
-    expect(error.message).toMatch(new RegExp(`^${FILE.replace(/\./g, '\\.')}: ${where}: unknown helper "frobnicate" \\(helpers: num, value, pct, change`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${FILE.replace(/\./g, '\\.')}: ${where}: unknown helper "frobnicate" \\(helpers: num, value, pct, change`,
+      ),
+    );
   });
 
   it('refuses {{log}}, which would write to the console', () => {
@@ -66,8 +72,12 @@ describe('template errors', () => {
   it('says when a field is read from an empty value', () => {
     // `pivot` is null for labels with a baseline.
     const error = errorOf(() => renderWith('{{#each labels}}\n{{pivot.metrics}}{{/each}}'));
-    expect(error.message).toBe(`${FILE}: line 2, column 3: unknown field "metrics" (its parent is null; guard it with {{#if}})`);
-    const inHelper = errorOf(() => renderWith('{{#each labels}}{{#each rows}}{{value base.median unit}}{{/each}}{{/each}}'));
+    expect(error.message).toBe(
+      `${FILE}: line 2, column 3: unknown field "metrics" (its parent is null; guard it with {{#if}})`,
+    );
+    const inHelper = errorOf(() =>
+      renderWith('{{#each labels}}{{#each rows}}{{value base.median unit}}{{/each}}{{/each}}'),
+    );
     expect(inHelper.message).toBe(`${FILE}: cannot read "median" of an empty value (null); guard it with {{#if}}`);
   });
 
@@ -92,17 +102,25 @@ describe('user templates', () => {
       '{{plural counts.regressions "regression"}} · {{percent settings.minEffect}} · {{bytes verdict.runs.0.head.runner.memory_bytes}} · {{time verdict.created_at}} · {{sha verdict.runs.0.head.git.sha}} · {{ref verdict.runs.0.head.git.ref}} · {{change 0.9 false}} · {{escapeMarkdown "a|b" max=40}}',
     ].join('\n');
     const out = renderWith(text).trimEnd().split('\n');
-    expect(out).toContain('gemma3:1b num_ctx=4096: 80.7 tok/s vs 98.4 tok/s, −18% [−21%, −15%] p=0.002 ⚠️ regression ⚠️ 80.7');
-    expect(out).toContain('banter (gemma3:270m → gemma3:1b-it-qat) num_ctx=2048: 211 tok/s vs 160 tok/s, +31% [+27%, +36%] p<0.001 🚀 improvement 🚀 210.5');
+    expect(out).toContain(
+      'gemma3:1b num_ctx=4096: 80.7 tok/s vs 98.4 tok/s, −18% [−21%, −15%] p=0.002 ⚠️ regression ⚠️ 80.7',
+    );
+    expect(out).toContain(
+      'banter (gemma3:270m → gemma3:1b-it-qat) num_ctx=2048: 211 tok/s vs 160 tok/s, +31% [+27%, +36%] p<0.001 🚀 improvement 🚀 210.5',
+    );
     // Two gated regressions: the third regression of the fixture is a metric that does not gate.
-    expect(out.at(-1)).toBe('2 regressions · 3% · 31.3 GiB · 2026-11-21 09:31 UTC · 9b8c7d<wbr>6 · pull/42/merge · ~ · a\\|b');
+    expect(out.at(-1)).toBe(
+      '2 regressions · 3% · 31.3 GiB · 2026-11-21 09:31 UTC · 9b8c7d<wbr>6 · pull/42/merge · ~ · a\\|b',
+    );
   });
 
   it('escapes raw verdict fields printed with {{ }}, and leaves {{{ }}} raw as Handlebars does', () => {
     const verdict = loadVerdict('mixed');
     verdict.cases[0]!.model.name = '<b>x</b>|@team';
     const template = { text: '{{verdict.cases.0.model.name}}\n{{{verdict.cases.0.model.name}}}', file: FILE };
-    expect(renderReport(verdict, { kind: 'summary', template })).toBe('&lt;b&gt;x&lt;/b&gt;\\|@<wbr>team\n<b>x</b>|@team\n');
+    expect(renderReport(verdict, { kind: 'summary', template })).toBe(
+      '&lt;b&gt;x&lt;/b&gt;\\|@<wbr>team\n<b>x</b>|@team\n',
+    );
   });
 
   it('prints adjacent numbers as text, not as their sum', () => {
@@ -112,7 +130,22 @@ describe('user templates', () => {
 
   it('exposes a known list of helpers', () => {
     expect(Object.keys(REPORT_HELPERS)).toEqual([
-      'num', 'value', 'pct', 'change', 'ci', 'pvalue', 'mark', 'icon', 'percent', 'bytes', 'time', 'sha', 'ref', 'plural', 'eq', 'escapeMarkdown',
+      'num',
+      'value',
+      'pct',
+      'change',
+      'ci',
+      'pvalue',
+      'mark',
+      'icon',
+      'percent',
+      'bytes',
+      'time',
+      'sha',
+      'ref',
+      'plural',
+      'eq',
+      'escapeMarkdown',
     ]);
     expect(compileTemplate({ text: '{{num x}}', file: 'x' })({ x: 1234.5 })).toBe('1,235');
   });
@@ -131,7 +164,9 @@ describe('loadTemplate', () => {
   });
 
   it('names a missing file', async () => {
-    await expect(loadTemplateFile(join(dir, 'nope.md.hbs'))).rejects.toThrow(`${join(dir, 'nope.md.hbs')}: cannot read the template: no such file`);
+    await expect(loadTemplateFile(join(dir, 'nope.md.hbs'))).rejects.toThrow(
+      `${join(dir, 'nope.md.hbs')}: cannot read the template: no such file`,
+    );
     await expect(loadTemplateFile(dir)).rejects.toThrow(InputError);
   });
 

@@ -18,7 +18,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function render(verdict: Verdict, kind: ReportKind, extra: { links?: { run?: string; results?: string } } = {}): string {
+function render(
+  verdict: Verdict,
+  kind: ReportKind,
+  extra: { links?: { run?: string; results?: string } } = {},
+): string {
   return renderReport(verdict, { kind, template: templates[kind], reportId: 'llm-bench', ...extra });
 }
 
@@ -47,7 +51,9 @@ describe('built-in templates', () => {
 
   it.each(cases)('$fixture $kind matches its snapshot', async ({ fixture, kind }) => {
     vi.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') });
-    const markdown = render(loadVerdict(fixture), kind, { links: { run: 'https://github.com/acme/game/actions/runs/123' } });
+    const markdown = render(loadVerdict(fixture), kind, {
+      links: { run: 'https://github.com/acme/game/actions/runs/123' },
+    });
     await expect(markdown).toMatchFileSnapshot(`__snapshots__/report-${fixture}.${kind}.md`);
   });
 
@@ -92,22 +98,35 @@ describe('first line', () => {
     const verdict = loadVerdict('mixed');
     const c = verdict.cases.find((x) => x.id === 'gemma3:1b/banter/num_ctx=2048')!;
     for (const name of ['decode_tps', 'ttft_ms', 'e2e_ms']) {
-      c.metrics[name] = { ...c.metrics[name]!, verdict: 'regression', gated: true, ratio: name === 'decode_tps' ? 0.5 : 1.5, p_value: 0.01 };
+      c.metrics[name] = {
+        ...c.metrics[name]!,
+        verdict: 'regression',
+        gated: true,
+        ratio: name === 'decode_tps' ? 0.5 : 1.5,
+        p_value: 0.01,
+      };
     }
     const line = firstVisibleLine(render(verdict, 'comment'), 'comment');
     expect(line).toMatch(/^\*\*⚠️ 5 regressions, 🚫 1 limit exceeded\*\*: /);
     // The headline metric (decode_tps) leads, from every case, then the rest worst first.
-    expect(line).toContain('decode_tps −50% (p=0.010), ttft_ms +50% (p=0.010) on gpu-4080 for gemma3:1b num_ctx=2048; decode_tps −18% (p=0.002) on gpu-4080 for gemma3:1b num_ctx=4096; and 3 more');
+    expect(line).toContain(
+      'decode_tps −50% (p=0.010), ttft_ms +50% (p=0.010) on gpu-4080 for gemma3:1b num_ctx=2048; decode_tps −18% (p=0.002) on gpu-4080 for gemma3:1b num_ctx=4096; and 3 more',
+    );
   });
 
   it('says there is no significant change, with counts of new and missing cases', () => {
     const verdict = loadVerdict('mixed');
     for (const c of verdict.cases) {
-      for (const m of Object.values(c.metrics)) if (['regression', 'improvement', 'limit'].includes(m.verdict)) m.verdict = 'unchanged';
+      for (const m of Object.values(c.metrics))
+        if (['regression', 'improvement', 'limit'].includes(m.verdict)) m.verdict = 'unchanged';
     }
     verdict.status = 'pass';
-    expect(firstVisibleLine(render(verdict, 'comment'), 'comment')).toBe('**✅ No significant change** · 🆕 1 new case · ❔ 1 missing case');
-    expect(firstVisibleLine(render(verdict, 'check'), 'check')).toBe('**✅ No significant change** · 🆕 1 new case · ❔ 1 missing case');
+    expect(firstVisibleLine(render(verdict, 'comment'), 'comment')).toBe(
+      '**✅ No significant change** · 🆕 1 new case · ❔ 1 missing case',
+    );
+    expect(firstVisibleLine(render(verdict, 'check'), 'check')).toBe(
+      '**✅ No significant change** · 🆕 1 new case · ❔ 1 missing case',
+    );
   });
 
   it('lists improvements of an A/B run that passed', () => {
@@ -118,7 +137,9 @@ describe('first line', () => {
 
   it('says when there is no baseline and limits still fail', () => {
     const verdict = loadVerdict('no-baseline');
-    expect(firstVisibleLine(render(verdict, 'comment'), 'comment')).toBe('**🆕 No baseline yet**: head medians of 3 cases on pi-5');
+    expect(firstVisibleLine(render(verdict, 'comment'), 'comment')).toBe(
+      '**🆕 No baseline yet**: head medians of 3 cases on pi-5',
+    );
     const hot = verdict.cases[2]!.metrics.temp_max_c!;
     Object.assign(hot, { verdict: 'limit', head: { n: 10, median: 78.5 }, limit: { max: 75, violated: 'max' } });
     // compare gives a failed limit the status "regression" even when nothing had a baseline.
@@ -168,7 +189,17 @@ describe('content', () => {
       '❔ missing',
       '❔ missing',
     ]);
-    expect(found[1]!.rows).toEqual([['antonio (antonio-gemma3-smart-q4) threads=4', 'temp_max_c', '73.5 °C', '76.2 °C', '+3.7%', '0.015', '🚫 limit (max 75 °C)']]);
+    expect(found[1]!.rows).toEqual([
+      [
+        'antonio (antonio-gemma3-smart-q4) threads=4',
+        'temp_max_c',
+        '73.5 °C',
+        '76.2 °C',
+        '+3.7%',
+        '0.015',
+        '🚫 limit (max 75 °C)',
+      ],
+    ]);
   });
 
   it('folds unchanged rows in <details>, showing "~" for changes that are not significant', () => {
@@ -177,7 +208,9 @@ describe('content', () => {
     const details = markdown.slice(start, markdown.indexOf('</details>', start));
     expect(details).toContain('| gemma3:1b num_ctx=2048 | decode_tps | 103 tok/s | 102 tok/s | ~ | 0.406 |');
     // Significant (p=0.041) but below the smallest change that counts: the change is shown, the row stays folded.
-    expect(details).toContain('| banter (gemma3:270m → gemma3:1b-it-qat) num_ctx=2048 | ttft_ms | 40.1 ms | 39.3 ms | −2.0% | 0.041 |');
+    expect(details).toContain(
+      '| banter (gemma3:270m → gemma3:1b-it-qat) num_ctx=2048 | ttft_ms | 40.1 ms | 39.3 ms | −2.0% | 0.041 |',
+    );
     const out = html(markdown);
     expect(out).toContain('<details><summary>4 unchanged rows</summary>');
     const folded = tables(out).filter((t) => t.headers.length === 6);
@@ -244,7 +277,9 @@ describe('content', () => {
     const markdown = render(loadVerdict('mixed'), 'comment');
     const pi = markdown.slice(markdown.indexOf('#### pi-4'), markdown.indexOf('---\n'));
     expect(pi).toContain('\n- 2 repetitions of antonio/banter/threads=2 timed out\n');
-    expect(markdown.slice(markdown.indexOf('**Notes**'))).toContain('- Baseline: results of main at 4f2a9c<wbr>1 from the branch store.');
+    expect(markdown.slice(markdown.indexOf('**Notes**'))).toContain(
+      '- Baseline: results of main at 4f2a9c<wbr>1 from the branch store.',
+    );
     expect(markdown.match(/timed out/g)).toHaveLength(1);
   });
 
@@ -254,11 +289,15 @@ describe('content', () => {
     expect(parseReportMarker(comment)).toBe('nightly.gpu');
     expect(parseReportMarker(render(verdict, 'summary'))).toBeUndefined();
     expect(parseReportMarker(render(verdict, 'check'))).toBeUndefined();
-    expect(renderReport(verdict, { kind: 'comment', template: templates.comment }).split('\n')[0]).toBe('<!-- llm-bench:report-id=llm-bench -->');
+    expect(renderReport(verdict, { kind: 'comment', template: templates.comment }).split('\n')[0]).toBe(
+      '<!-- llm-bench:report-id=llm-bench -->',
+    );
   });
 
   it('lists the most important rows in the check run text and says where the rest is', () => {
-    const check = render(loadVerdict('mixed'), 'check', { links: { run: 'https://github.com/acme/game/actions/runs/123' } });
+    const check = render(loadVerdict('mixed'), 'check', {
+      links: { run: 'https://github.com/acme/game/actions/runs/123' },
+    });
     const [table] = tables(html(check));
     expect(table!.headers).toEqual(['runner', 'case', 'metric', 'base', 'head', 'change', 'p', 'verdict']);
     expect(table!.rows.map((r) => `${r[0]} ${r[2]} ${r[7]}`)).toEqual([
@@ -272,20 +311,25 @@ describe('content', () => {
   });
 
   it('links only http(s) URLs', () => {
-    const markdown = render(loadVerdict('ab'), 'comment', { links: { run: 'javascript:alert(1)', results: 'https://example.com/a b)' } });
+    const markdown = render(loadVerdict('ab'), 'comment', {
+      links: { run: 'javascript:alert(1)', results: 'https://example.com/a b)' },
+    });
     expect(markdown).not.toContain('javascript:');
     expect(markdown).toContain('[Results](https://example.com/a%20b%29)');
   });
 
-  it.each(FIXTURE_NAMES.flatMap((f) => KINDS.map((k) => ({ f, k }))))('$f $k converts through marked (GFM) with well-formed tables', ({ f, k }) => {
-    const out = html(render(loadVerdict(f), k));
-    expect(out.length).toBeGreaterThan(200);
-    for (const t of tables(out)) {
-      expect(t.headers.length).toBeGreaterThan(1);
-      for (const row of t.rows) expect(row).toHaveLength(t.headers.length);
-    }
-    // Every <details> the templates open is closed, and no Markdown table leaked through as text.
-    expect((out.match(/<details>/g) ?? []).length).toBe((out.match(/<\/details>/g) ?? []).length);
-    expect(out).not.toMatch(/<p>\| /);
-  });
+  it.each(FIXTURE_NAMES.flatMap((f) => KINDS.map((k) => ({ f, k }))))(
+    '$f $k converts through marked (GFM) with well-formed tables',
+    ({ f, k }) => {
+      const out = html(render(loadVerdict(f), k));
+      expect(out.length).toBeGreaterThan(200);
+      for (const t of tables(out)) {
+        expect(t.headers.length).toBeGreaterThan(1);
+        for (const row of t.rows) expect(row).toHaveLength(t.headers.length);
+      }
+      // Every <details> the templates open is closed, and no Markdown table leaked through as text.
+      expect((out.match(/<details>/g) ?? []).length).toBe((out.match(/<\/details>/g) ?? []).length);
+      expect(out).not.toMatch(/<p>\| /);
+    },
+  );
 });

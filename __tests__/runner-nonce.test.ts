@@ -15,8 +15,15 @@ import type { Engine, Generation } from '../src/engines/types.js';
 import { parseResults, type Results } from '../src/schema/results.js';
 import { startOpenAIPeer, type OpenAIPeer } from './peers/openai-server.js';
 
-const runner = { label: 'test-runner', os: 'linux', arch: 'x64', cpu: 'test cpu', cores: 2, memory_bytes: 8e9, gpus: [] };
-const PREFIX = /^\[(\d{12})\] /;
+const runner = {
+  label: 'test-runner',
+  os: 'linux',
+  arch: 'x64',
+  cpu: 'test cpu',
+  cores: 2,
+  memory_bytes: 8e9,
+  gpus: [],
+};
 
 function config(yaml: string): LoadedConfig {
   return { ...parseConfig(yaml, 'bench.yml'), dir: '/tmp', text: yaml };
@@ -31,7 +38,14 @@ function recordingEngine(cached: (n: number) => number | undefined = () => undef
   const calls: Array<{ model: string; prompt: string }> = [];
   const gen = (n: number): Generation => {
     const c = cached(n);
-    return { chunkArrivalsMs: [10, 20, 30], e2eMs: 31, outputTokens: 3, promptTokens: 20, outputSha256: 'x', ...(c !== undefined ? { metrics: { cached_tokens: c } } : {}) };
+    return {
+      chunkArrivalsMs: [10, 20, 30],
+      e2eMs: 31,
+      outputTokens: 3,
+      promptTokens: 20,
+      outputSha256: 'x',
+      ...(c !== undefined ? { metrics: { cached_tokens: c } } : {}),
+    };
   };
   const engine: Engine = {
     kind: 'command',
@@ -45,7 +59,10 @@ function recordingEngine(cached: (n: number) => number | undefined = () => undef
     ...(pairs
       ? {
           async generatePair(a, ra, b, rb) {
-            calls.push({ model: a.prepared.location, prompt: ra.prompt }, { model: b.prepared.location, prompt: rb.prompt });
+            calls.push(
+              { model: a.prepared.location, prompt: ra.prompt },
+              { model: b.prepared.location, prompt: rb.prompt },
+            );
             return [gen(calls.length - 1), gen(calls.length)] as [Generation, Generation];
           },
         }
@@ -92,7 +109,8 @@ describe('the run nonce and the request prefixes', () => {
 });
 
 describe('prefixes in a run', () => {
-  const yaml = (extra = '') => `engine: command\ncommand: [x]\nmodels: [a, b, c]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 4, seed: 11${extra} }\n`;
+  const yaml = (extra = '') =>
+    `engine: command\ncommand: [x]\nmodels: [a, b, c]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 4, seed: 11${extra} }\n`;
 
   it('two runs with one seed: the same schedule, no prefix in common, each run’s nonce recorded', async () => {
     const first = recordingEngine();
@@ -108,7 +126,9 @@ describe('prefixes in a run', () => {
     expect(r2.workload.nonce).toMatch(/^\d{12}$/);
     expect(r1.workload.nonce).not.toBe(r2.workload.nonce);
     // The prefixes are the run's positions under its nonce, warm-ups included, in the order sent.
-    expect(first.calls.map((c) => c.prompt)).toEqual(first.calls.map((_, i) => `${promptPrefix(r1.workload.nonce as string, i)}hello`));
+    expect(first.calls.map((c) => c.prompt)).toEqual(
+      first.calls.map((_, i) => `${promptPrefix(r1.workload.nonce as string, i)}hello`),
+    );
   });
 
   it('the nonce does not touch the schedule: with vary_prompt off the order is the same, and the prompts bare', async () => {
@@ -124,7 +144,10 @@ describe('prefixes in a run', () => {
   it('both sides of an A/B block get prefixes of equal length and shape but different content, in lockstep or not', async () => {
     for (const lockstep of [true, false]) {
       const s = recordingEngine(undefined, true);
-      const side = (name: string) => config(`engine: command\ncommand: [x]\nmodels: [{ id: m, name: ${name} }]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 5, lockstep: ${lockstep} }\n`);
+      const side = (name: string) =>
+        config(
+          `engine: command\ncommand: [x]\nmodels: [{ id: m, name: ${name} }]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 5, lockstep: ${lockstep} }\n`,
+        );
       await run([
         { side: 'base', config: side('old'), engine: s.engine },
         { side: 'head', config: side('new'), engine: s.engine },
@@ -144,7 +167,14 @@ describe('prefixes in a run', () => {
 
   it('under load every request has its own prefix', async () => {
     const s = recordingEngine();
-    await run([{ config: config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [{ id: p, text: hi }]\nworkload: { warmup: 2, repetitions: 3, concurrency: 4, requests: 8 }\n'), engine: s.engine }]);
+    await run([
+      {
+        config: config(
+          'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [{ id: p, text: hi }]\nworkload: { warmup: 2, repetitions: 3, concurrency: 4, requests: 8 }\n',
+        ),
+        engine: s.engine,
+      },
+    ]);
     expect(s.calls).toHaveLength(2 + 3 * 8);
     expect(new Set(s.calls.map((c) => c.prompt)).size).toBe(s.calls.length);
     for (const c of s.calls) expect(c.prompt).toMatch(/^\[\d{12}\] hi$/);
@@ -152,7 +182,8 @@ describe('prefixes in a run', () => {
 });
 
 describe('cached prompt tokens', () => {
-  const yaml = 'engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 4, seed: 2, interleave: false }\n';
+  const yaml =
+    'engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 4, seed: 2, interleave: false }\n';
 
   it('become the cached_tokens samples, declared with direction none, and a note names each case served from a cache', async () => {
     // Calls 1–5 are case a (a warm-up, then 4 measured), 6–10 case b. The server reports a cache hit on the warm-up
@@ -182,17 +213,29 @@ describe('cached prompt tokens', () => {
 
   it('under load: each request counted, the repetition’s sample their mean', async () => {
     const s = recordingEngine((n) => (n === 4 || n === 6 || n === 8 ? 8 : 0));
-    const results = await run([{ config: config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [{ id: p, text: hi }]\nworkload: { warmup: 1, repetitions: 2, concurrency: 2, requests: 4 }\n'), engine: s.engine }]);
+    const results = await run([
+      {
+        config: config(
+          'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [{ id: p, text: hi }]\nworkload: { warmup: 1, repetitions: 2, concurrency: 2, requests: 4 }\n',
+        ),
+        engine: s.engine,
+      },
+    ]);
     // Calls 2–5 and 6–9: one hit in the first repetition (call 4), two in the second (calls 6 and 8).
     expect(results.cases[0]!.samples.cached_tokens).toEqual([2, 4]);
-    expect(results.notes.find((n) => /prompt cache/.test(n))).toMatch(/^case a\/p: .* in 3 of 8 measured requests \(up to 8 of 20 prompt tokens/);
+    expect(results.notes.find((n) => /prompt cache/.test(n))).toMatch(
+      /^case a\/p: .* in 3 of 8 measured requests \(up to 8 of 20 prompt tokens/,
+    );
   });
 });
 
 describe('against a server with a prompt cache (the OpenAI peer)', () => {
   const yaml = (host: string, workload = '') =>
     `engine: openai\nhost: ${host}\nmodels: [m]\nprompts: [{ id: p, text: "Summarise the last release notes for a busy reviewer.", max_tokens: 4 }]\nworkload: { warmup: 1, repetitions: 4, seed: 9${workload} }\n`;
-  const withPeer = async (flavor: 'llama-server' | 'vllm', body: (peer: OpenAIPeer) => Promise<void>): Promise<void> => {
+  const withPeer = async (
+    flavor: 'llama-server' | 'vllm',
+    body: (peer: OpenAIPeer) => Promise<void>,
+  ): Promise<void> => {
     const peer = await startOpenAIPeer({ flavor, models: [{ id: 'm' }], tokens: 4, promptCache: true });
     try {
       await body(peer);
@@ -238,7 +281,8 @@ describe('against a server with a prompt cache (the OpenAI peer)', () => {
       expect(bodies.some((b) => 'cache_prompt' in b)).toBe(false);
       expect(peer.cachedSent).toHaveLength(5 + 5 + 10);
       expect(peer.cachedSent.every((n) => n === 0)).toBe(true);
-      for (const r of [single, again, ab]) for (const c of r.cases) expect(c.samples.cached_tokens).toEqual([0, 0, 0, 0]);
+      for (const r of [single, again, ab])
+        for (const c of r.cases) expect(c.samples.cached_tokens).toEqual([0, 0, 0, 0]);
     });
   });
 

@@ -9,7 +9,15 @@ import { runBenchmark } from '../src/runner/run.js';
 import { EngineError, type Engine, type Generation } from '../src/engines/types.js';
 import { parseResults } from '../src/schema/results.js';
 
-const runner = { label: 'test-runner', os: 'linux', arch: 'x64', cpu: 'test cpu', cores: 2, memory_bytes: 8e9, gpus: [] };
+const runner = {
+  label: 'test-runner',
+  os: 'linux',
+  arch: 'x64',
+  cpu: 'test cpu',
+  cores: 2,
+  memory_bytes: 8e9,
+  gpus: [],
+};
 
 function config(yaml: string): LoadedConfig {
   return { ...parseConfig(yaml, 'bench.yml'), dir: '/tmp', text: yaml };
@@ -21,7 +29,10 @@ interface Call {
 }
 
 /** An engine whose behaviour per call is scripted: normal, failing, or hanging until aborted. */
-function scriptedEngine(script: (call: Call, n: number) => 'ok' | 'fail' | 'hang' = () => 'ok', opts: { failLoad?: string } = {}) {
+function scriptedEngine(
+  script: (call: Call, n: number) => 'ok' | 'fail' | 'hang' = () => 'ok',
+  opts: { failLoad?: string } = {},
+) {
   const calls: Call[] = [];
   const loads: string[] = [];
   let unloads = 0;
@@ -65,8 +76,16 @@ describe('runBenchmark', () => {
   it('interleaves cases in seeded rounds, warms up, varies prompts and writes valid results', async () => {
     const out = await tmp();
     const s = scriptedEngine();
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 3, seed: 7 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out, cacheDir: '/tmp', toolVersion: '0.0.0' });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [{ id: p, text: hello }]\nworkload: { warmup: 1, repetitions: 3, seed: 7 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out,
+      cacheDir: '/tmp',
+      toolVersion: '0.0.0',
+    });
     expect(results.status).toBe('complete');
     // 2 warm-ups, then 3 rounds of 2 cases.
     expect(s.calls).toHaveLength(2 + 6);
@@ -87,7 +106,10 @@ describe('runBenchmark', () => {
     expect(s.unloads()).toBe(2);
     const onDisk = parseResults(JSON.parse(await readFile(out, 'utf8')), out);
     expect(onDisk.cases.map((c) => c.id)).toEqual(['a/p', 'b/p']);
-    const lines = (await readFile(`${out}.jsonl`, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(`${out}.jsonl`, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'sample')).toHaveLength(6);
     expect(lines.at(-1)).toMatchObject({ type: 'end', status: 'complete' });
   });
@@ -96,8 +118,16 @@ describe('runBenchmark', () => {
     const orders: string[][] = [];
     for (let i = 0; i < 2; i++) {
       const s = scriptedEngine();
-      const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b, c]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 4, seed: 3 }\n');
-      await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0' });
+      const cfg = config(
+        'engine: command\ncommand: [x]\nmodels: [a, b, c]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 4, seed: 3 }\n',
+      );
+      await runBenchmark({
+        sides: [{ config: cfg, engine: s.engine }],
+        runner,
+        out: await tmp(),
+        cacheDir: '/tmp',
+        toolVersion: '0',
+      });
       orders.push(s.calls.map((c) => c.model));
     }
     expect(orders[0]).toEqual(orders[1]);
@@ -107,8 +137,16 @@ describe('runBenchmark', () => {
   it('records a failed request and a time-out, and goes on', async () => {
     const out = await tmp();
     const s = scriptedEngine((_c, n) => (n === 2 ? 'fail' : n === 3 ? 'hang' : 'ok'));
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 4, timeout_s: 0.05 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out, cacheDir: '/tmp', toolVersion: '0' });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 4, timeout_s: 0.05 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out,
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
     const c = results.cases[0]!;
     expect(c.requests).toEqual({ ok: 2, failed: 2 });
     expect(c.errors.map((e) => [e.repetition, e.kind])).toEqual([
@@ -122,8 +160,16 @@ describe('runBenchmark', () => {
 
   it('keeps going when one case cannot load', async () => {
     const s = scriptedEngine(undefined, { failLoad: 'b' });
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0' });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
     const b = results.cases.find((c) => c.id === 'b/prompt-1')!;
     expect(b.errors).toEqual([expect.objectContaining({ repetition: -1, kind: 'load', message: 'no such model' })]);
     expect(b.samples).toEqual({});
@@ -137,8 +183,17 @@ describe('runBenchmark', () => {
       if (n === 3) abort.abort();
       return 'ok';
     });
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out, cacheDir: '/tmp', toolVersion: '0', signal: abort.signal });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out,
+      cacheDir: '/tmp',
+      toolVersion: '0',
+      signal: abort.signal,
+    });
     expect(results.status).toBe('partial');
     expect(results.cases[0]!.samples.e2e_ms!.length).toBeGreaterThanOrEqual(2);
     expect(results.cases[0]!.samples.e2e_ms!.length).toBeLessThan(10);
@@ -157,14 +212,30 @@ describe('runBenchmark', () => {
       }
       return 'ok';
     });
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out, cacheDir: '/tmp', toolVersion: '0', signal: abort.signal });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out,
+      cacheDir: '/tmp',
+      toolVersion: '0',
+      signal: abort.signal,
+    });
     const c = results.cases[0]!;
-    expect(results).toMatchObject({ status: 'partial', interrupted: true, planned_repetitions: 10, completed_repetitions: 2 });
+    expect(results).toMatchObject({
+      status: 'partial',
+      interrupted: true,
+      planned_repetitions: 10,
+      completed_repetitions: 2,
+    });
     expect(c.errors).toEqual([]);
     expect(c.requests).toEqual({ ok: 2, failed: 0 });
     expect(c.samples.e2e_ms).toHaveLength(2);
-    expect(results.notes.join(' ')).toMatch(/1 request in flight did not finish within 3 s and was dropped, not counted as failures/);
+    expect(results.notes.join(' ')).toMatch(
+      /1 request in flight did not finish within 3 s and was dropped, not counted as failures/,
+    );
   });
 
   it('a request that finishes within the grace period after a stop is kept', async () => {
@@ -173,8 +244,17 @@ describe('runBenchmark', () => {
       if (n === 2) abort.abort();
       return 'ok';
     });
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0', signal: abort.signal });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 10 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+      signal: abort.signal,
+    });
     expect(results.cases[0]!.samples.e2e_ms).toHaveLength(2);
     expect(results.cases[0]!.errors).toEqual([]);
     expect(results.notes.join(' ')).not.toMatch(/dropped/);
@@ -187,8 +267,16 @@ describe('runBenchmark', () => {
       starts.push(Date.now());
       return 'ok';
     });
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 1, max_requests: 4, interval_s: 0.2 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out, cacheDir: '/tmp', toolVersion: '0' });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 1, max_requests: 4, interval_s: 0.2 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out,
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
     expect(results).toMatchObject({ status: 'complete', planned_repetitions: 4, completed_repetitions: 4 });
     expect(results.cases[0]!.samples.e2e_ms).toHaveLength(4);
     // The warm-up is not paced; the 4 measured requests start on the schedule first + i × 200 ms, never earlier
@@ -204,24 +292,46 @@ describe('runBenchmark', () => {
       if (n === 1) setTimeout(() => abort.abort(), 50);
       return 'ok';
     });
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, duration_s: 3600, interval_s: 600 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0', signal: abort.signal });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, duration_s: 3600, interval_s: 600 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+      signal: abort.signal,
+    });
     // The 10-minute wait after the first request ended with the stop: one request, an interrupted soak.
     expect(results).toMatchObject({ status: 'partial', interrupted: true, completed_repetitions: 1 });
   });
 
   it('runs cases one after another when their models exceed the resident budget', async () => {
     const s = scriptedEngine();
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine: s.engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0', residentBudgetBytes: 1500 });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine: s.engine }],
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+      residentBudgetBytes: 1500,
+    });
     expect(s.calls.map((c) => c.model)).toEqual(['a', 'a', 'b', 'b']);
     expect(results.notes[0]).toMatch(/not interleaved/);
   });
 
   it('tags both sides of an A/B run and interleaves them in blocks', async () => {
     const s = scriptedEngine();
-    const base = config('engine: command\ncommand: [x]\nmodels: [{ id: m, name: old }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n');
-    const head = config('engine: command\ncommand: [x]\nmodels: [{ id: m, name: new }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n');
+    const base = config(
+      'engine: command\ncommand: [x]\nmodels: [{ id: m, name: old }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n',
+    );
+    const head = config(
+      'engine: command\ncommand: [x]\nmodels: [{ id: m, name: new }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n',
+    );
     const results = await runBenchmark({
       sides: [
         { side: 'base', config: base, engine: s.engine },
@@ -236,17 +346,27 @@ describe('runBenchmark', () => {
       ['base', 'm/prompt-1', 'old'],
       ['head', 'm/prompt-1', 'new'],
     ]);
-    for (let round = 0; round < 3; round++) expect(new Set(s.calls.slice(round * 2, round * 2 + 2).map((c) => c.model))).toEqual(new Set(['old', 'new']));
+    for (let round = 0; round < 3; round++)
+      expect(new Set(s.calls.slice(round * 2, round * 2 + 2).map((c) => c.model))).toEqual(new Set(['old', 'new']));
     expect(results.cases[1]!.blocks).toEqual([0, 1, 2]);
   });
 
   it('measures the reference workload once per round beside the cases, into results.calibration', async () => {
     const s = scriptedEngine();
     const ref = scriptedEngine();
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3, seed: 5 }\n');
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3, seed: 5 }\n',
+    );
     const results = await runBenchmark({
       sides: [{ config: cfg, engine: s.engine }],
-      reference: { engine: ref.engine, model: { id: 'reference', name: 'ref.gguf', source: 'path' }, params: {}, prompt: 'fixed', maxTokens: 4, description: 'scripted reference' },
+      reference: {
+        engine: ref.engine,
+        model: { id: 'reference', name: 'ref.gguf', source: 'path' },
+        params: {},
+        prompt: 'fixed',
+        maxTokens: 4,
+        description: 'scripted reference',
+      },
       runner,
       out: await tmp(),
       cacheDir: '/tmp',
@@ -266,10 +386,19 @@ describe('runBenchmark', () => {
   it('runs the reference after every request when cases run one after another', async () => {
     const s = scriptedEngine();
     const ref = scriptedEngine();
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2, interleave: false }\n');
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2, interleave: false }\n',
+    );
     const results = await runBenchmark({
       sides: [{ config: cfg, engine: s.engine }],
-      reference: { engine: ref.engine, model: { id: 'reference', name: 'ref.gguf', source: 'path' }, params: {}, prompt: 'fixed', maxTokens: 4, description: 'r' },
+      reference: {
+        engine: ref.engine,
+        model: { id: 'reference', name: 'ref.gguf', source: 'path' },
+        params: {},
+        prompt: 'fixed',
+        maxTokens: 4,
+        description: 'r',
+      },
       runner,
       out: await tmp(),
       cacheDir: '/tmp',
@@ -282,8 +411,16 @@ describe('runBenchmark', () => {
   it('does not interleave more cases than the engine can keep loaded', async () => {
     const s = scriptedEngine();
     const engine = { ...s.engine, maxLoadedCases: 1 };
-    const cfg = config('engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n');
-    const results = await runBenchmark({ sides: [{ config: cfg, engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0' });
+    const cfg = config(
+      'engine: command\ncommand: [x]\nmodels: [a, b]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2 }\n',
+    );
+    const results = await runBenchmark({
+      sides: [{ config: cfg, engine }],
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
     expect(s.calls.map((c) => c.model)).toEqual(['a', 'a', 'b', 'b']);
     expect(s.loads).toEqual(['a', 'b']);
     expect(results.notes[0]).toMatch(/keeps 1 case loaded at a time/);
@@ -299,8 +436,12 @@ describe('runBenchmark', () => {
         return [await s.engine.generate(a, ra), await s.engine.generate(b, rb)];
       },
     };
-    const base = config('engine: command\ncommand: [x]\nmodels: [{ id: m, name: old }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n');
-    const head = config('engine: command\ncommand: [x]\nmodels: [{ id: m, name: new }, { id: extra, name: extra }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n');
+    const base = config(
+      'engine: command\ncommand: [x]\nmodels: [{ id: m, name: old }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n',
+    );
+    const head = config(
+      'engine: command\ncommand: [x]\nmodels: [{ id: m, name: new }, { id: extra, name: extra }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 3 }\n',
+    );
     const results = await runBenchmark({
       sides: [
         { side: 'base', config: base, engine },
@@ -334,9 +475,27 @@ describe('runBenchmark', () => {
   it('does not pair when lockstep is off', async () => {
     const s = scriptedEngine();
     let paired = 0;
-    const engine: Engine = { ...s.engine, generatePair: async () => { paired++; throw new Error('not expected'); } };
-    const yaml = (name: string) => config(`engine: command\ncommand: [x]\nmodels: [{ id: m, name: ${name} }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2, lockstep: false }\n`);
-    await runBenchmark({ sides: [{ side: 'base', config: yaml('a'), engine }, { side: 'head', config: yaml('b'), engine }], runner, out: await tmp(), cacheDir: '/tmp', toolVersion: '0' });
+    const engine: Engine = {
+      ...s.engine,
+      generatePair: async () => {
+        paired++;
+        throw new Error('not expected');
+      },
+    };
+    const yaml = (name: string) =>
+      config(
+        `engine: command\ncommand: [x]\nmodels: [{ id: m, name: ${name} }]\nprompts: [x]\nworkload: { warmup: 0, repetitions: 2, lockstep: false }\n`,
+      );
+    await runBenchmark({
+      sides: [
+        { side: 'base', config: yaml('a'), engine },
+        { side: 'head', config: yaml('b'), engine },
+      ],
+      runner,
+      out: await tmp(),
+      cacheDir: '/tmp',
+      toolVersion: '0',
+    });
     expect(paired).toBe(0);
     expect(s.calls).toHaveLength(4);
   });

@@ -13,7 +13,10 @@ function blocks(seed: number, change: number, n = 20): number[] {
   return Array.from({ length: n }, () => Math.log(1 + change) + 0.022 * gauss() * (rng() < 0.05 ? 3 : 1));
 }
 
-function rates(change: number, trials = 500): { regression: number; equivalent: number; meanBlocks: number; p95Blocks: number } {
+function rates(
+  change: number,
+  trials = 500,
+): { regression: number; equivalent: number; meanBlocks: number; p95Blocks: number } {
   let regression = 0;
   let equivalent = 0;
   const used: number[] = [];
@@ -24,7 +27,12 @@ function rates(change: number, trials = 500): { regression: number; equivalent: 
     used.push(s.blocks);
   }
   used.sort((a, b) => a - b);
-  return { regression: regression / trials, equivalent: equivalent / trials, meanBlocks: used.reduce((a, b) => a + b, 0) / trials, p95Blocks: used[Math.floor(0.95 * trials)]! };
+  return {
+    regression: regression / trials,
+    equivalent: equivalent / trials,
+    meanBlocks: used.reduce((a, b) => a + b, 0) / trials,
+    p95Blocks: used[Math.floor(0.95 * trials)]!,
+  };
 }
 
 describe('sequential rule', () => {
@@ -57,7 +65,12 @@ describe('sequential rule', () => {
     expect(s.decision).toBe('undecided');
     expect(s.blocks).toBe(20);
     expect(s.note).toMatch(/^undecided after 20 blocks: the change is within −\d+\.\d% … \+\d+\.\d%$/);
-    const slowerTimes = sequentialDecision(Array(8).fill(Math.log(1.2)).map((v, i) => v + (i % 2 ? 0.01 : -0.01)), { ...RULE, direction: 'lower' });
+    const slowerTimes = sequentialDecision(
+      Array(8)
+        .fill(Math.log(1.2))
+        .map((v, i) => v + (i % 2 ? 0.01 : -0.01)),
+      { ...RULE, direction: 'lower' },
+    );
     expect(slowerTimes.decision).toBe('regression');
     expect(sequentialDecision([0.01, -0.01], RULE).decision).toBe('continue');
   });

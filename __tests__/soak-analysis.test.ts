@@ -31,7 +31,14 @@ function soak(p: Programme): { requests: SoakRequest[]; monitor: MonitorPoint[] 
     requests.push(
       down
         ? { t_s: t, ok: false, kind: 'engine' }
-        : { t_s: t, ok: true, e2e_ms: 7900 * factor * (1 + 0.03 * n()), ttft_ms: 400 * (1 + 0.05 * n()), decode_tps: (3.3 / factor) * (1 + 0.03 * n()), max_tokens: 256 },
+        : {
+            t_s: t,
+            ok: true,
+            e2e_ms: 7900 * factor * (1 + 0.03 * n()),
+            ttft_ms: 400 * (1 + 0.05 * n()),
+            decode_tps: (3.3 / factor) * (1 + 0.03 * n()),
+            max_tokens: 256,
+          },
     );
   }
   const monitor: MonitorPoint[] = [];
@@ -62,7 +69,10 @@ describe('analyseSoak', () => {
   });
 
   it('a 1 MB/min leak over an accelerated 5-minute soak is a leak; of 200 flat soaks about 1% (the leak alpha) are', () => {
-    const leaky = analyseSoak(...Object.values(soak({ seed: 2, minutes: 5, leakMbPerMin: 1 })) as [SoakRequest[], MonitorPoint[]], { warmupS: 0 });
+    const leaky = analyseSoak(
+      ...(Object.values(soak({ seed: 2, minutes: 5, leakMbPerMin: 1 })) as [SoakRequest[], MonitorPoint[]]),
+      { warmupS: 0 },
+    );
     expect(leaky.leak.verdict).toBe('leak');
     expect(leaky.leak.trend!.perHour).toBeGreaterThan(40);
     expect(leaky.leak.trend!.perHour).toBeLessThan(80);
@@ -99,14 +109,25 @@ describe('analyseSoak', () => {
     const a = analyseSoak(requests, monitor);
     expect(a.temperature!.minutes_above).toBeGreaterThan(3.5);
     expect(a.temperature!.throttling[0]).toEqual({ t_s: 300, flags: ['soft temperature limit'] });
-    expect(decodeThrottled(0x50005)).toEqual(['under-voltage', 'throttled', 'under-voltage has occurred', 'throttling has occurred']);
+    expect(decodeThrottled(0x50005)).toEqual([
+      'under-voltage',
+      'throttled',
+      'under-voltage has occurred',
+      'throttling has occurred',
+    ]);
   });
 
   it('cold start apart from warm, and decode speed by output length per doubling', () => {
     const requests: SoakRequest[] = [{ t_s: 0, ok: true, ttft_ms: 5600, decode_tps: 0.24, max_tokens: 128 }];
-    const lengths: Array<[number, number]> = [[128, 3.45], [256, 3.32], [512, 2.55]];
+    const lengths: Array<[number, number]> = [
+      [128, 3.45],
+      [256, 3.32],
+      [512, 2.55],
+    ];
     let t = 2;
-    for (const [len, tps] of lengths) for (let i = 0; i < 3; i++) requests.push({ t_s: (t += 2), ok: true, ttft_ms: 400, decode_tps: tps, max_tokens: len });
+    for (const [len, tps] of lengths)
+      for (let i = 0; i < 3; i++)
+        requests.push({ t_s: (t += 2), ok: true, ttft_ms: 400, decode_tps: tps, max_tokens: len });
     const a = analyseSoak(requests, []);
     expect(a.cold).toMatchObject({ ttft_ms: 5600, decode_tps: 0.24, warm_ttft_ms: 400, warm_decode_tps: 3.32 });
     expect(1 / a.cold!.decode_ratio!).toBeCloseTo(13.8, 1);

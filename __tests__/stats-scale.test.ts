@@ -41,10 +41,15 @@ describe('linear-time descriptive statistics equal mathjs', () => {
   const sizes = [1, 2, 3, 4, 5, 16, 17, 64, 65, 100, 101, 1000, 4999, 5000];
 
   it.each(sizes)('median, quantiles and mean of %i values', (n) => {
-    for (const data of [gridSample(random, n), gridSample(random, n, 10, 0.01), Array.from({ length: n }, (_, i) => i % 3)]) {
+    for (const data of [
+      gridSample(random, n),
+      gridSample(random, n, 10, 0.01),
+      Array.from({ length: n }, (_, i) => i % 3),
+    ]) {
       expect(median(data)).toBe(mathjsMedian(data));
       expect(mean(data)).toBe(mathjsMean(data));
-      for (const q of [0, 0.01, 0.025, 0.25, 0.5, 0.9, 0.975, 0.99, 1]) expect(quantile(data, q)).toBe(quantileSeq(data, q) as unknown as number);
+      for (const q of [0, 0.01, 0.025, 0.25, 0.5, 0.9, 0.975, 0.99, 1])
+        expect(quantile(data, q)).toBe(quantileSeq(data, q) as unknown as number);
       expect(medianInPlace(Float64Array.from(data))).toBe(median(data));
     }
   });
@@ -82,7 +87,12 @@ describe('linear-time descriptive statistics equal mathjs', () => {
 describe('rank sums by merging sorted samples', () => {
   it('equal the sum of averageRanks and give the same tie groups, ties and ±0 included', () => {
     const random = seededRandom(7);
-    for (const [nx, ny] of [[1, 1], [3, 9], [50, 40], [1000, 3000]] as const) {
+    for (const [nx, ny] of [
+      [1, 1],
+      [3, 9],
+      [50, 40],
+      [1000, 3000],
+    ] as const) {
       const x = [...gridSample(random, nx, 1, 0.5).map((v) => Math.round(v * 10) / 10), ...(nx > 2 ? [0, -0] : [])];
       const y = [...gridSample(random, ny, 1, 0.5).map((v) => Math.round(v * 10) / 10), -0];
       const { ranks, tieCounts } = averageRanks([...x, ...y]);
@@ -124,7 +134,7 @@ describe('exact Mann-Whitney distribution for one small and one large sample', (
 
   it('a sample of 5 against 200,000 uses the exact test and lands near the normal approximation', () => {
     const big = Array.from({ length: 200_000 }, (_, i) => (i + 0.5) / 200_000); // no ties: the exact test applies
-    const small = [0.41, 0.52, 0.58, 0.63, 0.70];
+    const small = [0.41, 0.52, 0.58, 0.63, 0.7];
     const exact = mannWhitneyU(small, big);
     const asymptotic = mannWhitneyU(small, big, { method: 'asymptotic' });
     expect(exact.method).toBe('exact');
@@ -202,9 +212,15 @@ describe('order-statistic bootstrap of a median', () => {
     const random = seededRandom(13);
     const small = gridSample(random, RESAMPLE_MAX);
     const large = gridSample(random, RESAMPLE_MAX + 1);
-    expect(bootstrapRatioCI(small, small, { seed: 2 })).toEqual(bootstrapRatioCI(small, small, { seed: 2, method: 'resample' }));
-    expect(bootstrapRatioCI(small, large, { seed: 2 })).toEqual(bootstrapRatioCI(small, large, { seed: 2, method: 'order-statistics' }));
-    expect(bootstrapRatioCI(small, large, { seed: 2 })).not.toEqual(bootstrapRatioCI(small, large, { seed: 2, method: 'resample' }));
+    expect(bootstrapRatioCI(small, small, { seed: 2 })).toEqual(
+      bootstrapRatioCI(small, small, { seed: 2, method: 'resample' }),
+    );
+    expect(bootstrapRatioCI(small, large, { seed: 2 })).toEqual(
+      bootstrapRatioCI(small, large, { seed: 2, method: 'order-statistics' }),
+    );
+    expect(bootstrapRatioCI(small, large, { seed: 2 })).not.toEqual(
+      bootstrapRatioCI(small, large, { seed: 2, method: 'resample' }),
+    );
     expect(bootstrapRatioCI([0, 0, 0, 0], [1, 2, 3, 4], { method: 'order-statistics' })).toBeNull();
     expect(bootstrapRatioCI([0, 0, 0, 0], [0, 0, 0, 0], { method: 'order-statistics' })).toEqual([1, 1]);
     expect(() => bootstrapRatioCI(small, small, { method: 'fast' as never })).toThrow(RangeError);
@@ -300,7 +316,10 @@ describe('decisions at soak-run scale', () => {
     head[5] = 0;
     head[6] = 0;
     const byIndex = blockLogRatios({ samples: base }, { samples: head });
-    const explicit = blockLogRatios({ samples: base, blocks: base.map((_, i) => i) }, { samples: head, blocks: head.map((_, i) => i) });
+    const explicit = blockLogRatios(
+      { samples: base, blocks: base.map((_, i) => i) },
+      { samples: head, blocks: head.map((_, i) => i) },
+    );
     expect(byIndex).toEqual(explicit);
     expect(byIndex.dropped).toBe(8 + 3); // 8 unmatched repetitions, 3 blocks with a zero on one side only
   });
@@ -325,7 +344,11 @@ describe('decisions at soak-run scale', () => {
     expect(d.verdict).toBe('regression');
     expect(d.ci![0]).toBeLessThan(0.96);
     expect(d.ci![1]).toBeGreaterThan(0.96);
-    const signFlip = decidePaired(logs, { direction: 'higher', alpha: 0.05, threshold: 0.03 }, { seed: 1, test: 'sign-flip' });
+    const signFlip = decidePaired(
+      logs,
+      { direction: 'higher', alpha: 0.05, threshold: 0.03 },
+      { seed: 1, test: 'sign-flip' },
+    );
     expect(signFlip.test).toBe('sign-flip asymptotic');
     expect(signFlip.verdict).toBe('regression');
   });

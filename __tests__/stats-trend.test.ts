@@ -51,7 +51,12 @@ describe('trend edge cases', () => {
     expect(mannKendall([5, 5, 5, 5, 5])).toMatchObject({ s: 0, z: 0, pValue: 1 });
     const rising = Array.from({ length: 30 }, (_, i) => i + (i % 3) * 0.1);
     expect(mannKendall(rising).pValue).toBeLessThan(1e-6);
-    expect(theilSen(rising.map((_, i) => i), rising).slope).toBeCloseTo(1, 1);
+    expect(
+      theilSen(
+        rising.map((_, i) => i),
+        rising,
+      ).slope,
+    ).toBeCloseTo(1, 1);
   });
 
   it('downsampling keeps the first and last points and at most max', () => {

@@ -23,15 +23,31 @@ import {
 interface Reference {
   scipy: string;
   mannwhitneyu: Array<{ name: string; x: number[]; y: number[]; u: number; p: number; method: 'exact' | 'asymptotic' }>;
-  wilcoxon: Array<{ name: string; d: number[]; statistic: number; p: number; method: 'exact' | 'asymptotic' | 'permutation' }>;
+  wilcoxon: Array<{
+    name: string;
+    d: number[];
+    statistic: number;
+    p: number;
+    method: 'exact' | 'asymptotic' | 'permutation';
+  }>;
   t_ppf: Array<{ p: number; df: number; t: number }>;
   t_sf: Array<{ t: number; df: number; sf: number }>;
   norm_sf: Array<{ z: number; sf: number }>;
   betainc: Array<{ x: number; a: number; b: number; value: number }>;
-  prediction_interval: Array<{ name: string; values: number[]; confidence: number; low: number; high: number; head: number; p: number }>;
+  prediction_interval: Array<{
+    name: string;
+    values: number[];
+    confidence: number;
+    low: number;
+    high: number;
+    head: number;
+    p: number;
+  }>;
 }
 
-const ref = JSON.parse(readFileSync(new URL('./fixtures/stats/scipy-reference.json', import.meta.url), 'utf8')) as Reference;
+const ref = JSON.parse(
+  readFileSync(new URL('./fixtures/stats/scipy-reference.json', import.meta.url), 'utf8'),
+) as Reference;
 
 /** |actual − expected| ≤ 1e-6·|expected|, with an absolute floor only for values that underflow towards zero. */
 function expectClose(actual: number, expected: number, rel = 1e-6): void {
@@ -238,7 +254,10 @@ describe('signFlipTest', () => {
 });
 
 describe('medianInPlace', () => {
-  it.each([[[3]], [[2, 1]], [[5, 1, 4, 2, 3]], [Array.from({ length: 101 }, (_, i) => (i * 37) % 101)]])('equals median() for %j', (xs) => {
-    expect(medianInPlace(Float64Array.from(xs))).toBe(median(xs));
-  });
+  it.each([[[3]], [[2, 1]], [[5, 1, 4, 2, 3]], [Array.from({ length: 101 }, (_, i) => (i * 37) % 101)]])(
+    'equals median() for %j',
+    (xs) => {
+      expect(medianInPlace(Float64Array.from(xs))).toBe(median(xs));
+    },
+  );
 });

@@ -6,7 +6,8 @@ import { ArtifactBaselineStore } from '../src/store/artifact.js';
 import { resultsArtifactName } from '../src/github/artifacts.js';
 
 let peer: GitHubPeer;
-const client = () => createGitHubClient('bot', { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
+const client = () =>
+  createGitHubClient('bot', { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 const json = (label: string, minute: number) =>
   `${JSON.stringify(makeResults(label, { startedAt: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z` }))}\n`;
 const artifact = (label: string, minute: number, extra: { expired?: boolean } = {}) => ({
@@ -27,8 +28,14 @@ beforeAll(async () => {
   peer.addRun({ event: 'pull_request', artifacts: [artifact('gpu', 5)] }); // not a push
   peer.addRun({ workflowPath: '.github/workflows/other.yml', artifacts: [artifact('gpu', 6)] }); // another workflow
   peer.addRun({ artifacts: [artifact('pi', 7, { expired: true })] }); // expired
-  peer.addRun({ artifacts: [{ name: resultsArtifactName('mac'), files: { 'llm-bench-results.json': json('mac', 0) } }] });
-  peer.addRun({ artifacts: [{ name: resultsArtifactName('mac'), files: { 'llm-bench-results.json': '{"schema":"llm-bench/results@1"}' } }] }); // newer, but invalid
+  peer.addRun({
+    artifacts: [{ name: resultsArtifactName('mac'), files: { 'llm-bench-results.json': json('mac', 0) } }],
+  });
+  peer.addRun({
+    artifacts: [
+      { name: resultsArtifactName('mac'), files: { 'llm-bench-results.json': '{"schema":"llm-bench/results@1"}' } },
+    ],
+  }); // newer, but invalid
   current = peer.addRun({ artifacts: [artifact('gpu', 9)] }).id; // this very run, on a push to main
 });
 afterAll(async () => {
@@ -36,7 +43,13 @@ afterAll(async () => {
 });
 
 const store = (extra: { maxBaselines?: number; workflow?: string; log?: ReturnType<typeof recordingLogger> } = {}) =>
-  new ArtifactBaselineStore({ client: client(), defaultBranch: 'main', workflow: extra.workflow ?? 'bench.yml', currentRunId: current, ...extra });
+  new ArtifactBaselineStore({
+    client: client(),
+    defaultBranch: 'main',
+    workflow: extra.workflow ?? 'bench.yml',
+    currentRunId: current,
+    ...extra,
+  });
 
 describe('artifact store', () => {
   it("takes the newest successful push run on the default branch of this workflow that has the label's artifact", async () => {
@@ -47,8 +60,13 @@ describe('artifact store', () => {
   });
 
   it('skips expired artifacts and returns history when asked', async () => {
-    expect((await store({ maxBaselines: 3 }).load('pi')).map((r) => r.started_at)).toEqual(['2026-11-22T10:01:00.000Z']);
-    expect((await store({ maxBaselines: 2 }).load('gpu')).map((r) => r.started_at)).toEqual(['2026-11-22T10:02:00.000Z', '2026-11-22T10:01:00.000Z']);
+    expect((await store({ maxBaselines: 3 }).load('pi')).map((r) => r.started_at)).toEqual([
+      '2026-11-22T10:01:00.000Z',
+    ]);
+    expect((await store({ maxBaselines: 2 }).load('gpu')).map((r) => r.started_at)).toEqual([
+      '2026-11-22T10:02:00.000Z',
+      '2026-11-22T10:01:00.000Z',
+    ]);
   });
 
   it('an unreadable artifact fails naming it: an older run is never silently used instead', async () => {
@@ -60,7 +78,9 @@ describe('artifact store', () => {
   it('no run with the artifact: no baseline and a message', async () => {
     const log = recordingLogger();
     expect(await store({ log }).load('jetson')).toEqual([]);
-    expect(log.lines.info.at(-1)).toContain('No successful push run of bench.yml on main has an artifact llm-bench-results-jetson');
+    expect(log.lines.info.at(-1)).toContain(
+      'No successful push run of bench.yml on main has an artifact llm-bench-results-jetson',
+    );
   });
 
   it('an unknown workflow file is an API error the caller sees', async () => {

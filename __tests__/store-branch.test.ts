@@ -9,17 +9,30 @@ import { InputError } from '../src/schema/errors.js';
 
 let peer: GitHubPeer;
 let branchNo = 0;
-const client = (token = 'bot') => createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
+const client = (token = 'bot') =>
+  createGitHubClient(token, { owner: 'octo', repo: 'app' }, { baseUrl: peer.url, retry: { baseMs: 10, pace: false } });
 const noSleep = async () => {};
 const results = (label: string, minute: number, sha = `${minute}`.padStart(2, '0').repeat(20)): Results =>
-  parseResults(makeResults(label, { startedAt: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`, sha }), 'fixture');
+  parseResults(
+    makeResults(label, { startedAt: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z`, sha }),
+    'fixture',
+  );
 const store = (branch: string, extra: Partial<ConstructorParameters<typeof BranchBaselineStore>[0]> = {}) =>
-  new BranchBaselineStore({ client: client(), branch, sleep: noSleep, now: () => new Date('2026-11-22T12:00:00Z'), ...extra });
+  new BranchBaselineStore({
+    client: client(),
+    branch,
+    sleep: noSleep,
+    now: () => new Date('2026-11-22T12:00:00Z'),
+    ...extra,
+  });
 const freshBranch = () => `llm-bench-data-${branchNo++}`;
 
 beforeAll(async () => {
   peer = await startGitHubPeer({
-    tokens: { bot: { login: 'github-actions[bot]', kind: 'installation' }, ro: { login: 'github-actions[bot]', kind: 'installation', readOnly: true } },
+    tokens: {
+      bot: { login: 'github-actions[bot]', kind: 'installation' },
+      ro: { login: 'github-actions[bot]', kind: 'installation', readOnly: true },
+    },
   });
 });
 afterAll(async () => {
@@ -44,7 +57,15 @@ describe('branch store', () => {
     expect(JSON.parse(files['gpu/index.json']!)).toEqual({
       schema: 'llm-bench/baseline-index@1',
       label: 'gpu',
-      entries: [{ file: name, sha: r.git!.sha, ref: 'refs/heads/main', started_at: r.started_at, saved_at: '2026-11-22T12:00:00.000Z' }],
+      entries: [
+        {
+          file: name,
+          sha: r.git!.sha,
+          ref: 'refs/heads/main',
+          started_at: r.started_at,
+          saved_at: '2026-11-22T12:00:00.000Z',
+        },
+      ],
     });
     const history = peer.history(branch);
     expect(history).toHaveLength(1);
@@ -62,7 +83,12 @@ describe('branch store', () => {
     const loaded = await s.load('gpu');
     expect(loaded.map((r) => r.started_at)).toEqual([saved[4]!.started_at, saved[3]!.started_at, saved[2]!.started_at]);
     const gpuFiles = Object.keys(peer.filesAt(branch)!).filter((p) => p.startsWith('gpu/results-'));
-    expect(gpuFiles.sort()).toEqual(saved.slice(2).map((r) => `gpu/${resultsFileName(r)}`).sort());
+    expect(gpuFiles.sort()).toEqual(
+      saved
+        .slice(2)
+        .map((r) => `gpu/${resultsFileName(r)}`)
+        .sort(),
+    );
     expect((await s.load('pi')).map((r) => r.runner.label)).toEqual(['pi']);
     // Append-only: every save is a fast-forward commit on top of the last one.
     const history = peer.history(branch);
@@ -78,7 +104,9 @@ describe('branch store', () => {
   it('loadLimit returns only the newest few', async () => {
     const branch = freshBranch();
     for (const m of [1, 2, 3]) await store(branch).save('gpu', results('gpu', m));
-    expect((await store(branch, { loadLimit: 1 }).load('gpu')).map((r) => r.started_at)).toEqual(['2026-11-22T10:03:00.000Z']);
+    expect((await store(branch, { loadLimit: 1 }).load('gpu')).map((r) => r.started_at)).toEqual([
+      '2026-11-22T10:03:00.000Z',
+    ]);
   });
 
   it('when another job moves the branch between read and update, it re-reads and rebuilds on the new tip', async () => {
@@ -124,9 +152,15 @@ describe('branch store', () => {
       return realCreate(name, sha);
     };
     await store(branch, { client: c }).save('gpu', results('gpu', 1));
-    const creates = peer.requestsTo('POST', /\/git\/refs$/).filter((r) => (r.body as { ref: string }).ref === `refs/heads/${branch}`);
+    const creates = peer
+      .requestsTo('POST', /\/git\/refs$/)
+      .filter((r) => (r.body as { ref: string }).ref === `refs/heads/${branch}`);
     expect(creates.map((r) => r.status)).toEqual([201, 422]);
-    expect(Object.keys(peer.filesAt(branch)!).filter((p) => p.endsWith('index.json')).sort()).toEqual(['gpu/index.json', 'pi/index.json']);
+    expect(
+      Object.keys(peer.filesAt(branch)!)
+        .filter((p) => p.endsWith('index.json'))
+        .sort(),
+    ).toEqual(['gpu/index.json', 'pi/index.json']);
   });
 
   it('gives up with a clear error when the branch keeps moving', async () => {
@@ -137,7 +171,9 @@ describe('branch store', () => {
       peer.commitFiles(branch, { [`noise-${n++}.txt`]: 'x' });
     };
     try {
-      await expect(store(branch, { maxAttempts: 3 }).save('gpu', results('gpu', 2))).rejects.toThrow(`other jobs moved it on each of 3 attempts`);
+      await expect(store(branch, { maxAttempts: 3 }).save('gpu', results('gpu', 2))).rejects.toThrow(
+        `other jobs moved it on each of 3 attempts`,
+      );
     } finally {
       peer.beforeUpdateRef = undefined;
     }
@@ -156,7 +192,13 @@ describe('branch store', () => {
     await store(branch).save('../../etc', results('../../etc', 1));
     await store(branch).save('gpu/4080', results('gpu/4080', 1));
     await store(branch).save('gpu-4080', results('gpu-4080', 1));
-    const dirs = [...new Set(Object.keys(peer.filesAt(branch)!).filter((p) => p.includes('/')).map((p) => p.split('/')[0]))].sort();
+    const dirs = [
+      ...new Set(
+        Object.keys(peer.filesAt(branch)!)
+          .filter((p) => p.includes('/'))
+          .map((p) => p.split('/')[0]),
+      ),
+    ].sort();
     expect(dirs).toEqual([labelSlug('../../etc'), 'gpu-4080', labelSlug('gpu/4080')].sort());
     expect(dirs.every((d) => !d!.startsWith('.') && !d!.includes('..'))).toBe(true);
     expect((await store(branch).load('gpu/4080'))[0]!.runner.label).toBe('gpu/4080');
@@ -167,14 +209,21 @@ describe('branch store', () => {
     const branch = freshBranch();
     await store(branch).save('gpu', results('gpu', 1));
     peer.commitFiles(branch, { 'gpu/index.json': '{"entries": 3' });
-    const error = await store(branch).load('gpu').catch((e: unknown) => e);
+    const error = await store(branch)
+      .load('gpu')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(new RegExp(`^branch ${branch}: gpu/index.json: the baseline index is not valid JSON`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^branch ${branch}: gpu/index.json: the baseline index is not valid JSON`),
+    );
 
     const log = recordingLogger();
     await store(branch, { log }).save('gpu', results('gpu', 2));
     expect(log.lines.warning[0]).toContain('rebuilding the index');
-    expect((await store(branch).load('gpu')).map((r) => r.started_at)).toEqual(['2026-11-22T10:02:00.000Z', '2026-11-22T10:01:00.000Z']);
+    expect((await store(branch).load('gpu')).map((r) => r.started_at)).toEqual([
+      '2026-11-22T10:02:00.000Z',
+      '2026-11-22T10:01:00.000Z',
+    ]);
   });
 
   it('an invalid results file on the branch is an InputError naming it', async () => {
@@ -182,7 +231,9 @@ describe('branch store', () => {
     const r = results('gpu', 1);
     await store(branch).save('gpu', r);
     peer.commitFiles(branch, { [`gpu/${resultsFileName(r)}`]: JSON.stringify({ schema: 'llm-bench/results@0' }) });
-    await expect(store(branch).load('gpu')).rejects.toThrow(`branch ${branch}: gpu/${resultsFileName(r)}: schema: expected schema "llm-bench/results@1"`);
+    await expect(store(branch).load('gpu')).rejects.toThrow(
+      `branch ${branch}: gpu/${resultsFileName(r)}: schema: expected schema "llm-bench/results@1"`,
+    );
   });
 
   it('an index entry whose file is gone is skipped with a warning', async () => {

@@ -49,7 +49,8 @@ class FakeCacheService implements CacheService {
     for (const k of [primaryKey, ...restoreKeys]) FakeCacheService.validate(k);
     const version = FakeCacheService.version(paths);
     const scoped = this.entries.filter((e) => e.version === version);
-    const newest = (match: (key: string) => boolean) => scoped.filter((e) => match(e.key)).sort((a, b) => b.createdAt - a.createdAt)[0];
+    const newest = (match: (key: string) => boolean) =>
+      scoped.filter((e) => match(e.key)).sort((a, b) => b.createdAt - a.createdAt)[0];
     let hit = newest((key) => key === primaryKey);
     for (const prefix of restoreKeys) hit ??= newest((key) => key.startsWith(prefix));
     if (!hit) return undefined;
@@ -64,9 +65,21 @@ class FakeCacheService implements CacheService {
 let dir: string;
 let service: FakeCacheService;
 const results = (label: string, minute: number): Results =>
-  parseResults(makeResults(label, { startedAt: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z` }), 'fixture');
-const store = (runId: number, extra: { log?: ReturnType<typeof recordingLogger>; service?: CacheService; dir?: string } = {}) =>
-  new CacheBaselineStore({ service: extra.service ?? service, dir: extra.dir ?? join(dir, 'baseline'), runId, runAttempt: 1, log: extra.log });
+  parseResults(
+    makeResults(label, { startedAt: `2026-11-22T10:${String(minute).padStart(2, '0')}:00.000Z` }),
+    'fixture',
+  );
+const store = (
+  runId: number,
+  extra: { log?: ReturnType<typeof recordingLogger>; service?: CacheService; dir?: string } = {},
+) =>
+  new CacheBaselineStore({
+    service: extra.service ?? service,
+    dir: extra.dir ?? join(dir, 'baseline'),
+    runId,
+    runAttempt: 1,
+    log: extra.log,
+  });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'llm-bench-cache-'));
@@ -100,7 +113,9 @@ describe('cache store', () => {
     const log = recordingLogger();
     const loaded = await store(200, { log }).load('gpu');
     expect(loaded.map((r) => [r.runner.label, r.started_at])).toEqual([['gpu', '2026-11-22T10:02:00.000Z']]);
-    expect(log.lines.info).toEqual(['Restored the baseline for runner "gpu" from cache key llm-bench-baseline-gpu@101-1.']);
+    expect(log.lines.info).toEqual([
+      'Restored the baseline for runner "gpu" from cache key llm-bench-baseline-gpu@101-1.',
+    ]);
     expect((await store(201).load('gpu-4080'))[0]!.started_at).toBe('2026-11-22T10:03:00.000Z');
   });
 
@@ -120,7 +135,9 @@ describe('cache store', () => {
     const log = recordingLogger();
     await store(7).save('gpu', results('gpu', 1));
     await store(7, { log }).save('gpu', results('gpu', 2));
-    expect(log.lines.warning).toEqual(['The baseline cache llm-bench-baseline-gpu@7-1 was not saved (see the cache warning above).']);
+    expect(log.lines.warning).toEqual([
+      'The baseline cache llm-bench-baseline-gpu@7-1 was not saved (see the cache warning above).',
+    ]);
   });
 
   it('a cache service failure on load fails (never "no baseline"); on save it only warns', async () => {
@@ -143,7 +160,9 @@ describe('cache store', () => {
 
   it('a corrupt cached baseline is an error naming the cache entry, never "no baseline"', async () => {
     await store(1).save('gpu', results('gpu', 1));
-    service.entries[0]!.files = new Map([[join(store(1).dirFor('gpu'), 'baseline.json'), Buffer.from('{"schema":"llm-bench/results@1"')]]);
+    service.entries[0]!.files = new Map([
+      [join(store(1).dirFor('gpu'), 'baseline.json'), Buffer.from('{"schema":"llm-bench/results@1"')],
+    ]);
     await expect(store(2).load('gpu')).rejects.toThrow(/^cache .*: baseline\.json: /);
   });
 });

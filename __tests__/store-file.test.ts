@@ -40,9 +40,20 @@ describe('file store', () => {
 
   it.each([
     ['not JSON', '{"schema": ', /: the baseline file is not valid JSON/],
-    ['another schema', JSON.stringify({ schema: 'llm-bench/verdict@1' }), /: schema: expected schema "llm-bench\/results@1", got "llm-bench\/verdict@1"/],
+    [
+      'another schema',
+      JSON.stringify({ schema: 'llm-bench/verdict@1' }),
+      /: schema: expected schema "llm-bench\/results@1", got "llm-bench\/verdict@1"/,
+    ],
     ['an older results version', JSON.stringify({ schema: 'llm-bench/results@0' }), /another version of llm-bench/],
-    ['a bad sample', JSON.stringify({ ...makeResults('gpu'), cases: [{ ...(makeResults('gpu').cases as object[])[0], samples: { decode_tps: [-1] } }] }), /: cases\[0\]\.samples\.decode_tps\[0\]: expected a non-negative number/],
+    [
+      'a bad sample',
+      JSON.stringify({
+        ...makeResults('gpu'),
+        cases: [{ ...(makeResults('gpu').cases as object[])[0], samples: { decode_tps: [-1] } }],
+      }),
+      /: cases\[0\]\.samples\.decode_tps\[0\]: expected a non-negative number/,
+    ],
   ])('a corrupt file (%s) is an InputError naming the file and the path', async (name, text, message) => {
     const path = await write(`bad-${name.replace(/\W+/g, '-')}.json`, text);
     const error = await new FileBaselineStore({ path }).load('gpu').catch((e: unknown) => e);
@@ -54,7 +65,9 @@ describe('file store', () => {
 
   it('a directory where the file should be is an InputError', async () => {
     await mkdir(join(dir, 'a-dir.json'), { recursive: true });
-    await expect(new FileBaselineStore({ path: join(dir, 'a-dir.json') }).load('gpu')).rejects.toThrow(/is a directory, expected a file/);
+    await expect(new FileBaselineStore({ path: join(dir, 'a-dir.json') }).load('gpu')).rejects.toThrow(
+      /is a directory, expected a file/,
+    );
   });
 
   it('warns when the file was recorded on another runner', async () => {
@@ -75,7 +88,9 @@ describe('file store', () => {
   });
 
   it('needs a path', () => {
-    expect(() => new FileBaselineStore({ path: ' ' })).toThrow("the 'baseline-path' input is required when baseline is 'file'");
+    expect(() => new FileBaselineStore({ path: ' ' })).toThrow(
+      "the 'baseline-path' input is required when baseline is 'file'",
+    );
   });
 });
 
@@ -88,14 +103,17 @@ describe('labelSlug', () => {
     expect(labelSlug(label)).toBe(slug);
   });
 
-  it.each(['gpu/4080', '../../etc', '..', '.hidden', 'a b', 'a,b', 'ünïcode', 'x'.repeat(120), 'a..b', 'C:\\runner'])('makes %s safe and distinct', (label) => {
-    const slug = labelSlug(label);
-    expect(slug).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
-    expect(slug).not.toContain('..');
-    expect(slug.length).toBeLessThanOrEqual(80);
-    expect(slug).not.toBe(label);
-    expect(labelSlug(label)).toBe(slug); // deterministic
-  });
+  it.each(['gpu/4080', '../../etc', '..', '.hidden', 'a b', 'a,b', 'ünïcode', 'x'.repeat(120), 'a..b', 'C:\\runner'])(
+    'makes %s safe and distinct',
+    (label) => {
+      const slug = labelSlug(label);
+      expect(slug).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+      expect(slug).not.toContain('..');
+      expect(slug.length).toBeLessThanOrEqual(80);
+      expect(slug).not.toBe(label);
+      expect(labelSlug(label)).toBe(slug); // deterministic
+    },
+  );
 
   it('labels that clean up to the same text still get different slugs', () => {
     expect(labelSlug('gpu/4080')).not.toBe(labelSlug('gpu 4080'));

@@ -23,7 +23,10 @@ function surface(seed: number, tie = false): Results {
         model: { id: 'gemma3', name: 'gemma3:1b' },
         params: { num_gpu: gpu, num_ctx: ctx },
         prompt: { id: 'banter', sha256: 'x', chars: 10, max_tokens: 64 },
-        samples: { decode_tps: Array.from({ length: 10 }, () => decode * noise()), ttft_ms: Array.from({ length: 10 }, () => ttft * noise()) },
+        samples: {
+          decode_tps: Array.from({ length: 10 }, () => decode * noise()),
+          ttft_ms: Array.from({ length: 10 }, () => ttft * noise()),
+        },
         errors: [],
         requests: { ok: 10, failed: 0 },
       });
@@ -76,7 +79,10 @@ describe('analyseSweep', () => {
   });
 
   it('constraints rule configurations out, with the reason; TTFT is minimised by default', () => {
-    const [g] = analyseSweep(surface(3), { objective: { metric: 'decode_tps' }, constraints: { ttft_ms: { max: 300, quantile: 0.9 } } });
+    const [g] = analyseSweep(surface(3), {
+      objective: { metric: 'decode_tps' },
+      constraints: { ttft_ms: { max: 300, quantile: 0.9 } },
+    });
     const out = g!.candidates.filter((c) => !c.feasible);
     expect(out.every((c) => c.params.num_ctx === 2048 || c.params.num_ctx === 4096)).toBe(true);
     expect(out[0]!.violations[0]).toMatch(/^ttft_ms p90 \d+(\.\d+)? > max 300$/);

@@ -4442,17 +4442,23 @@ function positiveInt(name, max = MAX_COUNT) {
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
       throw new InvalidArgumentError(`${name} must be a whole number \u2265 1, got '${value}'`);
     }
-    if (n > max) throw new InvalidArgumentError(`${name} must be a whole number \u2264 ${max.toLocaleString("en-US")}, got '${value}'`);
+    if (n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number \u2264 ${max.toLocaleString("en-US")}, got '${value}'`);
     return n;
   };
 }
 function reportId(value) {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new InvalidArgumentError(`--report-id must be 1\u201364 letters, digits, '.', '_' or '-', got ${JSON.stringify(value)}`);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value))
+    throw new InvalidArgumentError(
+      `--report-id must be 1\u201364 letters, digits, '.', '_' or '-', got ${JSON.stringify(value)}`
+    );
   return value;
 }
 function runnerLabel(value) {
   if (!/^[^\u0000-\u001f\u007f]{1,100}$/.test(value) || !value.trim()) {
-    throw new InvalidArgumentError(`--label must be 1\u2013100 characters on one line, without control characters, got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      `--label must be 1\u2013100 characters on one line, without control characters, got ${JSON.stringify(value)}`
+    );
   }
   return value;
 }
@@ -4460,7 +4466,9 @@ function oneLine(text) {
   return text.trim().replace(/\r\n|[\r\n\u2028\u2029]/g, " \u23CE ").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 function git(args, cwd) {
-  return new Promise((res) => execFile("git", args, { cwd, timeout: 3e3 }, (err, out) => res(err ? void 0 : out.trim() || void 0)));
+  return new Promise(
+    (res) => execFile("git", args, { cwd, timeout: 3e3 }, (err, out) => res(err ? void 0 : out.trim() || void 0))
+  );
 }
 async function gitIdentity(env, cwd) {
   const sha = env.GITHUB_SHA ?? await git(["rev-parse", "HEAD"], cwd);
@@ -4474,10 +4482,20 @@ function defaultCacheDir(env) {
 function configInputs(config, flag) {
   const out = [{ label: flag, path: config.file }];
   config.prompts.forEach((p, i) => {
-    if (p.file) out.push({ label: flag, path: resolve(config.dir, p.file), shown: `the prompt file ${p.file} (prompts[${i}].file in ${config.file})` });
+    if (p.file)
+      out.push({
+        label: flag,
+        path: resolve(config.dir, p.file),
+        shown: `the prompt file ${p.file} (prompts[${i}].file in ${config.file})`
+      });
   });
   config.models.forEach((m, i) => {
-    if (m.source === "path") out.push({ label: flag, path: resolve(config.dir, m.name), shown: `the model file ${m.name} (models[${i}] in ${config.file})` });
+    if (m.source === "path")
+      out.push({
+        label: flag,
+        path: resolve(config.dir, m.name),
+        shown: `the model file ${m.name} (models[${i}] in ${config.file})`
+      });
   });
   return out;
 }
@@ -4491,7 +4509,9 @@ async function runSides(inputs, opts, ctx) {
   const first = inputs[0].configPath;
   const envLabel = ctx.env.LLM_BENCH_LABEL;
   if (opts.label === void 0 && envLabel && (!/^[^\u0000-\u001f\u007f]{1,100}$/.test(envLabel) || !envLabel.trim())) {
-    throw new InputError(`LLM_BENCH_LABEL: expected 1\u2013100 characters on one line, without control characters, got ${JSON.stringify(envLabel)}`);
+    throw new InputError(
+      `LLM_BENCH_LABEL: expected 1\u2013100 characters on one line, without control characters, got ${JSON.stringify(envLabel)}`
+    );
   }
   const env = envLabel === "" ? { ...ctx.env, LLM_BENCH_LABEL: void 0 } : ctx.env;
   const git = await gitIdentity(ctx.env, dirname(resolve(first)));
@@ -4529,9 +4549,13 @@ async function runCommand(opts, ctx) {
 
 async function makeModelCommand(opts, ctx) {
   const shape = opts.shape ?? opts.preset ?? "tiny";
-  if (!isShapeName(shape)) throw new InputError(`unknown shape "${shape}"; expected one of ${SHAPE_NAMES.join(", ")}`, { path: opts.shape ? "--shape" : "--preset" });
+  if (!isShapeName(shape))
+    throw new InputError(`unknown shape "${shape}"; expected one of ${SHAPE_NAMES.join(", ")}`, {
+      path: opts.shape ? "--shape" : "--preset"
+    });
   const type = opts.type ?? "f32";
-  if (!isModelType(type)) throw new InputError(`unknown type "${type}"; expected one of ${MODEL_TYPES.join(", ")}`, { path: "--type" });
+  if (!isModelType(type))
+    throw new InputError(`unknown type "${type}"; expected one of ${MODEL_TYPES.join(", ")}`, { path: "--type" });
   const started = Date.now();
   const model = await makeModel({ out: opts.out, preset: shape, type, seed: opts.seed });
   const what = SHAPES[shape].source ? `${shape} shape (${SHAPES[shape].source}, random weights)` : `${shape} preset`;
@@ -4549,7 +4573,12 @@ async function readResults(file) {
 async function renderVerdict(verdict, opts) {
   const kind = opts.kind ?? "comment";
   const template = opts.template ? await loadTemplateFile(opts.template) : await loadTemplate(kind, templatesDir());
-  return renderReport(verdict, { kind, template, reportId: opts.reportId, ...opts.maxChars !== void 0 ? { maxChars: opts.maxChars } : {} });
+  return renderReport(verdict, {
+    kind,
+    template,
+    reportId: opts.reportId,
+    ...opts.maxChars !== void 0 ? { maxChars: opts.maxChars } : {}
+  });
 }
 const templateInput = (template) => template ? [{ label: "--template", path: template }] : [];
 function checkConfigMetrics(config, results) {
@@ -4573,7 +4602,10 @@ async function emit(verdict, opts, ctx) {
   const text = opts.format === "json" ? JSON.stringify(verdict, null, 2) : await renderVerdict(verdict, { template: opts.template });
   await writeVerdict(verdict, opts.out);
   ctx.print(text);
-  if (opts.out) ctx.log(`wrote ${opts.out}: ${verdict.status} (${verdict.strategy}), ${verdict.summary.regressions} regression(s), ${verdict.summary.limits} limit(s)`);
+  if (opts.out)
+    ctx.log(
+      `wrote ${opts.out}: ${verdict.status} (${verdict.strategy}), ${verdict.summary.regressions} regression(s), ${verdict.summary.limits} limit(s)`
+    );
   if (verdict.incomplete) ctx.log(`not judged in full: ${verdict.incomplete.reasons.join("; ")}`);
   return verdict.status === "regression" ? EXIT.regression : verdict.status === "incomplete" ? EXIT.incomplete : EXIT.pass;
 }
@@ -4594,7 +4626,19 @@ async function compareCommand(opts, ctx) {
   }
   const settings = compareSettings(config);
   const now = /* @__PURE__ */ new Date();
-  const verdict = bases.length >= 3 ? compareWithHistory(bases, head, settings, { now, files: { head: opts.head, history: opts.base } }) : compareResults([{ label: head.runner.label, base: bases.at(-1) ?? null, head, baseFile: opts.base.at(-1), headFile: opts.head }], settings, { now });
+  const verdict = bases.length >= 3 ? compareWithHistory(bases, head, settings, { now, files: { head: opts.head, history: opts.base } }) : compareResults(
+    [
+      {
+        label: head.runner.label,
+        base: bases.at(-1) ?? null,
+        head,
+        baseFile: opts.base.at(-1),
+        headFile: opts.head
+      }
+    ],
+    settings,
+    { now }
+  );
   return emit(verdict, opts, ctx);
 }
 async function abCommand(opts, ctx) {
@@ -4602,8 +4646,15 @@ async function abCommand(opts, ctx) {
   const headConfig = await loadConfig(opts.headConfig);
   const resultsFile = opts.results ?? resolve(dirname(opts.out), "ab-results.json");
   await checkOutputPaths(
-    [{ label: "--out", path: opts.out }, ...resultsOutputs(resultsFile, opts.results ? "--results" : "the A/B results")],
-    [...configInputs(baseConfig, "--base-config"), ...configInputs(headConfig, "--head-config"), ...templateInput(opts.template)]
+    [
+      { label: "--out", path: opts.out },
+      ...resultsOutputs(resultsFile, opts.results ? "--results" : "the A/B results")
+    ],
+    [
+      ...configInputs(baseConfig, "--base-config"),
+      ...configInputs(headConfig, "--head-config"),
+      ...templateInput(opts.template)
+    ]
   );
   if (opts.cacheDir) await checkOutputDir({ label: "--cache-dir", path: opts.cacheDir });
   const results = await runSides(
@@ -4620,7 +4671,11 @@ async function abCommand(opts, ctx) {
 }
 async function reportCommand(opts, ctx) {
   const verdict = parseVerdict(await readJsonFile(opts.verdict, "verdict file"), opts.verdict);
-  if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: "--verdict", path: opts.verdict }, ...templateInput(opts.template)]);
+  if (opts.out)
+    await checkOutputPaths(
+      [{ label: "--out", path: opts.out }],
+      [{ label: "--verdict", path: opts.verdict }, ...templateInput(opts.template)]
+    );
   const text = await renderVerdict(verdict, { ...opts, ...opts.out ? { maxChars: Infinity } : {} });
   if (opts.out) {
     await writeFileAtomic(opts.out, text);
@@ -4636,13 +4691,17 @@ async function demoCommand(opts, ctx) {
   const outDir = resolve(opts.outDir);
   await checkOutputDir({ label: "--out-dir", path: opts.outDir });
   const resultsFile = join(outDir, "ab-results.json");
-  const inDir = (name) => ({ label: "--out-dir", path: join(outDir, name), shown: `${join(opts.outDir, name)} (in --out-dir ${opts.outDir})` });
+  const inDir = (name) => ({
+    label: "--out-dir",
+    path: join(outDir, name),
+    shown: `${join(opts.outDir, name)} (in --out-dir ${opts.outDir})`
+  });
   const baseConfigPath = join(quickstart, "bench.yml");
   const headConfigPath = join(quickstart, "bench.pr.yml");
-  await checkOutputPaths(
-    ["ab-results.json", "ab-results.json.jsonl", "verdict.json", "report.md"].map(inDir),
-    [...configInputs(await loadConfig(baseConfigPath), "the quickstart config"), ...configInputs(await loadConfig(headConfigPath), "the quickstart config")]
-  );
+  await checkOutputPaths(["ab-results.json", "ab-results.json.jsonl", "verdict.json", "report.md"].map(inDir), [
+    ...configInputs(await loadConfig(baseConfigPath), "the quickstart config"),
+    ...configInputs(await loadConfig(headConfigPath), "the quickstart config")
+  ]);
   for (const preset of ["small", "medium"]) {
     const file = join(quickstart, "models", `${preset}.gguf`);
     if (!existsSync(file)) {
@@ -4653,7 +4712,9 @@ async function demoCommand(opts, ctx) {
   const label = "demo";
   const baseConfig = await loadConfig(baseConfigPath);
   const headConfig = await loadConfig(headConfigPath);
-  ctx.log('\n== 1/2 A/B: examples/quickstart/bench.yml (base: small model behind id "assistant") and bench.pr.yml (head: medium model behind the same id), interleaved in lockstep');
+  ctx.log(
+    '\n== 1/2 A/B: examples/quickstart/bench.yml (base: small model behind id "assistant") and bench.pr.yml (head: medium model behind the same id), interleaved in lockstep'
+  );
   const results = await runSides(
     [
       { side: "base", configPath: baseConfigPath, config: baseConfig },
@@ -4702,13 +4763,16 @@ const TEST_FIELDS = /* @__PURE__ */ new Set([
 const ALWAYS_PARAMS = ["n_threads", "n_gpu_layers", "n_batch", "n_ubatch", "type_k", "type_v", "flash_attn"];
 function records(text, file) {
   const trimmed = text.trim();
-  if (!trimmed) throw new InputError("the file is empty; expected llama-bench output from -o json or -o jsonl", { file });
+  if (!trimmed)
+    throw new InputError("the file is empty; expected llama-bench output from -o json or -o jsonl", { file });
   if (trimmed.startsWith("[")) {
     let data;
     try {
       data = JSON.parse(trimmed);
     } catch (error) {
-      throw new InputError(`not valid JSON (llama-bench -o json writes one array): ${error.message}`, { file });
+      throw new InputError(`not valid JSON (llama-bench -o json writes one array): ${error.message}`, {
+        file
+      });
     }
     if (!Array.isArray(data)) throw new InputError("expected a JSON array of llama-bench tests", { file });
     return data.map((r, i) => checkRecord(r, file, `[${i}]`));
@@ -4719,7 +4783,9 @@ function records(text, file) {
     try {
       data = JSON.parse(line);
     } catch {
-      throw new InputError(`line ${i + 1} is not JSON; expected llama-bench -o jsonl (one test per line) or -o json`, { file });
+      throw new InputError(`line ${i + 1} is not JSON; expected llama-bench -o jsonl (one test per line) or -o json`, {
+        file
+      });
     }
     return [checkRecord(data, file, `line ${i + 1}`)];
   });
@@ -4727,7 +4793,10 @@ function records(text, file) {
 function checkRecord(data, file, where) {
   const r = data;
   const fail = (what) => {
-    throw new InputError(`${what}; is this llama.cpp's llama-bench output (-o json / -o jsonl)?`, { file, path: where });
+    throw new InputError(`${what}; is this llama.cpp's llama-bench output (-o json / -o jsonl)?`, {
+      file,
+      path: where
+    });
   };
   if (r === null || typeof r !== "object" || Array.isArray(r)) fail("expected an object per test");
   for (const key of ["n_prompt", "n_gen"]) if (typeof r[key] !== "number") fail(`expected a number in ${key}`);
@@ -4741,7 +4810,9 @@ function checkRecord(data, file, where) {
 const scalar = (v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 function importLlamaBench(text, opts) {
   const recs = records(text, opts.file);
-  const configKey = (r) => JSON.stringify(Object.keys(r).filter((k) => !TEST_FIELDS.has(k)).sort().map((k) => [k, r[k]]).concat([["model_filename", r.model_filename]]));
+  const configKey = (r) => JSON.stringify(
+    Object.keys(r).filter((k) => !TEST_FIELDS.has(k)).sort().map((k) => [k, r[k]]).concat([["model_filename", r.model_filename]])
+  );
   const groups = /* @__PURE__ */ new Map();
   for (const r of recs) {
     const key = configKey(r);
@@ -4772,7 +4843,10 @@ function importLlamaBench(text, opts) {
       const metric = np > 0 && ng === 0 ? "prefill_tps" : ng > 0 && np === 0 ? "decode_tps" : "pg_tps";
       const name = (np > 0 && ng === 0 ? `pp${np}` : ng > 0 && np === 0 ? `tg${ng}` : `pp${np}+tg${ng}`) + depth;
       if (samples[metric]) {
-        throw new InputError(`two ${metric} tests for ${modelName} with the same configuration (${tests.join(", ")}, ${name}): import them from separate files`, { file: opts.file });
+        throw new InputError(
+          `two ${metric} tests for ${modelName} with the same configuration (${tests.join(", ")}, ${name}): import them from separate files`,
+          { file: opts.file }
+        );
       }
       samples[metric] = [...r.samples_ts];
       tests.push(name);
@@ -4826,7 +4900,13 @@ function importLlamaBench(text, opts) {
     config: { path: opts.file },
     options: {},
     workload: { imported_from: "llama-bench", repetitions: Math.max(...cases.map((c) => c.requests.ok)) },
-    metrics: cases.some((c) => c.samples.pg_tps) ? { pg_tps: { direction: "higher", unit: "tok/s", description: "llama-bench -pg: prompt and generation tokens \xF7 time" } } : {},
+    metrics: cases.some((c) => c.samples.pg_tps) ? {
+      pg_tps: {
+        direction: "higher",
+        unit: "tok/s",
+        description: "llama-bench -pg: prompt and generation tokens \xF7 time"
+      }
+    } : {},
     cases,
     notes: [`imported from llama-bench output ${opts.file}`]
   };
@@ -4843,11 +4923,19 @@ function importVllm(text, opts) {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`not valid JSON (vllm bench serve --save-result writes one object): ${error.message}`, { file: opts.file });
+    throw new InputError(
+      `not valid JSON (vllm bench serve --save-result writes one object): ${error.message}`,
+      { file: opts.file }
+    );
   }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new InputError("expected one JSON object from vllm bench serve --save-result", { file: opts.file });
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    throw new InputError("expected one JSON object from vllm bench serve --save-result", { file: opts.file });
   const need = (key) => {
-    if (!num(data[key])) throw new InputError(`expected a number in ${key}; is this vllm bench serve --save-result output?`, { file: opts.file, path: key });
+    if (!num(data[key]))
+      throw new InputError(`expected a number in ${key}; is this vllm bench serve --save-result output?`, {
+        file: opts.file,
+        path: key
+      });
     return data[key];
   };
   const completed = need("completed");
@@ -4916,14 +5004,23 @@ function importVllm(text, opts) {
     engine: { kind: "openai", version: `vllm bench serve (${label})` },
     config: { path: opts.file },
     options: {},
-    workload: { imported_from: "vllm bench serve", detailed, ...num(data.duration) ? { duration_s: data.duration } : {} },
+    workload: {
+      imported_from: "vllm bench serve",
+      detailed,
+      ...num(data.duration) ? { duration_s: data.duration } : {}
+    },
     metrics: {},
     cases: [
       {
         id: `${model}/${promptId}${Object.keys(params).length ? `/${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(",")}` : ""}`,
         model: { id: model, name: model, source: "name" },
         params,
-        prompt: { id: promptId, sha256: sha256Text(promptId), chars: 0, max_tokens: Math.max(1, ...(detailed ? outputLens : [1]).filter(num)) },
+        prompt: {
+          id: promptId,
+          sha256: sha256Text(promptId),
+          chars: 0,
+          max_tokens: Math.max(1, ...(detailed ? outputLens : [1]).filter(num))
+        },
         samples,
         errors,
         requests: { ok: completed, failed }
@@ -4973,20 +5070,42 @@ function exportResults(results, format) {
   switch (format) {
     case "bmf": {
       const out = {};
-      for (const r of all) (out[benchName(r)] ??= {})[r.metric] = { value: r.median, lower_value: r.min, upper_value: r.max };
+      for (const r of all)
+        (out[benchName(r)] ??= {})[r.metric] = { value: r.median, lower_value: r.min, upper_value: r.max };
       return `${JSON.stringify(out, null, 2)}
 `;
     }
     case "gab-bigger":
     case "gab-smaller": {
       const want = format === "gab-bigger" ? "higher" : "lower";
-      const entries = all.filter((r) => r.direction === want).map((r) => ({ name: `${benchName(r)} ${r.metric}`, unit: r.unit, value: r.median, range: `${r.min} \u2026 ${r.max}`, extra: `n=${r.n} ${r.params}`.trim() }));
+      const entries = all.filter((r) => r.direction === want).map((r) => ({
+        name: `${benchName(r)} ${r.metric}`,
+        unit: r.unit,
+        value: r.median,
+        range: `${r.min} \u2026 ${r.max}`,
+        extra: `n=${r.n} ${r.params}`.trim()
+      }));
       return `${JSON.stringify(entries, null, 2)}
 `;
     }
     case "csv": {
-      const header = ["runner", "side", "case", "model", "prompt", "params", "metric", "unit", "direction", "n", "median", "min", "max"];
-      return [header.join(","), ...all.map((r) => header.map((k) => csvField(r[k])).join(","))].join("\n") + "\n";
+      const header = [
+        "runner",
+        "side",
+        "case",
+        "model",
+        "prompt",
+        "params",
+        "metric",
+        "unit",
+        "direction",
+        "n",
+        "median",
+        "min",
+        "max"
+      ];
+      return `${[header.join(","), ...all.map((r) => header.map((k) => csvField(r[k])).join(","))].join("\n")}
+`;
     }
     case "jsonl":
       return all.map((r) => JSON.stringify(r)).join("\n") + (all.length ? "\n" : "");
@@ -5014,7 +5133,8 @@ function exportVerdict(verdict, format) {
   );
   if (format === "jsonl") return out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : "");
   const header = Object.keys(out[0] ?? { runner: "" });
-  return [header.join(","), ...out.map((r) => header.map((k) => csvField(r[k])).join(","))].join("\n") + "\n";
+  return `${[header.join(","), ...out.map((r) => header.map((k) => csvField(r[k])).join(","))].join("\n")}
+`;
 }
 
 async function readText(file, what) {
@@ -5022,7 +5142,10 @@ async function readText(file, what) {
     return await readFile(file, "utf8");
   } catch (error) {
     const code = error.code;
-    throw new InputError(code === "ENOENT" ? `${what} does not exist` : code === "EISDIR" ? `${what} is a directory, expected a file` : getErrorMessage(error), { file });
+    throw new InputError(
+      code === "ENOENT" ? `${what} does not exist` : code === "EISDIR" ? `${what} is a directory, expected a file` : getErrorMessage(error),
+      { file }
+    );
   }
 }
 async function importCommand(opts, ctx) {
@@ -5031,18 +5154,25 @@ async function importCommand(opts, ctx) {
   const results = opts.from === "vllm" ? importVllm(text, { label: opts.label, file: opts.file }) : importLlamaBench(text, { label: opts.label, file: opts.file });
   await writeFileAtomic(opts.out, `${JSON.stringify(results, null, 2)}
 `);
-  ctx.log(`wrote ${opts.out}: ${results.cases.length} case(s) from ${opts.from} output ${opts.file} (runner "${results.runner.label}")`);
+  ctx.log(
+    `wrote ${opts.out}: ${results.cases.length} case(s) from ${opts.from} output ${opts.file} (runner "${results.runner.label}")`
+  );
   return EXIT.pass;
 }
 async function exportCommand(opts, ctx) {
   if (!opts.results === !opts.verdict) throw new InputError("give exactly one of --results or --verdict");
   const input = opts.results ?? opts.verdict;
-  if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: opts.results ? "--results" : "--verdict", path: input }]);
+  if (opts.out)
+    await checkOutputPaths(
+      [{ label: "--out", path: opts.out }],
+      [{ label: opts.results ? "--results" : "--verdict", path: input }]
+    );
   let text;
   if (opts.results) {
     text = exportResults(await readResults(opts.results), opts.format);
   } else {
-    if (opts.format !== "csv" && opts.format !== "jsonl") throw new InputError(`--format ${opts.format} exports results; a verdict exports as csv or jsonl`);
+    if (opts.format !== "csv" && opts.format !== "jsonl")
+      throw new InputError(`--format ${opts.format} exports results; a verdict exports as csv or jsonl`);
     text = exportVerdict(parseVerdict(await readJsonFile(input, "verdict file"), input), opts.format);
   }
   if (opts.out) {
@@ -5103,10 +5233,22 @@ function analyseSweep(results, opts) {
         if (bound.max !== void 0 && v > bound.max) violations.push(`${what} ${fmt$1(v)} > max ${bound.max}`);
         if (bound.min !== void 0 && v < bound.min) violations.push(`${what} ${fmt$1(v)} < min ${bound.min}`);
       }
-      return { caseId: c.id, params: c.params, value: median(c.samples[metric]), n: c.samples[metric].length, feasible: violations.length === 0, violations, pValue: null, tied: false };
+      return {
+        caseId: c.id,
+        params: c.params,
+        value: median(c.samples[metric]),
+        n: c.samples[metric].length,
+        feasible: violations.length === 0,
+        violations,
+        pValue: null,
+        tied: false
+      };
     });
     const feasible = candidates.filter((c) => c.feasible);
-    const best = feasible.reduce((a, c) => !a || better(c.value, a.value) ? c : a, void 0);
+    const best = feasible.reduce(
+      (a, c) => !a || better(c.value, a.value) ? c : a,
+      void 0
+    );
     if (best) {
       best.tied = true;
       const others = feasible.filter((c) => c !== best);
@@ -5132,18 +5274,27 @@ function analyseSweep(results, opts) {
     let repetitionsNeeded;
     if (!resolvable) {
       repetitionsNeeded = fewest;
-      while (smallestMannWhitneyP(repetitionsNeeded, repetitionsNeeded) * comparisons >= alpha && repetitionsNeeded < 1e3) repetitionsNeeded++;
+      while (smallestMannWhitneyP(repetitionsNeeded, repetitionsNeeded) * comparisons >= alpha && repetitionsNeeded < 1e3)
+        repetitionsNeeded++;
     }
-    const swept = [...new Set(group.flatMap((c) => Object.keys(c.params)))].filter((p) => new Set(group.map((c) => JSON.stringify(c.params[p]))).size > 1);
+    const swept = [...new Set(group.flatMap((c) => Object.keys(c.params)))].filter(
+      (p) => new Set(group.map((c) => JSON.stringify(c.params[p]))).size > 1
+    );
     const effects = best ? swept.map((param) => {
-      const levels = [...new Set(feasible.map((c) => c.params[param]).filter((v) => v !== void 0))];
+      const levels = [
+        ...new Set(feasible.map((c) => c.params[param]).filter((v) => v !== void 0))
+      ];
       const rows = levels.map((value) => {
         const at = feasible.filter((c) => c.params[param] === value);
         const top = at.reduce((a, c) => better(c.value, a) ? c.value : a, at[0].value);
         return { value, median: top, ratio: top / best.value };
       });
       const worst = goal === "max" ? Math.min(...rows.map((r) => r.ratio)) : Math.max(...rows.map((r) => r.ratio));
-      return { param, levels: rows.sort((a, b) => goal === "max" ? b.ratio - a.ratio : a.ratio - b.ratio), spread: goal === "max" ? 1 - worst : worst - 1 };
+      return {
+        param,
+        levels: rows.sort((a, b) => goal === "max" ? b.ratio - a.ratio : a.ratio - b.ratio),
+        spread: goal === "max" ? 1 - worst : worst - 1
+      };
     }).sort((a, b) => b.spread - a.spread) : [];
     out.push({
       model: first.model.id,
@@ -5164,7 +5315,9 @@ function fmt$1(v) {
   return Number(v.toPrecision(4)).toString();
 }
 function heatmap(group, rowParam, colParam) {
-  const levels = (p) => [...new Set(group.candidates.map((c) => c.params[p]).filter((v) => v !== void 0))].sort((x, y) => typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y)));
+  const levels = (p) => [...new Set(group.candidates.map((c) => c.params[p]).filter((v) => v !== void 0))].sort(
+    (x, y) => typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y))
+  );
   const rows = levels(rowParam);
   const cols = levels(colParam);
   const better = (a, b) => group.objective.goal === "max" ? a > b : a < b;
@@ -5186,7 +5339,9 @@ function heatmap(group, rowParam, colParam) {
 }
 function bestOptionsYaml(group) {
   if (!group.best) return void 0;
-  const lines = Object.entries(group.best.params).map(([k, v]) => `  ${k}: ${typeof v === "string" ? JSON.stringify(v) : v}`);
+  const lines = Object.entries(group.best.params).map(
+    ([k, v]) => `  ${k}: ${typeof v === "string" ? JSON.stringify(v) : v}`
+  );
   return `options:
 ${lines.join("\n")}
 `;
@@ -5194,9 +5349,29 @@ ${lines.join("\n")}
 
 function normalQuantile(p) {
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : Number.NaN;
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -39.69683028665376,
+    220.9460984245205,
+    -275.9285104469687,
+    138.357751867269,
+    -30.66479806614716,
+    2.506628277459239
+  ];
+  const b = [
+    -54.47609879822406,
+    161.5858368580409,
+    -155.6989798598866,
+    66.80131188771972,
+    -13.28068155288572
+  ];
+  const c = [
+    -0.007784894002430293,
+    -0.3223964580411365,
+    -2.400758277161838,
+    -2.549732539343734,
+    4.374664141464968,
+    2.938163982698783
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const low = 0.02425;
   let x;
@@ -5407,7 +5582,9 @@ function analyseSoak(requests, monitor, opts = {}) {
       ...c.decode_tps !== void 0 && warmDecode.length ? { decode_ratio: c.decode_tps / median(warmDecode) } : {}
     };
   }
-  const lengths = [...new Set(sorted.filter((r) => r.ok && r.max_tokens && r.decode_tps !== void 0).map((r) => r.max_tokens))].sort((a, b) => a - b);
+  const lengths = [
+    ...new Set(sorted.filter((r) => r.ok && r.max_tokens && r.decode_tps !== void 0).map((r) => r.max_tokens))
+  ].sort((a, b) => a - b);
   let byOutputLength;
   if (lengths.length >= 2) {
     const points = lengths.map((len) => {
@@ -5424,7 +5601,14 @@ function analyseSoak(requests, monitor, opts = {}) {
   return {
     duration_s: end,
     requests: sorted.length,
-    success: { ok, failed, rate: sorted.length ? ok / sorted.length : 0, ci: wilsonInterval(ok, sorted.length), byKind, failureTimes: sorted.filter((r) => !r.ok).map((r) => r.t_s) },
+    success: {
+      ok,
+      failed,
+      rate: sorted.length ? ok / sorted.length : 0,
+      ci: wilsonInterval(ok, sorted.length),
+      byKind,
+      failureTimes: sorted.filter((r) => !r.ok).map((r) => r.t_s)
+    },
     drift,
     leak,
     ...temperature ? { temperature } : {},
@@ -5440,7 +5624,10 @@ const fmt = (v) => Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).
 const pct = (r) => `${r >= 0 ? "+" : "\u2212"}${Math.abs(r * 100).toFixed(1)}%`;
 function parseConstraint(text) {
   const m = /^([a-z][a-z0-9_]*):(min|max)=(-?\d+(?:\.\d+)?)(?::p(\d{1,2}))?$/.exec(text.trim());
-  if (!m) throw new InputError(`--constraint ${JSON.stringify(text)}: expected <metric>:min=<number> or <metric>:max=<number>, optionally :p<percentile> (e.g. ttft_ms:max=500:p90)`);
+  if (!m)
+    throw new InputError(
+      `--constraint ${JSON.stringify(text)}: expected <metric>:min=<number> or <metric>:max=<number>, optionally :p<percentile> (e.g. ttft_ms:max=500:p90)`
+    );
   return [m[1], { [m[2]]: Number(m[3]), ...m[4] ? { quantile: Number(m[4]) / 100 } : {} }];
 }
 function sweepMarkdown(groups) {
@@ -5458,32 +5645,50 @@ function sweepMarkdown(groups) {
     );
     if (g.effects.length) {
       out.push("| parameter | effect | levels (best at each \xF7 overall best) |", "| --- | ---: | --- |");
-      for (const e of g.effects) out.push(`| ${esc(e.param)} | ${(e.spread * 100).toFixed(1)}% | ${e.levels.map((l) => `${esc(l.value)}: ${l.ratio.toFixed(3)}`).join(" \xB7 ")} |`);
+      for (const e of g.effects)
+        out.push(
+          `| ${esc(e.param)} | ${(e.spread * 100).toFixed(1)}% | ${e.levels.map((l) => `${esc(l.value)}: ${l.ratio.toFixed(3)}`).join(" \xB7 ")} |`
+        );
       out.push("");
     }
     if (g.swept.length >= 2) {
       const [rowP, colP] = [g.effects[0]?.param ?? g.swept[0], g.effects[1]?.param ?? g.swept[1]];
       const h = heatmap(g, rowP, colP);
-      out.push(`| ${esc(rowP)} \\ ${esc(colP)} | ${h.cols.map(esc).join(" | ")} |`, `| --- |${h.cols.map(() => " ---: |").join("")}`);
+      out.push(
+        `| ${esc(rowP)} \\ ${esc(colP)} | ${h.cols.map(esc).join(" | ")} |`,
+        `| --- |${h.cols.map(() => " ---: |").join("")}`
+      );
       h.rows.forEach(
-        (r, i) => out.push(`| ${esc(r)} | ${h.cells[i].map((v, j) => v === null ? "\u2014" : h.best && h.best[0] === i && h.best[1] === j ? `**${fmt(v)}** \u2605` : fmt(v)).join(" | ")} |`)
+        (r, i) => out.push(
+          `| ${esc(r)} | ${h.cells[i].map((v, j) => v === null ? "\u2014" : h.best && h.best[0] === i && h.best[1] === j ? `**${fmt(v)}** \u2605` : fmt(v)).join(" | ")} |`
+        )
       );
       out.push("");
     }
     const excluded = g.candidates.filter((c) => !c.feasible);
-    if (excluded.length) out.push(`Ruled out by the constraints: ${excluded.map((c) => `${params(c.params)} (${c.violations.map(esc).join("; ")})`).join(", ")}`, "");
+    if (excluded.length)
+      out.push(
+        `Ruled out by the constraints: ${excluded.map((c) => `${params(c.params)} (${c.violations.map(esc).join("; ")})`).join(", ")}`,
+        ""
+      );
     out.push("```yaml", bestOptionsYaml(g).trimEnd(), "```", "");
   }
   return out.join("\n");
 }
 async function sweepCommand(opts, ctx) {
-  if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: "--results", path: opts.results }]);
+  if (opts.out)
+    await checkOutputPaths([{ label: "--out", path: opts.out }], [{ label: "--results", path: opts.results }]);
   const constraints = Object.fromEntries((opts.constraint ?? []).map(parseConstraint));
   const results = await readResults(opts.results);
   if (!results.cases.some((c) => c.samples[opts.objective])) {
-    throw new InputError(`--objective ${opts.objective}: no case of ${opts.results} measured it (measured: ${[...new Set(results.cases.flatMap((c) => Object.keys(c.samples)))].join(", ")})`);
+    throw new InputError(
+      `--objective ${opts.objective}: no case of ${opts.results} measured it (measured: ${[...new Set(results.cases.flatMap((c) => Object.keys(c.samples)))].join(", ")})`
+    );
   }
-  const groups = analyseSweep(results, { objective: { metric: opts.objective, ...opts.goal ? { goal: opts.goal } : {} }, constraints });
+  const groups = analyseSweep(results, {
+    objective: { metric: opts.objective, ...opts.goal ? { goal: opts.goal } : {} },
+    constraints
+  });
   const text = opts.format === "json" ? `${JSON.stringify(groups, null, 2)}
 ` : sweepMarkdown(groups);
   if (opts.out) {
@@ -5500,13 +5705,18 @@ function requestsFromJournal(text, file, maxTokens = {}) {
     try {
       e = JSON.parse(line);
     } catch {
-      throw new InputError(`line ${i + 1} is not JSON; expected the <out>.jsonl journal llm-bench run writes`, { file });
+      throw new InputError(`line ${i + 1} is not JSON; expected the <out>.jsonl journal llm-bench run writes`, {
+        file
+      });
     }
     const at = typeof e.at === "string" ? Date.parse(e.at) : Number.NaN;
-    if (!Number.isFinite(at) || typeof e.type !== "string") throw new InputError(`line ${i + 1}: expected an event with "at" and "type"`, { file });
+    if (!Number.isFinite(at) || typeof e.type !== "string")
+      throw new InputError(`line ${i + 1}: expected an event with "at" and "type"`, { file });
     events.push({ at, type: e.type, e });
   });
-  const measured = events.filter((x) => (x.type === "sample" || x.type === "error") && typeof x.e.repetition === "number" && x.e.repetition >= 0);
+  const measured = events.filter(
+    (x) => (x.type === "sample" || x.type === "error") && typeof x.e.repetition === "number" && x.e.repetition >= 0
+  );
   if (measured.length === 0) throw new InputError("no measured requests in the journal", { file });
   const start = Math.min(...events.map((x) => x.at));
   return measured.sort((a, b) => a.at - b.at).map((x) => {
@@ -5532,23 +5742,44 @@ function soakMarkdown(a, file) {
     "",
     "| metric | drift per hour | 95% interval (per hour) | p (Mann\u2013Kendall) | |",
     "| --- | ---: | --- | ---: | --- |",
-    ...Object.entries(a.drift).map(([m, d]) => `| ${m} | ${pct(d.pctPerHour)} | ${fmt(d.perHourCi[0])} \u2026 ${fmt(d.perHourCi[1])} | ${d.pValue < 1e-3 ? "<0.001" : d.pValue.toFixed(3)} | ${d.significant ? "\u26A0\uFE0F drifts" : "~"} |`),
+    ...Object.entries(a.drift).map(
+      ([m, d]) => `| ${m} | ${pct(d.pctPerHour)} | ${fmt(d.perHourCi[0])} \u2026 ${fmt(d.perHourCi[1])} | ${d.pValue < 1e-3 ? "<0.001" : d.pValue.toFixed(3)} | ${d.significant ? "\u26A0\uFE0F drifts" : "~"} |`
+    ),
     "",
     `Memory: ${a.leak.verdict === "leak" ? "\u26A0\uFE0F leak: " : ""}${esc(a.leak.note)}.`
   ];
-  if (a.outages.length) out.push("", `Outages: ${a.outages.map((o) => `at ${fmt(o.start_s)} s, ${o.failures} failed, ${o.duration_s === void 0 ? "not recovered" : `recovered after ${fmt(o.duration_s)} s`}`).join("; ")}.`);
-  if (a.cold?.decode_ratio !== void 0) out.push("", `Cold start: the first request decoded at ${fmt(a.cold.decode_tps)} tok/s, ${fmt(1 / a.cold.decode_ratio)}\xD7 slower than warm (${fmt(a.cold.warm_decode_tps)} tok/s).`);
-  if (a.byOutputLength) out.push("", `Decode speed by output length: ${a.byOutputLength.points.map((p) => `${p.max_tokens} tokens ${fmt(p.decode_tps)} tok/s`).join(", ")}; ${(a.byOutputLength.dropPerDoubling * 100).toFixed(1)}% slower per doubling.`);
-  return out.join("\n") + "\n";
+  if (a.outages.length)
+    out.push(
+      "",
+      `Outages: ${a.outages.map((o) => `at ${fmt(o.start_s)} s, ${o.failures} failed, ${o.duration_s === void 0 ? "not recovered" : `recovered after ${fmt(o.duration_s)} s`}`).join("; ")}.`
+    );
+  if (a.cold?.decode_ratio !== void 0)
+    out.push(
+      "",
+      `Cold start: the first request decoded at ${fmt(a.cold.decode_tps)} tok/s, ${fmt(1 / a.cold.decode_ratio)}\xD7 slower than warm (${fmt(a.cold.warm_decode_tps)} tok/s).`
+    );
+  if (a.byOutputLength)
+    out.push(
+      "",
+      `Decode speed by output length: ${a.byOutputLength.points.map((p) => `${p.max_tokens} tokens ${fmt(p.decode_tps)} tok/s`).join(", ")}; ${(a.byOutputLength.dropPerDoubling * 100).toFixed(1)}% slower per doubling.`
+    );
+  return `${out.join("\n")}
+`;
 }
 async function soakCommand(opts, ctx) {
-  const inputs = [{ label: "--journal", path: opts.journal }, ...opts.results ? [{ label: "--results", path: opts.results }] : []];
+  const inputs = [
+    { label: "--journal", path: opts.journal },
+    ...opts.results ? [{ label: "--results", path: opts.results }] : []
+  ];
   if (opts.out) await checkOutputPaths([{ label: "--out", path: opts.out }], inputs);
   let text;
   try {
     text = await readFile(opts.journal, "utf8");
   } catch (error) {
-    throw new InputError(error.code === "ENOENT" ? "the journal does not exist (llm-bench run writes it beside --out as <out>.jsonl)" : getErrorMessage(error), { file: opts.journal });
+    throw new InputError(
+      error.code === "ENOENT" ? "the journal does not exist (llm-bench run writes it beside --out as <out>.jsonl)" : getErrorMessage(error),
+      { file: opts.journal }
+    );
   }
   const maxTokens = opts.results ? Object.fromEntries((await readResults(opts.results)).cases.map((c) => [c.id, c.prompt.max_tokens])) : {};
   const analysis = analyseSoak(requestsFromJournal(text, opts.journal, maxTokens), []);
@@ -5578,27 +5809,100 @@ function helpFooter(example, env = []) {
   return lines.join("\n");
 }
 function buildProgram(ctx, setExit) {
-  const program = new Command("llm-bench").description("Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions.").version(TOOL_VERSION).exitOverride().configureOutput({
+  const program = new Command("llm-bench").description(
+    "Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions."
+  ).version(TOOL_VERSION).exitOverride().configureOutput({
     writeOut: (s) => ctx.print(s.replace(/\n$/, "")),
     writeErr: (s) => ctx.log(s.replace(/\n$/, "")),
     // Usage errors read like every other error: one line, prefixed with the tool's name, with the hint on the same line.
     outputError: (s, write) => write(`llm-bench: ${oneLine(s)} (add --help for usage)`)
   });
-  program.command("run").description("benchmark the cases of a config on this machine and write an llm-bench/results@1 file").requiredOption("--config <file>", "the bench.yml to run (required)").requiredOption("--out <file>", "results file to write (samples also stream to <file>.jsonl as they are measured) (required)").option("--label <label>", "runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).option("--cache-dir <dir>", "where downloaded models are kept (default: ~/.cache/llm-bench/models)").addHelpText("after", helpFooter("llm-bench run --config bench.yml --out results.json --label gpu-4080", ["LLM_BENCH_LABEL", "LLM_BENCH_CACHE_DIR", "LLM_BENCH_DOWNLOAD_STALL_S", "HF_TOKEN", "HF_ENDPOINT", "OLLAMA_HOST", "LLM_BENCH_DEBUG"])).action(async (opts) => setExit(await runCommand(opts, ctx)));
-  program.command("make-model").description("write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs").requiredOption("--out <file>", "the .gguf file to write (required)").addOption(new Option("--preset <preset>", "model size").choices(["tiny", "small", "medium"]).default("tiny")).addOption(new Option("--shape <shape>", "a preset or a real model's shape, with random weights; wins over --preset").choices(SHAPE_NAMES)).addOption(new Option("--type <type>", "tensor type of the weights (default f32)").choices(MODEL_TYPES)).option("--seed <n>", "seed of the random weights", positiveInt("--seed", 2 ** 32 - 1), 1).addHelpText("after", helpFooter("llm-bench make-model --shape smollm2-135m --type q4_0 --out models/smollm2-q4.gguf", [])).action(async (opts) => {
+  program.command("run").description("benchmark the cases of a config on this machine and write an llm-bench/results@1 file").requiredOption("--config <file>", "the bench.yml to run (required)").requiredOption(
+    "--out <file>",
+    "results file to write (samples also stream to <file>.jsonl as they are measured) (required)"
+  ).option(
+    "--label <label>",
+    "runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])",
+    runnerLabel
+  ).option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).option("--cache-dir <dir>", "where downloaded models are kept (default: ~/.cache/llm-bench/models)").addHelpText(
+    "after",
+    helpFooter("llm-bench run --config bench.yml --out results.json --label gpu-4080", [
+      "LLM_BENCH_LABEL",
+      "LLM_BENCH_CACHE_DIR",
+      "LLM_BENCH_DOWNLOAD_STALL_S",
+      "HF_TOKEN",
+      "HF_ENDPOINT",
+      "OLLAMA_HOST",
+      "LLM_BENCH_DEBUG"
+    ])
+  ).action(async (opts) => setExit(await runCommand(opts, ctx)));
+  program.command("make-model").description("write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs").requiredOption("--out <file>", "the .gguf file to write (required)").addOption(new Option("--preset <preset>", "model size").choices(["tiny", "small", "medium"]).default("tiny")).addOption(
+    new Option(
+      "--shape <shape>",
+      "a preset or a real model's shape, with random weights; wins over --preset"
+    ).choices(SHAPE_NAMES)
+  ).addOption(new Option("--type <type>", "tensor type of the weights (default f32)").choices(MODEL_TYPES)).option("--seed <n>", "seed of the random weights", positiveInt("--seed", 2 ** 32 - 1), 1).addHelpText(
+    "after",
+    helpFooter("llm-bench make-model --shape smollm2-135m --type q4_0 --out models/smollm2-q4.gguf", [])
+  ).action(async (opts) => {
     await checkOutputPaths([{ label: "--out", path: opts.out }], []);
     setExit(await makeModelCommand(opts, ctx));
   });
-  program.command("compare").description("compare head results with a baseline (or a history of baselines) and write an llm-bench/verdict@1").requiredOption("--base <file...>", "baseline results; give three or more stored runs to use their spread (history) (required)").requiredOption("--head <file>", "results to judge (required)").option("--config <file>", "bench.yml whose gates and compare settings apply (default: alpha 0.05, min_effect 3%)").option("--out <file>", "write the verdict JSON here").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").addHelpText("after", helpFooter("llm-bench compare --base base.json --head head.json --config bench.yml --out verdict.json", ["LLM_BENCH_DEBUG"])).action(async (opts) => setExit(await compareCommand(opts, ctx)));
-  program.command("ab").description("run base and head configs interleaved in randomised blocks on this machine and compare them pairwise").requiredOption("--base-config <file>", "the config as on the base branch (required)").requiredOption("--head-config <file>", "the config as in the pull request (required)").requiredOption("--out <file>", "write the verdict JSON here (required)").option("--results <file>", "results of both sides (default: ab-results.json beside --out)").option("--label <label>", "runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "blocks to run (overrides workload.repetitions)", positiveInt("--repetitions")).addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").option("--cache-dir <dir>", "where downloaded models are kept").addHelpText("after", helpFooter("llm-bench ab --base-config base/bench.yml --head-config bench.yml --out verdict.json", ["LLM_BENCH_LABEL", "LLM_BENCH_CACHE_DIR", "LLM_BENCH_DOWNLOAD_STALL_S", "HF_TOKEN", "HF_ENDPOINT", "OLLAMA_HOST", "LLM_BENCH_DEBUG"])).action(async (opts) => setExit(await abCommand(opts, ctx)));
-  program.command("report").description("render a verdict as Markdown with a Handlebars template").requiredOption("--verdict <file>", "an llm-bench/verdict@1 file (required)").addOption(new Option("--kind <kind>", "built-in template").choices(["comment", "summary", "check"]).default("comment")).option("--template <file>", "your own Handlebars template (overrides --kind)").option("--report-id <id>", "id in the hidden marker of a comment", reportId, "llm-bench").option("--out <file>", "write the Markdown here instead of printing it").addHelpText("after", helpFooter("llm-bench report --verdict verdict.json --kind summary --out summary.md", [])).action(async (opts) => setExit(await reportCommand(opts, ctx)));
-  program.command("demo").description("offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report").option("--out-dir <dir>", "where the demo writes its results, verdict and report", "out/demo").option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).addHelpText("after", helpFooter("npm run demo   (or: llm-bench demo --out-dir out/demo)", ["LLM_BENCH_CACHE_DIR"])).action(async (opts) => setExit(await demoCommand(opts, ctx)));
-  program.command("import").description("convert another tool's results into an llm-bench/results@1 file (for compare, history and reports)").addOption(new Option("--from <tool>", "the tool that wrote the file (required)").choices(["llama-bench", "vllm"]).makeOptionMandatory()).requiredOption("--file <file>", "its output (llama-bench: -o json or -o jsonl; vllm: bench serve --save-result [--save-detailed]) (required)").requiredOption("--out <file>", "the results file to write (required)").requiredOption("--label <label>", "runner label the results are keyed by (required)", runnerLabel).addHelpText("after", helpFooter("llama-bench -m model.gguf -p 512 -n 128 -r 5 -o jsonl > bench.jsonl && llm-bench import --from llama-bench --file bench.jsonl --out results.json --label gpu-4080")).action(async (opts) => setExit(await importCommand(opts, ctx)));
+  program.command("compare").description("compare head results with a baseline (or a history of baselines) and write an llm-bench/verdict@1").requiredOption(
+    "--base <file...>",
+    "baseline results; give three or more stored runs to use their spread (history) (required)"
+  ).requiredOption("--head <file>", "results to judge (required)").option("--config <file>", "bench.yml whose gates and compare settings apply (default: alpha 0.05, min_effect 3%)").option("--out <file>", "write the verdict JSON here").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").addHelpText(
+    "after",
+    helpFooter("llm-bench compare --base base.json --head head.json --config bench.yml --out verdict.json", [
+      "LLM_BENCH_DEBUG"
+    ])
+  ).action(async (opts) => setExit(await compareCommand(opts, ctx)));
+  program.command("ab").description("run base and head configs interleaved in randomised blocks on this machine and compare them pairwise").requiredOption("--base-config <file>", "the config as on the base branch (required)").requiredOption("--head-config <file>", "the config as in the pull request (required)").requiredOption("--out <file>", "write the verdict JSON here (required)").option("--results <file>", "results of both sides (default: ab-results.json beside --out)").option("--label <label>", "runner label (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])", runnerLabel).option("--repetitions <n>", "blocks to run (overrides workload.repetitions)", positiveInt("--repetitions")).addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--template <file>", "Handlebars template replacing the built-in comment template").option("--cache-dir <dir>", "where downloaded models are kept").addHelpText(
+    "after",
+    helpFooter("llm-bench ab --base-config base/bench.yml --head-config bench.yml --out verdict.json", [
+      "LLM_BENCH_LABEL",
+      "LLM_BENCH_CACHE_DIR",
+      "LLM_BENCH_DOWNLOAD_STALL_S",
+      "HF_TOKEN",
+      "HF_ENDPOINT",
+      "OLLAMA_HOST",
+      "LLM_BENCH_DEBUG"
+    ])
+  ).action(async (opts) => setExit(await abCommand(opts, ctx)));
+  program.command("report").description("render a verdict as Markdown with a Handlebars template").requiredOption("--verdict <file>", "an llm-bench/verdict@1 file (required)").addOption(
+    new Option("--kind <kind>", "built-in template").choices(["comment", "summary", "check"]).default("comment")
+  ).option("--template <file>", "your own Handlebars template (overrides --kind)").option("--report-id <id>", "id in the hidden marker of a comment", reportId, "llm-bench").option("--out <file>", "write the Markdown here instead of printing it").addHelpText("after", helpFooter("llm-bench report --verdict verdict.json --kind summary --out summary.md", [])).action(async (opts) => setExit(await reportCommand(opts, ctx)));
+  program.command("demo").description(
+    "offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report"
+  ).option("--out-dir <dir>", "where the demo writes its results, verdict and report", "out/demo").option("--repetitions <n>", "override workload.repetitions", positiveInt("--repetitions")).addHelpText("after", helpFooter("npm run demo   (or: llm-bench demo --out-dir out/demo)", ["LLM_BENCH_CACHE_DIR"])).action(async (opts) => setExit(await demoCommand(opts, ctx)));
+  program.command("import").description("convert another tool's results into an llm-bench/results@1 file (for compare, history and reports)").addOption(
+    new Option("--from <tool>", "the tool that wrote the file (required)").choices(["llama-bench", "vllm"]).makeOptionMandatory()
+  ).requiredOption(
+    "--file <file>",
+    "its output (llama-bench: -o json or -o jsonl; vllm: bench serve --save-result [--save-detailed]) (required)"
+  ).requiredOption("--out <file>", "the results file to write (required)").requiredOption("--label <label>", "runner label the results are keyed by (required)", runnerLabel).addHelpText(
+    "after",
+    helpFooter(
+      "llama-bench -m model.gguf -p 512 -n 128 -r 5 -o jsonl > bench.jsonl && llm-bench import --from llama-bench --file bench.jsonl --out results.json --label gpu-4080"
+    )
+  ).action(async (opts) => setExit(await importCommand(opts, ctx)));
   program.command("export").description("write results (or a verdict) in the formats other tools read").option("--results <file>", "an llm-bench/results@1 file").option("--verdict <file>", "an llm-bench/verdict@1 file (csv or jsonl)").addOption(
-    new Option("--format <format>", "bmf: Bencher Metric Format; gab-bigger / gab-smaller: github-action-benchmark custom JSON; csv; jsonl (required)").choices([...EXPORT_FORMATS]).makeOptionMandatory()
+    new Option(
+      "--format <format>",
+      "bmf: Bencher Metric Format; gab-bigger / gab-smaller: github-action-benchmark custom JSON; csv; jsonl (required)"
+    ).choices([...EXPORT_FORMATS]).makeOptionMandatory()
   ).option("--out <file>", "write here instead of printing").addHelpText("after", helpFooter("llm-bench export --results results.json --format bmf --out bmf.json", [])).action(async (opts) => setExit(await exportCommand(opts, ctx)));
-  program.command("sweep").description("what a matrix run means: per model and prompt the best configuration, the ones not significantly different, what matters").requiredOption("--results <file>", "results of a run with a matrix (required)").requiredOption("--objective <metric>", "the metric to optimise, e.g. decode_tps (required)").addOption(new Option("--goal <goal>", "max or min (default: the metric's better direction)").choices(["max", "min"])).option("--constraint <rule...>", "e.g. ttft_ms:max=500, success_rate:min=0.99, ttft_ms:max=500:p90").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--out <file>", "write here instead of printing").addHelpText("after", helpFooter("llm-bench sweep --results sweep.json --objective decode_tps --constraint ttft_ms:max=500:p90")).action(async (opts) => setExit(await sweepCommand(opts, ctx)));
-  program.command("soak").description("a long run's readiness from its journal: success with its interval, drift per hour, outages, cold start").requiredOption("--journal <file>", "the <out>.jsonl journal llm-bench run wrote (required)").option("--results <file>", "its results file (adds decode speed by output length)").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--out <file>", "write here instead of printing").addHelpText("after", helpFooter("llm-bench soak --journal out/soak.json.jsonl --results out/soak.json")).action(async (opts) => setExit(await soakCommand(opts, ctx)));
+  program.command("sweep").description(
+    "what a matrix run means: per model and prompt the best configuration, the ones not significantly different, what matters"
+  ).requiredOption("--results <file>", "results of a run with a matrix (required)").requiredOption("--objective <metric>", "the metric to optimise, e.g. decode_tps (required)").addOption(
+    new Option("--goal <goal>", "max or min (default: the metric's better direction)").choices(["max", "min"])
+  ).option("--constraint <rule...>", "e.g. ttft_ms:max=500, success_rate:min=0.99, ttft_ms:max=500:p90").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--out <file>", "write here instead of printing").addHelpText(
+    "after",
+    helpFooter("llm-bench sweep --results sweep.json --objective decode_tps --constraint ttft_ms:max=500:p90")
+  ).action(async (opts) => setExit(await sweepCommand(opts, ctx)));
+  program.command("soak").description(
+    "a long run's readiness from its journal: success with its interval, drift per hour, outages, cold start"
+  ).requiredOption("--journal <file>", "the <out>.jsonl journal llm-bench run wrote (required)").option("--results <file>", "its results file (adds decode speed by output length)").addOption(new Option("--format <format>", "what to print").choices(["md", "json"]).default("md")).option("--out <file>", "write here instead of printing").addHelpText("after", helpFooter("llm-bench soak --journal out/soak.json.jsonl --results out/soak.json")).action(async (opts) => setExit(await soakCommand(opts, ctx)));
   return program;
 }
 async function main(argv, ctx) {

@@ -56,7 +56,8 @@ function mergeVerdicts(verdicts, now) {
   const seen = /* @__PURE__ */ new Set();
   for (const v of verdicts) {
     for (const run of v.runs) {
-      if (seen.has(run.label)) throw new InputError(`two results for runner label "${run.label}": give each matrix job its own runner-label`);
+      if (seen.has(run.label))
+        throw new InputError(`two results for runner label "${run.label}": give each matrix job its own runner-label`);
       seen.add(run.label);
     }
   }
@@ -66,8 +67,13 @@ function mergeVerdicts(verdicts, now) {
   const reasons = verdicts.flatMap((v) => v.incomplete?.reasons ?? []);
   const incomplete = reasons.length > 0 ? { cancelled: verdicts.some((v) => v.incomplete?.cancelled), reasons } : void 0;
   const strategies = [...new Set(runs.map((r) => r.strategy))];
-  const notes = [...new Set(verdicts.flatMap((v) => v.notes).filter((n) => !n.startsWith("runner labels used different strategies")))];
-  if (strategies.length > 1) notes.push(`runner labels used different strategies: ${runs.map((r) => `${r.label} ${r.strategy}`).join(", ")}`);
+  const notes = [
+    ...new Set(
+      verdicts.flatMap((v) => v.notes).filter((n) => !n.startsWith("runner labels used different strategies"))
+    )
+  ];
+  if (strategies.length > 1)
+    notes.push(`runner labels used different strategies: ${runs.map((r) => `${r.label} ${r.strategy}`).join(", ")}`);
   const compared = verdicts.some((v) => v.status !== "no-baseline" && v.cases.some((c) => c.status === "compared"));
   return {
     schema: VERDICT_SCHEMA,
@@ -609,7 +615,12 @@ async function uploadResultsArtifact(uploader, options) {
   } catch (error) {
     const text = getErrorMessage(error);
     if (httpStatus(error) === 409 || /\bconflict\b|already exists/i.test(text)) {
-      return { status: "conflict", name, artifactId: void 0, message: `Could not upload the results artifact ${name}: ${text}` };
+      return {
+        status: "conflict",
+        name,
+        artifactId: void 0,
+        message: `Could not upload the results artifact ${name}: ${text}`
+      };
     }
     const message = `Could not upload the results artifact ${name}: ${text}`;
     log.warning(message);
@@ -655,7 +666,9 @@ async function downloadRunResults(client, runId, log = silentLogger, expired = [
   const out = [];
   for (const artifact of artifacts.sort((a, b) => a.name.localeCompare(b.name))) {
     if (artifact.expired) {
-      log.warning(`The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report, which is therefore incomplete.`);
+      log.warning(
+        `The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report, which is therefore incomplete.`
+      );
       expired.push(artifact.name);
       continue;
     }
@@ -683,7 +696,12 @@ class ArtifactBaselineStore {
     const { client, defaultBranch, workflow } = this.options;
     const name = resultsArtifactName(label);
     const maxBaselines = Math.max(1, this.options.maxBaselines ?? 1);
-    const runs = await client.listSuccessfulRuns({ workflow, branch: defaultBranch, event: "push", perPage: Math.max(1, this.options.maxRuns ?? 10) });
+    const runs = await client.listSuccessfulRuns({
+      workflow,
+      branch: defaultBranch,
+      event: "push",
+      perPage: Math.max(1, this.options.maxRuns ?? 10)
+    });
     const out = [];
     for (const run of runs) {
       if (run.id === this.options.currentRunId) continue;
@@ -698,9 +716,13 @@ class ArtifactBaselineStore {
           continue;
         }
         out.push(...chosen);
-        this.log.info(`Baseline for runner "${label}": artifact ${name} of run ${run.htmlUrl} (${run.headSha.slice(0, 7)}).`);
+        this.log.info(
+          `Baseline for runner "${label}": artifact ${name} of run ${run.htmlUrl} (${run.headSha.slice(0, 7)}).`
+        );
       } catch (error) {
-        throw new Error(`could not read the baseline artifact ${name} of run ${run.id} (${run.htmlUrl}): ${getErrorMessage(error)}`);
+        throw new Error(
+          `could not read the baseline artifact ${name} of run ${run.id} (${run.htmlUrl}): ${getErrorMessage(error)}`
+        );
       }
       if (out.length >= maxBaselines) break;
     }
@@ -716,7 +738,9 @@ class ArtifactBaselineStore {
    * runs once this run succeeds on a push to the default branch.
    */
   async save(label) {
-    this.log.debug?.(`baseline: artifact \u2014 the ${resultsArtifactName(label)} artifact of this run is the stored baseline.`);
+    this.log.debug?.(
+      `baseline: artifact \u2014 the ${resultsArtifactName(label)} artifact of this run is the stored baseline.`
+    );
   }
 }
 
@@ -739,7 +763,7 @@ function resultsFileName(results) {
 }
 const RESULTS_FILE = /^results-\d{8}T\d{6}Z-[0-9A-Za-z]+\.json$/;
 function isSafeBranchName(name) {
-  return /^[A-Za-z0-9._\/-]+$/.test(name) && !name.includes("..") && name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
+  return /^[A-Za-z0-9._/-]+$/.test(name) && !name.includes("..") && name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
 }
 function isNonFastForward(error) {
   return httpStatus(error) === 422 && /fast.forward|reference already exists/i.test(githubMessage(error));
@@ -775,7 +799,9 @@ class BranchBaselineStore {
     try {
       data = JSON.parse(text);
     } catch (error) {
-      throw new InputError(`the baseline index is not valid JSON: ${getErrorMessage(error)}`, { file: this.where(path) });
+      throw new InputError(`the baseline index is not valid JSON: ${getErrorMessage(error)}`, {
+        file: this.where(path)
+      });
     }
     const index = data;
     if (index?.schema !== INDEX_SCHEMA || !Array.isArray(index.entries)) {
@@ -783,10 +809,13 @@ class BranchBaselineStore {
     }
     index.entries.forEach((e, i) => {
       if (typeof e?.file !== "string" || !RESULTS_FILE.test(e.file)) {
-        throw new InputError(`expected a file name like results-<timestamp>-<sha>.json, got ${JSON.stringify(e?.file)}`, {
-          file: this.where(path),
-          path: `entries[${i}].file`
-        });
+        throw new InputError(
+          `expected a file name like results-<timestamp>-<sha>.json, got ${JSON.stringify(e?.file)}`,
+          {
+            file: this.where(path),
+            path: `entries[${i}].file`
+          }
+        );
       }
     });
     return index;
@@ -838,7 +867,9 @@ class BranchBaselineStore {
 `);
     } catch (error) {
       if (isReadOnlyTokenError(error)) {
-        this.log.warning(`Could not save the baseline to branch ${this.branch}: the token is read-only. Grant the job \`permissions: contents: write\`.`);
+        this.log.warning(
+          `Could not save the baseline to branch ${this.branch}: the token is read-only. Grant the job \`permissions: contents: write\`.`
+        );
         return;
       }
       throw error;
@@ -872,16 +903,23 @@ class BranchBaselineStore {
       }
       const known = new Set(entries.map((e) => e.file));
       for (const name of existing) {
-        if (!known.has(name)) entries.push({ file: name, sha: void 0, ref: void 0, started_at: "", saved_at: "" });
+        if (!known.has(name))
+          entries.push({ file: name, sha: void 0, ref: void 0, started_at: "", saved_at: "" });
       }
-      const all = [entry, ...entries.filter((e) => e.file !== file && existing.includes(e.file))].sort((a, b) => b.file.localeCompare(a.file));
+      const all = [entry, ...entries.filter((e) => e.file !== file && existing.includes(e.file))].sort(
+        (a, b) => b.file.localeCompare(a.file)
+      );
       const kept = all.slice(0, this.keep);
       const keptFiles = new Set(kept.map((e) => e.file));
       const index = { schema: INDEX_SCHEMA, label, entries: kept };
       changes.push({ path: `${slug}/${file}`, sha: resultsBlob });
-      changes.push({ path: `${slug}/index.json`, sha: await this.client.createBlob(`${JSON.stringify(index, null, 2)}
-`) });
-      for (const name of existing) if (!keptFiles.has(name) && name !== file) changes.push({ path: `${slug}/${name}`, sha: null });
+      changes.push({
+        path: `${slug}/index.json`,
+        sha: await this.client.createBlob(`${JSON.stringify(index, null, 2)}
+`)
+      });
+      for (const name of existing)
+        if (!keptFiles.has(name) && name !== file) changes.push({ path: `${slug}/${name}`, sha: null });
       const tree = await this.client.createTree(baseTree, changes);
       const message = `llm-bench: baseline for ${label} at ${(results.git?.sha ?? "unknown").slice(0, 12)}`;
       const commit = await this.client.createCommit(message, tree, head ? [head] : []);
@@ -890,13 +928,15 @@ class BranchBaselineStore {
         else await this.client.createBranch(this.branch, commit);
         const pruned = existing.filter((name) => !keptFiles.has(name) && name !== file).length;
         this.log.info(
-          `Saved the baseline for runner "${label}" to branch ${this.branch} as ${slug}/${file}` + (pruned ? ` (pruned ${pruned} older)` : "") + "."
+          `Saved the baseline for runner "${label}" to branch ${this.branch} as ${slug}/${file}${pruned ? ` (pruned ${pruned} older)` : ""}.`
         );
         return;
       } catch (error) {
         if (!isNonFastForward(error) || attempt === this.maxAttempts) {
           if (isNonFastForward(error)) {
-            throw new Error(`Could not save the baseline to branch ${this.branch}: other jobs moved it on each of ${this.maxAttempts} attempts.`);
+            throw new Error(
+              `Could not save the baseline to branch ${this.branch}: other jobs moved it on each of ${this.maxAttempts} attempts.`
+            );
           }
           throw error;
         }
@@ -936,10 +976,15 @@ class FileBaselineStore {
     } catch (error) {
       const code = error.code;
       if (code === "ENOENT") {
-        this.log.info(`No baseline file at ${path}: nothing to compare with yet. Commit a results file there (llm-bench writes one per run).`);
+        this.log.info(
+          `No baseline file at ${path}: nothing to compare with yet. Commit a results file there (llm-bench writes one per run).`
+        );
         return [];
       }
-      throw new InputError(`cannot read the baseline file: ${code === "EISDIR" ? "is a directory, expected a file" : getErrorMessage(error)}`, { file: path });
+      throw new InputError(
+        `cannot read the baseline file: ${code === "EISDIR" ? "is a directory, expected a file" : getErrorMessage(error)}`,
+        { file: path }
+      );
     }
     let data;
     try {
@@ -1398,7 +1443,12 @@ class GitHubClient {
   }
   /** The open PR whose head is `owner:branch` (how a workflow_run for a fork PR finds its PR). */
   async findOpenPullRequest(headOwner, headBranch) {
-    const { data } = await this.octokit.rest.pulls.list({ ...this.repo, head: `${headOwner}:${headBranch}`, state: "open", per_page: 10 });
+    const { data } = await this.octokit.rest.pulls.list({
+      ...this.repo,
+      head: `${headOwner}:${headBranch}`,
+      state: "open",
+      per_page: 10
+    });
     return data[0]?.number;
   }
   // ---- check runs -------------------------------------------------------------------------------
@@ -1458,7 +1508,11 @@ class GitHubClient {
   async listDirectoryAtRef(path, ref) {
     let data;
     try {
-      ({ data } = await this.octokit.request(CONTENTS_ROUTE, { ...this.repo, path: path.replace(/^\/+|\/+$/g, ""), ref }));
+      ({ data } = await this.octokit.request(CONTENTS_ROUTE, {
+        ...this.repo,
+        path: path.replace(/^\/+|\/+$/g, ""),
+        ref
+      }));
     } catch (error) {
       if (isNotFoundError(error)) return null;
       throw error;
@@ -1470,7 +1524,10 @@ class GitHubClient {
   /** The commit a branch points at, or null when the branch does not exist. */
   async getBranchHead(branch) {
     try {
-      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/ref/{+ref}", { ...this.repo, ref: `heads/${branch}` });
+      const { data } = await this.octokit.request("GET /repos/{owner}/{repo}/git/ref/{+ref}", {
+        ...this.repo,
+        ref: `heads/${branch}`
+      });
       return data.object.sha;
     } catch (error) {
       if (isNotFoundError(error)) return null;
@@ -1487,7 +1544,11 @@ class GitHubClient {
   }
   async createBlob(content) {
     const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-    const { data } = await this.octokit.rest.git.createBlob({ ...this.repo, content: bytes.toString("base64"), encoding: "base64" });
+    const { data } = await this.octokit.rest.git.createBlob({
+      ...this.repo,
+      content: bytes.toString("base64"),
+      encoding: "base64"
+    });
     return data.sha;
   }
   /** A tree: `baseTree` with `changes` applied (no base: a tree of only the changes). */
@@ -1505,7 +1566,12 @@ class GitHubClient {
   }
   /** Moves a branch; without `force` GitHub answers 422 "Update is not a fast forward" when it moved meanwhile. */
   async updateBranch(branch, sha, force = false) {
-    await this.octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{+ref}", { ...this.repo, ref: `heads/${branch}`, sha, force });
+    await this.octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{+ref}", {
+      ...this.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force
+    });
   }
   /** Creates a branch; GitHub answers 422 "Reference already exists" when another job was first. */
   async createBranch(branch, sha) {
@@ -1593,7 +1659,9 @@ function createGitHubClient(token, repo, options = {}) {
   });
   const onLimit = (what) => (after, request, _octokit, retryCount) => {
     if (retryCount >= retries) return void 0;
-    log(`GitHub ${what} on ${request.method} ${request.url}: retrying in ${after} s (retry ${retryCount + 1} of ${retries})`);
+    log(
+      `GitHub ${what} on ${request.method} ${request.url}: retrying in ${after} s (retry ${retryCount + 1} of ${retries})`
+    );
     return true;
   };
   const octokit = getOctokit(
@@ -1670,19 +1738,34 @@ function findStickyComment(comments, marker, identity) {
 async function postStickyComment(client, options) {
   const log = options.log ?? silentLogger;
   const { mode, verdict } = options;
-  if (mode === "never") return { status: "skipped", url: void 0, commentId: void 0, message: "comment: never, no PR comment written" };
+  if (mode === "never")
+    return {
+      status: "skipped",
+      url: void 0,
+      commentId: void 0,
+      message: "comment: never, no PR comment written"
+    };
   const marker = reportMarker(options.reportId);
   const fitted = fitCommentBody(options.body, marker);
-  if (fitted.cut) log.warning(`The report is longer than GitHub's ${COMMENT_BODY_LIMIT}-character comment limit; the comment was cut (the job summary has it all).`);
+  if (fitted.cut)
+    log.warning(
+      `The report is longer than GitHub's ${COMMENT_BODY_LIMIT}-character comment limit; the comment was cut (the job summary has it all).`
+    );
   try {
     const identity = options.author ? { login: options.author, kind: options.author.endsWith("[bot]") ? "bot" : "user", source: "given" } : await client.whoAmI();
     log.debug?.(`Looking for the comment marked ${marker} written by ${identity.login} (${identity.source}).`);
     const comments = await client.listIssueComments(options.issueNumber);
     const { comment: existing, duplicates } = findStickyComment(comments, marker, identity);
-    if (duplicates > 0) log.debug?.(`${duplicates} more comment(s) by ${identity.login} carry the marker; updating the oldest.`);
+    if (duplicates > 0)
+      log.debug?.(`${duplicates} more comment(s) by ${identity.login} carry the marker; updating the oldest.`);
     if (existing) {
       const updated = await client.updateIssueComment(existing.id, fitted.body);
-      return { status: "updated", url: updated.htmlUrl, commentId: updated.id, message: `Updated the report comment ${updated.htmlUrl}` };
+      return {
+        status: "updated",
+        url: updated.htmlUrl,
+        commentId: updated.id,
+        message: `Updated the report comment ${updated.htmlUrl}`
+      };
     }
     if (!commentDue(mode, verdict)) {
       return {
@@ -1693,10 +1776,20 @@ async function postStickyComment(client, options) {
       };
     }
     const created = await client.createIssueComment(options.issueNumber, fitted.body);
-    return { status: "created", url: created.htmlUrl, commentId: created.id, message: `Created the report comment ${created.htmlUrl}` };
+    return {
+      status: "created",
+      url: created.htmlUrl,
+      commentId: created.id,
+      message: `Created the report comment ${created.htmlUrl}`
+    };
   } catch (error) {
     if (isReadOnlyTokenError(error)) {
-      return { status: "read-only", url: void 0, commentId: void 0, message: readOnlyTokenHint("pull request comment") };
+      return {
+        status: "read-only",
+        url: void 0,
+        commentId: void 0,
+        message: readOnlyTokenHint("pull request comment")
+      };
     }
     throw error;
   }
@@ -1749,19 +1842,36 @@ async function publishCheckRun(client, options) {
     cancelled: options.verdict.incomplete?.cancelled
   });
   const summary = fitCheckText(options.summary);
-  if (summary.length < options.summary.length) log.warning(`The check run summary was cut to GitHub's ${CHECK_TEXT_LIMIT}-character limit.`);
+  if (summary.length < options.summary.length)
+    log.warning(`The check run summary was cut to GitHub's ${CHECK_TEXT_LIMIT}-character limit.`);
   try {
     const run = await client.createCheckRun({
       name: options.name,
       headSha: options.headSha,
       conclusion,
-      output: { title: checkTitle(options.verdict), summary, ...options.text ? { text: fitCheckText(options.text) } : {} },
+      output: {
+        title: checkTitle(options.verdict),
+        summary,
+        ...options.text ? { text: fitCheckText(options.text) } : {}
+      },
       ...options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}
     });
-    return { status: "created", conclusion, url: run.htmlUrl, checkRunId: run.id, message: `Check run "${options.name}" concluded ${conclusion}` };
+    return {
+      status: "created",
+      conclusion,
+      url: run.htmlUrl,
+      checkRunId: run.id,
+      message: `Check run "${options.name}" concluded ${conclusion}`
+    };
   } catch (error) {
     if (isReadOnlyTokenError(error)) {
-      return { status: "read-only", conclusion, url: void 0, checkRunId: void 0, message: readOnlyTokenHint(`"${options.name}" check run`) };
+      return {
+        status: "read-only",
+        conclusion,
+        url: void 0,
+        checkRunId: void 0,
+        message: readOnlyTokenHint(`"${options.name}" check run`)
+      };
     }
     throw error;
   }
@@ -1778,7 +1888,10 @@ function fitSummary(markdown, limitBytes = SUMMARY_LIMIT_BYTES) {
 }
 async function writeJobSummary(markdown, path, log = silentLogger) {
   if (!path) {
-    return { written: false, message: "GITHUB_STEP_SUMMARY is not set (not running in GitHub Actions?): no job summary written" };
+    return {
+      written: false,
+      message: "GITHUB_STEP_SUMMARY is not set (not running in GitHub Actions?): no job summary written"
+    };
   }
   const fitted = fitSummary(markdown);
   if (fitted.cut) log.warning("The report is larger than GitHub's 1 MiB job summary limit; the summary was cut.");
@@ -1833,7 +1946,8 @@ function boolean(name, value) {
   throw new InputError(`'${name}' input must be true or false, got ${quoted(value)}`);
 }
 function singleLine(name, value) {
-  if (/[\r\n]/.test(value)) throw new InputError(`'${name}' input must be one line, got ${quoted(value.replace(/\r?\n/g, "\\n"))}`);
+  if (/[\r\n]/.test(value))
+    throw new InputError(`'${name}' input must be one line, got ${quoted(value.replace(/\r?\n/g, "\\n"))}`);
   return value;
 }
 function parseInputs(read) {
@@ -1858,7 +1972,8 @@ function parseInputs(read) {
   const runnerLabel = optional(Inputs.RunnerLabel);
   if (runnerLabel !== void 0) {
     singleLine(Inputs.RunnerLabel, runnerLabel);
-    if (runnerLabel.length > 100) throw new InputError(`'${Inputs.RunnerLabel}' input must be at most 100 characters, got ${quoted(runnerLabel)}`);
+    if (runnerLabel.length > 100)
+      throw new InputError(`'${Inputs.RunnerLabel}' input must be at most 100 characters, got ${quoted(runnerLabel)}`);
   }
   const baselinePath = optional(Inputs.BaselinePath);
   if (baseline === "file" && baselinePath === void 0) {
@@ -1867,13 +1982,18 @@ function parseInputs(read) {
   if (baselinePath !== void 0) singleLine(Inputs.BaselinePath, baselinePath);
   const baselineBranch = get(Inputs.BaselineBranch);
   if (!isSafeBranchName(baselineBranch)) {
-    throw new InputError(`'${Inputs.BaselineBranch}' input must be a branch name (letters, digits, '.', '_', '-', '/'), got ${quoted(baselineBranch)}`);
+    throw new InputError(
+      `'${Inputs.BaselineBranch}' input must be a branch name (letters, digits, '.', '_', '-', '/'), got ${quoted(baselineBranch)}`
+    );
   }
   const checkName = singleLine(Inputs.CheckName, get(Inputs.CheckName));
-  if (checkName.length > 100) throw new InputError(`'${Inputs.CheckName}' input must be at most 100 characters, got ${quoted(checkName)}`);
+  if (checkName.length > 100)
+    throw new InputError(`'${Inputs.CheckName}' input must be at most 100 characters, got ${quoted(checkName)}`);
   const reportId = get(Inputs.ReportId);
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(reportId)) {
-    throw new InputError(`'${Inputs.ReportId}' input must be 1\u201364 letters, digits, '.', '_' or '-', got ${quoted(reportId)}`);
+    throw new InputError(
+      `'${Inputs.ReportId}' input must be 1\u201364 letters, digits, '.', '_' or '-', got ${quoted(reportId)}`
+    );
   }
   const template = optional(Inputs.Template);
   if (template !== void 0) singleLine(Inputs.Template, template);
@@ -1958,12 +2078,17 @@ async function resolveNodeLlamaCpp(r) {
     r.log(`Using node-llama-cpp ${r.version} from the tool cache: ${cached}`);
     return importFromDir(cached);
   }
-  r.log(`node-llama-cpp is not beside the action (${getErrorMessage(besideError)}); installing ${r.version} with ${packages.join(", ")} into the tool cache.`);
+  r.log(
+    `node-llama-cpp is not beside the action (${getErrorMessage(besideError)}); installing ${r.version} with ${packages.join(", ")} into the tool cache.`
+  );
   const base = r.tempDir ?? tmpdir();
   await mkdir(base, { recursive: true });
   const dir = await mkdtemp(join(base, "llm-bench-node-llama-cpp-"));
-  await writeFile(join(dir, "package.json"), `${JSON.stringify({ name: "llm-bench-node-llama-cpp", private: true, type: "module" }, null, 2)}
-`);
+  await writeFile(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name: "llm-bench-node-llama-cpp", private: true, type: "module" }, null, 2)}
+`
+  );
   try {
     await r.install(dir, npmInstallArgs(r.version, packages), r.log);
   } catch (error) {
@@ -1977,7 +2102,10 @@ async function resolveNodeLlamaCpp(r) {
   return importFromDir(installed);
 }
 function npmCommand(execPath = process.execPath) {
-  const candidates = [join(dirname(execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"), join(dirname(execPath), "node_modules", "npm", "bin", "npm-cli.js")];
+  const candidates = [
+    join(dirname(execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"),
+    join(dirname(execPath), "node_modules", "npm", "bin", "npm-cli.js")
+  ];
   const cli = candidates.find((file) => existsSync(file));
   if (cli) return { command: execPath, prefixArgs: [cli] };
   return { command: process.platform === "win32" ? "npm.cmd" : "npm", prefixArgs: [] };
@@ -1990,7 +2118,8 @@ const npmInstaller = async (dir, args) => {
 };
 function hasNvidiaDriver(platform = process.platform) {
   if (platform === "linux") return existsSync("/proc/driver/nvidia/version");
-  if (platform === "win32") return existsSync(join(process.env.SystemRoot ?? "C:\\Windows", "System32", "nvidia-smi.exe"));
+  if (platform === "win32")
+    return existsSync(join(process.env.SystemRoot ?? "C:\\Windows", "System32", "nvidia-smi.exe"));
   return false;
 }
 function lazyNodeLlamaCpp(resolver) {
@@ -2025,15 +2154,25 @@ async function labelVerdict(results, settings, options) {
     stored = options.store ? await options.store.load(label) : [];
   } catch (error) {
     if (httpStatus(error) === void 0) throw error;
-    throw apiFailure(`reading the ${options.store.kind} baseline store for runner "${label}"`, error, options.store.kind === "branch" ? "contents: read" : "actions: read");
+    throw apiFailure(
+      `reading the ${options.store.kind} baseline store for runner "${label}"`,
+      error,
+      options.store.kind === "branch" ? "contents: read" : "actions: read"
+    );
   }
   const baselines = stored.map((b) => b.runner.label === label ? b : { ...b, runner: { ...b.runner, label } });
   if (baselines.length >= HISTORY_MIN_RUNS) {
     options.log.info(`Runner "${label}": comparing with ${baselines.length} stored runs (history).`);
-    return compareWithHistory(baselines, results, settings, { now: options.now, minRuns: HISTORY_MIN_RUNS, files: { head: options.file } });
+    return compareWithHistory(baselines, results, settings, {
+      now: options.now,
+      minRuns: HISTORY_MIN_RUNS,
+      files: { head: options.file }
+    });
   }
   const base = newest(baselines);
-  options.log.info(base ? `Runner "${label}": comparing with the stored run of ${base.started_at}.` : `Runner "${label}": no stored baseline yet.`);
+  options.log.info(
+    base ? `Runner "${label}": comparing with the stored run of ${base.started_at}.` : `Runner "${label}": no stored baseline yet.`
+  );
   return compareResults([{ label, base, head: results, headFile: options.file }], settings, { now: options.now });
 }
 function newest(runs) {
@@ -2045,12 +2184,20 @@ async function renderReports(verdict, opts) {
   const dir = templatesDir();
   const links = { ...opts.runUrl ? { run: opts.runUrl, results: `${opts.runUrl}#artifacts` } : {} };
   const commentTemplate = opts.template ? await loadTemplateFile(opts.template) : await loadTemplate("comment", dir);
-  const templates = { comment: commentTemplate, summary: await loadTemplate("summary", dir), check: await loadTemplate("check", dir) };
+  const templates = {
+    comment: commentTemplate,
+    summary: await loadTemplate("summary", dir),
+    check: await loadTemplate("check", dir)
+  };
   return renderAllReports(verdict, { templates, reportId: opts.reportId, links });
 }
 async function publishVerdict(opts) {
   const { verdict, context, client, log } = opts;
-  const reports = await renderReports(verdict, { template: opts.template, reportId: opts.reportId, runUrl: context.runId ? context.runUrl : void 0 });
+  const reports = await renderReports(verdict, {
+    template: opts.template,
+    reportId: opts.reportId,
+    runUrl: context.runId ? context.runUrl : void 0
+  });
   await writeFileAtomic(opts.reportPath, reports.comment);
   log.info(`Wrote the report to ${opts.reportPath}: ${reportTitle(verdict)}`);
   const summary = await writeJobSummary(reports.summary, context.stepSummaryPath, log);
@@ -2060,12 +2207,14 @@ async function publishVerdict(opts) {
   const refused = (message) => {
     readOnly = true;
     if (!hinted) log.warning(message);
-    else log.info(message.split(". ")[0] + ".");
+    else log.info(`${message.split(". ")[0]}.`);
     hinted = true;
   };
   let commentUrl;
   if (!client) {
-    log.warning("No 'github-token': the check run and the pull request comment were skipped; the job summary has the report.");
+    log.warning(
+      "No 'github-token': the check run and the pull request comment were skipped; the job summary has the report."
+    );
   } else {
     try {
       const check = await publishCheckRun(client, {
@@ -2099,11 +2248,19 @@ async function publishVerdict(opts) {
         else log.info(comment.message);
         commentUrl = comment.url;
       } catch (error) {
-        log.warning(`Could not write the report comment on pull request #${opts.pullNumber}: ${getErrorMessage(error)}`);
+        log.warning(
+          `Could not write the report comment on pull request #${opts.pullNumber}: ${getErrorMessage(error)}`
+        );
       }
     }
   }
-  return { reportPath: opts.reportPath, commentUrl, regressions: gatedFailures(verdict), readOnly, summaryWritten: summary.written };
+  return {
+    reportPath: opts.reportPath,
+    commentUrl,
+    regressions: gatedFailures(verdict),
+    readOnly,
+    summaryWritten: summary.written
+  };
 }
 
 function artifactWorkflow(context) {
@@ -2119,21 +2276,32 @@ function guardedCacheService(load, available) {
   return async () => {
     if (await available().catch(() => false)) return load();
     const unavailable = async () => {
-      throw new Error("the Actions cache service is not available to this job (no ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL)");
+      throw new Error(
+        "the Actions cache service is not available to this job (no ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL)"
+      );
     };
     return { restoreCache: unavailable, saveCache: unavailable };
   };
 }
 async function createStore(inputs, context, deps) {
   const needClient = () => {
-    if (!deps.client) throw new InputError(`'github-token' input is empty: the ${inputs.baseline} baseline store reads through the GitHub API`);
+    if (!deps.client)
+      throw new InputError(
+        `'github-token' input is empty: the ${inputs.baseline} baseline store reads through the GitHub API`
+      );
     return deps.client;
   };
   switch (inputs.baseline) {
     case "file":
       return createBaselineStore({ kind: "file", path: join(deps.workspace, inputs.baselinePath), log: deps.log });
     case "branch":
-      return createBaselineStore({ kind: "branch", client: needClient(), branch: inputs.baselineBranch, loadLimit: BASELINE_HISTORY_RUNS, log: deps.log });
+      return createBaselineStore({
+        kind: "branch",
+        client: needClient(),
+        branch: inputs.baselineBranch,
+        loadLimit: BASELINE_HISTORY_RUNS,
+        log: deps.log
+      });
     case "cache":
       return createBaselineStore({
         kind: "cache",
@@ -2169,7 +2337,9 @@ async function saveBaseline(store, results, log) {
   try {
     await store.save(results.runner.label, headSideOnly(results));
   } catch (error) {
-    log.warning(`Could not save the baseline (${store.kind}): ${error instanceof Error ? error.message : String(error)}`);
+    log.warning(
+      `Could not save the baseline (${store.kind}): ${error instanceof Error ? error.message : String(error)}`
+    );
   }
 }
 
@@ -2180,10 +2350,18 @@ function repositoryPath(configFile, workspace) {
 }
 async function readBaseConfig(input) {
   const pr = input.context.pullRequest;
-  if (!pr) return { kind: "unavailable", reason: `not a pull request (${input.context.eventName || "no event"}): there is no base to run beside the head` };
+  if (!pr)
+    return {
+      kind: "unavailable",
+      reason: `not a pull request (${input.context.eventName || "no event"}): there is no base to run beside the head`
+    };
   if (!input.client) return { kind: "unavailable", reason: "no 'github-token' to read the base branch's config" };
   const path = repositoryPath(input.configFile, input.workspace);
-  if (!path) return { kind: "unavailable", reason: `the config ${input.configFile} is outside the workspace, so the base branch's version cannot be read` };
+  if (!path)
+    return {
+      kind: "unavailable",
+      reason: `the config ${input.configFile} is outside the workspace, so the base branch's version cannot be read`
+    };
   const ref = pr.baseSha || pr.baseRef;
   if (!ref) return { kind: "unavailable", reason: "the pull request event names no base commit" };
   const refName = pr.baseRef || ref.slice(0, 12);
@@ -2200,7 +2378,10 @@ function judgingSettings(head, base) {
   if (base.kind === "found") return gatesForPullRequest(base.config.config, head);
   if (base.kind === "absent") {
     const settings = gatesForPullRequest(null, head, `the base ${base.refName}`);
-    if (base.invalid) settings.gateChanges = [`the base ${base.refName}'s ${base.path} is invalid (${base.invalid}): this pull request's own gates applied`];
+    if (base.invalid)
+      settings.gateChanges = [
+        `the base ${base.refName}'s ${base.path} is invalid (${base.invalid}): this pull request's own gates applied`
+      ];
     return settings;
   }
   return compareSettings(head);
@@ -2210,17 +2391,31 @@ function chooseStrategy(input) {
   if (strategy === "baseline") return { kind: "baseline", reason: "strategy: baseline" };
   const fallback = (reason) => {
     if (strategy === "ab") log.warning(`strategy: ab \u2014 ${reason}; comparing with the stored baseline instead.`);
-    return { kind: "baseline", reason: `strategy ${strategy} could not run A/B: ${reason}; compared with the stored baseline instead` };
+    return {
+      kind: "baseline",
+      reason: `strategy ${strategy} could not run A/B: ${reason}; compared with the stored baseline instead`
+    };
   };
   if (base.kind === "unavailable") return fallback(base.reason);
   if (base.kind === "absent") {
-    return fallback(base.invalid ? `${base.path} on the base ${base.refName} is invalid: ${base.invalid}` : `${base.path} does not exist on the base ${base.refName}: nothing to A/B against`);
+    return fallback(
+      base.invalid ? `${base.path} on the base ${base.refName} is invalid: ${base.invalid}` : `${base.path} does not exist on the base ${base.refName}: nothing to A/B against`
+    );
   }
-  log.info(`A/B: the base config is ${base.path} at ${base.refName} (${base.ref.slice(0, 12)}); base and head run interleaved on this runner.`);
+  log.info(
+    `A/B: the base config is ${base.path} at ${base.refName} (${base.ref.slice(0, 12)}); base and head run interleaved on this runner.`
+  );
   if (base.config.text === input.head.text) {
-    log.info("The base and head configs are identical: the A/B run measures what else this pull request changes on the runner, if anything.");
+    log.info(
+      "The base and head configs are identical: the A/B run measures what else this pull request changes on the runner, if anything."
+    );
   }
-  return { kind: "ab", base: { ...base.config.config, dir: input.head.dir, text: base.config.text }, ref: base.ref, reason: `the base branch has ${base.path}` };
+  return {
+    kind: "ab",
+    base: { ...base.config.config, dir: input.head.dir, text: base.config.text },
+    ref: base.ref,
+    reason: `the base branch has ${base.path}`
+  };
 }
 
 function defaultMainDeps(env = process.env) {
@@ -2245,7 +2440,10 @@ async function runMain(overrides = {}) {
     const client = inputs.githubToken ? createGitHubClient(inputs.githubToken, context.repo, {
       baseUrl: context.apiUrl,
       // LLM_BENCH_GITHUB_RETRY_BASE_MS shortens the backoff (and the write pacing) for tests against a local API.
-      retry: { log: (line) => actionLogger.info(line), ...retryBase > 0 ? { baseMs: retryBase, pace: retryBase >= 1e3 } : {} }
+      retry: {
+        log: (line) => actionLogger.info(line),
+        ...retryBase > 0 ? { baseMs: retryBase, pace: retryBase >= 1e3 } : {}
+      }
     }) : void 0;
     const verdict = inputs.mode === "report" ? await reportStep(inputs, context, client, deps) : await benchmarkStep(inputs, context, client, deps);
     const failure = verdict ? stepFailure(verdict, inputs) : void 0;
@@ -2255,7 +2453,8 @@ async function runMain(overrides = {}) {
   }
 }
 function stepFailure(verdict, inputs) {
-  if (verdict.status === "regression" && inputs.failOnRegression && inputs.mode !== "run") return `llm-bench: ${reportTitle(verdict)}`;
+  if (verdict.status === "regression" && inputs.failOnRegression && inputs.mode !== "run")
+    return `llm-bench: ${reportTitle(verdict)}`;
   if (verdict.incomplete && inputs.failOnIncomplete) {
     const what = verdict.incomplete.cancelled ? "cancelled before it finished" : "incomplete";
     return `llm-bench: the run was ${what}, so it is not a pass: ${verdict.incomplete.reasons.join("; ")}`;
@@ -2264,7 +2463,11 @@ function stepFailure(verdict, inputs) {
 }
 function withIncomplete(verdict, reason) {
   const reasons = [...verdict.incomplete?.reasons ?? [], reason];
-  return { ...verdict, status: verdict.status === "regression" ? "regression" : "incomplete", incomplete: { cancelled: verdict.incomplete?.cancelled ?? false, reasons } };
+  return {
+    ...verdict,
+    status: verdict.status === "regression" ? "regression" : "incomplete",
+    incomplete: { cancelled: verdict.incomplete?.cancelled ?? false, reasons }
+  };
 }
 function withNote(verdict, note) {
   return note ? { ...verdict, notes: [...verdict.notes, note] } : verdict;
@@ -2285,7 +2488,10 @@ async function benchmarkStep(inputs, context, client, deps) {
     choice = chooseStrategy({ strategy: inputs.strategy, head, base, log });
     if (choice.kind === "baseline") log.info(`Strategy: baseline (${choice.reason}).`);
     const configs = choice.kind === "ab" ? [choice.base, head] : [head];
-    sides = choice.kind === "ab" ? [{ side: "base", config: choice.base }, { side: "head", config: head }] : [{ config: head }];
+    sides = choice.kind === "ab" ? [
+      { side: "base", config: choice.base },
+      { side: "head", config: head }
+    ] : [{ config: head }];
     await prepareModels(configs, inputs, cacheDir, deps, log);
   } finally {
     endGroup();
@@ -2313,7 +2519,12 @@ async function benchmarkStep(inputs, context, client, deps) {
           cacheDir,
           ...inputs.runnerLabel ? { label: inputs.runnerLabel } : {},
           git: { ...context.sha ? { sha: context.sha } : {}, ...context.ref ? { ref: context.ref } : {} },
-          ...choice.kind === "ab" ? { baseGit: { sha: choice.ref, ...context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {} } } : {},
+          ...choice.kind === "ab" ? {
+            baseGit: {
+              sha: choice.ref,
+              ...context.pullRequest?.baseRef ? { ref: context.pullRequest.baseRef } : {}
+            }
+          } : {},
           signal
         },
         { env: deps.env, log: (line) => actionLogger.info(line), tty: false, importNodeLlamaCpp: nodeLlamaCpp }
@@ -2325,13 +2536,20 @@ async function benchmarkStep(inputs, context, client, deps) {
   saveState(State.BenchmarkFinished, "true");
   setOutput(Outputs.ResultsPath, resultsPath);
   const errors = results.cases.reduce((n, c) => n + c.errors.length, 0);
-  log.info(`Wrote ${resultsPath}: ${results.cases.length} case(s) on runner "${results.runner.label}", ${errors} error(s), ${results.status}.`);
+  log.info(
+    `Wrote ${resultsPath}: ${results.cases.length} case(s) on runner "${results.runner.label}", ${errors} error(s), ${results.status}.`
+  );
   const uploader = await deps.artifactUploader().catch((error) => {
     log.warning(`Could not load the artifact client: ${getErrorMessage(error)}`);
     return void 0;
   });
   if (uploader) {
-    const upload = await uploadResultsArtifact(uploader, { label: results.runner.label, files: [resultsPath], rootDirectory: dirname(resultsPath), log });
+    const upload = await uploadResultsArtifact(uploader, {
+      label: results.runner.label,
+      files: [resultsPath],
+      rootDirectory: dirname(resultsPath),
+      log
+    });
     if (upload.status === "uploaded") log.info(upload.message);
     if (upload.status === "conflict") {
       throw new InputError(
@@ -2342,10 +2560,18 @@ async function benchmarkStep(inputs, context, client, deps) {
   const settings = judgingSettings(head, base);
   for (const change of settings.gateChanges ?? []) log.info(`Gates: ${change}.`);
   const strategyNote = choice.kind === "baseline" && inputs.strategy !== "baseline" && context.pullRequest ? choice.reason : void 0;
-  const storeDeps = { client, cacheService: guardedCacheService(deps.cacheService, deps.cacheAvailable), workspace: deps.workspace, log };
+  const storeDeps = {
+    client,
+    cacheService: guardedCacheService(deps.cacheService, deps.cacheAvailable),
+    workspace: deps.workspace,
+    log
+  };
   const save = shouldSaveBaseline(inputs, context);
   if (inputs.mode === "run") {
-    const verdict = withNote(await labelVerdict(results, settings, { store: void 0, now: deps.now(), file: resultsPath, log }), strategyNote);
+    const verdict = withNote(
+      await labelVerdict(results, settings, { store: void 0, now: deps.now(), file: resultsPath, log }),
+      strategyNote
+    );
     await writeRunSummary(verdict, inputs, context, log);
     if (save) await saveBaseline(await createStore(inputs, context, storeDeps), results, log);
     return verdict;
@@ -2354,7 +2580,12 @@ async function benchmarkStep(inputs, context, client, deps) {
   try {
     const store = choice.kind === "baseline" || save ? await createStore(inputs, context, storeDeps) : void 0;
     const verdict = withNote(
-      await labelVerdict(results, settings, { store: choice.kind === "baseline" ? store : void 0, now: deps.now(), file: resultsPath, log }),
+      await labelVerdict(results, settings, {
+        store: choice.kind === "baseline" ? store : void 0,
+        now: deps.now(),
+        file: resultsPath,
+        log
+      }),
       strategyNote
     );
     if (save && store) await saveBaseline(store, results, log);
@@ -2366,7 +2597,10 @@ async function benchmarkStep(inputs, context, client, deps) {
 }
 async function reportStep(inputs, context, client, deps) {
   const log = actionLogger;
-  if (!client) throw new InputError("'github-token' input is empty: mode report downloads the results artifacts through the GitHub API");
+  if (!client)
+    throw new InputError(
+      "'github-token' input is empty: mode report downloads the results artifacts through the GitHub API"
+    );
   const runId = context.workflowRun?.id ?? context.runId;
   if (!runId) throw new InputError("GITHUB_RUN_ID is not set: mode report runs inside GitHub Actions");
   startGroup("llm-bench: gather results");
@@ -2377,7 +2611,10 @@ async function reportStep(inputs, context, client, deps) {
       if (httpStatus(error) === void 0) throw error;
       throw apiFailure(`downloading the results artifacts of workflow run ${runId}`, error, "actions: read");
     });
-    for (const d of downloaded) log.info(`${d.artifactName}: runner "${d.results.runner.label}", ${d.results.cases.length} case(s), ${d.results.status}.`);
+    for (const d of downloaded)
+      log.info(
+        `${d.artifactName}: runner "${d.results.runner.label}", ${d.results.cases.length} case(s), ${d.results.status}.`
+      );
   } finally {
     endGroup();
   }
@@ -2390,7 +2627,9 @@ async function reportStep(inputs, context, client, deps) {
   for (const d of downloaded) {
     const other = byLabel.get(d.results.runner.label);
     if (other) {
-      throw new InputError(`two results for runner label "${d.results.runner.label}" (${other.artifactName} and ${d.artifactName}): give each matrix job its own 'runner-label'`);
+      throw new InputError(
+        `two results for runner label "${d.results.runner.label}" (${other.artifactName} and ${d.artifactName}): give each matrix job its own 'runner-label'`
+      );
     }
     byLabel.set(d.results.runner.label, d);
   }
@@ -2401,9 +2640,13 @@ async function reportStep(inputs, context, client, deps) {
     const cacheService = guardedCacheService(deps.cacheService, deps.cacheAvailable);
     const store = needsStore ? await createStore(inputs, context, { client, cacheService, workspace: deps.workspace, log }) : void 0;
     const verdicts = [];
-    for (const d of byLabel.values()) verdicts.push(await labelVerdict(d.results, settings, { store, now: deps.now(), file: d.file, log }));
+    for (const d of byLabel.values())
+      verdicts.push(await labelVerdict(d.results, settings, { store, now: deps.now(), file: d.file, log }));
     const merged = mergeVerdicts(verdicts, deps.now());
-    const verdict = expired.length === 0 ? merged : withIncomplete(merged, `results of ${expired.join(", ")} expired before this report: those runners were not judged`);
+    const verdict = expired.length === 0 ? merged : withIncomplete(
+      merged,
+      `results of ${expired.join(", ")} expired before this report: those runners were not judged`
+    );
     const pullNumber = await findPullNumber(context, client, downloaded, log);
     await publish(verdict, inputs, context, client, pullNumber, deps.workspace, log);
     return verdict;
@@ -2432,7 +2675,9 @@ async function prepareModels(configs, inputs, cacheDir, deps, log) {
     if (decision.kind === "skip") {
       log.info(`Model cache: ${decision.reason}.`);
     } else if (!await deps.cacheAvailable().catch(() => false)) {
-      log.warning("The Actions cache service is not available to this job (no ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL): models are not cached.");
+      log.warning(
+        "The Actions cache service is not available to this job (no ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL): models are not cached."
+      );
     } else {
       if (decision.warning) log.warning(decision.warning);
       log.info(`Model cache: ${decision.note}.`);
@@ -2445,7 +2690,9 @@ async function prepareModels(configs, inputs, cacheDir, deps, log) {
   if (host && !answering) {
     const binary = findOnPath("ollama", deps.env);
     if (!binary) {
-      log.info("No ollama binary on the PATH either: start the server on this runner (ollama serve, or the ollama service).");
+      log.info(
+        "No ollama binary on the PATH either: start the server on this runner (ollama serve, or the ollama service)."
+      );
       return;
     }
     try {
@@ -2454,7 +2701,10 @@ async function prepareModels(configs, inputs, cacheDir, deps, log) {
         host,
         modelsDir: modelsDir ?? deps.env.OLLAMA_MODELS ?? resolve(homedir(), ".ollama", "models"),
         env: deps.env,
-        logFile: resolve(deps.env.RUNNER_TEMP || dirname(resolve(deps.workspace, inputs.resultsPath)), "llm-bench-ollama.log"),
+        logFile: resolve(
+          deps.env.RUNNER_TEMP || dirname(resolve(deps.workspace, inputs.resultsPath)),
+          "llm-bench-ollama.log"
+        ),
         log: (line) => log.info(line)
       });
       saveState(State.OllamaPid, String(started.pid));
@@ -2474,7 +2724,8 @@ async function reportSettings(inputs, context, client, workspace, log) {
   const head = await reportConfig(inputs, context, client, workspace, log);
   const base = await readBaseConfig({ context, client, configFile: inputs.config, workspace });
   if (base.kind === "unavailable") return compareSettings(head);
-  if (!head) return base.kind === "found" ? { ...compareSettings(base.config.config), gatesFrom: "base" } : compareSettings(void 0);
+  if (!head)
+    return base.kind === "found" ? { ...compareSettings(base.config.config), gatesFrom: "base" } : compareSettings(void 0);
   const settings = judgingSettings(head, base);
   for (const change of settings.gateChanges ?? []) log.info(`Gates: ${change}.`);
   return settings;
@@ -2495,7 +2746,9 @@ async function reportConfig(inputs, context, client, workspace, log) {
       throw apiFailure(`reading ${path} at ${context.headSha.slice(0, 12)}`, error, "contents: read");
     }
   }
-  log.warning(`${inputs.config} was not found: comparing with the default settings (alpha 0.05, min_effect 3%, default gates).`);
+  log.warning(
+    `${inputs.config} was not found: comparing with the default settings (alpha 0.05, min_effect 3%, default gates).`
+  );
   return void 0;
 }
 async function findPullNumber(context, client, downloaded, log) {
@@ -2508,7 +2761,9 @@ async function findPullNumber(context, client, downloaded, log) {
         const found = await client.findOpenPullRequest(run.headRepoFullName.split("/")[0], run.headBranch);
         if (found !== void 0) return found;
       } catch (error) {
-        log.warning(`Could not look up the pull request of ${run.headRepoFullName}:${run.headBranch}: ${getErrorMessage(error)}`);
+        log.warning(
+          `Could not look up the pull request of ${run.headRepoFullName}:${run.headBranch}: ${getErrorMessage(error)}`
+        );
       }
     }
   }
@@ -2541,7 +2796,10 @@ async function publish(verdict, inputs, context, client, pullNumber, workspace, 
   setOutput(Outputs.CommentUrl, published.commentUrl ?? "");
 }
 async function writeRunSummary(verdict, inputs, context, log) {
-  const reports = await renderReports(verdict, { reportId: inputs.reportId, runUrl: context.runId ? context.runUrl : void 0 });
+  const reports = await renderReports(verdict, {
+    reportId: inputs.reportId,
+    runUrl: context.runId ? context.runUrl : void 0
+  });
   const intro = verdict.strategy === "ab" ? "" : `**llm-bench** measured runner ${verdict.runs.map((r) => `**${escapeMarkdown(r.label)}**`).join(", ")} (mode: run). The job with \`mode: report\` compares these results with the baseline and writes the comment and the check.
 
 `;

@@ -61,18 +61,35 @@ const SETTINGS = { alpha: 0.05, min_effect: 0.03, headline: 'decode_tps', gates:
 function inputs(stats, strategy, n, seed) {
   const random = stats.seededRandom(seed);
   if (strategy === 'ab') {
-    return results({ cases: [{ id: 'soak/p1', side: 'base', samples: samples(random, n, 100) }, { id: 'soak/p1', side: 'head', samples: samples(random, n, 98) }] });
+    return results({
+      cases: [
+        { id: 'soak/p1', side: 'base', samples: samples(random, n, 100) },
+        { id: 'soak/p1', side: 'head', samples: samples(random, n, 98) },
+      ],
+    });
   }
   const base = results({ cases: [{ id: 'soak/p1', samples: samples(random, n, 100) }] });
-  const head = results({ startedAt: '2026-12-02T10:00:00.000Z', cases: [{ id: 'soak/p1', samples: samples(random, n, 98) }] });
+  const head = results({
+    startedAt: '2026-12-02T10:00:00.000Z',
+    cases: [{ id: 'soak/p1', samples: samples(random, n, 98) }],
+  });
   if (strategy === 'baseline') return { base, head };
-  const history = [0, 1, 2].map((i) => results({ startedAt: `2026-11-2${i}T10:00:00.000Z`, cases: [{ id: 'soak/p1', samples: samples(random, n, 100 + i) }] }));
+  const history = [0, 1, 2].map((i) =>
+    results({
+      startedAt: `2026-11-2${i}T10:00:00.000Z`,
+      cases: [{ id: 'soak/p1', samples: samples(random, n, 100 + i) }],
+    }),
+  );
   return { history, head };
 }
 
 function run(compare, strategy, input, iterations) {
   const now = new Date('2026-12-02T12:00:00.000Z');
-  if (strategy === 'baseline') return compare.compareResults([{ label: 'soak', base: input.base, head: input.head }], SETTINGS, { now, iterations });
+  if (strategy === 'baseline')
+    return compare.compareResults([{ label: 'soak', base: input.base, head: input.head }], SETTINGS, {
+      now,
+      iterations,
+    });
   if (strategy === 'ab') return compare.compareAB(input, SETTINGS, { now, iterations });
   return compare.compareWithHistory(input.history, input.head, SETTINGS, { now, iterations });
 }
@@ -88,7 +105,19 @@ if (args[0] === '--child') {
   if (strategy === 'cli') {
     // The parent wrote the files; time the whole command, module loading included, as a user runs it.
     const dir = join(workDir, `cli-${n}`);
-    process.argv = [process.argv[0], 'llm-bench', 'compare', '--base', join(dir, 'base.json'), '--head', join(dir, 'head.json'), '--format', 'json', '--out', join(dir, 'verdict.json')];
+    process.argv = [
+      process.argv[0],
+      'llm-bench',
+      'compare',
+      '--base',
+      join(dir, 'base.json'),
+      '--head',
+      join(dir, 'head.json'),
+      '--format',
+      'json',
+      '--out',
+      join(dir, 'verdict.json'),
+    ];
     const rss = process.memoryUsage().rss;
     const t0 = performance.now();
     const write = process.stdout.write.bind(process.stdout);
@@ -96,7 +125,14 @@ if (args[0] === '--child') {
     await import(pathToFileURL(join(libDir, 'cli.mjs')).href);
     const ms = performance.now() - t0;
     process.stdout.write = write;
-    console.log(JSON.stringify({ ms, exitCode: process.exitCode ?? 0, rssBeforeMb: mb(rss), peakRssMb: process.resourceUsage().maxRSS / 1024 }));
+    console.log(
+      JSON.stringify({
+        ms,
+        exitCode: process.exitCode ?? 0,
+        rssBeforeMb: mb(rss),
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+      }),
+    );
     process.exit(0);
   }
   const compare = await import(pathToFileURL(join(libDir, 'compare.mjs')).href);
@@ -109,7 +145,17 @@ if (args[0] === '--child') {
   const verdict = run(compare, strategy, input, iterations);
   const ms = performance.now() - t0;
   const m = verdict.cases[0].metrics.decode_tps;
-  console.log(JSON.stringify({ ms, rssBeforeMb: mb(rss), peakRssMb: process.resourceUsage().maxRSS / 1024, verdict: m.verdict, ratio: m.ratio, ci: m.ci, p: m.p_value }));
+  console.log(
+    JSON.stringify({
+      ms,
+      rssBeforeMb: mb(rss),
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      verdict: m.verdict,
+      ratio: m.ratio,
+      ci: m.ci,
+      p: m.p_value,
+    }),
+  );
   process.exit(0);
 }
 
@@ -120,19 +166,26 @@ const strategies = option('--strategies', 'baseline,ab,history,cli').split(',');
 const iterations = Number(option('--iterations', 2000));
 const seed = Number(option('--seed', 1));
 const timeoutS = Number(option('--timeout', 120));
-for (const s of strategies) if (!['baseline', 'ab', 'history', 'cli'].includes(s)) throw new Error(`unknown strategy ${s}`);
+for (const s of strategies)
+  if (!['baseline', 'ab', 'history', 'cli'].includes(s)) throw new Error(`unknown strategy ${s}`);
 if (sizes.some((n) => !(Number.isInteger(n) && n >= 4))) throw new Error('--sizes: whole numbers ≥ 4');
 
 mkdirSync(libDir, { recursive: true });
 await build({
-  entryPoints: { compare: join(root, 'src/compare/index.ts'), stats: join(root, 'src/stats/index.ts'), ...(strategies.includes('cli') ? { cli: join(root, 'src/cli/index.ts') } : {}) },
+  entryPoints: {
+    compare: join(root, 'src/compare/index.ts'),
+    stats: join(root, 'src/stats/index.ts'),
+    ...(strategies.includes('cli') ? { cli: join(root, 'src/cli/index.ts') } : {}),
+  },
   outdir: libDir,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   external: ['node-llama-cpp'],
-  banner: { js: "import { createRequire as __benchCompareRequire } from 'node:module'; const require = __benchCompareRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __benchCompareRequire } from 'node:module'; const require = __benchCompareRequire(import.meta.url);",
+  },
   logLevel: 'warning',
   outExtension: { '.js': '.mjs' },
 });
@@ -145,9 +198,14 @@ const describe = {
   cli: '`llm-bench compare` end to end (read + validate JSON, compare, write verdict)',
 };
 
-const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 
-console.log(`bench:compare — ${iterations} bootstrap iterations, seed ${seed}, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before: ${load()}`);
+console.log(
+  `bench:compare — ${iterations} bootstrap iterations, seed ${seed}, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average before: ${load()}`,
+);
 console.log('time ÷ (n·log2 n) stays flat for n log n growth (it falls where fixed costs still dominate).\n');
 for (const strategy of strategies) {
   console.log(`${strategy}: ${describe[strategy]}`);
@@ -161,21 +219,41 @@ for (const strategy of strategies) {
       writeFileSync(join(dir, 'base.json'), JSON.stringify(input.base));
       writeFileSync(join(dir, 'head.json'), JSON.stringify(input.head));
     }
-    const child = spawnSync(process.execPath, ['--max-old-space-size=8192', new URL(import.meta.url).pathname, '--child', strategy, String(n), String(iterations), String(seed)], {
-      encoding: 'utf8',
-      timeout: timeoutS * 1000,
-      maxBuffer: 1 << 24,
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--max-old-space-size=8192',
+        new URL(import.meta.url).pathname,
+        '--child',
+        strategy,
+        String(n),
+        String(iterations),
+        String(seed),
+      ],
+      {
+        encoding: 'utf8',
+        timeout: timeoutS * 1000,
+        maxBuffer: 1 << 24,
+      },
+    );
     if (strategy === 'cli') rmSync(join(workDir, `cli-${n}`), { recursive: true, force: true });
     if (child.status !== 0) {
-      const why = child.error?.code === 'ETIMEDOUT' || child.signal ? `killed after ${timeoutS} s` : `failed: ${(child.stderr || '').trim().split('\n').slice(-3).join(' / ')}`;
+      const why =
+        child.error?.code === 'ETIMEDOUT' || child.signal
+          ? `killed after ${timeoutS} s`
+          : `failed: ${(child.stderr || '').trim().split('\n').slice(-3).join(' / ')}`;
       console.log(`| ${n.toLocaleString('en')} | ${why} | | | | |`);
       continue;
     }
     const r = JSON.parse(child.stdout.trim().split('\n').at(-1));
     const perNlogN = (r.ms * 1e6) / (n * Math.log2(n));
-    const result = strategy === 'cli' ? `exit ${r.exitCode}` : `${r.verdict}; ratio ${r.ratio?.toFixed(4)}, CI ${r.ci ? r.ci.map((v) => v.toFixed(4)).join('–') : 'none'}, p ${r.p === null ? '–' : r.p === 0 ? '0' : r.p < 1e-3 ? r.p.toExponential(1) : r.p.toPrecision(2)}`;
-    console.log(`| ${n.toLocaleString('en')} | ${(r.ms / 1000).toFixed(3)} s | ${perNlogN.toFixed(1)} | ${r.peakRssMb.toFixed(0)} MiB | ${r.rssBeforeMb.toFixed(0)} MiB | ${result} |`);
+    const result =
+      strategy === 'cli'
+        ? `exit ${r.exitCode}`
+        : `${r.verdict}; ratio ${r.ratio?.toFixed(4)}, CI ${r.ci ? r.ci.map((v) => v.toFixed(4)).join('–') : 'none'}, p ${r.p === null ? '–' : r.p === 0 ? '0' : r.p < 1e-3 ? r.p.toExponential(1) : r.p.toPrecision(2)}`;
+    console.log(
+      `| ${n.toLocaleString('en')} | ${(r.ms / 1000).toFixed(3)} s | ${perNlogN.toFixed(1)} | ${r.peakRssMb.toFixed(0)} MiB | ${r.rssBeforeMb.toFixed(0)} MiB | ${result} |`,
+    );
   }
   console.log('');
 }

@@ -10,7 +10,15 @@ import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'bench-history-'));
-await build({ entryPoints: { trend: join(root, 'src/compare/trend.ts'), random: join(root, 'src/stats/random.ts') }, outdir: out, bundle: true, platform: 'node', format: 'esm', outExtension: { '.js': '.mjs' }, logLevel: 'warning' });
+await build({
+  entryPoints: { trend: join(root, 'src/compare/trend.ts'), random: join(root, 'src/stats/random.ts') },
+  outdir: out,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'warning',
+});
 const { changePoints } = await import(pathToFileURL(join(out, 'trend.mjs')).href);
 const { seededRandom } = await import(pathToFileURL(join(out, 'random.mjs')).href);
 
@@ -35,9 +43,9 @@ const rows = [];
 const started = performance.now();
 for (const step of [0, 0.03, 0.05, 0.1]) {
   let found = 0;
-  let foundFixed = { 0.05: 0, 0.1: 0 };
+  const foundFixed = { 0.05: 0, 0.1: 0 };
   let falses = 0;
-  let falsesFixed = { 0.05: 0, 0.1: 0 };
+  const falsesFixed = { 0.05: 0, 0.1: 0 };
   for (let s = 0; s < SERIES; s++) {
     const at = 30 + (s % 40);
     const v = series(1000 + s + step * 1e6, step, step === 0 ? RUNS : at);
@@ -55,11 +63,19 @@ for (const step of [0, 0.03, 0.05, 0.1]) {
     step: `${step * 100}%`,
     found: step ? `${((100 * found) / SERIES).toFixed(1)}%` : '—',
     falsePer1000: per1000(falses),
-    fixed5: step ? `${((100 * foundFixed[0.05]) / SERIES).toFixed(1)}% / ${per1000(falsesFixed[0.05])}` : `— / ${per1000(falsesFixed[0.05])}`,
-    fixed10: step ? `${((100 * foundFixed[0.1]) / SERIES).toFixed(1)}% / ${per1000(falsesFixed[0.1])}` : `— / ${per1000(falsesFixed[0.1])}`,
+    fixed5: step
+      ? `${((100 * foundFixed[0.05]) / SERIES).toFixed(1)}% / ${per1000(falsesFixed[0.05])}`
+      : `— / ${per1000(falsesFixed[0.05])}`,
+    fixed10: step
+      ? `${((100 * foundFixed[0.1]) / SERIES).toFixed(1)}% / ${per1000(falsesFixed[0.1])}`
+      : `— / ${per1000(falsesFixed[0.1])}`,
   });
 }
-console.log(`${SERIES} seeded series of ${RUNS} runs per step, noise ${NOISE * 100}% (in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
-console.log('| step | change points: found within ±2 runs | false per 1,000 runs | fixed 5% rule: found / false per 1,000 | fixed 10% rule |');
+console.log(
+  `${SERIES} seeded series of ${RUNS} runs per step, noise ${NOISE * 100}% (in ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+);
+console.log(
+  '| step | change points: found within ±2 runs | false per 1,000 runs | fixed 5% rule: found / false per 1,000 | fixed 10% rule |',
+);
 console.log('| --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(`| ${r.step} | ${r.found} | ${r.falsePer1000} | ${r.fixed5} | ${r.fixed10} |`);

@@ -50,7 +50,10 @@ async function bare() {
   for (let r = -1; r < reps; r++) {
     await sequence.clearHistory();
     const tokens = bareModel.tokenize(`[${bareRun++}] ${prompt}`, false);
-    const input = bareModel.tokens.bos !== null && bareModel.tokens.shouldPrependBosToken ? [bareModel.tokens.bos, ...tokens] : tokens;
+    const input =
+      bareModel.tokens.bos !== null && bareModel.tokens.shouldPrependBosToken
+        ? [bareModel.tokens.bos, ...tokens]
+        : tokens;
     const start = performance.now();
     const times = [];
     for await (const _token of sequence.evaluate(input, { temperature: 0, yieldEogToken: true })) {
@@ -67,11 +70,17 @@ async function bare() {
 
 async function full() {
   const out = join(work, 'results.json');
-  await runSession([{ config }], { out, cacheDir: join(work, 'cache'), label: 'bench-overhead' }, { env: {}, log: () => {} });
+  await runSession(
+    [{ config }],
+    { out, cacheDir: join(work, 'cache'), label: 'bench-overhead' },
+    { env: {}, log: () => {} },
+  );
   return median(JSON.parse(readFileSync(out, 'utf8')).cases[0].samples.decode_tps);
 }
 
-console.log(`model ${model}, ${pairs} pairs × ${reps} repetitions × ${maxTokens} tokens, threads ${threads}, one process`);
+console.log(
+  `model ${model}, ${pairs} pairs × ${reps} repetitions × ${maxTokens} tokens, threads ${threads}, one process`,
+);
 const ratios = [];
 for (let i = 0; i < pairs; i++) {
   let bareTps, fullTps;
@@ -83,13 +92,19 @@ for (let i = 0; i < pairs; i++) {
     bareTps = await bare();
   }
   ratios.push(fullTps / bareTps);
-  console.log(`pair ${i + 1}: bare ${bareTps.toFixed(1)} tok/s, llm-bench ${fullTps.toFixed(1)} tok/s, ratio ${(fullTps / bareTps).toFixed(3)}`);
+  console.log(
+    `pair ${i + 1}: bare ${bareTps.toFixed(1)} tok/s, llm-bench ${fullTps.toFixed(1)} tok/s, ratio ${(fullTps / bareTps).toFixed(3)}`,
+  );
 }
 const ratio = median(ratios);
 // How precise that median is: a seeded bootstrap of the pairs.
 let seed = 12345;
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
-const medians = Array.from({ length: 2000 }, () => median(ratios.map(() => ratios[Math.floor(random() * ratios.length)]))).sort((a, b) => a - b);
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+const medians = Array.from({ length: 2000 }, () =>
+  median(ratios.map(() => ratios[Math.floor(random() * ratios.length)])),
+).sort((a, b) => a - b);
 const [low, high] = [medians[50], medians[1949]];
-console.log(`overhead ratio (median of ${pairs} pairs, llm-bench ÷ bare): ${ratio.toFixed(3)}, 95% interval ${low.toFixed(3)}–${high.toFixed(3)} ${ratio >= 0.97 ? '(≥ 0.97: ok)' : '(below the 0.97 target)'}`);
+console.log(
+  `overhead ratio (median of ${pairs} pairs, llm-bench ÷ bare): ${ratio.toFixed(3)}, 95% interval ${low.toFixed(3)}–${high.toFixed(3)} ${ratio >= 0.97 ? '(≥ 0.97: ok)' : '(below the 0.97 target)'}`,
+);
 await llama.dispose();

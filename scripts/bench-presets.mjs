@@ -16,7 +16,9 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length < 1) {
-  console.error('usage: node scripts/bench-presets.mjs <model.gguf> [<model.gguf> ...] [--rounds N] [--tokens N] [--threads N] [--loads N]');
+  console.error(
+    'usage: node scripts/bench-presets.mjs <model.gguf> [<model.gguf> ...] [--rounds N] [--tokens N] [--threads N] [--loads N]',
+  );
   process.exit(2);
 }
 const rounds = Number(values.rounds);
@@ -39,7 +41,13 @@ const orderFor = (round, n) => {
 const llama = await getLlama({ gpu: false, build: 'never', logLevel: 'error' });
 const models = [];
 for (const modelPath of positionals) {
-  models.push({ path: modelPath, name: path.basename(modelPath), sizeBytes: (await stat(modelPath)).size, loadMs: [], decodeTps: [] });
+  models.push({
+    path: modelPath,
+    name: path.basename(modelPath),
+    sizeBytes: (await stat(modelPath)).size,
+    loadMs: [],
+    decodeTps: [],
+  });
 }
 
 for (let round = 0; round < loads; round++) {
@@ -81,11 +89,17 @@ for (let round = 0; round < rounds; round++) {
     models[i].decodeTps.push(v);
     ratios[i].push(tps[0] / v);
   });
-  console.log(`round ${round + 1}/${rounds}: ` + models.map((m, i) => `${m.name} ${tps[i].toFixed(1)} tok/s`).join(', '));
+  console.log(
+    `round ${round + 1}/${rounds}: ${models.map((m, i) => `${m.name} ${tps[i].toFixed(1)} tok/s`).join(', ')}`,
+  );
 }
 
-console.log(`\nthreads=${threads}, ${tokens} tokens per generation, ${rounds} interleaved rounds, ${loads} interleaved loads`);
-console.log('| model | size MB | load ms (median) | decode tok/s (median) | min–max | slowdown vs first (median of per-round ratios) |');
+console.log(
+  `\nthreads=${threads}, ${tokens} tokens per generation, ${rounds} interleaved rounds, ${loads} interleaved loads`,
+);
+console.log(
+  '| model | size MB | load ms (median) | decode tok/s (median) | min–max | slowdown vs first (median of per-round ratios) |',
+);
 console.log('| --- | --- | --- | --- | --- | --- |');
 models.forEach((m, i) => {
   console.log(

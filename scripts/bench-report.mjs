@@ -31,7 +31,9 @@ async function bundle() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    banner: { js: "import { createRequire as __benchReportRequire } from 'node:module'; const require = __benchReportRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __benchReportRequire } from 'node:module'; const require = __benchReportRequire(import.meta.url);",
+    },
     logLevel: 'warning',
     outExtension: { '.js': '.mjs' },
   });
@@ -48,9 +50,26 @@ async function child(file, kind) {
   const verdict = parseVerdict(JSON.parse(readFileSync(file, 'utf8')), file);
   const t1 = performance.now();
   const loadRssMb = process.resourceUsage().maxRSS / 1024;
-  const { text, renders } = renderReportResult(verdict, { kind, template, reportId: 'bench', links: { run: 'https://github.com/acme/game/actions/runs/1', results: 'https://github.com/acme/game/actions/runs/1#artifacts' } });
+  const { text, renders } = renderReportResult(verdict, {
+    kind,
+    template,
+    reportId: 'bench',
+    links: {
+      run: 'https://github.com/acme/game/actions/runs/1',
+      results: 'https://github.com/acme/game/actions/runs/1#artifacts',
+    },
+  });
   const t2 = performance.now();
-  process.stdout.write(JSON.stringify({ loadMs: t1 - t0, renderMs: t2 - t1, chars: text.length, renders, loadRssMb, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(
+    JSON.stringify({
+      loadMs: t1 - t0,
+      renderMs: t2 - t1,
+      chars: text.length,
+      renders,
+      loadRssMb,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 }
 
 if (args[0] === '--child') {
@@ -59,19 +78,32 @@ if (args[0] === '--child') {
   await bundle();
   mkdirSync(dataDir, { recursive: true });
   const { scaleVerdict } = await import(join(libDir, 'scale.mjs'));
-  const sizes = option('--sizes', '1x20,10x200,100x200').split(',').map((s) => s.split('x').map(Number));
+  const sizes = option('--sizes', '1x20,10x200,100x200')
+    .split(',')
+    .map((s) => s.split('x').map(Number));
   const kinds = option('--kinds', 'comment,summary,check').split(',');
   const seed = Number(option('--seed', 9));
   const profDir = option('--cpu-prof', null);
-  console.log(`bench:report on ${(await import('node:os')).cpus().length} cores, node ${process.version}, seed ${seed}`);
-  console.log('runners × cases × metrics | verdict JSON | kind    | load (parse+schema) | render   | renders | body chars | peak RSS after load | peak RSS');
+  console.log(
+    `bench:report on ${(await import('node:os')).cpus().length} cores, node ${process.version}, seed ${seed}`,
+  );
+  console.log(
+    'runners × cases × metrics | verdict JSON | kind    | load (parse+schema) | render   | renders | body chars | peak RSS after load | peak RSS',
+  );
   for (const [runners, cases] of sizes) {
     const file = join(dataDir, `verdict-${runners}x${cases}-${seed}.json`);
     writeFileSync(file, JSON.stringify(scaleVerdict({ runners, casesPerRunner: cases, seed })));
     const mb = statSync(file).size / 1e6;
     for (const kind of kinds) {
-      const nodeArgs = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `report-${runners}x${cases}-${kind}.cpuprofile`] : [];
-      const out = JSON.parse(execFileSync(process.execPath, [...nodeArgs, new URL(import.meta.url).pathname, '--child', file, kind], { encoding: 'utf8', maxBuffer: 1e6 }));
+      const nodeArgs = profDir
+        ? ['--cpu-prof', '--cpu-prof-dir', profDir, '--cpu-prof-name', `report-${runners}x${cases}-${kind}.cpuprofile`]
+        : [];
+      const out = JSON.parse(
+        execFileSync(process.execPath, [...nodeArgs, new URL(import.meta.url).pathname, '--child', file, kind], {
+          encoding: 'utf8',
+          maxBuffer: 1e6,
+        }),
+      );
       console.log(
         `${`${runners} × ${cases} × 12`.padEnd(25)} | ${`${mb.toFixed(1)} MB`.padStart(12)} | ${kind.padEnd(7)} | ${`${(out.loadMs / 1000).toFixed(2)} s`.padStart(19)} | ${`${(out.renderMs / 1000).toFixed(2)} s`.padStart(8)} | ${String(out.renders).padStart(7)} | ${String(out.chars).padStart(10)} | ${`${Math.round(out.loadRssMb)} MB`.padStart(18)} | ${`${Math.round(out.maxRssMb)} MB`.padStart(8)}`,
       );

@@ -40,14 +40,27 @@ if (!flag('--reuse')) {
     blocks: envInt('BENCH_STATS_BLOCKS', 150),
     pauseS: envInt('BENCH_STATS_PAUSE_S', 20),
   };
-  console.log(`collecting: ${plan.runs} runs × ${plan.reps} repetitions (with the reference workload) and ${plan.abSessions} A/A sessions × ${plan.blocks} blocks, ` +
-    `generated ${plan.preset} model, ${plan.tokens} tokens, 1 thread, ${plan.pauseS} s pauses; each in a fresh process`);
+  console.log(
+    `collecting: ${plan.runs} runs × ${plan.reps} repetitions (with the reference workload) and ${plan.abSessions} A/A sessions × ${plan.blocks} blocks, ` +
+      `generated ${plan.preset} model, ${plan.tokens} tokens, 1 thread, ${plan.pauseS} s pauses; each in a fresh process`,
+  );
   manifest = await collect({ root, dataDir, bundle, plan, log: (l) => console.log(l) });
   console.log(`collection took ${(manifest.collectionSeconds / 60).toFixed(1)} min; cached in ${dataDir}`);
 }
 const collection = loadCollection(dataDir);
-if (manifest === undefined) console.log(`reusing the collection of ${collection.manifest.collectedAt} (${(collection.manifest.collectionSeconds / 60).toFixed(1)} min to collect) from ${dataDir}`);
+if (manifest === undefined)
+  console.log(
+    `reusing the collection of ${collection.manifest.collectedAt} (${(collection.manifest.collectionSeconds / 60).toFixed(1)} min to collect) from ${dataDir}`,
+  );
 const { analyse } = await import('./bench-stats/analyse.mjs');
 const outFile = join(dataDir, '..', 'table.md');
-await analyse({ collection, compareUrl: pathToFileURL(paths.compare).href, statsUrl: pathToFileURL(paths.stats).href, trials, seed, log: (l) => console.log(l), outFile });
+await analyse({
+  collection,
+  compareUrl: pathToFileURL(paths.compare).href,
+  statsUrl: pathToFileURL(paths.stats).href,
+  trials,
+  seed,
+  log: (l) => console.log(l),
+  outFile,
+});
 console.log(`\nwrote ${outFile}`);

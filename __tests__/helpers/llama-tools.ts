@@ -14,22 +14,40 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The bin directory holding every `wanted` tool (LLAMA_BIN_DIR overrides the build script's cache), or why there is none. */
 export function llamaBinDir(wanted: readonly string[]): { dir?: string; why?: string } {
   const has = (dir: string) => wanted.every((t) => existsSync(path.join(dir, t)));
-  if (process.env.LLAMA_BIN_DIR) return has(process.env.LLAMA_BIN_DIR) ? { dir: process.env.LLAMA_BIN_DIR } : { why: `LLAMA_BIN_DIR=${process.env.LLAMA_BIN_DIR} lacks ${wanted.join(' or ')}` };
+  if (process.env.LLAMA_BIN_DIR)
+    return has(process.env.LLAMA_BIN_DIR)
+      ? { dir: process.env.LLAMA_BIN_DIR }
+      : { why: `LLAMA_BIN_DIR=${process.env.LLAMA_BIN_DIR} lacks ${wanted.join(' or ')}` };
   try {
     const llamaDir = path.join(ROOT, 'node_modules/node-llama-cpp/llama');
-    const tag = (JSON.parse(readFileSync(path.join(llamaDir, 'llama.cpp.info.json'), 'utf8')) as { tag?: string }).tag ?? 'unknown';
-    const heads = execFileSync('git', ['bundle', 'list-heads', path.join(llamaDir, 'gitRelease.bundle')], { encoding: 'utf8' });
-    const commit = heads.split('\n').find((l) => l.endsWith(' HEAD'))?.split(' ')[0] ?? '';
-    const cache = process.env.LLM_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'llm-bench');
+    const tag =
+      (JSON.parse(readFileSync(path.join(llamaDir, 'llama.cpp.info.json'), 'utf8')) as { tag?: string }).tag ??
+      'unknown';
+    const heads = execFileSync('git', ['bundle', 'list-heads', path.join(llamaDir, 'gitRelease.bundle')], {
+      encoding: 'utf8',
+    });
+    const commit =
+      heads
+        .split('\n')
+        .find((l) => l.endsWith(' HEAD'))
+        ?.split(' ')[0] ?? '';
+    const cache =
+      process.env.LLM_BENCH_CACHE ??
+      path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'llm-bench');
     const dir = path.join(cache, 'llama.cpp', `${tag}-${commit.slice(0, 12)}`, 'bin');
-    return has(dir) ? { dir } : { why: `llama.cpp's tools are not built (no ${wanted.join(', ')} in ${dir}): run \`npm run peers:build\`` };
+    return has(dir)
+      ? { dir }
+      : { why: `llama.cpp's tools are not built (no ${wanted.join(', ')} in ${dir}): run \`npm run peers:build\`` };
   } catch (error) {
     return { why: `cannot locate llama.cpp's tools: ${(error as Error).message.split('\n')[0]}` };
   }
 }
 
 /** The bin directory for a test file and its `describe` (skipping with the reason, or failing under REQUIRE_LLAMA_TOOLS=1). */
-export function realTools(wanted: readonly string[], testFile: string): { dir: string | undefined; describeReal: typeof describe } {
+export function realTools(
+  wanted: readonly string[],
+  testFile: string,
+): { dir: string | undefined; describeReal: typeof describe } {
   const bin = llamaBinDir(wanted);
   if (!bin.dir && process.env.REQUIRE_LLAMA_TOOLS === '1') throw new Error(`REQUIRE_LLAMA_TOOLS=1 but ${bin.why}`);
   if (!bin.dir) console.warn(`skipping ${testFile}: ${bin.why}`);
@@ -45,9 +63,28 @@ export interface LlamaServer {
 }
 
 /** Starts llama-server on 127.0.0.1 (a free port), `-t 1`, alias `tiny`, and waits (at most 30 s) until /health says it is ready. */
-export async function startLlamaServer(binDir: string, model: string, opts: { slots: number; contextSize: number }): Promise<LlamaServer> {
+export async function startLlamaServer(
+  binDir: string,
+  model: string,
+  opts: { slots: number; contextSize: number },
+): Promise<LlamaServer> {
   const port = await closedPort();
-  const args = ['-m', model, '--alias', 'tiny', '--host', '127.0.0.1', '--port', String(port), '-np', String(opts.slots), '-t', '1', '-c', String(opts.contextSize)];
+  const args = [
+    '-m',
+    model,
+    '--alias',
+    'tiny',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '-np',
+    String(opts.slots),
+    '-t',
+    '1',
+    '-c',
+    String(opts.contextSize),
+  ];
   const child = spawn(path.join(binDir, 'llama-server'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (chunk: Buffer): void => {

@@ -298,7 +298,8 @@ export class GitHubPeer {
     const head = this.refs.get(`refs/heads/${branch}`);
     if (!head) return undefined;
     const out: Record<string, string> = {};
-    for (const [path, blob] of this.trees.get(this.commits.get(head)!.tree)!) out[path] = this.blobs.get(blob)!.toString('utf8');
+    for (const [path, blob] of this.trees.get(this.commits.get(head)!.tree)!)
+      out[path] = this.blobs.get(blob)!.toString('utf8');
     return out;
   }
 
@@ -330,7 +331,15 @@ export class GitHubPeer {
   /** A comment written directly (by a user or another bot), as if through the web UI. */
   addComment(issue: number, comment: { body: string; login: string; type?: 'User' | 'Bot' }): PeerComment {
     const at = this.now();
-    const stored: PeerComment = { id: this.id(), issue, body: comment.body, login: comment.login, type: comment.type ?? 'User', created_at: at, updated_at: at };
+    const stored: PeerComment = {
+      id: this.id(),
+      issue,
+      body: comment.body,
+      login: comment.login,
+      type: comment.type ?? 'User',
+      created_at: at,
+      updated_at: at,
+    };
     this.comments.push(stored);
     return stored;
   }
@@ -355,7 +364,10 @@ export class GitHubPeer {
       id: this.id(),
       workflowId: this.workflows.get(workflowPath)!,
       workflowPath,
-      name: workflowPath.split('/').pop()!.replace(/\.ya?ml$/, ''),
+      name: workflowPath
+        .split('/')
+        .pop()!
+        .replace(/\.ya?ml$/, ''),
       headBranch: run.headBranch ?? this.defaultBranch,
       headSha: run.headSha ?? sha1(String(this.nextId)),
       event: run.event ?? 'push',
@@ -368,7 +380,10 @@ export class GitHubPeer {
     return stored;
   }
 
-  addArtifact(runId: number, artifact: { name: string; files?: Record<string, string | Buffer>; zip?: Buffer; expired?: boolean }): PeerArtifact {
+  addArtifact(
+    runId: number,
+    artifact: { name: string; files?: Record<string, string | Buffer>; zip?: Buffer; expired?: boolean },
+  ): PeerArtifact {
     const stored: PeerArtifact = {
       id: this.id(),
       runId,
@@ -440,7 +455,9 @@ export class GitHubPeer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
-    const fault = this.faults.find((f) => f.times > 0 && (!f.method || f.method === record.method) && f.path.test(record.path));
+    const fault = this.faults.find(
+      (f) => f.times > 0 && (!f.method || f.method === record.method) && f.path.test(record.path),
+    );
     if (fault) {
       fault.times--;
       if (fault.status === 'reset') {
@@ -448,7 +465,11 @@ export class GitHubPeer {
         req.socket.destroy();
         return;
       }
-      send(fault.status, { message: fault.message ?? 'Server Error', documentation_url: 'https://docs.github.com/rest' }, fault.headers);
+      send(
+        fault.status,
+        { message: fault.message ?? 'Server Error', documentation_url: 'https://docs.github.com/rest' },
+        fault.headers,
+      );
       return;
     }
     try {
@@ -456,7 +477,12 @@ export class GitHubPeer {
       send(out.status, out.body, out.headers);
     } catch (error) {
       if (error instanceof HttpError) {
-        send(error.status, { message: error.message, ...error.extra, documentation_url: error.docs, status: String(error.status) });
+        send(error.status, {
+          message: error.message,
+          ...error.extra,
+          documentation_url: error.docs,
+          status: String(error.status),
+        });
       } else {
         send(500, { message: `peer error: ${(error as Error).message}` });
       }
@@ -476,7 +502,10 @@ export class GitHubPeer {
     if (page > 1) rels.push(`<${link(page - 1)}>; rel="prev"`);
     if (page < last) rels.push(`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`);
     if (page > 1) rels.push(`<${link(1)}>; rel="first"`);
-    return { items: items.slice((page - 1) * perPage, page * perPage), headers: rels.length ? { link: rels.join(', ') } : {} };
+    return {
+      items: items.slice((page - 1) * perPage, page * perPage),
+      headers: rels.length ? { link: rels.join(', ') } : {},
+    };
   }
 
   private requireWrite(identity: PeerIdentity | undefined, docs: string): void {
@@ -486,7 +515,11 @@ export class GitHubPeer {
   private resolveRef(ref: string | null): string | undefined {
     const name = ref ?? this.defaultBranch;
     if (isSha(name) && this.commits.has(name)) return name;
-    return this.refs.get(name.startsWith('refs/') ? name : name.startsWith('heads/') ? `refs/${name}` : `refs/heads/${name}`) ?? this.refs.get(`refs/tags/${name}`);
+    return (
+      this.refs.get(
+        name.startsWith('refs/') ? name : name.startsWith('heads/') ? `refs/${name}` : `refs/heads/${name}`,
+      ) ?? this.refs.get(`refs/tags/${name}`)
+    );
   }
 
   private commitJson(sha: string): Record<string, unknown> {
@@ -532,7 +565,12 @@ export class GitHubPeer {
       details_url: c.details_url ?? null,
       html_url: `https://github.com/${this.owner}/${this.repo}/runs/${c.id}`,
       url: `${this.url}/repos/${this.owner}/${this.repo}/check-runs/${c.id}`,
-      output: { title: c.output.title ?? null, summary: c.output.summary ?? null, text: c.output.text ?? null, annotations_count: 0 },
+      output: {
+        title: c.output.title ?? null,
+        summary: c.output.summary ?? null,
+        text: c.output.text ?? null,
+        annotations_count: 0,
+      },
       app: { slug: c.login.replace(/\[bot\]$/, ''), name: c.login },
     };
   }
@@ -591,14 +629,16 @@ export class GitHubPeer {
     const blob = path.match(/^\/_blob\/artifacts\/(\d+)\.zip$/);
     if (blob && method === 'GET') {
       const artifact = this.artifacts.find((a) => a.id === Number(blob[1]));
-      if (!artifact || url.searchParams.get('sig') !== `s${artifact.id}`) throw new HttpError(403, 'Server failed to authenticate the request.', DOCS);
+      if (!artifact || url.searchParams.get('sig') !== `s${artifact.id}`)
+        throw new HttpError(403, 'Server failed to authenticate the request.', DOCS);
       return { status: 200, body: this.artifactZip(artifact), headers: { 'content-type': 'application/zip' } };
     }
 
     if (!identity) throw new HttpError(401, 'Bad credentials', DOCS);
 
     if (path === '/user' && method === 'GET') {
-      if (identity.kind === 'installation') throw new HttpError(403, READ_ONLY, `${DOCS}/users/users#get-the-authenticated-user`);
+      if (identity.kind === 'installation')
+        throw new HttpError(403, READ_ONLY, `${DOCS}/users/users#get-the-authenticated-user`);
       return { status: 200, body: { login: identity.login, id: 1, type: 'User', site_admin: false } };
     }
 
@@ -619,7 +659,8 @@ export class GitHubPeer {
     if ((m = rest.match(/^\/issues\/(\d+)\/comments$/))) {
       const issue = Number(m[1]);
       const docs = `${DOCS}/issues/comments`;
-      if (!this.pulls.some((p) => p.number === issue) && !this.comments.some((c) => c.issue === issue)) throw new HttpError(404, 'Not Found', docs);
+      if (!this.pulls.some((p) => p.number === issue) && !this.comments.some((c) => c.issue === issue))
+        throw new HttpError(404, 'Not Found', docs);
       if (method === 'GET') {
         const { items, headers } = this.page(this.commentsOn(issue), url);
         return { status: 200, body: items.map((c) => this.commentJson(c)), headers };
@@ -627,8 +668,16 @@ export class GitHubPeer {
       if (method === 'POST') {
         this.requireWrite(identity, `${docs}#create-an-issue-comment`);
         this.validateCommentBody(body.body, `${docs}#create-an-issue-comment`);
-        const c = this.addComment(issue, { body: body.body as string, login: identity.login, type: identity.kind === 'installation' ? 'Bot' : 'User' });
-        return { status: 201, body: this.commentJson(c), headers: { location: `${this.url}${prefix}/issues/comments/${c.id}` } };
+        const c = this.addComment(issue, {
+          body: body.body as string,
+          login: identity.login,
+          type: identity.kind === 'installation' ? 'Bot' : 'User',
+        });
+        return {
+          status: 201,
+          body: this.commentJson(c),
+          headers: { location: `${this.url}${prefix}/issues/comments/${c.id}` },
+        };
       }
     }
     if ((m = rest.match(/^\/issues\/comments\/(\d+)$/))) {
@@ -649,7 +698,9 @@ export class GitHubPeer {
     if (rest === '/pulls' && method === 'GET') {
       const head = url.searchParams.get('head');
       const state = url.searchParams.get('state') ?? 'open';
-      const found = this.pulls.filter((p) => (state === 'all' || p.state === state) && (!head || head === `${p.headOwner}:${p.headRef}`));
+      const found = this.pulls.filter(
+        (p) => (state === 'all' || p.state === state) && (!head || head === `${p.headOwner}:${p.headRef}`),
+      );
       const { items, headers } = this.page(found, url);
       return {
         status: 200,
@@ -678,8 +729,17 @@ export class GitHubPeer {
       if (method === 'GET') return { status: 200, body: this.checkJson(run) };
       if (method === 'PATCH') {
         this.requireWrite(identity, docs);
-        const update = this.validateCheck({ name: run.name, head_sha: run.head_sha, ...body }, docs, false, identity.login);
-        Object.assign(run, { status: update.status, conclusion: update.conclusion, output: { ...run.output, ...update.output } });
+        const update = this.validateCheck(
+          { name: run.name, head_sha: run.head_sha, ...body },
+          docs,
+          false,
+          identity.login,
+        );
+        Object.assign(run, {
+          status: update.status,
+          conclusion: update.conclusion,
+          output: { ...run.output, ...update.output },
+        });
         return { status: 200, body: this.checkJson(run) };
       }
     }
@@ -711,7 +771,9 @@ export class GitHubPeer {
             size: content.length,
             name: filePath.split('/').pop(),
             path: filePath,
-            content: large ? '' : (content.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + (content.length ? '\n' : ''),
+            content: large
+              ? ''
+              : (content.toString('base64').match(/.{1,60}/g) ?? []).join('\n') + (content.length ? '\n' : ''),
             sha: blobSha,
             url: `${this.url}${prefix}/contents/${filePath}?ref=${refName ?? this.defaultBranch}`,
             git_url: `${this.url}${prefix}/git/blobs/${blobSha}`,
@@ -725,7 +787,10 @@ export class GitHubPeer {
       for (const [p, b] of tree) {
         if (!p.startsWith(dirPrefix)) continue;
         const [head, ...more] = p.slice(dirPrefix.length).split('/');
-        children.set(head!, more.length ? { type: 'dir', sha: '', size: 0 } : { type: 'file', sha: b, size: this.blobs.get(b)!.length });
+        children.set(
+          head!,
+          more.length ? { type: 'dir', sha: '', size: 0 } : { type: 'file', sha: b, size: this.blobs.get(b)!.length },
+        );
       }
       if (children.size === 0) throw new HttpError(404, 'Not Found', docs);
       return {
@@ -747,11 +812,16 @@ export class GitHubPeer {
       const docs = `${DOCS}/git/refs#create-a-reference`;
       this.requireWrite(identity, docs);
       const ref = String(body.ref ?? '');
-      if (!/^refs\/.+\/.+/.test(ref)) throw new HttpError(422, "Reference name must start with 'refs/' and have at least two slashes.", docs);
+      if (!/^refs\/.+\/.+/.test(ref))
+        throw new HttpError(422, "Reference name must start with 'refs/' and have at least two slashes.", docs);
       if (!isSha(body.sha) || !this.commits.has(body.sha)) throw new HttpError(422, 'Object does not exist', docs);
       if (this.refs.has(ref)) throw new HttpError(422, 'Reference already exists', docs);
       this.refs.set(ref, body.sha);
-      return { status: 201, body: this.refJson(ref, body.sha), headers: { location: `${this.url}${prefix}/git/refs/${ref.slice(5)}` } };
+      return {
+        status: 201,
+        body: this.refJson(ref, body.sha),
+        headers: { location: `${this.url}${prefix}/git/refs/${ref.slice(5)}` },
+      };
     }
     if ((m = rest.match(/^\/git\/refs\/(.+)$/)) && method === 'PATCH') {
       const docs = `${DOCS}/git/refs#update-a-reference`;
@@ -762,37 +832,47 @@ export class GitHubPeer {
       const hook = this.beforeUpdateRef;
       if (hook) await hook(ref);
       const current = this.refs.get(ref)!;
-      if (body.force !== true && !this.isAncestor(current, body.sha)) throw new HttpError(422, 'Update is not a fast forward', docs);
+      if (body.force !== true && !this.isAncestor(current, body.sha))
+        throw new HttpError(422, 'Update is not a fast forward', docs);
       this.refs.set(ref, body.sha);
       return { status: 200, body: this.refJson(ref, body.sha) };
     }
     if (rest === '/git/blobs' && method === 'POST') {
       const docs = `${DOCS}/git/blobs#create-a-blob`;
       this.requireWrite(identity, docs);
-      if (typeof body.content !== 'string') throw new HttpError(422, 'Invalid request.\n\n"content" wasn\'t supplied.', docs);
+      if (typeof body.content !== 'string')
+        throw new HttpError(422, 'Invalid request.\n\n"content" wasn\'t supplied.', docs);
       const encoding = body.encoding ?? 'utf-8';
-      if (encoding !== 'utf-8' && encoding !== 'base64') throw new HttpError(422, `encoding must be utf-8 or base64`, docs);
+      if (encoding !== 'utf-8' && encoding !== 'base64')
+        throw new HttpError(422, `encoding must be utf-8 or base64`, docs);
       const sha = this.putBlob(Buffer.from(body.content, encoding === 'base64' ? 'base64' : 'utf8'));
       return { status: 201, body: { sha, url: `${this.url}${prefix}/git/blobs/${sha}` } };
     }
     if ((m = rest.match(/^\/git\/blobs\/([0-9a-f]{40})$/)) && method === 'GET') {
       const content = this.blobs.get(m[1]!);
       if (!content) throw new HttpError(404, 'Not Found', `${DOCS}/git/blobs#get-a-blob`);
-      return { status: 200, body: { sha: m[1], size: content.length, encoding: 'base64', content: content.toString('base64') } };
+      return {
+        status: 200,
+        body: { sha: m[1], size: content.length, encoding: 'base64', content: content.toString('base64') },
+      };
     }
     if (rest === '/git/trees' && method === 'POST') {
       const docs = `${DOCS}/git/trees#create-a-tree`;
       this.requireWrite(identity, docs);
       const base = body.base_tree;
-      if (base !== undefined && (typeof base !== 'string' || !this.trees.has(base))) throw new HttpError(404, 'Not Found', docs);
+      if (base !== undefined && (typeof base !== 'string' || !this.trees.has(base)))
+        throw new HttpError(404, 'Not Found', docs);
       if (!Array.isArray(body.tree)) throw new HttpError(422, 'Invalid tree info', docs);
       const entries = new Map(base ? this.trees.get(base as string)! : []);
       for (const item of body.tree as Array<Record<string, unknown>>) {
         const p = String(item.path ?? '');
-        if (!p || p.startsWith('/') || p.split('/').some((s) => s === '' || s === '.' || s === '..')) throw new HttpError(422, `Invalid path ${p}`, docs);
-        if (item.type !== undefined && item.type !== 'blob') throw new HttpError(422, 'the peer only stores blobs', docs);
+        if (!p || p.startsWith('/') || p.split('/').some((s) => s === '' || s === '.' || s === '..'))
+          throw new HttpError(422, `Invalid path ${p}`, docs);
+        if (item.type !== undefined && item.type !== 'blob')
+          throw new HttpError(422, 'the peer only stores blobs', docs);
         if (item.sha === null) {
-          if (!entries.has(p)) throw new HttpError(422, `GitRPC::BadObjectState: cannot delete ${p}, it does not exist`, docs);
+          if (!entries.has(p))
+            throw new HttpError(422, `GitRPC::BadObjectState: cannot delete ${p}, it does not exist`, docs);
           entries.delete(p);
         } else if (typeof item.content === 'string') {
           entries.set(p, this.putBlob(Buffer.from(item.content)));
@@ -812,11 +892,19 @@ export class GitHubPeer {
     if (rest === '/git/commits' && method === 'POST') {
       const docs = `${DOCS}/git/commits#create-a-commit`;
       this.requireWrite(identity, docs);
-      if (typeof body.message !== 'string') throw new HttpError(422, 'Invalid request.\n\n"message" wasn\'t supplied.', docs);
+      if (typeof body.message !== 'string')
+        throw new HttpError(422, 'Invalid request.\n\n"message" wasn\'t supplied.', docs);
       if (!isSha(body.tree) || !this.trees.has(body.tree)) throw new HttpError(422, 'Tree SHA does not exist', docs);
       const parents = (body.parents ?? []) as unknown[];
-      for (const p of parents) if (!isSha(p) || !this.commits.has(p)) throw new HttpError(422, 'Parent SHA does not exist or is not a commit object', docs);
-      const sha = this.putCommit({ tree: body.tree, parents: parents as string[], message: body.message, date: this.now() });
+      for (const p of parents)
+        if (!isSha(p) || !this.commits.has(p))
+          throw new HttpError(422, 'Parent SHA does not exist or is not a commit object', docs);
+      const sha = this.putCommit({
+        tree: body.tree,
+        parents: parents as string[],
+        message: body.message,
+        date: this.now(),
+      });
       return { status: 201, body: this.commitJson(sha) };
     }
     if ((m = rest.match(/^\/git\/commits\/([0-9a-f]{40})$/)) && method === 'GET') {
@@ -827,18 +915,29 @@ export class GitHubPeer {
     // -- actions
     if ((m = rest.match(/^\/actions\/workflows\/([^/]+)\/runs$/)) && method === 'GET') {
       const id = decodeURIComponent(m[1]!);
-      const path = [...this.workflows.keys()].find((p) => p.split('/').pop() === id || String(this.workflows.get(p)) === id);
-      if (!path) throw new HttpError(404, 'Not Found', `${DOCS}/actions/workflow-runs#list-workflow-runs-for-a-workflow`);
-      return this.listRuns(this.runs.filter((r) => r.workflowPath === path), url);
+      const path = [...this.workflows.keys()].find(
+        (p) => p.split('/').pop() === id || String(this.workflows.get(p)) === id,
+      );
+      if (!path)
+        throw new HttpError(404, 'Not Found', `${DOCS}/actions/workflow-runs#list-workflow-runs-for-a-workflow`);
+      return this.listRuns(
+        this.runs.filter((r) => r.workflowPath === path),
+        url,
+      );
     }
     if (rest === '/actions/runs' && method === 'GET') return this.listRuns(this.runs, url);
     if ((m = rest.match(/^\/actions\/runs\/(\d+)\/artifacts$/)) && method === 'GET') {
       const runId = Number(m[1]);
-      if (!this.runs.some((r) => r.id === runId)) throw new HttpError(404, 'Not Found', `${DOCS}/actions/artifacts#list-workflow-run-artifacts`);
+      if (!this.runs.some((r) => r.id === runId))
+        throw new HttpError(404, 'Not Found', `${DOCS}/actions/artifacts#list-workflow-run-artifacts`);
       const name = url.searchParams.get('name');
       const found = this.artifacts.filter((a) => a.runId === runId && (!name || a.name === name));
       const { items, headers } = this.page(found, url);
-      return { status: 200, body: { total_count: found.length, artifacts: items.map((a) => this.artifactJson(a)) }, headers };
+      return {
+        status: 200,
+        body: { total_count: found.length, artifacts: items.map((a) => this.artifactJson(a)) },
+        headers,
+      };
     }
     if ((m = rest.match(/^\/actions\/artifacts\/(\d+)\/(zip|[^/]+)$/)) && method === 'GET') {
       const docs = `${DOCS}/actions/artifacts#download-an-artifact`;
@@ -846,7 +945,11 @@ export class GitHubPeer {
       if (!artifact) throw new HttpError(404, 'Not Found', docs);
       if (m[2] !== 'zip') throw new HttpError(422, 'archive_format must be zip', docs);
       if (artifact.expired) throw new HttpError(410, 'Artifact has expired', docs);
-      return { status: 302, body: undefined, headers: { location: `${this.url}/_blob/artifacts/${artifact.id}.zip?sig=s${artifact.id}` } };
+      return {
+        status: 302,
+        body: undefined,
+        headers: { location: `${this.url}/_blob/artifacts/${artifact.id}.zip?sig=s${artifact.id}` },
+      };
     }
 
     throw new HttpError(404, 'Not Found', DOCS);
@@ -861,7 +964,11 @@ export class GitHubPeer {
       .filter((r) => !status || r.status === status || r.conclusion === status)
       .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
     const { items, headers } = this.page(found, url);
-    return { status: 200, body: { total_count: found.length, workflow_runs: items.map((r) => this.runJson(r)) }, headers };
+    return {
+      status: 200,
+      body: { total_count: found.length, workflow_runs: items.map((r) => this.runJson(r)) },
+      headers,
+    };
   }
 
   private refJson(ref: string, sha: string): Record<string, unknown> {
@@ -877,7 +984,13 @@ export class GitHubPeer {
     return {
       sha,
       url: `${this.url}/repos/${this.owner}/${this.repo}/git/trees/${sha}`,
-      tree: [...this.trees.get(sha)!.entries()].map(([path, blob]) => ({ path, mode: '100644', type: 'blob', sha: blob, size: this.blobs.get(blob)!.length })),
+      tree: [...this.trees.get(sha)!.entries()].map(([path, blob]) => ({
+        path,
+        mode: '100644',
+        type: 'blob',
+        sha: blob,
+        size: this.blobs.get(blob)!.length,
+      })),
       truncated: false,
     };
   }
@@ -897,29 +1010,43 @@ export class GitHubPeer {
 
   private validateCommentBody(body: unknown, docs: string): void {
     if (typeof body !== 'string' || body === '') {
-      throw new HttpError(422, 'Validation Failed', docs, { errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }] });
+      throw new HttpError(422, 'Validation Failed', docs, {
+        errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
+      });
     }
     if (body.length > 65536) {
       throw new HttpError(422, 'Validation Failed', docs, {
-        errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+        errors: [
+          {
+            resource: 'IssueComment',
+            code: 'custom',
+            field: 'body',
+            message: 'body is too long (maximum is 65536 characters)',
+          },
+        ],
       });
     }
   }
 
   private validateCheck(body: Record<string, unknown>, docs: string, creating: boolean, login: string): PeerCheckRun {
     const fail = (field: string, message: string): never => {
-      throw new HttpError(422, 'Validation Failed', docs, { errors: [{ resource: 'CheckRun', code: 'custom', field, message }] });
+      throw new HttpError(422, 'Validation Failed', docs, {
+        errors: [{ resource: 'CheckRun', code: 'custom', field, message }],
+      });
     };
     if (typeof body.name !== 'string' || !body.name) fail('name', 'name is missing');
     if (!isSha(body.head_sha)) throw new HttpError(422, `No commit found for SHA: ${String(body.head_sha)}`, docs);
     const status = String(body.status ?? (body.conclusion ? 'completed' : 'queued'));
-    if (!['queued', 'in_progress', 'completed'].includes(status)) fail('status', `status ${status} is not included in the list`);
+    if (!['queued', 'in_progress', 'completed'].includes(status))
+      fail('status', `status ${status} is not included in the list`);
     const conclusion = body.conclusion === undefined ? null : String(body.conclusion);
     if (status === 'completed' && !conclusion) fail('conclusion', 'conclusion is required when status is completed');
     const allowed = ['action_required', 'cancelled', 'failure', 'neutral', 'success', 'skipped', 'stale', 'timed_out'];
-    if (conclusion && !allowed.includes(conclusion)) fail('conclusion', `conclusion ${conclusion} is not included in the list`);
+    if (conclusion && !allowed.includes(conclusion))
+      fail('conclusion', `conclusion ${conclusion} is not included in the list`);
     const output = (body.output ?? {}) as { title?: string; summary?: string; text?: string };
-    if (body.output !== undefined && (typeof output.title !== 'string' || typeof output.summary !== 'string')) fail('output', 'output needs a title and a summary');
+    if (body.output !== undefined && (typeof output.title !== 'string' || typeof output.summary !== 'string'))
+      fail('output', 'output needs a title and a summary');
     if ((output.summary?.length ?? 0) > 65535) fail('summary', 'summary is too long (maximum is 65535 characters)');
     if ((output.text?.length ?? 0) > 65535) fail('text', 'text is too long (maximum is 65535 characters)');
     return {
@@ -943,7 +1070,10 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
 // ---- fixtures for the tests that drive llm-bench's GitHub layer against the peer -------------------
 
 /** A valid `llm-bench/results@1` document for `label`, small and deterministic. */
-export function makeResults(label: string, options: { sha?: string; startedAt?: string; decodeTps?: number[]; ref?: string } = {}): Record<string, unknown> {
+export function makeResults(
+  label: string,
+  options: { sha?: string; startedAt?: string; decodeTps?: number[]; ref?: string } = {},
+): Record<string, unknown> {
   const decode = options.decodeTps ?? [50, 51, 49, 50];
   return {
     schema: 'llm-bench/results@1',
@@ -969,7 +1099,17 @@ export function makeResults(label: string, options: { sha?: string; startedAt?: 
 }
 
 /** A Logger that keeps every line, for asserting what the user is told. */
-export function recordingLogger(): { info: (m: string) => void; warning: (m: string) => void; debug: (m: string) => void; lines: { info: string[]; warning: string[]; debug: string[] } } {
+export function recordingLogger(): {
+  info: (m: string) => void;
+  warning: (m: string) => void;
+  debug: (m: string) => void;
+  lines: { info: string[]; warning: string[]; debug: string[] };
+} {
   const lines = { info: [] as string[], warning: [] as string[], debug: [] as string[] };
-  return { info: (m) => lines.info.push(m), warning: (m) => lines.warning.push(m), debug: (m) => lines.debug.push(m), lines };
+  return {
+    info: (m) => lines.info.push(m),
+    warning: (m) => lines.warning.push(m),
+    debug: (m) => lines.debug.push(m),
+    lines,
+  };
 }

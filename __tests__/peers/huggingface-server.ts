@@ -36,8 +36,16 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
     const start = Number(/^bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
     const end = Number(/^bytes=\d+-(\d+)$/.exec(req.headers.range ?? '')?.[1] ?? body.length - 1);
     const length = end - start + 1;
-    const headers = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', etag: `"${body.length}"`, 'content-length': length };
-    res.writeHead(req.headers.range ? 206 : 200, req.headers.range ? { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` } : headers);
+    const headers = {
+      'content-type': 'application/octet-stream',
+      'accept-ranges': 'bytes',
+      etag: `"${body.length}"`,
+      'content-length': length,
+    };
+    res.writeHead(
+      req.headers.range ? 206 : 200,
+      req.headers.range ? { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` } : headers,
+    );
     res.write(body.subarray(start, start + Math.floor(length / 2)));
     return;
   }
@@ -46,7 +54,11 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
   if (range) {
     const start = Number(range[1]);
     const end = range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
-    res.writeHead(206, { ...headers, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${body.length}` });
+    res.writeHead(206, {
+      ...headers,
+      'content-length': end - start + 1,
+      'content-range': `bytes ${start}-${end}/${body.length}`,
+    });
     res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
     return;
   }
@@ -54,7 +66,11 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-export async function startHuggingFacePeer(files: HfRepoFile[], plain: Record<string, string> = {}, mode: HuggingFacePeerMode = 'normal'): Promise<HuggingFacePeer> {
+export async function startHuggingFacePeer(
+  files: HfRepoFile[],
+  plain: Record<string, string> = {},
+  mode: HuggingFacePeerMode = 'normal',
+): Promise<HuggingFacePeer> {
   const requests: string[] = [];
   const peer = { mode };
   const server = createServer((req, res) => {
@@ -85,7 +101,8 @@ export async function startHuggingFacePeer(files: HfRepoFile[], plain: Record<st
         if (!f) return fail(404, 'Entry not found');
         return sendFile(req, res, f.path, stall);
       }
-      if (plainFile && plain[decodeURIComponent(plainFile[1]!)]) return sendFile(req, res, plain[decodeURIComponent(plainFile[1]!)]!, stall);
+      if (plainFile && plain[decodeURIComponent(plainFile[1]!)])
+        return sendFile(req, res, plain[decodeURIComponent(plainFile[1]!)]!, stall);
       return fail(404, 'Not found');
     })().catch((error: unknown) => fail(500, String(error)));
   });

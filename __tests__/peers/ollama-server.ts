@@ -140,16 +140,33 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown> |
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 function details(m: PeerModel): Record<string, unknown> {
-  return { parent_model: '', format: 'gguf', family: m.family, families: [m.family], parameter_size: m.parameterSize, quantization_level: m.quantization };
+  return {
+    parent_model: '',
+    format: 'gguf',
+    family: m.family,
+    families: [m.family],
+    parameter_size: m.parameterSize,
+    quantization_level: m.quantization,
+  };
 }
 
 function listEntry(m: PeerModel): Record<string, unknown> {
-  return { name: m.name, model: m.name, modified_at: '2025-01-01T00:00:00Z', size: m.sizeBytes, digest: m.digest, details: details(m) };
+  return {
+    name: m.name,
+    model: m.name,
+    modified_at: '2025-01-01T00:00:00Z',
+    size: m.sizeBytes,
+    digest: m.digest,
+    details: details(m),
+  };
 }
 
 /** Counts the prompt's tokens the way this peer "tokenizes": one per whitespace-separated word. */
@@ -240,7 +257,12 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
     return nowNs() - t;
   }
 
-  async function generation(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, chat: boolean): Promise<void> {
+  async function generation(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    chat: boolean,
+  ): Promise<void> {
     const start = nowNs();
     const name = String(body.model ?? '');
     const tag = tagOf(name);
@@ -263,7 +285,9 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
         response: '',
         done: true,
         done_reason: 'load',
-        ...(options.loadReplyDuration ? { load_duration: Number(loadNs), total_duration: Number(nowNs() - start) } : {}),
+        ...(options.loadReplyDuration
+          ? { load_duration: Number(loadNs), total_duration: Number(nowNs() - start) }
+          : {}),
       };
       peer.loadReplies.push(reply);
       return json(res, 200, reply);
@@ -302,14 +326,14 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
         if (fault.kind === 'cut') return void res.socket?.destroy();
         if (fault.kind === 'stall') return; // never ends: the client must time out
         if (fault.kind === 'no-done') return void res.end();
-        if (fault.kind === 'malformed') res.write('{"model": "' + name + '", "response": "t\n');
-        if (fault.kind === 'error-chunk') return void res.end(JSON.stringify({ error: fault.message }) + '\n');
+        if (fault.kind === 'malformed') res.write(`{"model": "${name}", "response": "t\n`);
+        if (fault.kind === 'error-chunk') return void res.end(`${JSON.stringify({ error: fault.message })}\n`);
       }
       const piece = `t${i} `;
       const chunk = chat
         ? { model: name, created_at: stamp(), message: { role: 'assistant', content: piece }, done: false }
         : { model: name, created_at: stamp(), response: piece, done: false };
-      res.write(JSON.stringify(chunk) + '\n');
+      res.write(`${JSON.stringify(chunk)}\n`);
     }
     const evalNs = nowNs() - evalStart;
     const done: Record<string, unknown> = {
@@ -328,7 +352,7 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
     };
     if (!chat) done.context = [1, 2, 3];
     peer.doneChunks.push(done);
-    res.end(JSON.stringify(done) + '\n');
+    res.end(`${JSON.stringify(done)}\n`);
     void req;
   }
 
@@ -339,28 +363,35 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
     if (!entry || options.registryOffline) {
       // The real server streams the error as a line when the registry has no such manifest.
       res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-      res.write(JSON.stringify({ status: 'pulling manifest' }) + '\n');
-      const error = options.registryOffline ? 'pull model manifest: dial tcp: lookup registry.ollama.ai: no such host' : 'pull model manifest: file does not exist';
-      return void res.end(JSON.stringify({ error }) + '\n');
+      res.write(`${JSON.stringify({ status: 'pulling manifest' })}\n`);
+      const error = options.registryOffline
+        ? 'pull model manifest: dial tcp: lookup registry.ollama.ai: no such host'
+        : 'pull model manifest: file does not exist';
+      return void res.end(`${JSON.stringify({ error })}\n`);
     }
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-    const line = (o: unknown): boolean => res.write(JSON.stringify(o) + '\n');
+    const line = (o: unknown): boolean => res.write(`${JSON.stringify(o)}\n`);
     line({ status: 'pulling manifest' });
     const layers = [
       { digest: entry.digest, total: Math.round(entry.sizeBytes * 0.99) },
-      { digest: 'sha256:' + 'b'.repeat(64), total: entry.sizeBytes - Math.round(entry.sizeBytes * 0.99) },
+      { digest: `sha256:${'b'.repeat(64)}`, total: entry.sizeBytes - Math.round(entry.sizeBytes * 0.99) },
     ];
     const steps = options.pullSteps ?? 5;
     for (const layer of layers) {
       for (let s = 1; s <= steps; s++) {
         await sleep(options.pullStepDelayMs ?? 1);
-        line({ status: `pulling ${layer.digest.slice(7, 19)}`, digest: layer.digest, total: layer.total, completed: Math.round((layer.total * s) / steps) });
+        line({
+          status: `pulling ${layer.digest.slice(7, 19)}`,
+          digest: layer.digest,
+          total: layer.total,
+          completed: Math.round((layer.total * s) / steps),
+        });
       }
     }
     line({ status: 'verifying sha256 digest' });
     line({ status: 'writing manifest' });
     models.set(tag, { ...entry, name: tag });
-    res.end(JSON.stringify({ status: 'success' }) + '\n');
+    res.end(`${JSON.stringify({ status: 'success' })}\n`);
   }
 
   const served = new WeakMap<Socket, number>();
@@ -385,7 +416,11 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
           parameters: 'temperature 1',
           template: '{{ .Prompt }}',
           details: details(m),
-          model_info: { 'general.architecture': m.family, 'general.parameter_count': m.parameterCount, 'general.file_type': 15 },
+          model_info: {
+            'general.architecture': m.family,
+            'general.parameter_count': m.parameterCount,
+            'general.file_type': 15,
+          },
           capabilities: ['completion'],
           modified_at: '2025-01-01T00:00:00Z',
         });
@@ -394,7 +429,12 @@ export async function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<
         return json(res, 200, {
           models: [...peer.loaded].map((tag) => {
             const m = models.get(tag)!;
-            return { ...listEntry(m), expires_at: '2099-01-01T00:00:00Z', size_vram: Math.round(m.sizeBytes * (m.vramShare ?? 1)), context_length: 4096 };
+            return {
+              ...listEntry(m),
+              expires_at: '2099-01-01T00:00:00Z',
+              size_vram: Math.round(m.sizeBytes * (m.vramShare ?? 1)),
+              context_length: 4096,
+            };
           }),
         });
       case 'POST /api/pull':

@@ -67,7 +67,12 @@ export interface OpenAIPeer {
   url: string;
   port: number;
   options: OpenAIPeerOptions;
-  requests: Array<{ method: string; path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown> | undefined }>;
+  requests: Array<{
+    method: string;
+    path: string;
+    headers: Record<string, string | string[] | undefined>;
+    body: Record<string, unknown> | undefined;
+  }>;
   /** The timings objects the peer sent (llama-server flavour), in order. */
   timingsSent: Record<string, number>[];
   /** Prompt tokens reused from the prompt cache by each streamed generation, in the order their prompts were evaluated (all 0 without `promptCache`). */
@@ -91,7 +96,14 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function errorBody(message: string, status: number): unknown {
-  const type = status === 404 ? 'NotFoundError' : status === 401 ? 'AuthenticationError' : status >= 500 ? 'InternalServerError' : 'BadRequestError';
+  const type =
+    status === 404
+      ? 'NotFoundError'
+      : status === 401
+        ? 'AuthenticationError'
+        : status >= 500
+          ? 'InternalServerError'
+          : 'BadRequestError';
   return { error: { message, type, code: status } };
 }
 
@@ -116,14 +128,20 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
   const extraHeaders = (): Record<string, string> => (options.serverHeader ? { Server: options.serverHeader } : {});
   const cache = new PromptCache();
 
-  async function completion(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, chat: boolean): Promise<void> {
+  async function completion(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    chat: boolean,
+  ): Promise<void> {
     const modelId = String(body.model ?? '');
     if (!(options.models ?? []).some((m) => m.id === modelId)) {
       return json(res, 404, errorBody(`The model \`${modelId}\` does not exist.`, 404), extraHeaders());
     }
     const index = generationIndex++;
     const fault = options.fault?.(index);
-    if (fault?.kind === 'status') return json(res, fault.status, errorBody(fault.message, fault.status), extraHeaders());
+    if (fault?.kind === 'status')
+      return json(res, fault.status, errorBody(fault.message, fault.status), extraHeaders());
 
     peer.inFlight++;
     peer.maxInFlight = Math.max(peer.maxInFlight, peer.inFlight);
@@ -133,7 +151,9 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     const started = performance.now();
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : Infinity;
     const tokens = Math.min(options.tokens ?? 8, maxTokens);
-    const prompt = chat ? ((body.messages as { content?: string }[] | undefined) ?? []).map((m) => m.content ?? '').join(' ') : String(body.prompt ?? '');
+    const prompt = chat
+      ? ((body.messages as { content?: string }[] | undefined) ?? []).map((m) => m.content ?? '').join(' ')
+      : String(body.prompt ?? '');
     const promptTokens = prompt.split(/\s+/).filter(Boolean).length;
     // The prompt cache: only llama-server takes `cache_prompt`; the others ignore it.
     const useCache = options.promptCache === true && !(flavor === 'llama-server' && body.cache_prompt === false);
@@ -142,10 +162,17 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     const promptN = promptTokens - cacheN;
     const id = `cmpl-${index}`;
     const created = Math.floor(Date.now() / 1000);
-    const base = chat ? { id, object: 'chat.completion.chunk', created, model: modelId } : { id, object: 'text_completion', created, model: modelId };
+    const base = chat
+      ? { id, object: 'chat.completion.chunk', created, model: modelId }
+      : { id, object: 'text_completion', created, model: modelId };
     const choice = (text: string | undefined, finish: string | null, role = false): unknown =>
       chat
-        ? { index: 0, delta: { ...(role ? { role: 'assistant' } : {}), ...(text !== undefined ? { content: text } : {}) }, logprobs: null, finish_reason: finish }
+        ? {
+            index: 0,
+            delta: { ...(role ? { role: 'assistant' } : {}), ...(text !== undefined ? { content: text } : {}) },
+            logprobs: null,
+            finish_reason: finish,
+          }
         : { index: 0, text: text ?? '', logprobs: null, finish_reason: finish };
 
     if (body.stream !== true) {
@@ -156,12 +183,21 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
         object: chat ? 'chat.completion' : 'text_completion',
         created,
         model: modelId,
-        choices: [chat ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'length' } : { index: 0, text, finish_reason: 'length' }],
+        choices: [
+          chat
+            ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'length' }
+            : { index: 0, text, finish_reason: 'length' },
+        ],
         usage: { prompt_tokens: promptTokens, completion_tokens: tokens, total_tokens: promptTokens + tokens },
       });
     }
 
-    res.writeHead(200, { ...extraHeaders(), 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...extraHeaders(),
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+    });
     const send = (o: unknown): boolean => res.write(`data: ${JSON.stringify(o)}\n\n`);
     if (chat && options.earlyRoleChunk) send({ ...base, choices: [choice('', null, true)] });
     await sleep(options.firstTokenDelayMs ?? 0);
@@ -176,13 +212,19 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
         if (fault.kind === 'stall') return;
         if (fault.kind === 'malformed') res.write(`data: {"id": "${id}", "choices": [{"delta": {"content": "t\n\n`);
         if (fault.kind === 'no-done') return void res.end();
-        if (fault.kind === 'error-event') return void res.end(`data: ${JSON.stringify({ error: { message: fault.message, type: 'InternalServerError', code: 500 } })}\n\n`);
+        if (fault.kind === 'error-event')
+          return void res.end(
+            `data: ${JSON.stringify({ error: { message: fault.message, type: 'InternalServerError', code: 500 } })}\n\n`,
+          );
       }
       const first = i === 0 && chat && !options.earlyRoleChunk;
       send({ ...base, choices: [choice(`t${i} `, null, first)] });
     }
     const predictedMs = performance.now() - decodeStart;
-    const final: Record<string, unknown> = { ...base, choices: [choice(chat ? undefined : '', tokens < (options.tokens ?? 8) ? 'length' : 'stop')] };
+    const final: Record<string, unknown> = {
+      ...base,
+      choices: [choice(chat ? undefined : '', tokens < (options.tokens ?? 8) ? 'length' : 'stop')],
+    };
     if (flavor === 'llama-server') {
       const timings = {
         cache_n: cacheN,
@@ -201,8 +243,18 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
     send(final);
     const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
     if (streamOptions?.include_usage && !options.noUsage) {
-      const details = flavor === 'llama-server' || options.promptCache ? { prompt_tokens_details: { cached_tokens: cacheN } } : {};
-      send({ ...base, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: tokens, total_tokens: promptTokens + tokens, ...details } });
+      const details =
+        flavor === 'llama-server' || options.promptCache ? { prompt_tokens_details: { cached_tokens: cacheN } } : {};
+      send({
+        ...base,
+        choices: [],
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: tokens,
+          total_tokens: promptTokens + tokens,
+          ...details,
+        },
+      });
     }
     res.end('data: [DONE]\n\n');
     void req;
@@ -246,7 +298,8 @@ export async function startOpenAIPeer(options: OpenAIPeerOptions = {}): Promise<
         if (flavor === 'vllm') return json(res, 200, { version: '0.8.5' });
         break;
       case 'GET /props':
-        if (flavor === 'llama-server') return json(res, 200, { build_info: 'b5000-peer', total_slots: 4, model_path: '/models/peer.gguf' });
+        if (flavor === 'llama-server')
+          return json(res, 200, { build_info: 'b5000-peer', total_slots: 4, model_path: '/models/peer.gguf' });
         break;
       case 'POST /v1/chat/completions':
         return completion(req, res, body ?? {}, true);

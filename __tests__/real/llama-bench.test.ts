@@ -19,7 +19,10 @@ import { realTools } from '../helpers/llama-tools.js';
 
 const run = promisify(execFile);
 
-const { dir: binDir, describeReal } = realTools(['llama-bench', 'llama-quantize'], '__tests__/real/llama-bench.test.ts');
+const { dir: binDir, describeReal } = realTools(
+  ['llama-bench', 'llama-quantize'],
+  '__tests__/real/llama-bench.test.ts',
+);
 const bin = { dir: binDir };
 
 const ensureShape = async (shape: ShapeName, type: ModelType): Promise<string> => {
@@ -45,20 +48,27 @@ describeReal('generated models in real llama-bench', () => {
     ['f16', 'F16'],
     ['q8_0', 'Q8_0'],
     ['q4_0', 'Q4_0'],
-  ])('loads smollm2-135m as %s: 134,515,008 parameters, model_type "llama 256M %s", the file’s tensor bytes', async (type, typeName) => {
-    const file = await ensureShape('smollm2-135m', type);
-    const { stdout } = await run(path.join(bin.dir!, 'llama-bench'), ['-m', file, '-p', '0', '-n', '4', '-t', '1', '-r', '1', '-o', 'json'], { maxBuffer: 16 << 20 });
-    const [record] = JSON.parse(stdout) as Array<Record<string, unknown>>;
-    const info = await inspectGguf(file);
-    expect(record).toMatchObject({
-      model_n_params: presetParameterCount(REAL_SHAPES['smollm2-135m']),
-      // llama.cpp names 30-layer llama models 256M (SmolDocling); the ftype name follows.
-      model_type: `llama 256M ${typeName}`,
-      model_size: info.tensors.reduce((sum, t) => sum + t.sizeBytes, 0),
-      n_gen: 4,
-    });
-    expect((record!.samples_ts as number[])[0]).toBeGreaterThan(0);
-  });
+  ])(
+    'loads smollm2-135m as %s: 134,515,008 parameters, model_type "llama 256M %s", the file’s tensor bytes',
+    async (type, typeName) => {
+      const file = await ensureShape('smollm2-135m', type);
+      const { stdout } = await run(
+        path.join(bin.dir!, 'llama-bench'),
+        ['-m', file, '-p', '0', '-n', '4', '-t', '1', '-r', '1', '-o', 'json'],
+        { maxBuffer: 16 << 20 },
+      );
+      const [record] = JSON.parse(stdout) as Array<Record<string, unknown>>;
+      const info = await inspectGguf(file);
+      expect(record).toMatchObject({
+        model_n_params: presetParameterCount(REAL_SHAPES['smollm2-135m']),
+        // llama.cpp names 30-layer llama models 256M (SmolDocling); the ftype name follows.
+        model_type: `llama 256M ${typeName}`,
+        model_size: info.tensors.reduce((sum, t) => sum + t.sizeBytes, 0),
+        n_gen: 4,
+      });
+      expect((record!.samples_ts as number[])[0]).toBeGreaterThan(0);
+    },
+  );
 });
 
 /** Tensor data of a GGUF file, by tensor name. */
@@ -85,34 +95,54 @@ describeReal('the writer’s encodings against llama-quantize', () => {
     ['tiny', 'q8_0', 'Q8_0'],
     ['tiny', 'q4_0', 'Q4_0'],
     ['smollm2-135m', 'q4_0', 'Q4_0'],
-  ])('writes %s as %s with the same tensor types and the same bytes as llama-quantize makes of its f32 file', async (shape, type, ftype) => {
-    const f32 = await ensureShape(shape, 'f32');
-    const quantized = path.join(dir, `${shape}-${type}-by-llama-quantize.gguf`);
-    await run(path.join(bin.dir!, 'llama-quantize'), [f32, quantized, ftype, '1'], { maxBuffer: 16 << 20 });
-    const theirs = await inspectGguf(quantized);
-    // Ours is written afresh (not taken from the cache), so the test checks the writer as it is now.
-    const ours = await inspectGguf((await makeModel({ out: path.join(dir, `${shape}-${type}-ours.gguf`), preset: shape, type, seed: 1 })).path);
-    expect(ours.fileType).toBe(theirs.fileType);
-    expect(ours.tensorCount).toBe(theirs.tensorCount);
-    const [a, b] = await Promise.all([tensorData(ours), tensorData(theirs)]);
-    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-    for (const [name, mine] of a) {
-      const other = b.get(name)!;
-      expect({ name, type: mine.type }).toEqual({ name, type: other.type });
-      expect(mine.bytes.equals(other.bytes), `${name} (${mine.type}) differs from llama-quantize's`).toBe(true);
-    }
-  });
+  ])(
+    'writes %s as %s with the same tensor types and the same bytes as llama-quantize makes of its f32 file',
+    async (shape, type, ftype) => {
+      const f32 = await ensureShape(shape, 'f32');
+      const quantized = path.join(dir, `${shape}-${type}-by-llama-quantize.gguf`);
+      await run(path.join(bin.dir!, 'llama-quantize'), [f32, quantized, ftype, '1'], { maxBuffer: 16 << 20 });
+      const theirs = await inspectGguf(quantized);
+      // Ours is written afresh (not taken from the cache), so the test checks the writer as it is now.
+      const ours = await inspectGguf(
+        (await makeModel({ out: path.join(dir, `${shape}-${type}-ours.gguf`), preset: shape, type, seed: 1 })).path,
+      );
+      expect(ours.fileType).toBe(theirs.fileType);
+      expect(ours.tensorCount).toBe(theirs.tensorCount);
+      const [a, b] = await Promise.all([tensorData(ours), tensorData(theirs)]);
+      expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+      for (const [name, mine] of a) {
+        const other = b.get(name)!;
+        expect({ name, type: mine.type }).toEqual({ name, type: other.type });
+        expect(mine.bytes.equals(other.bytes), `${name} (${mine.type}) differs from llama-quantize's`).toBe(true);
+      }
+    },
+  );
 });
 
 describeReal('the llama-bench engine with the real binary', () => {
   it('measures prefill and decode for each repetition and reports the build', async () => {
     const model = await ensureShape('tiny', 'q8_0');
-    const engine = createLlamaBenchEngine({ file: 'bench.yml', options: {}, workload: { repetitions: 2 } as never, dir }, { PATH: process.env.PATH }, () => {});
-    const prepared = await engine.prepare({ id: 'tiny', name: model, source: 'name' }, { configDir: dir, cacheDir: dir, log: () => {} });
-    const loaded = await engine.load(prepared, { binary: path.join(bin.dir!, 'llama-bench'), threads: 1, n_prompt: 16, n_gen: 8 });
+    const engine = createLlamaBenchEngine(
+      { file: 'bench.yml', options: {}, workload: { repetitions: 2 } as never, dir },
+      { PATH: process.env.PATH },
+      () => {},
+    );
+    const prepared = await engine.prepare(
+      { id: 'tiny', name: model, source: 'name' },
+      { configDir: dir, cacheDir: dir, log: () => {} },
+    );
+    const loaded = await engine.load(prepared, {
+      binary: path.join(bin.dir!, 'llama-bench'),
+      threads: 1,
+      n_prompt: 16,
+      n_gen: 8,
+    });
     const signal = new AbortController().signal;
     const samples = [];
-    for (let i = 0; i < 2; i++) samples.push(metricsOfGeneration(await engine.generate(loaded, { prompt: '', maxTokens: 8, signal, repetition: i })));
+    for (let i = 0; i < 2; i++)
+      samples.push(
+        metricsOfGeneration(await engine.generate(loaded, { prompt: '', maxTokens: 8, signal, repetition: i })),
+      );
     for (const m of samples) {
       expect(m.prefill_tps).toBeGreaterThan(0);
       expect(m.decode_tps).toBeGreaterThan(0);
@@ -149,8 +179,11 @@ workload: { warmup: 1, repetitions: 3 }
       expect(c.model).toMatchObject({ quantization: 'Q4_0', family: 'llama' });
     }
     const written = JSON.parse(await readFile(out, 'utf8'));
-    expect(written.engine).toMatchObject({ kind: 'llama-bench', version: expect.stringMatching(/^\d+ \([0-9a-f]{7,}\)$/), backends: expect.stringMatching(/CPU/) });
+    expect(written.engine).toMatchObject({
+      kind: 'llama-bench',
+      version: expect.stringMatching(/^\d+ \([0-9a-f]{7,}\)$/),
+      backends: expect.stringMatching(/CPU/),
+    });
     await engine.close();
   });
 });
-

@@ -23,19 +23,32 @@ import { median } from '../../src/stats/descriptive.js';
 import { ensureModel } from '../helpers/models.js';
 import { realTools, startLlamaServer, type LlamaServer } from '../helpers/llama-tools.js';
 
-const runner = { label: 'test-runner', os: 'linux', arch: 'x64', cpu: 'test cpu', cores: 2, memory_bytes: 8e9, gpus: [] };
-const TEXT = 'Welcome a new contributor and explain what this project does in two sentences, for a busy reviewer who has never seen it.';
+const runner = {
+  label: 'test-runner',
+  os: 'linux',
+  arch: 'x64',
+  cpu: 'test cpu',
+  cores: 2,
+  memory_bytes: 8e9,
+  gpus: [],
+};
+const TEXT =
+  'Welcome a new contributor and explain what this project does in two sentences, for a busy reviewer who has never seen it.';
 
 const { dir: binDir, describeReal } = realTools(['llama-server'], '__tests__/real/llama-server-cache.test.ts');
-
 
 type Timings = { cache_n: number; prompt_n: number; prompt_ms: number };
 
 /** A fetch that keeps each streamed reply's raw `timings` aside, with the request's prompt and cache_prompt: the server's own figures. */
-function recordingFetch(seen: Array<{ prompt: string; cachePrompt: unknown; timings: Promise<Timings | undefined> }>): FetchLike {
+function recordingFetch(
+  seen: Array<{ prompt: string; cachePrompt: unknown; timings: Promise<Timings | undefined> }>,
+): FetchLike {
   return (async (input: Parameters<FetchLike>[0], init?: RequestInit) => {
     const res = await fetch(input, init);
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { prompt?: string; cache_prompt?: unknown }) : undefined;
+    const body =
+      typeof init?.body === 'string'
+        ? (JSON.parse(init.body) as { prompt?: string; cache_prompt?: unknown })
+        : undefined;
     if (!res.body || body?.prompt === undefined) return res;
     const [mine, theirs] = res.body.tee();
     seen.push({
@@ -59,16 +72,30 @@ describeReal('prompt caches against llama.cpp’s llama-server', () => {
   let dir: string;
   /** The prompt's tokens as the server counts them (with BOS, as a completion request tokenizes). */
   const tokenCount = async (content: string): Promise<number> => {
-    const res = await fetch(`${server.url}/tokenize`, { method: 'POST', body: JSON.stringify({ content, add_special: true }) });
+    const res = await fetch(`${server.url}/tokenize`, {
+      method: 'POST',
+      body: JSON.stringify({ content, add_special: true }),
+    });
     return ((await res.json()) as { tokens: number[] }).tokens.length;
   };
   /** One streamed completion, sent directly, and the timings of its reply. */
-  const complete = async (prompt: string, extra: Record<string, unknown> = {}): Promise<Timings & { ttftMs: number }> => {
+  const complete = async (
+    prompt: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<Timings & { ttftMs: number }> => {
     const t0 = performance.now();
     const res = await fetch(`${server.url}/v1/completions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ model: 'tiny', prompt, max_tokens: 4, ignore_eos: true, temperature: 0, stream: true, ...extra }),
+      body: JSON.stringify({
+        model: 'tiny',
+        prompt,
+        max_tokens: 4,
+        ignore_eos: true,
+        temperature: 0,
+        stream: true,
+        ...extra,
+      }),
     });
     let ttftMs: number | undefined;
     let timings: Timings | undefined;
@@ -80,7 +107,8 @@ describeReal('prompt caches against llama.cpp’s llama-server', () => {
       ttftMs ??= performance.now() - t0;
       text += value;
     }
-    for (const line of text.split('\n')) if (line.startsWith('data: {')) timings = (JSON.parse(line.slice(6)) as { timings?: Timings }).timings ?? timings;
+    for (const line of text.split('\n'))
+      if (line.startsWith('data: {')) timings = (JSON.parse(line.slice(6)) as { timings?: Timings }).timings ?? timings;
     return { ...timings!, ttftMs: ttftMs! };
   };
 
@@ -126,8 +154,18 @@ describeReal('prompt caches against llama.cpp’s llama-server', () => {
     const seen: Parameters<typeof recordingFetch>[0] = [];
     const runs: Results[] = [];
     for (let i = 0; i < 2; i++) {
-      const engine = createOpenAIEngine({ file: 'bench.yml', host: server.url, api: 'completions' }, {}, () => {}, { fetch: recordingFetch(seen) });
-      runs.push(await runBenchmark({ sides: [{ config, engine }], runner, out: path.join(dir, `run${i}.json`), cacheDir: dir, toolVersion: '0' }));
+      const engine = createOpenAIEngine({ file: 'bench.yml', host: server.url, api: 'completions' }, {}, () => {}, {
+        fetch: recordingFetch(seen),
+      });
+      runs.push(
+        await runBenchmark({
+          sides: [{ config, engine }],
+          runner,
+          out: path.join(dir, `run${i}.json`),
+          cacheDir: dir,
+          toolVersion: '0',
+        }),
+      );
       await engine.close();
     }
     expect(seen).toHaveLength(2 * 7);
@@ -147,7 +185,9 @@ describeReal('prompt caches against llama.cpp’s llama-server', () => {
     expect(runs[0]!.workload.nonce).not.toBe(runs[1]!.workload.nonce);
     const ttft = runs.map((r) => median(r.cases[0]!.samples.ttft_ms!));
     const prefill = runs.map((r) => median(r.cases[0]!.samples.prefill_tps!));
-    console.log(`two runs back to back: median TTFT ${ttft.map((v) => v.toFixed(1)).join(' / ')} ms, median prefill ${prefill.map((v) => v.toFixed(0)).join(' / ')} tok/s, prompt_n ${(await seen[1]!.timings)!.prompt_n}`);
+    console.log(
+      `two runs back to back: median TTFT ${ttft.map((v) => v.toFixed(1)).join(' / ')} ms, median prefill ${prefill.map((v) => v.toFixed(0)).join(' / ')} tok/s, prompt_n ${(await seen[1]!.timings)!.prompt_n}`,
+    );
   });
 
   it('a run that lets the server cache (vary_prompt off, cache_prompt true) is recorded and flagged, not hidden', async () => {
@@ -156,7 +196,13 @@ describeReal('prompt caches against llama.cpp’s llama-server', () => {
       `prompts: [{ id: p, text: "${TEXT}", max_tokens: 4 }]\nworkload: { warmup: 1, repetitions: 3, vary_prompt: false, timeout_s: 60 }\n`;
     const config = { ...parseConfig(yaml, 'bench.yml'), dir, text: yaml };
     const engine = createOpenAIEngine({ file: 'bench.yml', host: server.url, api: 'completions' }, {}, () => {});
-    const results = await runBenchmark({ sides: [{ config, engine }], runner, out: path.join(dir, 'cached.json'), cacheDir: dir, toolVersion: '0' });
+    const results = await runBenchmark({
+      sides: [{ config, engine }],
+      runner,
+      out: path.join(dir, 'cached.json'),
+      cacheDir: dir,
+      toolVersion: '0',
+    });
     await engine.close();
     const full = await tokenCount(TEXT);
     expect(results.cases[0]!.samples.cached_tokens).toEqual([full - 1, full - 1, full - 1]);
@@ -176,6 +222,8 @@ describeReal('prompt caches against llama.cpp’s llama-server', () => {
     const head = await complete(promptPrefix(nonce, 101) + TEXT);
     const prefixTokens = await tokenCount(promptPrefix(nonce, 101).trimEnd());
     expect(head.cache_n).toBeLessThan(prefixTokens);
-    console.log(`base and head of one block, cache_prompt on: head reused ${head.cache_n} tokens (BOS, the bracket and any leading digits in common) of ${head.prompt_n + head.cache_n}`);
+    console.log(
+      `base and head of one block, cache_prompt on: head reused ${head.cache_n} tokens (BOS, the bracket and any leading digits in common) of ${head.prompt_n + head.cache_n}`,
+    );
   });
 });

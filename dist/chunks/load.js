@@ -8827,7 +8827,7 @@ const ENGINE_OPTIONS = {
   "llama-bench": { options: llamaBenchOptions, passThrough: false }
 };
 
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:\-]*$/;
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const id = string$1().regex(idPattern, 'expected an id of letters, digits, ".", "_", ":" or "-"');
 const paramValue = union([string$1(), number$1(), boolean()]);
 const LIMITS = {
@@ -8863,7 +8863,11 @@ const percent$1 = unknown().transform((value, ctx) => {
   }
   const fraction = Number.parseFloat(match[1]) / 100;
   if (fraction < 0 || fraction > 10) {
-    ctx.issues.push({ code: "custom", message: fraction < 0 ? "expected a percentage \u2265 0%" : "expected a percentage \u2264 1000%", input: value });
+    ctx.issues.push({
+      code: "custom",
+      message: fraction < 0 ? "expected a percentage \u2265 0%" : "expected a percentage \u2264 1000%",
+      input: value
+    });
     return NEVER;
   }
   return fraction;
@@ -8886,7 +8890,9 @@ const promptEntrySchema = strictObject({
   text: string$1().min(1).optional(),
   file: string$1().min(1).optional(),
   max_tokens: wholeNumber("max_tokens", 1).default(128)
-}).refine((p) => p.text === void 0 !== (p.file === void 0), { message: "expected exactly one of text or file" });
+}).refine((p) => p.text === void 0 !== (p.file === void 0), {
+  message: "expected exactly one of text or file"
+});
 const workloadSchema = strictObject({
   warmup: wholeNumber("warmup", 0).default(1),
   repetitions: wholeNumber("repetitions", 1).default(10),
@@ -8925,7 +8931,10 @@ const calibrationSchema = union([
 ]);
 const configSchema = strictObject({
   engine: _enum(ENGINE_KINDS),
-  host: string$1().refine((v) => /^https?:\/\/[^/\s]/i.test(v) && URL.canParse(v), "expected an http:// or https:// URL like http://127.0.0.1:11434").optional(),
+  host: string$1().refine(
+    (v) => /^https?:\/\/[^/\s]/i.test(v) && URL.canParse(v),
+    "expected an http:// or https:// URL like http://127.0.0.1:11434"
+  ).optional(),
   model_dir: string$1().min(1).optional(),
   command: array(string$1().min(1)).min(1, "expected the program and its arguments as a list").optional(),
   pull: _enum(["missing", "always", "never"]).default("missing"),
@@ -31446,7 +31455,7 @@ function selectInPlace(buf, k) {
     const a = buf[lo];
     const b = buf[mid];
     const c = buf[hi];
-    const pivot = a < b ? b < c ? b : a < c ? c : a : a < c ? a : b < c ? c : b;
+    const pivot = a < b ? b < c ? b : Math.max(a, c) : a < c ? a : Math.max(b, c);
     let i = lo;
     let j = hi;
     while (i <= j) {
@@ -31539,8 +31548,9 @@ function normalVariate(random) {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 function gammaVariate(random, shape) {
-  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gammaVariate: shape must be a positive number (got ${shape})`);
-  if (shape < 1) return gammaVariate(random, shape + 1) * Math.pow(1 - random(), 1 / shape);
+  if (!(shape > 0) || !Number.isFinite(shape))
+    throw new RangeError(`gammaVariate: shape must be a positive number (got ${shape})`);
+  if (shape < 1) return gammaVariate(random, shape + 1) * (1 - random()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (; ; ) {
@@ -31612,10 +31622,26 @@ function metricsOfGeneration(gen) {
 const LOAD_METRICS = {
   ttft_p50_ms: { direction: "lower", unit: "ms", description: "median TTFT over the requests of a load run" },
   ttft_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile TTFT over the requests of a load run" },
-  tpot_p50_ms: { direction: "lower", unit: "ms", description: "median time per output token over the requests of a load run" },
-  tpot_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile time per output token over the requests of a load run" },
-  e2e_p50_ms: { direction: "lower", unit: "ms", description: "median end-to-end latency over the requests of a load run" },
-  e2e_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile end-to-end latency over the requests of a load run" }
+  tpot_p50_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "median time per output token over the requests of a load run"
+  },
+  tpot_p99_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "99th percentile time per output token over the requests of a load run"
+  },
+  e2e_p50_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "median end-to-end latency over the requests of a load run"
+  },
+  e2e_p99_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "99th percentile end-to-end latency over the requests of a load run"
+  }
 };
 function poissonArrivalsMs(count, ratePerSec, seed = 1) {
   if (count <= 0) return [];
@@ -31646,10 +31672,26 @@ function loadMetrics(outcomes, wallMs) {
     out.output_tps = ok.reduce((sum, g) => sum + (g.outputTokens ?? 0), 0) / seconds;
   }
   const per = ok.map(metricsOfGeneration);
-  percentiles("ttft", per.flatMap((m) => m.ttft_ms !== void 0 ? [m.ttft_ms] : []), out);
-  percentiles("tpot", per.flatMap((m) => m.tpot_ms !== void 0 ? [m.tpot_ms] : []), out);
-  percentiles("e2e", per.map((m) => m.e2e_ms), out);
-  percentiles("itl", ok.flatMap((g) => interTokenGapsMs(g)), out);
+  percentiles(
+    "ttft",
+    per.flatMap((m) => m.ttft_ms !== void 0 ? [m.ttft_ms] : []),
+    out
+  );
+  percentiles(
+    "tpot",
+    per.flatMap((m) => m.tpot_ms !== void 0 ? [m.tpot_ms] : []),
+    out
+  );
+  percentiles(
+    "e2e",
+    per.map((m) => m.e2e_ms),
+    out
+  );
+  percentiles(
+    "itl",
+    ok.flatMap((g) => interTokenGapsMs(g)),
+    out
+  );
   return out;
 }
 const realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -31718,7 +31760,7 @@ async function runLoad(opts) {
       if (wait > 0) await sleep(wait);
     }
     while (running.size >= concurrency) await Promise.race(running);
-    launch(i);
+    void launch(i);
   }
   while (running.size > 0) await Promise.race(running);
   const wallMs = now() - start;
@@ -31754,9 +31796,15 @@ function yamlToData(text, file) {
     return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (/alias/i.test(error instanceof Error ? error.message : "")) {
-      throw new InputError(`YAML aliases expand to too much data${firstAliasLine(doc, lines)}; expected at most ${MAX_ALIAS_COUNT} alias expansions \u2014 write the values out instead`, { file });
+      throw new InputError(
+        `YAML aliases expand to too much data${firstAliasLine(doc, lines)}; expected at most ${MAX_ALIAS_COUNT} alias expansions \u2014 write the values out instead`,
+        { file }
+      );
     }
-    throw new InputError(`YAML cannot be read: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`, { file });
+    throw new InputError(
+      `YAML cannot be read: ${(error instanceof Error ? error.message : String(error)).split("\n")[0]}`,
+      { file }
+    );
   }
 }
 const KNOWN_METRICS = [...Object.keys(BUILTIN_METRICS), ...Object.keys(LOAD_METRICS)];
@@ -31784,14 +31832,17 @@ function didYouMean(name, known) {
 }
 function checkMetric(engine, name, file, path) {
   if (engine === "command" || KNOWN_METRICS.includes(name)) return;
-  throw new InputError(`unknown metric '${name}': the ${engine} engine does not produce it; ${didYouMean(name, KNOWN_METRICS)}known metrics: ${KNOWN_METRICS.join(", ")}`, { file, path });
+  throw new InputError(
+    `unknown metric '${name}': the ${engine} engine does not produce it; ${didYouMean(name, KNOWN_METRICS)}known metrics: ${KNOWN_METRICS.join(", ")}`,
+    { file, path }
+  );
 }
 function baseName(value) {
   const last = value.replace(/[?#].*$/, "").split(/[\\/]/).filter(Boolean).pop() ?? value;
   return last.replace(/\.gguf$/i, "");
 }
 function modelIdFrom(name) {
-  return baseName(name).replace(/[^A-Za-z0-9._:\-]+/g, "-").replace(/^-+|-+$/g, "") || "model";
+  return baseName(name).replace(/[^A-Za-z0-9._:-]+/g, "-").replace(/^-+|-+$/g, "") || "model";
 }
 const isUrl = (s) => /^(hf:|https?:\/\/)/.test(s);
 function modelSource(engine, e) {
@@ -31815,23 +31866,37 @@ function checkEngineOption(engine, key, value, file, path) {
 }
 function parseConfig(text, file) {
   const data = yamlToData(text, file);
-  if (data === null || data === void 0) throw new InputError("the config is empty; expected a mapping with engine, models and prompts", { file });
-  if (typeof data !== "object" || Array.isArray(data)) throw new InputError("expected a mapping at the top level (engine:, models:, \u2026)", { file });
+  if (data === null || data === void 0)
+    throw new InputError("the config is empty; expected a mapping with engine, models and prompts", { file });
+  if (typeof data !== "object" || Array.isArray(data))
+    throw new InputError("expected a mapping at the top level (engine:, models:, \u2026)", { file });
   const raw = parseWith(configSchema, data, file);
   const engine = raw.engine;
   const models = raw.models.map((entry) => {
     const e = typeof entry === "string" ? { name: entry } : entry;
     const name = e.name ?? e.path ?? e.url;
     const source = modelSource(engine, e);
-    return { id: e.id ?? (source === "name" ? name : modelIdFrom(name)), name, source, ...e.sha256 ? { sha256: e.sha256 } : {} };
+    return {
+      id: e.id ?? (source === "name" ? name : modelIdFrom(name)),
+      name,
+      source,
+      ...e.sha256 ? { sha256: e.sha256 } : {}
+    };
   });
   const seenModels = /* @__PURE__ */ new Map();
   models.forEach((m, i) => {
     if (engine !== "llama-cpp" && engine !== "llama-bench" && m.source === "path") {
-      throw new InputError(`a model path is only for the llama-cpp and llama-bench engines; engine ${engine} takes model names`, { file, path: `models[${i}].path` });
+      throw new InputError(
+        `a model path is only for the llama-cpp and llama-bench engines; engine ${engine} takes model names`,
+        { file, path: `models[${i}].path` }
+      );
     }
     const before = seenModels.get(m.id);
-    if (before !== void 0) throw new InputError(`duplicate model id "${m.id}" (also models[${before}]); give one an explicit id`, { file, path: `models[${i}]` });
+    if (before !== void 0)
+      throw new InputError(`duplicate model id "${m.id}" (also models[${before}]); give one an explicit id`, {
+        file,
+        path: `models[${i}]`
+      });
     seenModels.set(m.id, i);
   });
   const prompts = raw.prompts.map(
@@ -31840,7 +31905,11 @@ function parseConfig(text, file) {
   const seenPrompts = /* @__PURE__ */ new Map();
   prompts.forEach((p, i) => {
     const before = seenPrompts.get(p.id);
-    if (before !== void 0) throw new InputError(`duplicate prompt id "${p.id}" (also prompts[${before}])`, { file, path: `prompts[${i}].id` });
+    if (before !== void 0)
+      throw new InputError(`duplicate prompt id "${p.id}" (also prompts[${before}])`, {
+        file,
+        path: `prompts[${i}].id`
+      });
     seenPrompts.set(p.id, i);
   });
   const options = {};
@@ -31849,20 +31918,40 @@ function parseConfig(text, file) {
     options[key] = value;
   }
   for (const [key, values] of Object.entries(raw.matrix)) {
-    if (key in options) throw new InputError(`option '${key}' is both fixed in options and swept in matrix; keep one`, { file, path: `matrix.${key}` });
+    if (key in options)
+      throw new InputError(`option '${key}' is both fixed in options and swept in matrix; keep one`, {
+        file,
+        path: `matrix.${key}`
+      });
     values.forEach((v, i) => checkEngineOption(engine, key, v, file, `matrix.${key}[${i}]`));
   }
-  if (engine === "command" && !raw.command) throw new InputError("the command engine needs `command:`, the program and its arguments as a list", { file, path: "command" });
-  if (raw.command && engine !== "command") throw new InputError(`'command' is only for the command engine, not ${engine}`, { file, path: "command" });
-  if (raw.host && engine !== "ollama" && engine !== "openai") throw new InputError(`'host' is only for the ollama and openai engines, not ${engine}`, { file, path: "host" });
-  if (engine === "openai" && !raw.host) throw new InputError("the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)", { file, path: "host" });
+  if (engine === "command" && !raw.command)
+    throw new InputError("the command engine needs `command:`, the program and its arguments as a list", {
+      file,
+      path: "command"
+    });
+  if (raw.command && engine !== "command")
+    throw new InputError(`'command' is only for the command engine, not ${engine}`, { file, path: "command" });
+  if (raw.host && engine !== "ollama" && engine !== "openai")
+    throw new InputError(`'host' is only for the ollama and openai engines, not ${engine}`, { file, path: "host" });
+  if (engine === "openai" && !raw.host)
+    throw new InputError("the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)", {
+      file,
+      path: "host"
+    });
   for (const [metric, gate] of Object.entries(raw.gates)) {
     checkMetric(engine, metric, file, `gates.${metric}`);
     if (gate.min !== void 0 && gate.max !== void 0 && gate.min > gate.max) {
-      throw new InputError(`min ${gate.min} is greater than max ${gate.max}; expected min \u2264 max (no value could pass both)`, { file, path: `gates.${metric}` });
+      throw new InputError(
+        `min ${gate.min} is greater than max ${gate.max}; expected min \u2264 max (no value could pass both)`,
+        { file, path: `gates.${metric}` }
+      );
     }
     if (gate.regression !== void 0 && isBuiltinMetric(metric) && BUILTIN_METRICS[metric].direction === "none") {
-      throw new InputError(`${metric} is a count with no better direction, so a regression gate would never fire; expected min or max`, { file, path: `gates.${metric}.regression` });
+      throw new InputError(
+        `${metric} is a count with no better direction, so a regression gate would never fire; expected min or max`,
+        { file, path: `gates.${metric}.regression` }
+      );
     }
   }
   checkMetric(engine, raw.compare.headline, file, "compare.headline");
@@ -32002,16 +32091,29 @@ const verdictSchema = object({
 function parseVerdict(data, file) {
   const schema = data?.schema;
   if (schema !== VERDICT_SCHEMA) {
-    throw new InputError(`expected schema "${VERDICT_SCHEMA}", got ${schema === void 0 ? "no schema field" : JSON.stringify(schema)}`, {
-      file,
-      path: "schema"
-    });
+    throw new InputError(
+      `expected schema "${VERDICT_SCHEMA}", got ${schema === void 0 ? "no schema field" : JSON.stringify(schema)}`,
+      {
+        file,
+        path: "schema"
+      }
+    );
   }
   return parseWith(verdictSchema, data, file);
 }
 
 function countCases(cases) {
-  const n = { regressions: 0, limits: 0, failures: 0, worseNotGated: 0, improvements: 0, unchanged: 0, new: 0, missing: 0, missingGated: 0 };
+  const n = {
+    regressions: 0,
+    limits: 0,
+    failures: 0,
+    worseNotGated: 0,
+    improvements: 0,
+    unchanged: 0,
+    new: 0,
+    missing: 0,
+    missingGated: 0
+  };
   for (const c of cases) {
     for (const m of Object.values(c.metrics)) {
       switch (m.verdict) {
@@ -32071,7 +32173,8 @@ function incompleteReasons(heads, cases) {
   }
   const missing = [];
   for (const c of cases) {
-    for (const m of Object.values(c.metrics)) if (m.gated && m.verdict === "missing") missing.push(`${c.id} ${m.metric}`);
+    for (const m of Object.values(c.metrics))
+      if (m.gated && m.verdict === "missing") missing.push(`${c.id} ${m.metric}`);
   }
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(", ");
@@ -32088,7 +32191,15 @@ function verdictStatus(counts, incomplete, compared) {
 }
 
 const MIN_SAMPLES = 4;
-const DEFAULT_GATED_METRICS = ["decode_tps", "prefill_tps", "ttft_ms", "e2e_ms", "success_rate", "request_tps", "output_tps"];
+const DEFAULT_GATED_METRICS = [
+  "decode_tps",
+  "prefill_tps",
+  "ttft_ms",
+  "e2e_ms",
+  "success_rate",
+  "request_tps",
+  "output_tps"
+];
 function hasExplicitGates(settings) {
   return Object.keys(settings.gates).length > 0;
 }
@@ -32101,10 +32212,12 @@ function thresholdFor(metric, settings) {
   return settings.gates[metric]?.regression ?? settings.min_effect;
 }
 function checkSettings(settings) {
-  if (!(settings.alpha > 0 && settings.alpha < 1)) throw new RangeError(`compare: alpha must be between 0 and 1 (got ${settings.alpha})`);
+  if (!(settings.alpha > 0 && settings.alpha < 1))
+    throw new RangeError(`compare: alpha must be between 0 and 1 (got ${settings.alpha})`);
   if (!(settings.min_effect >= 0)) throw new RangeError(`compare: min_effect must be \u2265 0 (got ${settings.min_effect})`);
   for (const [metric, gate] of Object.entries(settings.gates)) {
-    if (gate.regression !== void 0 && !(gate.regression >= 0)) throw new RangeError(`compare: gates.${metric}.regression must be \u2265 0`);
+    if (gate.regression !== void 0 && !(gate.regression >= 0))
+      throw new RangeError(`compare: gates.${metric}.regression must be \u2265 0`);
   }
 }
 function compareSettings(config) {
@@ -32128,7 +32241,11 @@ function gatedThresholds(settings) {
 function gatesForPullRequest(base, head, where = "the base branch") {
   const pr = compareSettings(head);
   if (!base) {
-    return { ...pr, gatesFrom: "head", gateChanges: [`${where} has no llm-bench config yet: this pull request's own gates applied`] };
+    return {
+      ...pr,
+      gatesFrom: "head",
+      gateChanges: [`${where} has no llm-bench config yet: this pull request's own gates applied`]
+    };
   }
   const own = compareSettings(base);
   const changes = [];
@@ -32177,12 +32294,16 @@ function gatesForPullRequest(base, head, where = "the base branch") {
     alpha = pr.alpha;
   }
   let minEffect = own.min_effect;
-  if (pr.min_effect > own.min_effect) loosened("compare.min_effect", pct(own.min_effect), pct(pr.min_effect), pct(own.min_effect));
+  if (pr.min_effect > own.min_effect)
+    loosened("compare.min_effect", pct(own.min_effect), pct(pr.min_effect), pct(own.min_effect));
   else if (pr.min_effect < own.min_effect) {
     tightened("compare.min_effect", pct(own.min_effect), pct(pr.min_effect));
     minEffect = pr.min_effect;
   }
-  if (pr.headline !== own.headline) changes.push(`this PR changes the headline metric ${own.headline} \u2192 ${pr.headline}; the base's ${own.headline} applied`);
+  if (pr.headline !== own.headline)
+    changes.push(
+      `this PR changes the headline metric ${own.headline} \u2192 ${pr.headline}; the base's ${own.headline} applied`
+    );
   return { alpha, min_effect: minEffect, headline: own.headline, gates, gatesFrom: "base", gateChanges: changes };
 }
 function pickBound(kind, metric, base, pr, changes) {
@@ -32252,7 +32373,12 @@ function metricNames(head, base) {
   return [.../* @__PURE__ */ new Set([...Object.keys(head?.samples ?? {}), ...Object.keys(base?.samples ?? {})])];
 }
 function runMeta(results) {
-  const meta = { started_at: results.started_at, tool_version: results.tool.version, runner: results.runner, engine: results.engine };
+  const meta = {
+    started_at: results.started_at,
+    tool_version: results.tool.version,
+    runner: results.runner,
+    engine: results.engine
+  };
   if (results.git) meta.git = results.git;
   return meta;
 }
@@ -32269,7 +32395,9 @@ function runDifferences(base, head) {
   if (bg !== hg) hw.push(`gpus "${bg || "none"}" \u2192 "${hg || "none"}"`);
   if (hw.length) notes.push(`base and head ran on different hardware: ${hw.join("; ")}`);
   if (base.engine.kind !== head.engine.kind || base.engine.version !== head.engine.version) {
-    notes.push(`engine changed: ${base.engine.kind} ${base.engine.version} \u2192 ${head.engine.kind} ${head.engine.version}`);
+    notes.push(
+      `engine changed: ${base.engine.kind} ${base.engine.version} \u2192 ${head.engine.kind} ${head.engine.version}`
+    );
   }
   return notes;
 }
@@ -32285,7 +32413,10 @@ function casesById(results, file) {
   const byId = /* @__PURE__ */ new Map();
   results.cases.forEach((c, i) => {
     if (byId.has(c.id)) {
-      throw new InputError(`case id "${c.id}" appears twice (an A/B results file? compare it with the ab strategy)`, { file, path: `cases[${i}].id` });
+      throw new InputError(`case id "${c.id}" appears twice (an A/B results file? compare it with the ab strategy)`, {
+        file,
+        path: `cases[${i}].id`
+      });
     }
     byId.set(c.id, c);
   });
@@ -32317,9 +32448,13 @@ function assembleVerdict(parts) {
   const compared = cases.some((c) => c.status === "compared");
   const strategies = [...new Set(parts.runs.map((r) => r.strategy))];
   const notes = [...parts.notes ?? []];
-  if (strategies.length > 1) notes.push(`runner labels used different strategies: ${parts.runs.map((r) => `${r.label} ${r.strategy}`).join(", ")}`);
+  if (strategies.length > 1)
+    notes.push(
+      `runner labels used different strategies: ${parts.runs.map((r) => `${r.label} ${r.strategy}`).join(", ")}`
+    );
   const metrics = {};
-  for (const [name, info] of Object.entries(infos)) metrics[name] = { direction: info.direction, unit: info.unit, description: info.description };
+  for (const [name, info] of Object.entries(infos))
+    metrics[name] = { direction: info.direction, unit: info.unit, description: info.description };
   return {
     schema: VERDICT_SCHEMA,
     created_at: parts.now.toISOString(),
@@ -32329,7 +32464,13 @@ function assembleVerdict(parts) {
     settings: settingsEntry(parts.settings),
     ...incomplete ? { incomplete } : {},
     summary,
-    runs: parts.runs.map((r) => ({ label: r.label, strategy: r.strategy, base: r.base ? runMeta(r.base) : null, head: runMeta(r.head), notes: r.notes })),
+    runs: parts.runs.map((r) => ({
+      label: r.label,
+      strategy: r.strategy,
+      base: r.base ? runMeta(r.base) : null,
+      head: runMeta(r.head),
+      notes: r.notes
+    })),
     metrics,
     cases,
     notes
@@ -32572,7 +32713,8 @@ function inverseRegularizedBeta(p, a, b) {
     if (!(next > lo && next < hi) || !Number.isFinite(next)) {
       next = lo > 0 && hi / lo > 16 ? Math.sqrt(lo * hi) : lo === 0 ? hi / 16 : (lo + hi) / 2;
     }
-    if (Math.abs(next - x) <= 4 * Number.EPSILON * Math.max(x, Number.MIN_VALUE) || hi - lo <= 4 * Number.EPSILON * hi) return next;
+    if (Math.abs(next - x) <= 4 * Number.EPSILON * Math.max(x, Number.MIN_VALUE) || hi - lo <= 4 * Number.EPSILON * hi)
+      return next;
     x = next;
   }
   return x;
@@ -32609,13 +32751,16 @@ const RESAMPLE_MAX = 256;
 function settings(opts) {
   const iterations = opts.iterations ?? 2e3;
   const confidence = opts.confidence ?? 0.95;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`bootstrap: iterations must be a whole number \u2265 1 (got ${iterations})`);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrap: confidence must be between 0 and 1 (got ${confidence})`);
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new RangeError(`bootstrap: iterations must be a whole number \u2265 1 (got ${iterations})`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`bootstrap: confidence must be between 0 and 1 (got ${confidence})`);
   return { iterations, confidence, random: seededRandom(opts.seed ?? 1) };
 }
 function useOrderStatistics(opts, ...sizes) {
   const method = opts.method ?? "auto";
-  if (method !== "auto" && method !== "resample" && method !== "order-statistics") throw new RangeError(`bootstrap: unknown method "${String(method)}"`);
+  if (method !== "auto" && method !== "resample" && method !== "order-statistics")
+    throw new RangeError(`bootstrap: unknown method "${String(method)}"`);
   return method === "order-statistics" || method === "auto" && sizes.some((n) => n > RESAMPLE_MAX);
 }
 function bootstrapMedianDraw(random, sorted) {
@@ -32627,12 +32772,13 @@ function bootstrapMedianDraw(random, sorted) {
   }
   const k = n / 2;
   const lower = betaVariate(random, k, n - k + 1);
-  const upper = lower + (1 - lower) * (1 - Math.pow(1 - random(), 1 / (n - k)));
+  const upper = lower + (1 - lower) * (1 - (1 - random()) ** (1 / (n - k)));
   return (at(lower) + at(upper)) / 2;
 }
 function checkSample$1(xs, what) {
   if (xs.length === 0) throw new RangeError(`bootstrap: ${what} is empty`);
-  if (xs.some((v) => !Number.isFinite(v))) throw new RangeError(`bootstrap: ${what} holds a value that is not a finite number`);
+  if (xs.some((v) => !Number.isFinite(v)))
+    throw new RangeError(`bootstrap: ${what} holds a value that is not a finite number`);
 }
 function resample(random, from, into) {
   for (let i = 0; i < into.length; i++) into[i] = from[randomIndex(random, from.length)];
@@ -32654,7 +32800,8 @@ function bootstrapRatioCI(base, head, opts = {}) {
   if (useOrderStatistics(opts, base.length, head.length)) {
     const baseSorted = opts.sorted?.base ?? sortedCopy(base);
     const headSorted = opts.sorted?.head ?? sortedCopy(head);
-    if (baseSorted.length !== base.length || headSorted.length !== head.length) throw new RangeError("bootstrap: the sorted copies do not match the samples");
+    if (baseSorted.length !== base.length || headSorted.length !== head.length)
+      throw new RangeError("bootstrap: the sorted copies do not match the samples");
     for (let k = 0; k < iterations; k++) {
       const b = bootstrapMedianDraw(random, baseSorted);
       const r = ratioOf(bootstrapMedianDraw(random, headSorted), b);
@@ -32718,7 +32865,8 @@ function bootstrapPairedRatioCI(logRatios, opts = {}) {
 
 function checkSample(xs, what) {
   if (xs.length === 0) throw new RangeError(`Mann-Whitney U: ${what} is empty`);
-  if (xs.some((v) => !Number.isFinite(v))) throw new RangeError(`Mann-Whitney U: ${what} holds a value that is not a finite number`);
+  if (xs.some((v) => !Number.isFinite(v)))
+    throw new RangeError(`Mann-Whitney U: ${what} holds a value that is not a finite number`);
 }
 function chooseMannWhitneyMethod(n1, n2, ties) {
   if (n1 > 8 && n2 > 8) return "asymptotic";
@@ -32773,7 +32921,8 @@ function mannWhitneyU(x, y, opts = {}) {
   const n1 = x.length;
   const n2 = y.length;
   const [xs, ys] = opts.sorted ?? [sortedCopy(x), sortedCopy(y)];
-  if (xs.length !== n1 || ys.length !== n2) throw new RangeError("Mann-Whitney U: the sorted copies do not match the samples");
+  if (xs.length !== n1 || ys.length !== n2)
+    throw new RangeError("Mann-Whitney U: the sorted copies do not match the samples");
   const { rankSum: r1, tieCounts } = pooledRankSum(xs, ys);
   const u1 = r1 - n1 * (n1 + 1) / 2;
   const u2 = n1 * n2 - u1;
@@ -32818,7 +32967,8 @@ function wilcoxonExactTails(rPlus, n) {
 }
 function wilcoxonSignedRank(diffs, opts = {}) {
   if (diffs.length === 0) throw new RangeError("Wilcoxon signed-rank: no differences");
-  if (diffs.some((d) => !Number.isFinite(d))) throw new RangeError("Wilcoxon signed-rank: a difference is not a finite number");
+  if (diffs.some((d) => !Number.isFinite(d)))
+    throw new RangeError("Wilcoxon signed-rank: a difference is not a finite number");
   const nonZero = diffs.filter((d) => d !== 0);
   const zeros = diffs.length - nonZero.length;
   const n = nonZero.length;
@@ -32830,7 +32980,10 @@ function wilcoxonSignedRank(diffs, opts = {}) {
     if (d > 0) positives[np++] = d;
     else negatives[nn++] = -d;
   }
-  const { rankSum: rPlus, tieCounts } = pooledRankSum(positives.subarray(0, np).sort(), negatives.subarray(0, nn).sort());
+  const { rankSum: rPlus, tieCounts } = pooledRankSum(
+    positives.subarray(0, np).sort(),
+    negatives.subarray(0, nn).sort()
+  );
   const rMinus = n * (n + 1) / 2 - rPlus;
   let method;
   if (opts.method && opts.method !== "auto") method = opts.method;
@@ -32863,13 +33016,22 @@ function wilcoxonSignedRank(diffs, opts = {}) {
     if (opts.correction) z -= Math.sign(z) * 0.5 / se;
     pValue = 2 * normalSf(Math.abs(z));
   }
-  return { statistic: Math.min(rPlus, rMinus), rPlus, rMinus, n, zeros, pValue: Math.min(1, Math.max(0, pValue)), method };
+  return {
+    statistic: Math.min(rPlus, rMinus),
+    rPlus,
+    rMinus,
+    n,
+    zeros,
+    pValue: Math.min(1, Math.max(0, pValue)),
+    method
+  };
 }
 
 const SIGN_FLIP_MONTE_CARLO_MAX = 1e3;
 function signFlipTest(diffs, opts = {}) {
   if (diffs.length === 0) throw new RangeError("sign-flip test: no differences");
-  if (diffs.some((d) => !Number.isFinite(d))) throw new RangeError("sign-flip test: a difference is not a finite number");
+  if (diffs.some((d) => !Number.isFinite(d)))
+    throw new RangeError("sign-flip test: a difference is not a finite number");
   const n = diffs.length;
   const observed = diffs.reduce((s, d) => s + d, 0);
   const gamma = Math.abs(observed) * Number.EPSILON * 100;
@@ -32914,11 +33076,13 @@ function signFlipTest(diffs, opts = {}) {
 
 function checkHistory(values) {
   if (values.length < 2) throw new RangeError(`prediction interval: needs at least 2 values (got ${values.length})`);
-  if (values.some((v) => !Number.isFinite(v))) throw new RangeError("prediction interval: a value is not a finite number");
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new RangeError("prediction interval: a value is not a finite number");
 }
 function predictionInterval(values, confidence = 0.95) {
   checkHistory(values);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`prediction interval: confidence must be between 0 and 1 (got ${confidence})`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`prediction interval: confidence must be between 0 and 1 (got ${confidence})`);
   const n = values.length;
   const m = mean(values);
   const sd = stdev(values);
@@ -32963,11 +33127,23 @@ function decideIndependent(base, head, rule, opts = {}) {
   const ratio = Number.isFinite(raw) ? raw : null;
   const min = rule.minSamples ?? MIN_SAMPLES;
   if (base.length < min || head.length < min) {
-    return { ratio, ci: null, pValue: null, test: "none", ...judge(raw, 1, rule, { base: base.length, head: head.length, what: "samples" }) };
+    return {
+      ratio,
+      ci: null,
+      pValue: null,
+      test: "none",
+      ...judge(raw, 1, rule, { base: base.length, head: head.length, what: "samples" })
+    };
   }
   const mw = mannWhitneyU(base, head, sorted ? { sorted: [sorted.base, sorted.head] } : {});
   const ci = bootstrapRatioCI(base, head, { ...opts, sorted });
-  return { ratio, ci, pValue: mw.pValue, test: `mann-whitney ${mw.method}`, ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: "samples" }) };
+  return {
+    ratio,
+    ci,
+    pValue: mw.pValue,
+    test: `mann-whitney ${mw.method}`,
+    ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: "samples" })
+  };
 }
 function allFinite(xs) {
   for (const v of xs) if (!Number.isFinite(v)) return false;
@@ -32983,7 +33159,15 @@ function smallestPairedPValue(n) {
 function decidePaired(logRatios, rule, opts = {}) {
   const n = logRatios.length;
   if (n === 0) {
-    return { ratio: null, ci: null, pValue: null, verdict: "unchanged", threshold: rule.direction === "none" ? null : rule.threshold, test: "none", note: "no blocks with both sides" };
+    return {
+      ratio: null,
+      ci: null,
+      pValue: null,
+      verdict: "unchanged",
+      threshold: rule.direction === "none" ? null : rule.threshold,
+      test: "none",
+      note: "no blocks with both sides"
+    };
   }
   const testName = opts.test ?? "wilcoxon";
   let pValue;
@@ -33098,7 +33282,8 @@ function blockLogRatios(base, head) {
   return { logRatios, blocks, dropped };
 }
 function decideHistory(runMedians, head, rule, opts = {}) {
-  if (runMedians.length < 2) throw new RangeError(`history rule: needs at least 2 run medians (got ${runMedians.length})`);
+  if (runMedians.length < 2)
+    throw new RangeError(`history rule: needs at least 2 run medians (got ${runMedians.length})`);
   const headMedian = median(head);
   const decision = predictionInterval(runMedians, 1 - rule.alpha);
   const reported = predictionInterval(runMedians, opts.confidence ?? 0.95);
@@ -33122,7 +33307,12 @@ function decideHistory(runMedians, head, rule, opts = {}) {
 
 function ruleFor(metric, results, settings) {
   const info = metricInfo(metric, customMetrics(...results));
-  return { direction: info.direction, alpha: settings.alpha, threshold: thresholdFor(metric, settings), minSamples: MIN_SAMPLES };
+  return {
+    direction: info.direction,
+    alpha: settings.alpha,
+    threshold: thresholdFor(metric, settings),
+    minSamples: MIN_SAMPLES
+  };
 }
 function metricSeed(label, caseId, metric, seed = 1) {
   return seedFrom(`${label}\0${caseId}\0${metric}`, seed);
@@ -33144,7 +33334,9 @@ function compareCase(label, head, base, results, settings, opts, calibration) {
     };
     if (scale && measured) {
       const times = scale === "speed" ? calibration.factor : 1 / calibration.factor;
-      ev.notes = [`base ${scale === "speed" ? "speeds" : "times"} calibrated to the head machine (\xD7${times.toFixed(3)})`];
+      ev.notes = [
+        `base ${scale === "speed" ? "speeds" : "times"} calibrated to the head machine (\xD7${times.toFixed(3)})`
+      ];
     }
     if (bs && hs) {
       ev.decision = decideIndependent(bs, hs, ruleFor(metric, [results.base, results.head], settings), {
@@ -33172,7 +33364,11 @@ function compareResults(pairs, settings, opts) {
   const runs = [];
   const cases = [];
   for (const pair of pairs) {
-    if (seen.has(pair.label)) throw new InputError(`two head results for runner label "${pair.label}"`, { file: pair.headFile, path: "runner.label" });
+    if (seen.has(pair.label))
+      throw new InputError(`two head results for runner label "${pair.label}"`, {
+        file: pair.headFile,
+        path: "runner.label"
+      });
     seen.add(pair.label);
     const files = { base: pair.baseFile, head: pair.headFile };
     if (pair.base) checkSameLabel(pair.base, pair.head, files);
@@ -33185,7 +33381,9 @@ function compareResults(pairs, settings, opts) {
     const strategy = calibration ? "baseline-calibrated" : "baseline";
     runs.push({ label: pair.label, strategy, base: pair.base, head: pair.head, notes });
     for (const m of matchCases(pair.base, pair.head, files)) {
-      cases.push(compareCase(pair.label, m.head, m.base, { base: pair.base, head: pair.head }, settings, opts, calibration));
+      cases.push(
+        compareCase(pair.label, m.head, m.base, { base: pair.base, head: pair.head }, settings, opts, calibration)
+      );
     }
   }
   return assembleVerdict({
@@ -33200,7 +33398,11 @@ function compareResults(pairs, settings, opts) {
 function splitSides(results, file) {
   const byId = /* @__PURE__ */ new Map();
   results.cases.forEach((c, i) => {
-    if (!c.side) throw new InputError(`expected "side": "base" or "head" on every case of an A/B results file`, { file, path: `cases[${i}].side` });
+    if (!c.side)
+      throw new InputError(`expected "side": "base" or "head" on every case of an A/B results file`, {
+        file,
+        path: `cases[${i}].side`
+      });
     const entry = byId.get(c.id) ?? { id: c.id, base: null, head: null };
     entry[c.side] = c;
     byId.set(c.id, entry);
@@ -33235,7 +33437,8 @@ function compareMetric(label, base, head, metric, rule, opts) {
   ev.decision = decidePaired(pairing.logRatios, rule, { ...resampling, test: opts.test });
   const notes = [`paired over ${pairing.logRatios.length} blocks`];
   if (!base.blocks || !head.blocks) notes.push("no block indices recorded: paired by repetition");
-  if (pairing.dropped) notes.push(`${pairing.dropped} block${pairing.dropped > 1 ? "s" : ""} without both sides left out`);
+  if (pairing.dropped)
+    notes.push(`${pairing.dropped} block${pairing.dropped > 1 ? "s" : ""} without both sides left out`);
   ev.notes = notes;
   return ev;
 }
@@ -33251,18 +33454,33 @@ function compareAB(results, settings, opts) {
         return { metric, base: head ? null : stats, head: head ? stats : null, decision: null };
       }
       const info = metricInfo(metric, custom);
-      const rule = { direction: info.direction, alpha: settings.alpha, threshold: thresholdFor(metric, settings), minSamples: MIN_SAMPLES };
+      const rule = {
+        direction: info.direction,
+        alpha: settings.alpha,
+        threshold: thresholdFor(metric, settings),
+        minSamples: MIN_SAMPLES
+      };
       return compareMetric(label, base, head, metric, rule, opts);
     });
     return { label, head, base, metrics };
   });
   const test = opts.test === "sign-flip" ? "sign-flip permutation test" : "Wilcoxon signed-rank";
-  const notes = [`A/B in one run: base and head interleaved in blocks; ${test} on per-block log ratios; ratio = geometric mean of the block ratios`];
+  const notes = [
+    `A/B in one run: base and head interleaved in blocks; ${test} on per-block log ratios; ratio = geometric mean of the block ratios`
+  ];
   return assembleVerdict({
     settings,
     now: opts.now,
     // Both sides ran in one process; only the commit the base config came from differs.
-    runs: [{ label, strategy: "ab", base: results.base_git ? { ...results, git: results.base_git } : results, head: results, notes }],
+    runs: [
+      {
+        label,
+        strategy: "ab",
+        base: results.base_git ? { ...results, git: results.base_git } : results,
+        head: results,
+        notes
+      }
+    ],
     cases,
     custom
   });
@@ -33278,13 +33496,17 @@ function compareWithHistory(history, head, settings, opts) {
   checkSettings(settings);
   const label = head.runner.label;
   const minRuns = opts.minRuns ?? 3;
-  if (!(Number.isInteger(minRuns) && minRuns >= 2)) throw new RangeError(`history: minRuns must be a whole number \u2265 2 (got ${minRuns})`);
+  if (!(Number.isInteger(minRuns) && minRuns >= 2))
+    throw new RangeError(`history: minRuns must be a whole number \u2265 2 (got ${minRuns})`);
   history.forEach((run, i) => {
     if (run.runner.label !== label) {
-      throw new InputError(`stored baseline run has runner label "${run.runner.label}", the head has "${label}": compare runs of the same label`, {
-        file: opts.files?.history?.[i] ?? `history[${i}]`,
-        path: "runner.label"
-      });
+      throw new InputError(
+        `stored baseline run has runner label "${run.runner.label}", the head has "${label}": compare runs of the same label`,
+        {
+          file: opts.files?.history?.[i] ?? `history[${i}]`,
+          path: "runner.label"
+        }
+      );
     }
   });
   const ordered = history.map((results, i) => ({ results, i })).sort((a, b) => a.results.started_at.localeCompare(b.results.started_at) || a.i - b.i);
@@ -33302,11 +33524,25 @@ function compareWithHistory(history, head, settings, opts) {
     const metrics = metricNames(headCase, baseCase).map((metric) => {
       const hs = headCase?.samples[metric];
       const stored = runs.map((run) => storedSamples(run, id, metric, custom)).filter((s) => s !== null);
-      const ev = { metric, base: null, head: hs ? { n: hs.length, median: median(hs) } : null, decision: null };
+      const ev = {
+        metric,
+        base: null,
+        head: hs ? { n: hs.length, median: median(hs) } : null,
+        decision: null
+      };
       if (stored.length === 0) return ev;
       const info = metricInfo(metric, custom);
-      const rule = { direction: info.direction, alpha: settings.alpha, threshold: thresholdFor(metric, settings), minSamples: MIN_SAMPLES };
-      const resampling = { seed: metricSeed(label, id, metric, opts.seed), iterations: opts.iterations, confidence: opts.confidence };
+      const rule = {
+        direction: info.direction,
+        alpha: settings.alpha,
+        threshold: thresholdFor(metric, settings),
+        minSamples: MIN_SAMPLES
+      };
+      const resampling = {
+        seed: metricSeed(label, id, metric, opts.seed),
+        iterations: opts.iterations,
+        confidence: opts.confidence
+      };
       if (stored.length >= minRuns) {
         const medians = stored.map((s) => median(s));
         if (!hs) {
@@ -33317,14 +33553,18 @@ function compareWithHistory(history, head, settings, opts) {
         usedHistory = true;
         ev.base = { n: medians.length, median: d.centre };
         ev.decision = d;
-        ev.notes = [`base = mean of ${medians.length} stored run medians; ${Math.round((1 - settings.alpha) * 100)}% prediction interval ${fmt(d.interval[0])}\u2013${fmt(d.interval[1])}`];
+        ev.notes = [
+          `base = mean of ${medians.length} stored run medians; ${Math.round((1 - settings.alpha) * 100)}% prediction interval ${fmt(d.interval[0])}\u2013${fmt(d.interval[1])}`
+        ];
         return ev;
       }
       const last = stored[stored.length - 1];
       ev.base = { n: last.length, median: median(last) };
       if (hs) {
         ev.decision = decideIndependent(last, hs, rule, resampling);
-        ev.notes = [`only ${stored.length} stored run${stored.length > 1 ? "s" : ""} (history needs ${minRuns}): compared with the latest by Mann-Whitney`];
+        ev.notes = [
+          `only ${stored.length} stored run${stored.length > 1 ? "s" : ""} (history needs ${minRuns}): compared with the latest by Mann-Whitney`
+        ];
       }
       return ev;
     });
@@ -33342,9 +33582,14 @@ function compareWithHistory(history, head, settings, opts) {
   const notes = [];
   if (runs.length === 0) notes.push(`no stored baseline runs for runner label "${label}": every case is new`);
   else {
-    notes.push(`history of ${runs.length} stored run${runs.length > 1 ? "s" : ""}, ${runs[0].results.started_at} to ${latest.results.started_at}`);
+    notes.push(
+      `history of ${runs.length} stored run${runs.length > 1 ? "s" : ""}, ${runs[0].results.started_at} to ${latest.results.started_at}`
+    );
     notes.push(...runDifferences(latest.results, head));
-    if (calibrate) notes.push(`calibrated: each stored run's speeds and latencies rescaled to the head machine's reference ${runs[0].calibration.metric}`);
+    if (calibrate)
+      notes.push(
+        `calibrated: each stored run's speeds and latencies rescaled to the head machine's reference ${runs[0].calibration.metric}`
+      );
   }
   const strategy = usedHistory ? "baseline-history" : "baseline";
   return assembleVerdict({
@@ -36148,10 +36393,11 @@ function errorCode(error) {
   const e = error;
   if (!e || typeof e !== "object") return void 0;
   if (typeof e.code === "string") return e.code;
-  if (Array.isArray(e.errors)) for (const inner of e.errors) {
-    const c = errorCode(inner);
-    if (c) return c;
-  }
+  if (Array.isArray(e.errors))
+    for (const inner of e.errors) {
+      const c = errorCode(inner);
+      if (c) return c;
+    }
   return void 0;
 }
 function connectFailure(error) {
@@ -36188,7 +36434,8 @@ async function errorBodyMessage(res) {
     const body = JSON.parse(text);
     const err = body.error;
     if (typeof err === "string") return err;
-    if (err && typeof err === "object" && typeof err.message === "string") return err.message;
+    if (err && typeof err === "object" && typeof err.message === "string")
+      return err.message;
     if (typeof body.message === "string") return body.message;
     if (typeof body.detail === "string") return body.detail;
   } catch {
@@ -36219,7 +36466,10 @@ function ndjsonGuard(where) {
       JSON.parse(line);
       return void 0;
     } catch (error) {
-      return new EngineError(`malformed JSON in line ${lineNo} of the stream from ${where}: ${excerpt(line, 80)} (${getErrorMessage(error)})`, "stream");
+      return new EngineError(
+        `malformed JSON in line ${lineNo} of the stream from ${where}: ${excerpt(line, 80)} (${getErrorMessage(error)})`,
+        "stream"
+      );
     }
   };
   return new TransformStream({
@@ -36252,7 +36502,10 @@ function networkCause(error) {
       break;
     }
     const x = e;
-    links.push({ code: typeof x.code === "string" ? x.code : void 0, message: typeof x.message === "string" ? x.message : "" });
+    links.push({
+      code: typeof x.code === "string" ? x.code : void 0,
+      message: typeof x.message === "string" ? x.message : ""
+    });
     e = x.cause ?? (Array.isArray(x.errors) ? x.errors[0] : void 0);
   }
   const useful = links.reverse().find((l) => l.code || l.message && !GENERIC_MESSAGES.has(l.message));
@@ -36300,7 +36553,8 @@ async function prepareRequest(input, init) {
     if (!headers.has("content-type")) headers.set("content-type", "application/x-www-form-urlencoded;charset=UTF-8");
   } else if (raw instanceof ArrayBuffer) body = Buffer.from(raw);
   else if (ArrayBuffer.isView(raw)) body = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  else throw new TypeError(`the HTTP transport sends string or byte bodies, not ${Object.prototype.toString.call(raw)}`);
+  else
+    throw new TypeError(`the HTTP transport sends string or byte bodies, not ${Object.prototype.toString.call(raw)}`);
   if (body) headers.set("content-length", String(body.byteLength));
   const out = {};
   headers.forEach((value, key) => out[key] = value);
@@ -36354,7 +36608,8 @@ function webBody(res, signal) {
         res.on("end", () => finish() && controller.close());
         res.on("error", (error) => finish() && controller.error(error));
         res.on("close", () => {
-          if (!res.complete && finish()) controller.error(res.errored ?? Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
+          if (!res.complete && finish())
+            controller.error(res.errored ?? Object.assign(new Error("aborted"), { code: "ECONNRESET" }));
         });
       },
       pull() {
@@ -36383,12 +36638,19 @@ function toResponse(res, url, r) {
   const status = res.statusCode ?? 0;
   const nullBody = NULL_BODY_STATUS.has(status) || r.method === "HEAD";
   if (nullBody) res.resume();
-  const response = new Response(nullBody ? null : webBody(res, r.signal), { status, statusText: res.statusMessage ?? "", headers });
+  const response = new Response(nullBody ? null : webBody(res, r.signal), {
+    status,
+    statusText: res.statusMessage ?? "",
+    headers
+  });
   Object.defineProperty(response, "url", { value: url.href });
   return response;
 }
 class HttpTransport {
-  agents = { "http:": new Agent$1({ keepAlive: true }), "https:": new Agent({ keepAlive: true }) };
+  agents = {
+    "http:": new Agent$1({ keepAlive: true }),
+    "https:": new Agent({ keepAlive: true })
+  };
   /** A fetch whose retries `onRetry` hears of: one per generation request, to count them. */
   fetcher(onRetry) {
     return ((input, init) => this.request(input, init, onRetry));
@@ -36414,13 +36676,17 @@ class HttpTransport {
         } catch (second) {
           if (signal?.aborted) throw abortReason(signal);
           const error = second.error;
-          throw new TransportError(`${networkCause(error)} (sent again on a fresh connection after a reused one failed with ${cause})`, error);
+          throw new TransportError(
+            `${networkCause(error)} (sent again on a fresh connection after a reused one failed with ${cause})`,
+            error
+          );
         }
       }
       const location = res.headers.location;
       if (REDIRECT_STATUS.has(res.statusCode ?? 0) && location && init?.redirect !== "manual") {
         res.resume();
-        if (init?.redirect === "error") throw new TypeError(`${url.href} redirected to ${excerpt(location)}, and redirects are refused`);
+        if (init?.redirect === "error")
+          throw new TypeError(`${url.href} redirected to ${excerpt(location)}, and redirects are refused`);
         if (redirects >= MAX_REDIRECTS) throw new TypeError(`${url.href}: more than ${MAX_REDIRECTS} redirects`);
         const next = new URL(location, url);
         const headers = { ...request.headers };
@@ -36563,7 +36829,11 @@ class OllamaEngine {
         "engine"
       );
     }
-    if (isResponseError(error)) return new EngineError(`Ollama at ${this.host} answered HTTP ${error.status_code} to ${what}: ${error.error}`, kind);
+    if (isResponseError(error))
+      return new EngineError(
+        `Ollama at ${this.host} answered HTTP ${error.status_code} to ${what}: ${error.error}`,
+        kind
+      );
     return new EngineError(`Ollama at ${this.host} failed to ${what}: ${networkCause(error)}`, kind);
   }
   async info() {
@@ -36759,7 +37029,11 @@ class OllamaEngine {
     const guardedFetch = (async (input, init) => {
       const res = await fetchWithSignal(signal, base)(input, init);
       if (!res.ok || !res.body) return res;
-      return new Response(res.body.pipeThrough(ndjsonGuard(`${this.host}${endpoint}`)), { status: res.status, statusText: res.statusText, headers: res.headers });
+      return new Response(res.body.pipeThrough(ndjsonGuard(`${this.host}${endpoint}`)), {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers
+      });
     });
     const client = new Ollama({ host: this.host, fetch: guardedFetch });
     const arrivals = [];
@@ -36779,7 +37053,11 @@ class OllamaEngine {
     } catch (error) {
       throw withRetries(this.generationFailure(error, signal, endpoint, location, arrivals.length), retries);
     }
-    if (!final) throw withRetries(new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, "stream"), retries);
+    if (!final)
+      throw withRetries(
+        new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, "stream"),
+        retries
+      );
     const generation = generationFromOllama(arrivals, final, nowMs() - t0, hash.digest());
     if (retries.length > 0) generation.retries = retries;
     return generation;
@@ -36790,10 +37068,16 @@ class OllamaEngine {
     if (error instanceof EngineError) return error;
     if (error instanceof TransportError) return this.fail(error, `generate with ${location} (${endpoint})`);
     if (isStreamCut(error)) {
-      return new EngineError(`the stream from ${this.host}${endpoint} was cut after ${tokens} tokens, before the final "done" chunk (${networkCause(error)})`, "stream");
+      return new EngineError(
+        `the stream from ${this.host}${endpoint} was cut after ${tokens} tokens, before the final "done" chunk (${networkCause(error)})`,
+        "stream"
+      );
     }
     if (error instanceof Error && /did not receive done/i.test(error.message)) {
-      return new EngineError(`the stream from ${this.host}${endpoint} ended after ${tokens} tokens without the final "done" chunk`, "stream");
+      return new EngineError(
+        `the stream from ${this.host}${endpoint} ended after ${tokens} tokens without the final "done" chunk`,
+        "stream"
+      );
     }
     if (isResponseError(error) && error.status_code === 404) {
       return new EngineError(`model "${location}" not found on ${this.host}: ${error.error}`, "engine");
@@ -36970,10 +37254,13 @@ async function inspectGguf(filePath) {
         if (!(error instanceof NeedMoreBytes)) throw error;
         const wanted = Math.min(fileSize, Math.max(prefixBytes * 4, error.bytes));
         if (wanted > MAX_HEADER_BYTES) {
-          throw new InputError(`metadata and tensor infos would take more than ${MAX_HEADER_BYTES / 2 ** 20} MiB; the file is corrupt`, {
-            file: filePath,
-            path: error.what
-          });
+          throw new InputError(
+            `metadata and tensor infos would take more than ${MAX_HEADER_BYTES / 2 ** 20} MiB; the file is corrupt`,
+            {
+              file: filePath,
+              path: error.what
+            }
+          );
         }
         prefixBytes = wanted;
       }
@@ -37010,7 +37297,10 @@ class Cursor {
   need(n, what) {
     const at = this.pos;
     if (at + n > this.fileSize) {
-      throw this.fail(`file ends at byte ${this.fileSize} while reading ${n} bytes at byte ${at}: the file is truncated`, what);
+      throw this.fail(
+        `file ends at byte ${this.fileSize} while reading ${n} bytes at byte ${at}: the file is truncated`,
+        what
+      );
     }
     if (at + n > this.buf.length) throw new NeedMoreBytes(at + n, what);
     this.pos += n;
@@ -37049,13 +37339,17 @@ class Cursor {
   /** A uint64 used as a count, size or offset: it must fit a JS number. */
   uint64(what) {
     const value = this.uint64Raw(what);
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw this.fail(`value ${value} is absurdly large; the file is corrupt`, what);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+      throw this.fail(`value ${value} is absurdly large; the file is corrupt`, what);
     return Number(value);
   }
   string(what) {
     const length = this.uint64(what);
     if (length > this.remaining) {
-      throw this.fail(`string of ${length} bytes runs past the end of the ${this.fileSize}-byte file: the file is truncated or corrupt`, what);
+      throw this.fail(
+        `string of ${length} bytes runs past the end of the ${this.fileSize}-byte file: the file is truncated or corrupt`,
+        what
+      );
     }
     const at = this.need(length, what);
     return this.buf.toString("utf8", at, at + length);
@@ -37071,7 +37365,10 @@ function parseGguf(buf, fileSize, file) {
   cur.pos = 4;
   const version = cur.uint32("header.version");
   if ((version & 65535) === 0) {
-    throw cur.fail(`version field reads ${version}: a big-endian GGUF file, only little-endian files are supported`, "header.version");
+    throw cur.fail(
+      `version field reads ${version}: a big-endian GGUF file, only little-endian files are supported`,
+      "header.version"
+    );
   }
   if (version < GGUF_MIN_READ_VERSION || version > GGUF_VERSION) {
     throw cur.fail(
@@ -37100,7 +37397,10 @@ function parseGguf(buf, fileSize, file) {
       const itemBytes = minScalarBytes(itemType);
       if (itemBytes === void 0) throw cur.fail(`unknown array item type ${itemType}`, where);
       if (count * itemBytes > cur.remaining || cur.pos + count * itemBytes > MAX_HEADER_BYTES) {
-        throw cur.fail(`array of ${count} items runs past the end of the ${fileSize}-byte file: the file is truncated or corrupt`, where);
+        throw cur.fail(
+          `array of ${count} items runs past the end of the ${fileSize}-byte file: the file is truncated or corrupt`,
+          where
+        );
       }
       const items = [];
       for (let j = 0; j < count; j++) items.push(readScalar(cur, itemType, where));
@@ -37125,7 +37425,8 @@ function parseGguf(buf, fileSize, file) {
     let where = `tensors[${i}]`;
     const name = cur.string(where);
     where = `tensors[${i}] (${name})`;
-    if (Buffer.byteLength(name) >= GGML_MAX_NAME) throw cur.fail(`tensor name longer than ${GGML_MAX_NAME - 1} bytes`, where);
+    if (Buffer.byteLength(name) >= GGML_MAX_NAME)
+      throw cur.fail(`tensor name longer than ${GGML_MAX_NAME - 1} bytes`, where);
     if (tensorNames.has(name)) throw cur.fail("duplicate tensor name", where);
     tensorNames.add(name);
     const nDims = cur.uint32(where);
@@ -37137,12 +37438,21 @@ function parseGguf(buf, fileSize, file) {
     if (!type) throw cur.fail(`unknown or removed ggml tensor type ${typeCode}`, where);
     const offset = cur.uint64(where);
     const elementCount = dims.reduce((a, b) => a * b, 1);
-    if (!Number.isSafeInteger(elementCount)) throw cur.fail(`dimensions [${dims.join(", ")}] are absurdly large`, where);
+    if (!Number.isSafeInteger(elementCount))
+      throw cur.fail(`dimensions [${dims.join(", ")}] are absurdly large`, where);
     if ((dims[0] ?? 1) % type.blockSize !== 0) {
       throw cur.fail(`row length ${dims[0]} is not a multiple of ${type.name}'s block size ${type.blockSize}`, where);
     }
     if (offset % alignment !== 0) throw cur.fail(`data offset ${offset} is not aligned to ${alignment} bytes`, where);
-    tensors.push({ name, dims, type: type.name, typeCode, offset, sizeBytes: tensorSizeBytes(dims, type), elementCount });
+    tensors.push({
+      name,
+      dims,
+      type: type.name,
+      typeCode,
+      offset,
+      sizeBytes: tensorSizeBytes(dims, type),
+      elementCount
+    });
     parameterCount += elementCount;
   }
   const dataOffset = alignUp(cur.pos, alignment);
@@ -37227,7 +37537,10 @@ function checkTokens(metadata, cur) {
     if (typeof token !== "string") throw cur.fail(`expected an array of strings, item ${id} is ${typeof token}`, where);
     const first = seen.get(token);
     if (first !== void 0) {
-      throw cur.fail(`token ${JSON.stringify(token)} appears at ids ${first} and ${id}; llama.cpp aborts on duplicate tokens`, where);
+      throw cur.fail(
+        `token ${JSON.stringify(token)} appears at ids ${first} and ${id}; llama.cpp aborts on duplicate tokens`,
+        where
+      );
     }
     seen.set(token, id);
   }
@@ -37361,18 +37674,30 @@ async function checkOutputPaths(outputs, inputs) {
     const abs = resolve(output.path);
     const key = await canonical(abs);
     const earlier = seen.get(key);
-    if (earlier) throw new InputError(`${describeGiven(output)}: is the same file as ${describeGiven(earlier)}; expected different output paths`);
+    if (earlier)
+      throw new InputError(
+        `${describeGiven(output)}: is the same file as ${describeGiven(earlier)}; expected different output paths`
+      );
     seen.set(key, output);
     const stats = await statOrUndefined(abs);
-    if (stats?.isDirectory()) throw new InputError(`${describeGiven(output)}: is a directory; expected the path of a file to write`);
-    if (stats && !stats.isFile()) throw new InputError(`${describeGiven(output)}: is not a regular file (a device, pipe or socket); expected the path of a file to write`);
+    if (stats?.isDirectory())
+      throw new InputError(`${describeGiven(output)}: is a directory; expected the path of a file to write`);
+    if (stats && !stats.isFile())
+      throw new InputError(
+        `${describeGiven(output)}: is not a regular file (a device, pipe or socket); expected the path of a file to write`
+      );
     if (stats) {
       const same = inputStats.find((s) => s.stats.dev === stats.dev && s.stats.ino === stats.ino);
-      if (same) throw new InputError(`${describeGiven(output)}: is the same file as ${describeGiven(same.input)}; refusing to overwrite an input, expected another output path`);
+      if (same)
+        throw new InputError(
+          `${describeGiven(output)}: is the same file as ${describeGiven(same.input)}; refusing to overwrite an input, expected another output path`
+        );
     }
     const { dir, stats: dirStats } = await nearestExisting(dirname(abs));
     if (!dirStats.isDirectory()) {
-      throw new InputError(`${describeGiven(output)}: ${dir} is a file, not a directory; expected a path inside a directory`);
+      throw new InputError(
+        `${describeGiven(output)}: ${dir} is a file, not a directory; expected a path inside a directory`
+      );
     }
     try {
       await probeWritable(dir);
@@ -37386,7 +37711,10 @@ async function checkOutputDir(dir) {
   const stats = await statOrUndefined(abs);
   if (stats && !stats.isDirectory()) throw new InputError(`${describeGiven(dir)}: is a file; expected a directory`);
   const { dir: existing, stats: existingStats } = await nearestExisting(abs);
-  if (!existingStats.isDirectory()) throw new InputError(`${describeGiven(dir)}: ${existing} is a file, not a directory; expected a path inside a directory`);
+  if (!existingStats.isDirectory())
+    throw new InputError(
+      `${describeGiven(dir)}: ${existing} is a file, not a directory; expected a path inside a directory`
+    );
   try {
     await probeWritable(existing);
   } catch (error) {
@@ -37442,7 +37770,10 @@ function requestError(error) {
 }
 function downloadSource(name, huggingFaceEndpoint, env) {
   if (/^(hf|huggingface):/i.test(name) || /^(hf\.co|huggingface\.co)\//i.test(name)) {
-    return (huggingFaceEndpoint || env.MODEL_ENDPOINT || env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
+    return (huggingFaceEndpoint || env.MODEL_ENDPOINT || env.HF_ENDPOINT || "https://huggingface.co").replace(
+      /\/+$/,
+      ""
+    );
   }
   try {
     return new URL(name).origin;
@@ -37535,7 +37866,14 @@ function threadCandidates(cores) {
 }
 const threadChoices = /* @__PURE__ */ new Map();
 async function chooseThreads(location, params, model, create, log) {
-  const key = JSON.stringify([location, params.context_size, params.batch_size, params.gpu, params.gpu_layers, params.flash_attention]);
+  const key = JSON.stringify([
+    location,
+    params.context_size,
+    params.batch_size,
+    params.gpu,
+    params.gpu_layers,
+    params.flash_attention
+  ]);
   const known = threadChoices.get(key);
   if (known !== void 0) return known;
   const tokens = model.tokenize("Benchmark the decoding speed of this model on this machine.", false);
@@ -37561,7 +37899,9 @@ async function chooseThreads(location, params, model, create, log) {
     }
   }
   const [best] = measured.reduce((a, b) => b[1] > a[1] ? b : a);
-  log(`threads: auto \u2192 ${best} for ${location} (probe: ${measured.map(([t, tps]) => `${t} thread${t === 1 ? "" : "s"} ${tps.toFixed(0)} tok/s`).join(", ")})`);
+  log(
+    `threads: auto \u2192 ${best} for ${location} (probe: ${measured.map(([t, tps]) => `${t} thread${t === 1 ? "" : "s"} ${tps.toFixed(0)} tok/s`).join(", ")})`
+  );
   threadChoices.set(key, best);
   return best;
 }
@@ -37577,7 +37917,10 @@ function createLlamaCppEngine(config, opts = {}) {
       try {
         lib = await importLib();
       } catch (error) {
-        throw new EngineError(`cannot load node-llama-cpp (the embedded llama.cpp engine): ${getErrorMessage(error)}`, "load");
+        throw new EngineError(
+          `cannot load node-llama-cpp (the embedded llama.cpp engine): ${getErrorMessage(error)}`,
+          "load"
+        );
       }
     }
     return lib;
@@ -37639,7 +37982,8 @@ function createLlamaCppEngine(config, opts = {}) {
       // refused connection retried, is a stall like silence.
       answered: (url, response) => {
         if (response.ok) watchdog.touch();
-        else lastProblem = `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+        else
+          lastProblem = `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
       },
       failed: (url, error) => {
         if (controller.signal.aborted) return;
@@ -37681,7 +38025,8 @@ function createLlamaCppEngine(config, opts = {}) {
       return path;
     } catch (error) {
       progress.stop();
-      if (ctx.signal?.aborted) throw cancelled(spec, moved ? `after ${(done / 1e6).toFixed(1)} MB` : "before any data arrived");
+      if (ctx.signal?.aborted)
+        throw cancelled(spec, moved ? `after ${(done / 1e6).toFixed(1)} MB` : "before any data arrived");
       const offline = `On a runner without network, put the model in the cache directory first: copy the .gguf file into ${dir}` + (expectedFile ? ` as ${basename(expectedFile)}` : "") + ` (or restore a model cache there), or give the model as a local file (models[].path).`;
       if (stalledAt !== void 0) {
         throw new InputError(
@@ -37689,7 +38034,10 @@ function createLlamaCppEngine(config, opts = {}) {
           where
         );
       }
-      throw new InputError(`cannot download model ${spec.name} from ${source}: ${requestError(error)}${lastNetworkError ? `. ${offline}` : ""}`, where);
+      throw new InputError(
+        `cannot download model ${spec.name} from ${source}: ${requestError(error)}${lastNetworkError ? `. ${offline}` : ""}`,
+        where
+      );
     } finally {
       watchdog.stop();
       ctx.signal?.removeEventListener("abort", onStop);
@@ -37699,12 +38047,16 @@ function createLlamaCppEngine(config, opts = {}) {
     kind: "llama-cpp",
     async info() {
       const llama = await getLlamaFor(gpuOf({}));
-      return { kind: "llama-cpp", version: `llama.cpp ${llama.llamaCppRelease.release} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}, ${llama.gpu || "cpu"})` };
+      return {
+        kind: "llama-cpp",
+        version: `llama.cpp ${llama.llamaCppRelease.release} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}, ${llama.gpu || "cpu"})`
+      };
     },
     async prepare(spec, ctx) {
       const path = spec.source === "url" ? await download(spec, ctx) : isAbsolute(spec.name) ? spec.name : resolve(ctx.configDir, spec.name);
       const where = { path: `models[id=${spec.id}]` };
-      if (ctx.signal?.aborted) throw new EngineError(`cancelled preparing model ${spec.name}: the run was stopped`, "load");
+      if (ctx.signal?.aborted)
+        throw new EngineError(`cancelled preparing model ${spec.name}: the run was stopped`, "load");
       const st = await stat(path).catch(() => null);
       if (!st) throw new InputError(`model file ${path} does not exist`, where);
       if (!st.isFile()) throw new InputError(`model path ${path} is not a file`, where);
@@ -37738,7 +38090,11 @@ function createLlamaCppEngine(config, opts = {}) {
       const started = performance.now();
       let model;
       try {
-        model = await llama.loadModel({ modelPath: prepared.location, ...gpuLayers !== void 0 ? { gpuLayers } : {}, ...signal ? { loadSignal: signal } : {} });
+        model = await llama.loadModel({
+          modelPath: prepared.location,
+          ...gpuLayers !== void 0 ? { gpuLayers } : {},
+          ...signal ? { loadSignal: signal } : {}
+        });
       } catch (error) {
         if (signal?.aborted) throw stopped();
         throw new EngineError(`llama.cpp could not load ${prepared.location}: ${getErrorMessage(error)}`, "load");
@@ -37757,14 +38113,23 @@ function createLlamaCppEngine(config, opts = {}) {
         });
         if (params.threads === "auto") {
           const probeStarted = performance.now();
-          threads = await chooseThreads(prepared.location, params, model, (t) => model.createContext(contextOptions(t)), log);
+          threads = await chooseThreads(
+            prepared.location,
+            params,
+            model,
+            (t) => model.createContext(contextOptions(t)),
+            log
+          );
           probeMs = performance.now() - probeStarted;
         }
         context = await model.createContext(contextOptions(threads));
       } catch (error) {
         await model.dispose();
         if (signal?.aborted) throw stopped();
-        throw new EngineError(`llama.cpp could not create a context for ${prepared.location}: ${getErrorMessage(error)}`, "load");
+        throw new EngineError(
+          `llama.cpp could not create a context for ${prepared.location}: ${getErrorMessage(error)}`,
+          "load"
+        );
       }
       const loadMs = performance.now() - started - probeMs;
       const layers = model.fileInsights.totalLayers;
@@ -38042,7 +38407,11 @@ class OpenAIEngine {
     this.api = openaiApiBase(host);
     this.transport = opts.fetch ? void 0 : new HttpTransport();
     this.fetch = opts.fetch ?? this.transport.fetcher();
-    this.headers = { "Content-Type": "application/json", Accept: "application/json", ...apiKey ? { Authorization: `Bearer ${apiKey}` } : {} };
+    this.headers = {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      ...apiKey ? { Authorization: `Bearer ${apiKey}` } : {}
+    };
   }
   host;
   config;
@@ -38176,10 +38545,18 @@ class OpenAIEngine {
     }) : this.fetch;
     let res;
     try {
-      res = await send(url, { method: "POST", headers: { ...this.headers, Accept: "text/event-stream" }, body: JSON.stringify(body), signal });
+      res = await send(url, {
+        method: "POST",
+        headers: { ...this.headers, Accept: "text/event-stream" },
+        body: JSON.stringify(body),
+        signal
+      });
     } catch (error) {
       if (signal.aborted) throw withRetries(abortError(signal, `the request to ${url}`), retries);
-      throw withRetries(this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${networkCause(error)}`, "engine"), retries);
+      throw withRetries(
+        this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${networkCause(error)}`, "engine"),
+        retries
+      );
     }
     try {
       const generation = await this.readStream(res, url, signal, t0);
@@ -38208,11 +38585,17 @@ class OpenAIEngine {
       try {
         chunk = JSON.parse(event.data);
       } catch (error) {
-        failure = new EngineError(`malformed JSON in event ${tally.events} of the stream from ${url}: ${excerpt(event.data, 80)} (${getErrorMessage(error)})`, "stream");
+        failure = new EngineError(
+          `malformed JSON in event ${tally.events} of the stream from ${url}: ${excerpt(event.data, 80)} (${getErrorMessage(error)})`,
+          "stream"
+        );
         return;
       }
       if (chunk === null || typeof chunk !== "object") {
-        failure = new EngineError(`event ${tally.events} of the stream from ${url} is not a JSON object: ${excerpt(event.data, 80)}`, "stream");
+        failure = new EngineError(
+          `event ${tally.events} of the stream from ${url} is not a JSON object: ${excerpt(event.data, 80)}`,
+          "stream"
+        );
         return;
       }
       if (chunk.error) {
@@ -38243,7 +38626,10 @@ class OpenAIEngine {
     } catch (error) {
       if (signal.aborted) throw abortError(signal, `the stream from ${url}`);
       if (isStreamCut(error)) {
-        throw new EngineError(`the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE] (${networkCause(error)})`, "stream");
+        throw new EngineError(
+          `the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE] (${networkCause(error)})`,
+          "stream"
+        );
       }
       throw new EngineError(`reading the stream from ${url} failed: ${networkCause(error)}`, "stream");
     } finally {
@@ -38252,7 +38638,10 @@ class OpenAIEngine {
     }
     if (failure) throw failure;
     if (!tally.sawDone && !tally.sawFinish) {
-      throw new EngineError(`the stream from ${url} ended after ${tally.arrivalsMs.length} text chunks without [DONE] or a finish_reason`, "stream");
+      throw new EngineError(
+        `the stream from ${url} ended after ${tally.arrivalsMs.length} text chunks without [DONE] or a finish_reason`,
+        "stream"
+      );
     }
     if (tally.arrivalsMs.length === 0) {
       throw new EngineError(`the stream from ${url} finished without any generated text`, "stream");
@@ -38260,7 +38649,9 @@ class OpenAIEngine {
     const { generation, tokensFromChunks } = generationFromStream(tally, hash.digest());
     if (tokensFromChunks && !this.warnedChunkCount) {
       this.warnedChunkCount = true;
-      this.log(`openai: ${this.host} sends no usage chunk (stream_options.include_usage); output tokens are counted as streamed chunks`);
+      this.log(
+        `openai: ${this.host} sends no usage chunk (stream_options.include_usage); output tokens are counted as streamed chunks`
+      );
     }
     return generation;
   }
@@ -38271,11 +38662,19 @@ class OpenAIEngine {
   }
 }
 function createOpenAIEngine(config, env, log, opts = {}) {
-  if (!config.host) throw new InputError("the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)", { file: config.file, path: "host" });
+  if (!config.host)
+    throw new InputError("the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)", {
+      file: config.file,
+      path: "host"
+    });
   let apiKey;
   if (config.api_key_env) {
     apiKey = env[config.api_key_env];
-    if (!apiKey) throw new InputError(`api_key_env names ${config.api_key_env}, but that environment variable is not set`, { file: config.file, path: "api_key_env" });
+    if (!apiKey)
+      throw new InputError(`api_key_env names ${config.api_key_env}, but that environment variable is not set`, {
+        file: config.file,
+        path: "api_key_env"
+      });
   }
   return new OpenAIEngine(config.host.replace(/\/+$/, ""), config, apiKey, log, opts);
 }
@@ -38314,7 +38713,8 @@ function parseCommandLine(line, lineNo, known = {}) {
     return value;
   };
   const checkName = (name) => {
-    if (!METRIC_NAME_PATTERN.test(name)) throw bad(`has the metric name "${name}"; expected lower-case letters, digits and _`);
+    if (!METRIC_NAME_PATTERN.test(name))
+      throw bad(`has the metric name "${name}"; expected lower-case letters, digits and _`);
   };
   const entries = Array.isArray(data) ? data : [data];
   for (const entry of entries) {
@@ -38326,9 +38726,14 @@ function parseCommandLine(line, lineNo, known = {}) {
       out.values[o.name] = number(o.name, o.value);
       if (!isBuiltinMetric(o.name)) {
         const direction = o.direction ?? "none";
-        if (!DIRECTIONS.includes(direction)) throw bad(`has direction ${JSON.stringify(o.direction)} for "${o.name}"; expected higher, lower or none`);
+        if (!DIRECTIONS.includes(direction))
+          throw bad(`has direction ${JSON.stringify(o.direction)} for "${o.name}"; expected higher, lower or none`);
         if (o.unit !== void 0 && typeof o.unit !== "string") throw bad(`has a non-string unit for "${o.name}"`);
-        const info = { direction, unit: o.unit ?? "", description: typeof o.description === "string" ? o.description : "reported by the command" };
+        const info = {
+          direction,
+          unit: o.unit ?? "",
+          description: typeof o.description === "string" ? o.description : "reported by the command"
+        };
         const before = known[o.name] ?? out.declared[o.name];
         if (before && before.direction !== info.direction && before.description !== UNDECLARED) {
           throw bad(`declares "${o.name}" with direction ${info.direction}, earlier ${before.direction}`);
@@ -38407,13 +38812,23 @@ class CommandEngine {
   }
   async generate(model, request) {
     const { signal } = request;
-    if (signal.aborted) throw new EngineError(`command ${this.program()} was not started: the request was already aborted (time-out)`, "timeout");
+    if (signal.aborted)
+      throw new EngineError(
+        `command ${this.program()} was not started: the request was already aborted (time-out)`,
+        "timeout"
+      );
     const env = { ...this.baseEnv, ...commandEnvironment(model.prepared, model.params, request) };
     const graceMs = this.opts.killGraceMs ?? 1e3;
     const t0 = nowMs();
     let child;
     try {
-      child = spawn(this.argv[0], this.argv.slice(1), { cwd: this.cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: process.platform !== "win32", windowsHide: true });
+      child = spawn(this.argv[0], this.argv.slice(1), {
+        cwd: this.cwd,
+        env,
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: process.platform !== "win32",
+        windowsHide: true
+      });
     } catch (error) {
       throw this.spawnError(error);
     }
@@ -38455,7 +38870,12 @@ class CommandEngine {
         failure ??= error;
         terminate();
       };
-      const onAbort = () => fail(new EngineError(`command ${this.program()} timed out after ${Math.round(nowMs() - t0)} ms; its process group was killed`, "timeout"));
+      const onAbort = () => fail(
+        new EngineError(
+          `command ${this.program()} timed out after ${Math.round(nowMs() - t0)} ms; its process group was killed`,
+          "timeout"
+        )
+      );
       signal.addEventListener("abort", onAbort, { once: true });
       const takeLine = (line) => {
         lineNo++;
@@ -38464,7 +38884,10 @@ class CommandEngine {
           const parsed = parseCommandLine(line.trim(), lineNo, this.declared);
           Object.assign(values, parsed.values);
           for (const [name, info] of Object.entries(parsed.declared)) {
-            if (info.description === UNDECLARED && !this.declared[name]) this.log(`command: metric "${name}" has no declared direction; print {"name":"${name}","value":\u2026,"direction":"higher"|"lower"} to gate it`);
+            if (info.description === UNDECLARED && !this.declared[name])
+              this.log(
+                `command: metric "${name}" has no declared direction; print {"name":"${name}","value":\u2026,"direction":"higher"|"lower"} to gate it`
+              );
             if (!this.declared[name] || info.description !== UNDECLARED) this.declared[name] = info;
           }
           if (parsed.output !== void 0) hash.update(parsed.output);
@@ -38479,7 +38902,12 @@ class CommandEngine {
         stdoutPartial = lines.pop() ?? "";
         for (const line of lines) takeLine(line);
         if (stdoutPartial.length > MAX_LINE_CHARS) {
-          fail(new EngineError(`line ${lineNo + 1} of the command's stdout is longer than ${MAX_LINE_CHARS} characters`, "stream"));
+          fail(
+            new EngineError(
+              `line ${lineNo + 1} of the command's stdout is longer than ${MAX_LINE_CHARS} characters`,
+              "stream"
+            )
+          );
           stdoutPartial = "";
         }
       });
@@ -38512,13 +38940,20 @@ class CommandEngine {
         if (stdoutPartial.trim()) takeLine(stdoutPartial);
         if (failure) return reject(failure);
         if (exit && exit.code !== 0) {
-          if (exit.code === null) return reject(new EngineError(`command ${this.program()} was killed by ${exit.signal}${tail()}`, "crash"));
+          if (exit.code === null)
+            return reject(new EngineError(`command ${this.program()} was killed by ${exit.signal}${tail()}`, "crash"));
           return reject(new EngineError(`command ${this.program()} exited with code ${exit.code}${tail()}`, "engine"));
         }
         const e2eMs = values.e2e_ms ?? (exitMs ?? nowMs()) - t0;
         const metrics = { ...values };
         delete metrics.e2e_ms;
-        const gen = { chunkArrivalsMs: [], e2eMs, ...values.output_tokens !== void 0 ? { outputTokens: values.output_tokens } : {}, outputSha256: hash.digest(), metrics };
+        const gen = {
+          chunkArrivalsMs: [],
+          e2eMs,
+          ...values.output_tokens !== void 0 ? { outputTokens: values.output_tokens } : {},
+          outputSha256: hash.digest(),
+          metrics
+        };
         if (values.prompt_tokens !== void 0) gen.promptTokens = values.prompt_tokens;
         resolve(gen);
       };
@@ -38544,7 +38979,10 @@ class CommandEngine {
   spawnError(error) {
     const code = error.code;
     const why = code === "ENOENT" ? "program not found" : code === "EACCES" ? "permission denied (not executable?)" : getErrorMessage(error);
-    return new EngineError(`cannot run command ${JSON.stringify(this.argv[0])} (${why}); \`command:\` in ${this.file} is run without a shell, from ${this.cwd ?? process.cwd()}`, "engine");
+    return new EngineError(
+      `cannot run command ${JSON.stringify(this.argv[0])} (${why}); \`command:\` in ${this.file} is run without a shell, from ${this.cwd ?? process.cwd()}`,
+      "engine"
+    );
   }
   async unload(_model) {
   }
@@ -38554,7 +38992,10 @@ class CommandEngine {
 }
 function createCommandEngine(config, env, log, opts = {}) {
   if (!config.command || config.command.length === 0) {
-    throw new InputError("the command engine needs `command:`, the program and its arguments as a list", { file: config.file, path: "command" });
+    throw new InputError("the command engine needs `command:`, the program and its arguments as a list", {
+      file: config.file,
+      path: "command"
+    });
   }
   const base = {};
   for (const [k, v] of Object.entries(env)) if (v !== void 0) base[k] = v;
@@ -38569,7 +39010,8 @@ function llamaBenchArgs(params, maxTokens) {
   const one = (key) => {
     const value = params[key];
     if (value === void 0) return void 0;
-    if (Array.isArray(value)) throw new EngineError(`option ${key} has a list of values; give one (sweep values with matrix)`, "load");
+    if (Array.isArray(value))
+      throw new EngineError(`option ${key} has a list of values; give one (sweep values with matrix)`, "load");
     return typeof value === "boolean" ? value ? "1" : "0" : String(value);
   };
   const flag = (key, name) => {
@@ -38604,7 +39046,10 @@ function parseLlamaBenchOutput(stdout, binary) {
     try {
       data = JSON.parse(line);
     } catch {
-      throw new EngineError(`line ${i + 1} of ${binary}'s output is not JSON (was it run with -o jsonl? is it llama.cpp's llama-bench?): ${excerpt(line, 100)}`, "stream");
+      throw new EngineError(
+        `line ${i + 1} of ${binary}'s output is not JSON (was it run with -o jsonl? is it llama.cpp's llama-bench?): ${excerpt(line, 100)}`,
+        "stream"
+      );
     }
     const r = data;
     const bad = (what) => new EngineError(`line ${i + 1} of ${binary}'s output: ${what}: ${excerpt(line, 100)}`, "stream");
@@ -38612,17 +39057,39 @@ function parseLlamaBenchOutput(stdout, binary) {
     for (const key of ["n_prompt", "n_gen"]) if (!isNumber$1(r[key])) throw bad(`expected a number in ${key}`);
     for (const key of ["samples_ts", "samples_ns"]) {
       const samples = r[key];
-      if (!Array.isArray(samples) || samples.length === 0 || !samples.every((v) => isNumber$1(v) && v >= 0)) throw bad(`expected ${key}, a list of non-negative numbers`);
+      if (!Array.isArray(samples) || samples.length === 0 || !samples.every((v) => isNumber$1(v) && v >= 0))
+        throw bad(`expected ${key}, a list of non-negative numbers`);
     }
     if (r.samples_ts.length !== r.samples_ns.length) throw bad("samples_ts and samples_ns differ in length");
-    records.push({ build_commit: "", build_number: 0, cpu_info: "", gpu_info: "", backends: "", model_filename: "", model_type: "", model_size: 0, model_n_params: 0, n_depth: 0, ...r });
+    records.push({
+      build_commit: "",
+      build_number: 0,
+      cpu_info: "",
+      gpu_info: "",
+      backends: "",
+      model_filename: "",
+      model_type: "",
+      model_size: 0,
+      model_n_params: 0,
+      n_depth: 0,
+      ...r
+    });
   }
-  if (records.length === 0) throw new EngineError(`${binary} printed no JSON results; expected one line per test with -o jsonl (${BUILD_HINT})`, "engine");
+  if (records.length === 0)
+    throw new EngineError(
+      `${binary} printed no JSON results; expected one line per test with -o jsonl (${BUILD_HINT})`,
+      "engine"
+    );
   const prompts = records.filter((r) => r.n_prompt > 0 && r.n_gen === 0);
   const gens = records.filter((r) => r.n_gen > 0 && r.n_prompt === 0);
   if (prompts.length > 1 || gens.length > 1 || prompts.length + gens.length !== records.length) {
-    const tests = records.map((r) => r.n_gen === 0 ? `pp${r.n_prompt}` : r.n_prompt === 0 ? `tg${r.n_gen}` : `pp${r.n_prompt}+tg${r.n_gen}`).join(", ");
-    throw new EngineError(`${binary} ran ${records.length} tests (${tests}); a case takes at most one prompt test and one generation test: remove list values and -pg from options.args`, "engine");
+    const tests = records.map(
+      (r) => r.n_gen === 0 ? `pp${r.n_prompt}` : r.n_prompt === 0 ? `tg${r.n_gen}` : `pp${r.n_prompt}+tg${r.n_gen}`
+    ).join(", ");
+    throw new EngineError(
+      `${binary} ran ${records.length} tests (${tests}); a case takes at most one prompt test and one generation test: remove list values and -pg from options.args`,
+      "engine"
+    );
   }
   const [prompt, gen] = [prompts[0], gens[0]];
   const repetitions = Math.min(...[prompt, gen].filter((r) => r !== void 0).map((r) => r.samples_ts.length));
@@ -38687,14 +39154,19 @@ class LlamaBenchEngine {
   async prepare(model, ctx) {
     this.configDir = ctx.configDir;
     const where = { path: `models[id=${model.id}]` };
-    if (model.source === "url") throw new InputError(`the llama-bench engine takes model files, not URLs (${model.name}); download it first or use the llama-cpp engine`, where);
+    if (model.source === "url")
+      throw new InputError(
+        `the llama-bench engine takes model files, not URLs (${model.name}); download it first or use the llama-cpp engine`,
+        where
+      );
     const path = isAbsolute(model.name) ? model.name : resolve(ctx.configDir, model.name);
     const st = await stat(path).catch(() => null);
     if (!st) throw new InputError(`model file ${path} does not exist`, where);
     if (!st.isFile()) throw new InputError(`model path ${path} is not a file`, where);
     const info = await inspectGguf(path);
     const sha256 = await sha256File(path);
-    if (model.sha256 && model.sha256 !== sha256) throw new InputError(`model file ${path} has sha256 ${sha256}, expected ${model.sha256}`, where);
+    if (model.sha256 && model.sha256 !== sha256)
+      throw new InputError(`model file ${path} has sha256 ${sha256}, expected ${model.sha256}`, where);
     return {
       location: path,
       identity: {
@@ -38719,7 +39191,8 @@ class LlamaBenchEngine {
   }
   async resolveBinary(params) {
     const option = params.binary;
-    if (Array.isArray(option)) throw new EngineError("option binary has a list of values; give one (sweep binaries with matrix)", "load");
+    if (Array.isArray(option))
+      throw new EngineError("option binary has a list of values; give one (sweep binaries with matrix)", "load");
     const name = option !== void 0 ? String(option) : this.env.LLAMA_BENCH || DEFAULT_LLAMA_BENCH;
     const named = option !== void 0 ? `options.binary "${name}" in ${this.config.file}` : this.env.LLAMA_BENCH ? `LLAMA_BENCH="${name}"` : `"${name}"`;
     if (!name.includes("/") && !name.includes("\\")) {
@@ -38755,7 +39228,11 @@ class LlamaBenchEngine {
     }
     const run = state.run;
     if (warmUp) return generationOfRepetition(run, 0);
-    if (state.next >= run.repetitions) throw new EngineError(`llama-bench: more requests in flight than one run has repetitions (${run.repetitions}); use workload.concurrency 1`, "engine");
+    if (state.next >= run.repetitions)
+      throw new EngineError(
+        `llama-bench: more requests in flight than one run has repetitions (${run.repetitions}); use workload.concurrency 1`,
+        "engine"
+      );
     return generationOfRepetition(run, state.next++);
   }
   repetitionsPerRun(params) {
@@ -38766,7 +39243,15 @@ class LlamaBenchEngine {
   /** Runs llama-bench once for the case and parses what it printed. */
   async runBench(binary, model, request) {
     const repetitions = this.repetitionsPerRun(model.params);
-    const args = ["-m", model.prepared.location, "-o", "jsonl", "-r", String(repetitions), ...llamaBenchArgs(model.params, request.maxTokens)];
+    const args = [
+      "-m",
+      model.prepared.location,
+      "-o",
+      "jsonl",
+      "-r",
+      String(repetitions),
+      ...llamaBenchArgs(model.params, request.maxTokens)
+    ];
     const { stdout, stderrTail, code, signal } = await this.spawnBench(binary, args, request.signal);
     const tail = stderrTail.length > 0 ? `; last lines of stderr:
   ${stderrTail.join("\n  ")}` : "; stderr was empty";
@@ -38781,27 +39266,45 @@ class LlamaBenchEngine {
       if (error instanceof EngineError) throw new EngineError(`${error.message}${tail}`, error.kind);
       throw error;
     }
-    if (run.repetitions < repetitions) this.log(`llama-bench: ${binary} reported ${run.repetitions} of ${repetitions} repetitions`);
+    if (run.repetitions < repetitions)
+      this.log(`llama-bench: ${binary} reported ${run.repetitions} of ${repetitions} repetitions`);
     this.noteBuild(run.records[0]);
     return run;
   }
   noteBuild(r) {
-    const build = { build_commit: String(r.build_commit), build_number: Number(r.build_number), backends: String(r.backends), cpu_info: String(r.cpu_info), gpu_info: String(r.gpu_info) };
+    const build = {
+      build_commit: String(r.build_commit),
+      build_number: Number(r.build_number),
+      backends: String(r.backends),
+      cpu_info: String(r.cpu_info),
+      gpu_info: String(r.gpu_info)
+    };
     const key = `${build.build_number} (${build.build_commit})`;
     if (this.builds.has(key)) return;
     this.builds.set(key, build);
     this.engineInfo.version = [...this.builds.keys()].join(", ");
     if (this.builds.size === 1) Object.assign(this.engineInfo, build);
-    this.log(`llama-bench: build ${key}, backends ${build.backends || "none"}, cpu ${build.cpu_info || "unknown"}${build.gpu_info ? `, gpu ${build.gpu_info}` : ""}`);
+    this.log(
+      `llama-bench: build ${key}, backends ${build.backends || "none"}, cpu ${build.cpu_info || "unknown"}${build.gpu_info ? `, gpu ${build.gpu_info}` : ""}`
+    );
   }
   spawnBench(binary, args, abort) {
-    if (abort.aborted) return Promise.reject(new EngineError(`${binary} was not started: the request was already aborted (time-out)`, "timeout"));
+    if (abort.aborted)
+      return Promise.reject(
+        new EngineError(`${binary} was not started: the request was already aborted (time-out)`, "timeout")
+      );
     const graceMs = this.opts.killGraceMs ?? 2e3;
     const t0 = nowMs();
     return new Promise((resolvePromise, reject) => {
       let child;
       try {
-        child = spawn(binary, args, { cwd: this.configDir, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32", windowsHide: true });
+        child = spawn(binary, args, {
+          cwd: this.configDir,
+          env: this.env,
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: process.platform !== "win32",
+          windowsHide: true
+        });
       } catch (error) {
         reject(new EngineError(`cannot run ${binary}: ${getErrorMessage(error)}; ${BUILD_HINT}`, "engine"));
         return;
@@ -38854,7 +39357,12 @@ class LlamaBenchEngine {
         done();
         if (stderrPartial.trim()) stderrTail.push(stderrPartial.slice(0, 500));
         if (timedOut) {
-          reject(new EngineError(`${binary} timed out after ${Math.round(nowMs() - t0)} ms (one run measures all of a case's repetitions: raise workload.timeout_s, or set repetitions: 1); it was killed`, "timeout"));
+          reject(
+            new EngineError(
+              `${binary} timed out after ${Math.round(nowMs() - t0)} ms (one run measures all of a case's repetitions: raise workload.timeout_s, or set repetitions: 1); it was killed`,
+              "timeout"
+            )
+          );
           return;
         }
         resolvePromise({ stdout, stderrTail, code, signal: sig });
@@ -38991,7 +39499,9 @@ function layoutTensors(tensors, alignment) {
       throw new Error(`tensor ${tensor.name}: dimensions must be positive integers`);
     }
     if (tensor.dims[0] % type.blockSize !== 0) {
-      throw new Error(`tensor ${tensor.name}: row length ${tensor.dims[0]} is not a multiple of ${type.name}'s block of ${type.blockSize}`);
+      throw new Error(
+        `tensor ${tensor.name}: row length ${tensor.dims[0]} is not a multiple of ${type.name}'s block of ${type.blockSize}`
+      );
     }
     const sizeBytes = tensorSizeBytes(tensor.dims, type);
     const placed = { tensor, offset, sizeBytes };
@@ -39325,7 +39835,28 @@ object decide surface deep moon island foot system busy test record boat common 
 wonder laugh thousand ago ran check game shape equate miss brought heat snow tire bring yes distant fill east paint
 language among model token bench benchmark fast slow speed race racing finish close witty remark craft engine
 prompt answer quick brown fox jumps lazy once upon time write short poem about`.split(/\s+/);
-const SUFFIXES = ["ing", "ed", "er", "es", "s", "ly", "tion", "ation", "ment", "ness", "est", "al", "ive", "able", "ful", "less", "ous", "ity", "ize", "ers"];
+const SUFFIXES = [
+  "ing",
+  "ed",
+  "er",
+  "es",
+  "s",
+  "ly",
+  "tion",
+  "ation",
+  "ment",
+  "ness",
+  "est",
+  "al",
+  "ive",
+  "able",
+  "ful",
+  "less",
+  "ous",
+  "ity",
+  "ize",
+  "ers"
+];
 const PUNCTUATION = `.,!?'";:-()[]{}/\\&*%$#@+=<>_|~\``;
 const LETTERS = "etaoinshrdlcumwfgypbvkjxqz";
 function* candidatePieces() {
@@ -39396,14 +39927,24 @@ function isModelType(type) {
   return MODEL_TYPES.includes(type);
 }
 function modelFileName(preset, seed = 1, type = "f32") {
-  const fingerprint = createHash("sha256").update(JSON.stringify(type === "f32" ? { GENERATOR_VERSION, shape: SHAPES[preset] } : { GENERATOR_VERSION, shape: SHAPES[preset], type })).digest("hex").slice(0, 8);
+  const fingerprint = createHash("sha256").update(
+    JSON.stringify(
+      type === "f32" ? { GENERATOR_VERSION, shape: SHAPES[preset] } : { GENERATOR_VERSION, shape: SHAPES[preset], type }
+    )
+  ).digest("hex").slice(0, 8);
   return `llm-bench-${preset}-${type === "f32" ? "" : `${type}-`}seed${seed}-${fingerprint}.gguf`;
 }
-async function makeModel({ out, preset = "tiny", type = "f32", seed = 1 }) {
+async function makeModel({
+  out,
+  preset = "tiny",
+  type = "f32",
+  seed = 1
+}) {
   const shape = Object.hasOwn(SHAPES, preset) ? SHAPES[preset] : void 0;
   if (!shape) throw new Error(`unknown model shape "${preset}"; expected one of ${Object.keys(SHAPES).join(", ")}`);
   if (!isModelType(type)) throw new Error(`unknown model type "${type}"; expected one of ${MODEL_TYPES.join(", ")}`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295) throw new Error(`seed must be an integer from 0 to 2^32-1, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 4294967295)
+    throw new Error(`seed must be an integer from 0 to 2^32-1, got ${seed}`);
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   const written = await writeGguf(out, {
     metadata: modelMetadata(shape, seed, type),
@@ -39416,7 +39957,9 @@ function modelMetadata(p, seed, type) {
   return {
     "general.architecture": gguf.string("llama"),
     "general.name": gguf.string(`llm-bench-${p.name}`),
-    "general.description": gguf.string(`Random weights for benchmarking, generated by llm-bench (${kind}, ${type}, seed ${seed}); its text is meaningless.`),
+    "general.description": gguf.string(
+      `Random weights for benchmarking, generated by llm-bench (${kind}, ${type}, seed ${seed}); its text is meaningless.`
+    ),
     "general.file_type": gguf.uint32(LLAMA_FTYPE_OF[type]),
     "general.alignment": gguf.uint32(32),
     "llama.context_length": gguf.uint32(p.contextLength),
@@ -39448,7 +39991,12 @@ function modelTensors(p, seed, type) {
   const tensors = [];
   const add = (name, dims, fill) => {
     const encoding = tensorEncoding(name, dims, type, tied);
-    tensors.push({ name, dims, type: GGML_TYPE_OF[encoding], chunks: () => tensorChunks(dims, fill, streamSeed(seed, name), encoding) });
+    tensors.push({
+      name,
+      dims,
+      type: GGML_TYPE_OF[encoding],
+      chunks: () => tensorChunks(dims, fill, streamSeed(seed, name), encoding)
+    });
   };
   const random = (std) => (_row, out, next) => {
     for (let i = 0; i < out.length; i++) out[i] = next() * std;
@@ -39488,7 +40036,11 @@ function modelTensors(p, seed, type) {
     add(`blk.${b}.ffn_norm.weight`, [width], ones(true));
     add(`blk.${b}.ffn_gate.weight`, [width, p.feedForwardLength], random(1 / Math.sqrt(width)));
     add(`blk.${b}.ffn_up.weight`, [width, p.feedForwardLength], random(1 / Math.sqrt(width)));
-    add(`blk.${b}.ffn_down.weight`, [p.feedForwardLength, width], randomExceptBiasRow(1 / Math.sqrt(p.feedForwardLength)));
+    add(
+      `blk.${b}.ffn_down.weight`,
+      [p.feedForwardLength, width],
+      randomExceptBiasRow(1 / Math.sqrt(p.feedForwardLength))
+    );
   }
   return tensors;
 }
@@ -39545,7 +40097,13 @@ function planCases(config) {
   for (const model of config.models) {
     for (const params of combos) {
       for (const prompt of config.prompts) {
-        cases.push({ id: caseId(model.id, prompt.id, params), model, prompt, params, options: { ...config.options, ...params } });
+        cases.push({
+          id: caseId(model.id, prompt.id, params),
+          model,
+          prompt,
+          params,
+          options: { ...config.options, ...params }
+        });
       }
     }
   }
@@ -39606,7 +40164,12 @@ async function runBenchmark(opts) {
   let position = 0;
   const nextPrefix = () => nonce === void 0 ? "" : promptPrefix(nonce, position++);
   const engineInfo = await opts.sides[0].engine.info();
-  const ctxFor = (config) => ({ configDir: config.dir, cacheDir: opts.cacheDir, log, ...opts.signal ? { signal: opts.signal } : {} });
+  const ctxFor = (config) => ({
+    configDir: config.dir,
+    cacheDir: opts.cacheDir,
+    log,
+    ...opts.signal ? { signal: opts.signal } : {}
+  });
   const liveCase = (plan, engine, prepared, side) => ({
     plan,
     side,
@@ -39618,7 +40181,12 @@ async function runBenchmark(opts) {
       ...side ? { side } : {},
       model: prepared.identity,
       params: plan.params,
-      prompt: { id: plan.prompt.id, sha256: sha256Text(plan.prompt.text), chars: plan.prompt.text.length, max_tokens: plan.prompt.max_tokens },
+      prompt: {
+        id: plan.prompt.id,
+        sha256: sha256Text(plan.prompt.text),
+        chars: plan.prompt.text.length,
+        max_tokens: plan.prompt.max_tokens
+      },
       samples: {},
       blocks: [],
       errors: [],
@@ -39629,8 +40197,10 @@ async function runBenchmark(opts) {
   const cases = [];
   for (const side of opts.sides) {
     const prepared = /* @__PURE__ */ new Map();
-    for (const model of side.config.models) prepared.set(model.id, await side.engine.prepare(model, ctxFor(side.config)));
-    for (const plan of planCases(side.config)) cases.push(liveCase(plan, side.engine, prepared.get(plan.model.id), side.side));
+    for (const model of side.config.models)
+      prepared.set(model.id, await side.engine.prepare(model, ctxFor(side.config)));
+    for (const plan of planCases(side.config))
+      cases.push(liveCase(plan, side.engine, prepared.get(plan.model.id), side.side));
   }
   let reference;
   if (opts.reference) {
@@ -39660,7 +40230,9 @@ async function runBenchmark(opts) {
     ...opts.git ? { git: opts.git } : {},
     ...opts.baseGit ? { base_git: opts.baseGit } : {},
     config: { path: primary.file, sha256: sha256Text(primary.text) },
-    options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))),
+    options: Object.fromEntries(
+      Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))
+    ),
     workload: { ...workload, ...nonce !== void 0 ? { nonce } : {} },
     metrics: declaredMetrics(),
     cases: cases.map((c) => c.result),
@@ -39683,7 +40255,9 @@ async function runBenchmark(opts) {
     );
   } else if (interleave && residentBytes > budget) {
     interleave = false;
-    results.notes.push(`cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`);
+    results.notes.push(
+      `cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`
+    );
   }
   const noteCache = (c, cached, promptTokens) => {
     if (cached === void 0) return;
@@ -39706,7 +40280,15 @@ async function runBenchmark(opts) {
   const noteRetries = async (c, repetition, retries, request2) => {
     if (!retries?.length) return;
     c.result.retries = (c.result.retries ?? 0) + retries.length;
-    for (const cause of retries) await event({ type: "retry", case: c.result.id, side: c.side, repetition, ...request2 !== void 0 ? { request: request2 } : {}, cause });
+    for (const cause of retries)
+      await event({
+        type: "retry",
+        case: c.result.id,
+        side: c.side,
+        repetition,
+        ...request2 !== void 0 ? { request: request2 } : {},
+        cause
+      });
   };
   const fail = async (c, repetition, error) => {
     if (error instanceof EngineError) await noteRetries(c, repetition, error.retries);
@@ -39753,7 +40335,8 @@ async function runBenchmark(opts) {
       return await work(controller.signal);
     } catch (error) {
       if (dropped) throw new RequestInterrupted();
-      if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${seconds} s`, "timeout");
+      if (controller.signal.aborted && !(error instanceof EngineError))
+        throw new EngineError(`timed out after ${seconds} s`, "timeout");
       throw error;
     } finally {
       clearTimeout(timer);
@@ -39764,7 +40347,13 @@ async function runBenchmark(opts) {
   const request = async (c, prompt, repetition) => {
     const gen = await withTimeout(
       workload.timeout_s,
-      (signal) => c.engine.generate(c.loaded, { prompt, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition })
+      (signal) => c.engine.generate(c.loaded, {
+        prompt,
+        maxTokens: c.plan.prompt.max_tokens,
+        signal,
+        caseId: c.result.id,
+        repetition
+      })
     );
     c.result.output_sha256.push(gen.outputSha256);
     await noteRetries(c, repetition, gen.retries);
@@ -39797,9 +40386,15 @@ async function runBenchmark(opts) {
       ratePerSec: workload.rate,
       seed: workload.seed + round,
       timeoutMs: workload.timeout_s * 1e3,
-      send: async (i, signal) => {
+      send: async (_i, signal) => {
         const prefix = nextPrefix();
-        const gen = await c.engine.generate(c.loaded, { prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
+        const gen = await c.engine.generate(c.loaded, {
+          prompt: prefix + c.plan.prompt.text,
+          maxTokens: c.plan.prompt.max_tokens,
+          signal,
+          caseId: c.result.id,
+          repetition: round
+        });
         c.result.output_sha256.push(gen.outputSha256);
         return gen;
       }
@@ -39837,11 +40432,16 @@ async function runBenchmark(opts) {
     steps++;
     if (c !== reference) completedRepetitions++;
     const elapsed = Date.now() - startedMs;
-    const eta = totalSteps ? elapsed / steps * (totalSteps - steps) : Math.min(soakUntil !== void 0 ? soakUntil - Date.now() : Infinity, cap ? elapsed / Math.max(1, completedRepetitions) * (cap - completedRepetitions) : Infinity);
+    const eta = totalSteps ? elapsed / steps * (totalSteps - steps) : Math.min(
+      soakUntil !== void 0 ? soakUntil - Date.now() : Infinity,
+      cap ? elapsed / Math.max(1, completedRepetitions) * (cap - completedRepetitions) : Infinity
+    );
     const repText = soakUntil || cap ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
     const where = c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
     const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? "\u2013"} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? "\u2013"} ms` : "failed";
-    log(`${where} ${label(c)}: ${detail} \xB7 elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
+    log(
+      `${where} ${label(c)}: ${detail} \xB7 elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`
+    );
   };
   const cooldown = async () => {
     if (workload.cooldown_ms > 0) await new Promise((r) => setTimeout(r, workload.cooldown_ms));
@@ -39900,7 +40500,10 @@ async function runBenchmark(opts) {
     });
     let outcomes;
     try {
-      const [gb, gh] = await withTimeout(2 * workload.timeout_s, (signal) => base.engine.generatePair(base.loaded, req(base, signal), head.loaded, req(head, signal)));
+      const [gb, gh] = await withTimeout(
+        2 * workload.timeout_s,
+        (signal) => base.engine.generatePair(base.loaded, req(base, signal), head.loaded, req(head, signal))
+      );
       base.result.output_sha256.push(gb.outputSha256);
       head.result.output_sha256.push(gh.outputSha256);
       base.result.requests.ok++;
@@ -39913,7 +40516,9 @@ async function runBenchmark(opts) {
     await settle(head, round, outcomes[1]);
     await cooldown();
   };
-  const canPair = interleave && workload.lockstep && workload.concurrency === 1 && opts.sides.length === 2 && opts.sides.every((s) => s.engine.kind === opts.sides[0].engine.kind && typeof s.engine.generatePair === "function");
+  const canPair = interleave && workload.lockstep && workload.concurrency === 1 && opts.sides.length === 2 && opts.sides.every(
+    (s) => s.engine.kind === opts.sides[0].engine.kind && typeof s.engine.generatePair === "function"
+  );
   const units = [];
   if (canPair) {
     for (const c of measured) {
@@ -39921,7 +40526,10 @@ async function runBenchmark(opts) {
       const twin = c.side === "base" ? measured.find((h) => h.side === "head" && h.result.id === c.result.id) : void 0;
       units.push(twin ? [c, twin] : c);
     }
-    if (units.some(Array.isArray)) results.notes.push("A/B in lockstep: base and head generated token by token, alternating; each side is timed on its own steps only");
+    if (units.some(Array.isArray))
+      results.notes.push(
+        "A/B in lockstep: base and head generated token by token, alternating; each side is timed on its own steps only"
+      );
   } else {
     units.push(...measured);
   }
@@ -39930,7 +40538,8 @@ async function runBenchmark(opts) {
     c.monitorEnd = void 0;
     if (m) {
       c.result.monitor = { ...m };
-      for (const key of ["peak_rss_mb", "temp_max_c", "throttled"]) if (m[key] !== void 0) c.result.samples[key] = [m[key]];
+      for (const key of ["peak_rss_mb", "temp_max_c", "throttled"])
+        if (m[key] !== void 0) c.result.samples[key] = [m[key]];
     }
     const total = c.result.requests.ok + c.result.requests.failed;
     if (total > 0 && workload.concurrency === 1) c.result.samples.success_rate = [c.result.requests.ok / total];
@@ -39953,7 +40562,8 @@ async function runBenchmark(opts) {
       for (let round = 0; round < rounds && !stopped() && !past(); round++) {
         for (const unit of shuffle(units, rng)) {
           if (stopped()) break;
-          for (const c of Array.isArray(unit) ? unit : [unit]) if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
+          for (const c of Array.isArray(unit) ? unit : [unit])
+            if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
           if (Array.isArray(unit)) await runPair(unit[0], unit[1], round);
           else await runOne(unit, round);
         }
@@ -39980,9 +40590,16 @@ async function runBenchmark(opts) {
       await unload(reference);
       const { load_ms: _load, gpu_offload: _gpu, vram_mb: _vram, ...perRequest } = reference.result.samples;
       if (Object.keys(perRequest).length > 0) {
-        results.calibration = { workload: opts.reference.description, samples: perRequest, blocks: reference.result.blocks };
+        results.calibration = {
+          workload: opts.reference.description,
+          samples: perRequest,
+          blocks: reference.result.blocks
+        };
       }
-      if (reference.result.errors.length > 0) results.notes.push(`the reference workload failed ${reference.result.errors.length} time(s): ${reference.result.errors[0].message}`);
+      if (reference.result.errors.length > 0)
+        results.notes.push(
+          `the reference workload failed ${reference.result.errors.length} time(s): ${reference.result.errors[0].message}`
+        );
     }
     results.finished_at = now().toISOString();
     const unfinished = cases.some((c) => !c.result.finished_at);
@@ -40015,7 +40632,10 @@ function run$1(cmd, args) {
   return new Promise((res) => execFile(cmd, args, { timeout: 3e3 }, (err, out) => res(err ? void 0 : out)));
 }
 async function nvidiaGpus() {
-  const out = await run$1("nvidia-smi", ["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader,nounits"]);
+  const out = await run$1("nvidia-smi", [
+    "--query-gpu=name,memory.total,driver_version",
+    "--format=csv,noheader,nounits"
+  ]);
   if (!out) return [];
   return out.trim().split("\n").filter(Boolean).map((line) => {
     const [name, memMiB, driver] = line.split(",").map((s) => s.trim());
@@ -40144,7 +40764,10 @@ async function referenceWorkload(calibration, cacheDir, environment) {
     environment.log(`generated the reference model ${path}`);
   }
   return {
-    engine: createLlamaCppEngine({ options: {}, model_dir: void 0 }, { log: environment.log, importNodeLlamaCpp: environment.importNodeLlamaCpp }),
+    engine: createLlamaCppEngine(
+      { options: {}, model_dir: void 0 },
+      { log: environment.log, importNodeLlamaCpp: environment.importNodeLlamaCpp }
+    ),
     model: { id: "reference", name: path, source: "path" },
     // One thread: the reference must not fight the engine under test for cores more than it has to.
     params: { threads: 1, context_size: 512 },
@@ -49192,7 +49815,8 @@ const SPEED_UNITS = /* @__PURE__ */ new Set(["tok/s", "req/s", "ms", "s", "\xB5s
 function verdictMark(kind, gated, unit) {
   if (typeof kind !== "string" || !(kind in VERDICT_ICONS)) return NO_VALUE;
   const k = kind;
-  if (k === "regression" && gated === false) return `\u2198\uFE0F ${typeof unit === "string" && SPEED_UNITS.has(unit) ? "slower" : "worse"}, not gated`;
+  if (k === "regression" && gated === false)
+    return `\u2198\uFE0F ${typeof unit === "string" && SPEED_UNITS.has(unit) ? "slower" : "worse"}, not gated`;
   return VERDICT_WORDS[k] ? `${VERDICT_ICONS[k]} ${VERDICT_WORDS[k]}` : VERDICT_ICONS[k];
 }
 function pluralize(count, word, plural = `${word}s`) {
@@ -49287,7 +49911,10 @@ function buildHeadline(verdict, rows, counts) {
 }
 function headlineOfJudged(verdict, rows, counts) {
   const headlineMetric = verdict.settings.headline_metric;
-  const ordered = [...rows.filter((r) => r.metric === headlineMetric), ...rows.filter((r) => r.metric !== headlineMetric)];
+  const ordered = [
+    ...rows.filter((r) => r.metric === headlineMetric),
+    ...rows.filter((r) => r.metric !== headlineMetric)
+  ];
   const gatedRegressions = ordered.filter((r) => r.verdict === "regression" && r.gated);
   const limits = ordered.filter((r) => r.verdict === "limit");
   const extras = [];
@@ -49326,7 +49953,10 @@ function headlineOfJudged(verdict, rows, counts) {
       text: `\u2705 No significant regression \xB7 \u{1F680} ${pluralize(improvements.length, "improvement")}: ${listItems(improvements, false)}${ungated}${tail}`
     };
   }
-  return { markdown: `**\u2705 No significant change**${ungated}${tail}`, text: `\u2705 No significant change${ungated}${tail}` };
+  return {
+    markdown: `**\u2705 No significant change**${ungated}${tail}`,
+    text: `\u2705 No significant change${ungated}${tail}`
+  };
 }
 
 const NOTE_MAX = 300;
@@ -49350,10 +49980,24 @@ function capRun(meta) {
       arch: cap(r.arch),
       cpu: cap(r.cpu),
       ...r.release !== void 0 ? { release: cap(r.release) } : {},
-      gpus: r.gpus.map((g) => ({ ...g, name: cap(g.name), ...g.driver !== void 0 ? { driver: cap(g.driver) } : {} }))
+      gpus: r.gpus.map((g) => ({
+        ...g,
+        name: cap(g.name),
+        ...g.driver !== void 0 ? { driver: cap(g.driver) } : {}
+      }))
     },
-    engine: { ...meta.engine, kind: cap(meta.engine.kind), version: cap(meta.engine.version), ...meta.engine.host !== void 0 ? { host: cap(meta.engine.host) } : {} },
-    ...meta.git ? { git: { ...meta.git.sha !== void 0 ? { sha: cap(meta.git.sha) } : {}, ...meta.git.ref !== void 0 ? { ref: cap(meta.git.ref) } : {} } } : {}
+    engine: {
+      ...meta.engine,
+      kind: cap(meta.engine.kind),
+      version: cap(meta.engine.version),
+      ...meta.engine.host !== void 0 ? { host: cap(meta.engine.host) } : {}
+    },
+    ...meta.git ? {
+      git: {
+        ...meta.git.sha !== void 0 ? { sha: cap(meta.git.sha) } : {},
+        ...meta.git.ref !== void 0 ? { ref: cap(meta.git.ref) } : {}
+      }
+    } : {}
   };
 }
 function capMetric(m) {
@@ -49374,9 +50018,19 @@ function capModel(model) {
 function capVerdictStrings(verdict) {
   return {
     ...verdict,
-    settings: { ...verdict.settings, headline_metric: cap(verdict.settings.headline_metric), ...verdict.settings.gate_changes ? { gate_changes: verdict.settings.gate_changes.map(note) } : {} },
+    settings: {
+      ...verdict.settings,
+      headline_metric: cap(verdict.settings.headline_metric),
+      ...verdict.settings.gate_changes ? { gate_changes: verdict.settings.gate_changes.map(note) } : {}
+    },
     ...verdict.incomplete ? { incomplete: { ...verdict.incomplete, reasons: verdict.incomplete.reasons.map(note) } } : {},
-    runs: verdict.runs.map((r) => ({ ...r, label: cap(r.label), base: r.base ? capRun(r.base) : null, head: capRun(r.head), notes: r.notes.map(note) })),
+    runs: verdict.runs.map((r) => ({
+      ...r,
+      label: cap(r.label),
+      base: r.base ? capRun(r.base) : null,
+      head: capRun(r.head),
+      notes: r.notes.map(note)
+    })),
     metrics: capRecordKeys(verdict.metrics, (m) => ({ ...m, unit: cap(m.unit), description: note(m.description) })),
     summary: { ...verdict.summary, geomean: capRecordKeys(verdict.summary.geomean, (g) => g) },
     cases: verdict.cases.map((c) => ({
@@ -49386,7 +50040,9 @@ function capVerdictStrings(verdict) {
       prompt_id: cap(c.prompt_id),
       model: capModel(c.model),
       ...c.base_model ? { base_model: capModel(c.base_model) } : {},
-      params: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [cap(k), typeof v === "string" ? cap(v) : v])),
+      params: Object.fromEntries(
+        Object.entries(c.params).map(([k, v]) => [cap(k), typeof v === "string" ? cap(v) : v])
+      ),
       metrics: capRecordKeys(c.metrics, capMetric)
     })),
     notes: verdict.notes.map(note)
@@ -49423,7 +50079,14 @@ const STRATEGIES = {
     description: "the spread of the medians of several stored baseline runs set the smallest change that counts (a prediction interval), so the gate reflects real run-to-run variance."
   }
 };
-const KIND_ORDER = { regression: 0, limit: 1, improvement: 2, new: 3, missing: 4, unchanged: 5 };
+const KIND_ORDER = {
+  regression: 0,
+  limit: 1,
+  improvement: 2,
+  new: 3,
+  missing: 4,
+  unchanged: 5
+};
 const TOP_ROWS = 10;
 const CHART_CASES = 20;
 const PIVOT_METRICS = 6;
@@ -49555,17 +50218,37 @@ const EMPTY_VERDICT = {
   status: "pass",
   strategy: "baseline",
   settings: { alpha: 0, min_effect: 0, headline_metric: "" },
-  summary: { regressions: 0, worse_not_gated: 0, improvements: 0, unchanged: 0, limits: 0, new: 0, missing: 0, geomean: {} },
+  summary: {
+    regressions: 0,
+    worse_not_gated: 0,
+    improvements: 0,
+    unchanged: 0,
+    limits: 0,
+    new: 0,
+    missing: 0,
+    geomean: {}
+  },
   runs: [],
   metrics: {},
   cases: [],
   notes: []
 };
 function capMetricStrings(m) {
-  return { ...m, metric: capUntrusted(m.metric), unit: capUntrusted(m.unit), ...m.note !== void 0 ? { note: capUntrusted(m.note, 300) } : {} };
+  return {
+    ...m,
+    metric: capUntrusted(m.metric),
+    unit: capUntrusted(m.unit),
+    ...m.note !== void 0 ? { note: capUntrusted(m.note, 300) } : {}
+  };
 }
 function rowOf(model, e) {
-  if (!e.row) e.row = rowView(model.verdict, e.c, capMetricStrings(e.m), model.caseTexts.get(e.c) ?? caseText(e.c, model.showPrompt));
+  if (!e.row)
+    e.row = rowView(
+      model.verdict,
+      e.c,
+      capMetricStrings(e.m),
+      model.caseTexts.get(e.c) ?? caseText(e.c, model.showPrompt)
+    );
   return e.row;
 }
 function buildReportModel(uncapped, kind, opts = {}) {
@@ -49597,7 +50280,10 @@ function buildReportModel(uncapped, kind, opts = {}) {
   const metricsOf = (i) => {
     const own = uncapped.cases[i].metrics;
     const names = Object.keys(own);
-    const ordered = [...names.filter((n) => metricName(n) === headlineMetric), ...names.filter((n) => metricName(n) !== headlineMetric)];
+    const ordered = [
+      ...names.filter((n) => metricName(n) === headlineMetric),
+      ...names.filter((n) => metricName(n) !== headlineMetric)
+    ];
     return ordered.map((n) => [metricName(n), own[n]]);
   };
   const caseTexts = new Map(cases.map((c) => [c, caseText(c, showPrompt)]));
@@ -49623,7 +50309,18 @@ function buildReportModel(uncapped, kind, opts = {}) {
     const labelIndex = labelOrder.get(c.label);
     for (const [name, m] of metricsOf(caseIndex2)) {
       const key = m.gated || name === headlineMetric || m.limit !== void 0;
-      const e = { kind: "row", c, m, label: c.label, labelIndex, index: index++, badness: badness(m), key, round: 0, score: 0 };
+      const e = {
+        kind: "row",
+        c,
+        m,
+        label: c.label,
+        labelIndex,
+        index: index++,
+        badness: badness(m),
+        key,
+        round: 0,
+        score: 0
+      };
       if (m.verdict === "regression" || m.verdict === "limit" || m.verdict === "improvement") named.push(e);
       if (opts.headlineOnly || !includeRow(kind, m, key)) continue;
       const change = m.verdict === "regression" || m.verdict === "improvement";
@@ -49652,19 +50349,36 @@ function buildReportModel(uncapped, kind, opts = {}) {
     const seen = /* @__PURE__ */ new Map();
     for (const c of own) {
       for (const [name, m] of metricsOf(caseIndex.get(c))) {
-        if (!seen.has(name) && (m.gated || name === headlineMetric || m.limit !== void 0)) seen.set(name, capUntrusted(m.unit));
+        if (!seen.has(name) && (m.gated || name === headlineMetric || m.limit !== void 0))
+          seen.set(name, capUntrusted(m.unit));
       }
     }
     if (seen.size === 0) {
-      for (const c of own) for (const [name, m] of metricsOf(caseIndex.get(c))) if (!seen.has(name)) seen.set(name, capUntrusted(m.unit));
+      for (const c of own)
+        for (const [name, m] of metricsOf(caseIndex.get(c))) if (!seen.has(name)) seen.set(name, capUntrusted(m.unit));
     }
     metricOfs.set(
       label,
       [...seen].slice(0, PIVOT_METRICS).map(([name, unit]) => ({ name, unit }))
     );
     const labelIndex = labelOrder.get(label);
-    const withLimit = own.map((c, i) => ({ c, i, limitViolated: Object.values(uncapped.cases[caseIndex.get(c)].metrics).some((m) => m.verdict === "limit") }));
-    withLimit.sort((a, b) => Number(b.limitViolated) - Number(a.limitViolated) || a.i - b.i).forEach((p, order) => pivots.push({ kind: "pivot", label, labelIndex, round: 0, score: 0, c: p.c, order, limitViolated: p.limitViolated }));
+    const withLimit = own.map((c, i) => ({
+      c,
+      i,
+      limitViolated: Object.values(uncapped.cases[caseIndex.get(c)].metrics).some((m) => m.verdict === "limit")
+    }));
+    withLimit.sort((a, b) => Number(b.limitViolated) - Number(a.limitViolated) || a.i - b.i).forEach(
+      (p, order) => pivots.push({
+        kind: "pivot",
+        label,
+        labelIndex,
+        round: 0,
+        score: 0,
+        c: p.c,
+        order,
+        limitViolated: p.limitViolated
+      })
+    );
   }
   const metricsByCase = /* @__PURE__ */ new Map();
   const metricOf = (c, name) => {
@@ -49688,15 +50402,27 @@ function buildReportModel(uncapped, kind, opts = {}) {
       const perLabel = /* @__PURE__ */ new Map();
       for (const e of list) (perLabel.get(e.label) ?? perLabel.set(e.label, []).get(e.label)).push(e);
       push(roundRobin([...perLabel.values()].flatMap(failureOrder), score));
-      push(roundRobin(pivots.filter((p) => p.limitViolated), noScore));
+      push(
+        roundRobin(
+          pivots.filter((p) => p.limitViolated),
+          noScore
+        )
+      );
     } else if (tier === "new-missing") {
-      list.sort((a, b) => Number(b.m.verdict === "missing") - Number(a.m.verdict === "missing") || Number(b.m.gated) - Number(a.m.gated) || a.index - b.index);
+      list.sort(
+        (a, b) => Number(b.m.verdict === "missing") - Number(a.m.verdict === "missing") || Number(b.m.gated) - Number(a.m.gated) || a.index - b.index
+      );
       push(roundRobin(list, noScore));
     } else if (tier === "improvement" || tier === "ungated") {
       list.sort((a, b) => b.badness - a.badness || a.index - b.index);
       push(roundRobin(list, score));
     } else if (tier === "pivot") {
-      push(roundRobin(pivots.filter((p) => !p.limitViolated), noScore));
+      push(
+        roundRobin(
+          pivots.filter((p) => !p.limitViolated),
+          noScore
+        )
+      );
     } else if (tier === "chart") {
       for (const label of labels) items.push({ kind: "chart", label });
     } else {
@@ -49706,7 +50432,9 @@ function buildReportModel(uncapped, kind, opts = {}) {
     tiers[tier] = { start, end: items.length };
     byTier.set(tier, []);
   }
-  const totals = new Map(labels.map((l) => [l, { rows: 0, unchanged: 0 }]));
+  const totals = new Map(
+    labels.map((l) => [l, { rows: 0, unchanged: 0 }])
+  );
   for (const e of entries) {
     const t = totals.get(e.label);
     t.rows++;
@@ -49736,7 +50464,11 @@ function buildReportModel(uncapped, kind, opts = {}) {
   const kept = items.filter((i) => i.kind !== "chart" || charts.has(i.label));
   if (kept.length !== items.length) {
     const removedBefore = (n) => items.slice(0, n).filter((i) => i.kind === "chart" && !charts.has(i.label)).length;
-    for (const tier of TIERS) tiers[tier] = { start: tiers[tier].start - removedBefore(tiers[tier].start), end: tiers[tier].end - removedBefore(tiers[tier].end) };
+    for (const tier of TIERS)
+      tiers[tier] = {
+        start: tiers[tier].start - removedBefore(tiers[tier].start),
+        end: tiers[tier].end - removedBefore(tiers[tier].end)
+      };
     model.items = kept;
   }
   return model;
@@ -49829,12 +50561,25 @@ function runnerGroups(labels) {
       group.labels.push(l.label);
       group.bases.push(l.base);
       group.heads.push(l.head);
-    } else groups.set(key, { labels: [l.label], fingerprint: l.head.fingerprint, engine: l.head.engine, bases: [l.base], heads: [l.head] });
+    } else
+      groups.set(key, {
+        labels: [l.label],
+        fingerprint: l.head.fingerprint,
+        engine: l.head.engine,
+        bases: [l.base],
+        heads: [l.head]
+      });
   }
   const commit = (runs) => runs.every((r) => r.commit === runs[0].commit) ? runs[0].commit : plainText(shaRef(runs[0]), { maxLength: 160 });
   return [...groups.values()].map((g) => {
     const bases = g.bases.filter((b) => b !== null);
-    return { labels: g.labels, fingerprint: g.fingerprint, engine: g.engine, base: bases.length ? commit(bases) : null, head: commit(g.heads) };
+    return {
+      labels: g.labels,
+      fingerprint: g.fingerprint,
+      engine: g.engine,
+      base: bases.length ? commit(bases) : null,
+      head: commit(g.heads)
+    };
   });
 }
 function lazy(target, key, compute) {
@@ -49902,7 +50647,9 @@ function buildView(model, trim, opts) {
       head: runView(run?.head),
       notes: (run?.notes ?? []).map((n) => plainText(n, { maxLength: NOTE_CHARS }))
     };
-    const runsKey = JSON.stringify([view2.base, view2.head].map((r) => r ? [r.fingerprint, r.engine, r.commit, r.tool] : null));
+    const runsKey = JSON.stringify(
+      [view2.base, view2.head].map((r) => r ? [r.fingerprint, r.engine, r.commit, r.tool] : null)
+    );
     view2.sameRunsAs = view2.head ? firstWithRuns.get(runsKey) ?? null : null;
     if (view2.head && !firstWithRuns.has(runsKey)) firstWithRuns.set(runsKey, label);
     lazy(view2, "rows", rowsIn("main"));
@@ -49912,7 +50659,11 @@ function buildView(model, trim, opts) {
   });
   const omittedRows = totalRows - keptRows;
   const omitted = omittedRows > 0 || omittedCharts > 0 ? { rows: omittedRows, chart: omittedCharts > 0, charts: omittedCharts } : null;
-  const top = labelViews.flatMap((l) => (keptEntries.get(l.label) ?? []).filter((e) => e.place === "main" && e.m.verdict !== "new" && e.m.verdict !== "missing")).sort(compareEntries).map((e) => rowOf(model, e));
+  const top = labelViews.flatMap(
+    (l) => (keptEntries.get(l.label) ?? []).filter(
+      (e) => e.place === "main" && e.m.verdict !== "new" && e.m.verdict !== "missing"
+    )
+  ).sort(compareEntries).map((e) => rowOf(model, e));
   const headlineUnit = verdict.metrics[verdict.settings.headline_metric]?.unit ?? capUntrusted(headMetricUnit(model, verdict.settings.headline_metric));
   const strategies = new Set(verdict.runs.map((r) => r.strategy));
   const summaryComplete = opts.summaryComplete === true && kind !== "summary";
@@ -49926,7 +50677,10 @@ function buildView(model, trim, opts) {
     isRegression: verdict.status === "regression",
     isPass: verdict.status === "pass",
     isIncomplete: verdict.incomplete !== void 0,
-    incomplete: verdict.incomplete ? { cancelled: verdict.incomplete.cancelled, reasons: verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: NOTE_CHARS })) } : null,
+    incomplete: verdict.incomplete ? {
+      cancelled: verdict.incomplete.cancelled,
+      reasons: verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: NOTE_CHARS }))
+    } : null,
     gatesFrom: verdict.settings.gates_from ?? null,
     gateChanges: (verdict.settings.gate_changes ?? []).map((c) => plainText(c, { maxLength: NOTE_CHARS })),
     isNoBaseline: nothingCompared(verdict),
@@ -49981,7 +50735,8 @@ function pivotCase(model, p) {
 }
 function itemSizeEstimate(model, item) {
   if (item.kind === "chart") return chartOf(model, item.label)?.text.length ?? 0;
-  if (item.kind === "pivot") return (model.caseTexts.get(item.c)?.length ?? 40) + 16 * (model.metricOfs.get(item.label)?.length ?? 1) + 8;
+  if (item.kind === "pivot")
+    return (model.caseTexts.get(item.c)?.length ?? 40) + 16 * (model.metricOfs.get(item.label)?.length ?? 1) + 8;
   const { c, m } = item;
   const perRow = model.kind === "summary" ? 100 : 70;
   return perRow + (model.caseTexts.get(c)?.length ?? 40) + m.metric.length + (m.note ? Math.min(m.note.length, 130) : 0) + (m.limit ? 16 : 0);
@@ -50074,7 +50829,8 @@ const REPORT_HELPERS = {
   }
 };
 const env = Handlebars.create();
-for (const [name, helper] of Object.entries(REPORT_HELPERS)) env.registerHelper(name, helper);
+for (const [name, helper] of Object.entries(REPORT_HELPERS))
+  env.registerHelper(name, helper);
 env.unregisterHelper("log");
 const envWithCompiler = env;
 const BaseCompiler = envWithCompiler.JavaScriptCompiler;
@@ -50083,7 +50839,9 @@ function MarkdownCompiler() {
 MarkdownCompiler.prototype = Object.create(BaseCompiler.prototype);
 MarkdownCompiler.prototype.compiler = MarkdownCompiler;
 MarkdownCompiler.prototype.appendEscaped = function appendEscaped() {
-  this.pushSource(this.appendToBuffer([this.aliasable("container.helpers.escapeMarkdown"), "(", this.popStack(), ", {})"]));
+  this.pushSource(
+    this.appendToBuffer([this.aliasable("container.helpers.escapeMarkdown"), "(", this.popStack(), ", {})"])
+  );
 };
 envWithCompiler.JavaScriptCompiler = MarkdownCompiler;
 const COMPILE_OPTIONS = {
@@ -50096,7 +50854,8 @@ const CACHE_SIZE = 32;
 const compiled = /* @__PURE__ */ new Map();
 function lineOf(error) {
   const e = error;
-  if (typeof e.lineNumber === "number") return { line: e.lineNumber, column: typeof e.column === "number" ? e.column + 1 : void 0 };
+  if (typeof e.lineNumber === "number")
+    return { line: e.lineNumber, column: typeof e.column === "number" ? e.column + 1 : void 0 };
   const match = typeof e.message === "string" ? /line (\d+)/.exec(e.message) : null;
   return match ? { line: Number(match[1]) } : {};
 }
@@ -50108,17 +50867,30 @@ function templateError(error, file) {
   const message = raw.replace(/ - \d+:\d+$/, "");
   let match;
   if (match = /^You specified knownHelpersOnly, but used the unknown helper (.+)$/.exec(message)) {
-    return new InputError(`unknown helper "${match[1]}" (helpers: ${Object.keys(REPORT_HELPERS).join(", ")}, and Handlebars' if, unless, each, with, lookup)`, { file, path });
+    return new InputError(
+      `unknown helper "${match[1]}" (helpers: ${Object.keys(REPORT_HELPERS).join(", ")}, and Handlebars' if, unless, each, with, lookup)`,
+      { file, path }
+    );
   }
   if (match = /^Parse error on line \d+:\n(.*)\n.*\nExpecting (.*), got '(.*)'$/.exec(message)) {
     const [, excerpt, expectingList, got] = match;
     const expecting = expectingList.split(", ");
     const shown = `${expecting.slice(0, 4).join(", ")}${expecting.length > 4 ? ", \u2026" : ""}`;
-    if (got === "EOF") return new InputError(`Handlebars syntax error: the template ends inside a block or tag that is never closed (expected ${shown})`, { file, path });
-    return new InputError(`Handlebars syntax error near "${excerpt.trim()}": got '${got}', expected ${shown}`, { file, path });
+    if (got === "EOF")
+      return new InputError(
+        `Handlebars syntax error: the template ends inside a block or tag that is never closed (expected ${shown})`,
+        { file, path }
+      );
+    return new InputError(`Handlebars syntax error near "${excerpt.trim()}": got '${got}', expected ${shown}`, {
+      file,
+      path
+    });
   }
   if (match = /^Cannot read properties of (null|undefined) \(reading '(.+)'\)$/.exec(message)) {
-    return new InputError(`cannot read "${match[2]}" of an empty value (${match[1]}); guard it with {{#if}}`, { file, path });
+    return new InputError(`cannot read "${match[2]}" of an empty value (${match[1]}); guard it with {{#if}}`, {
+      file,
+      path
+    });
   }
   if (match = /^"(.+)" not defined in (.+)$/.exec(message)) {
     const parent = match[2] === "null" || match[2] === "undefined" ? ` (its parent is ${match[2]}; guard it with {{#if}})` : "";
@@ -50276,7 +51048,10 @@ function renderReport(verdict, opts) {
   return renderReportResult(verdict, opts).text;
 }
 function renderAllReports(verdict, opts) {
-  const base = { ...opts.reportId !== void 0 ? { reportId: opts.reportId } : {}, ...opts.links ? { links: opts.links } : {} };
+  const base = {
+    ...opts.reportId !== void 0 ? { reportId: opts.reportId } : {},
+    ...opts.links ? { links: opts.links } : {}
+  };
   const summary = renderReportResult(verdict, { ...base, kind: "summary", template: opts.templates.summary });
   const summaryComplete = !summary.cut;
   return {
@@ -50292,7 +51067,8 @@ function packageRoot() {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (; ; ) {
     const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "llm-bench") return cached = dir;
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "llm-bench")
+      return cached = dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`cannot find llm-bench's package.json above ${fileURLToPath(import.meta.url)}`);
     dir = parent;

@@ -47,13 +47,18 @@ function apiFailure(what, error, permission) {
   const where = request ? ` (${request})` : "";
   const answered = error?.response !== void 0;
   let advice;
-  if (!answered && (status === void 0 || status === 500)) advice = "GitHub could not be reached after 3 retries with backoff; check the runner's network, then rerun the job";
+  if (!answered && (status === void 0 || status === 500))
+    advice = "GitHub could not be reached after 3 retries with backoff; check the runner's network, then rerun the job";
   else if (status === 401) advice = "the token was refused (revoked or expired?): check the github-token input";
-  else if (status === 403 || status === 404) advice = `the token may lack permission: grant the job \`permissions: { ${permission} }\``;
+  else if (status === 403 || status === 404)
+    advice = `the token may lack permission: grant the job \`permissions: { ${permission} }\``;
   else if (status === 429) advice = "GitHub kept rate-limiting the request after the retries; rerun the job later";
-  else if (status !== void 0 && status >= 500) advice = "GitHub kept failing after 3 retries with backoff; rerun the job";
+  else if (status !== void 0 && status >= 500)
+    advice = "GitHub kept failing after 3 retries with backoff; rerun the job";
   else advice = "check the request and the token";
-  return new Error(`${what} failed${where}: ${answered && status !== void 0 ? `HTTP ${status} ` : ""}${said}. ${advice}.`);
+  return new Error(
+    `${what} failed${where}: ${answered && status !== void 0 ? `HTTP ${status} ` : ""}${said}. ${advice}.`
+  );
 }
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -102,7 +107,9 @@ class CacheBaselineStore {
       await mkdir(dir, { recursive: true });
       const matched = await this.options.service.restoreCache([dir], prefix, [prefix]);
       if (!matched) {
-        this.log.info(`No cached baseline for runner "${label}" (key prefix ${prefix}): it is saved on pushes to the default branch.`);
+        this.log.info(
+          `No cached baseline for runner "${label}" (key prefix ${prefix}): it is saved on pushes to the default branch.`
+        );
         return [];
       }
       if (!matched.startsWith(prefix)) {
@@ -119,7 +126,9 @@ class CacheBaselineStore {
       }
       const results = parseResults(data, where);
       if (results.runner.label !== label) {
-        this.log.warning(`The cached baseline ${matched} was recorded on runner "${results.runner.label}", not "${label}"; ignored.`);
+        this.log.warning(
+          `The cached baseline ${matched} was recorded on runner "${results.runner.label}", not "${label}"; ignored.`
+        );
         return [];
       }
       this.log.info(`Restored the baseline for runner "${label}" from cache key ${matched}.`);
@@ -212,7 +221,10 @@ const BASELINE_CACHE_DIR = ".llm-bench/baseline";
 const BASELINE_HISTORY_RUNS = 10;
 
 function logSafe(text) {
-  const flat = text.replace(/\r\n|\r|\n|\u2028|\u2029|\u0085/g, "\u23CE").replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const flat = text.replace(/\r\n|\r|\n|\u2028|\u2029|\u0085/g, "\u23CE").replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
   return /^\s*(::|##\[)/.test(flat) ? `\u2039\u203A${flat}` : flat;
 }
 
@@ -225,11 +237,25 @@ const actionLogger = {
 function planModelCache(configs, facts) {
   const primary = configs[0];
   const engines = new Set(configs.map((c) => c.engine));
-  if (engines.size > 1) return { kind: "skip", reason: `base and head use different engines (${[...engines].join(", ")}): model cache skipped` };
+  if (engines.size > 1)
+    return {
+      kind: "skip",
+      reason: `base and head use different engines (${[...engines].join(", ")}): model cache skipped`
+    };
   const models = configs.flatMap((c) => c.models);
   if (primary.engine === "ollama") {
-    const storage = ollamaStorage({ env: facts.env, homeDir: facts.homeDir, currentUser: facts.currentUser, server: facts.ollamaServer });
-    const { key, restoreKeys } = modelCacheKey({ engine: "ollama", models: models.map((m) => ({ name: m.name })), platform: facts.platform, arch: facts.arch });
+    const storage = ollamaStorage({
+      env: facts.env,
+      homeDir: facts.homeDir,
+      currentUser: facts.currentUser,
+      server: facts.ollamaServer
+    });
+    const { key, restoreKeys } = modelCacheKey({
+      engine: "ollama",
+      models: models.map((m) => ({ name: m.name })),
+      platform: facts.platform,
+      arch: facts.arch
+    });
     return {
       kind: "cache",
       plan: { paths: [storage.modelsDir], key, restoreKeys },
@@ -238,22 +264,36 @@ function planModelCache(configs, facts) {
     };
   }
   if (primary.engine === "llama-cpp") {
-    const downloads = configs.flatMap((c) => c.models.filter((m) => m.source === "url").map((m) => ({ config: c, model: m })));
+    const downloads = configs.flatMap(
+      (c) => c.models.filter((m) => m.source === "url").map((m) => ({ config: c, model: m }))
+    );
     if (downloads.length === 0) return { kind: "skip", reason: "every model is a local file: nothing to cache" };
     const dirs = [
       ...new Set(
         downloads.map(
-          ({ config }) => config.model_dir ? llamaCppModelDir({ modelDir: config.model_dir, configDir: config.dir, env: facts.env, homeDir: facts.homeDir }) : resolve(facts.downloadDir)
+          ({ config }) => config.model_dir ? llamaCppModelDir({
+            modelDir: config.model_dir,
+            configDir: config.dir,
+            env: facts.env,
+            homeDir: facts.homeDir
+          }) : resolve(facts.downloadDir)
         )
       )
     ];
     const { key, restoreKeys } = modelCacheKey({
       engine: "llama-cpp",
-      models: downloads.map(({ model }) => ({ name: model.name, ...model.sha256 ? { digest: `sha256:${model.sha256}` } : {} })),
+      models: downloads.map(({ model }) => ({
+        name: model.name,
+        ...model.sha256 ? { digest: `sha256:${model.sha256}` } : {}
+      })),
       platform: facts.platform,
       arch: facts.arch
     });
-    return { kind: "cache", plan: { paths: dirs, key, restoreKeys }, note: `downloaded GGUF files in ${dirs.join(", ")}` };
+    return {
+      kind: "cache",
+      plan: { paths: dirs, key, restoreKeys },
+      note: `downloaded GGUF files in ${dirs.join(", ")}`
+    };
   }
   return { kind: "skip", reason: `the ${primary.engine} engine keeps its models in its own server: nothing to cache` };
 }
@@ -261,9 +301,13 @@ async function restoreModelCache(service, plan, log) {
   try {
     for (const path of plan.paths) await mkdir(path, { recursive: true });
     const matchedKey = await service.restoreCache(plan.paths, plan.key, plan.restoreKeys);
-    if (!matchedKey) log.info(`No model cache yet for ${plan.key}: models are fetched and the cache is saved after the run.`);
+    if (!matchedKey)
+      log.info(`No model cache yet for ${plan.key}: models are fetched and the cache is saved after the run.`);
     else if (matchedKey === plan.key) log.info(`Restored the model cache ${matchedKey}.`);
-    else log.info(`Restored the model cache ${matchedKey} (a partial match for ${plan.key}); missing models are fetched and a new cache is saved.`);
+    else
+      log.info(
+        `Restored the model cache ${matchedKey} (a partial match for ${plan.key}); missing models are fetched and a new cache is saved.`
+      );
     return { ...plan, ...matchedKey ? { matchedKey } : {} };
   } catch (error) {
     log.warning(`Could not restore the model cache ${plan.key}: ${getErrorMessage(error)}. Continuing without it.`);
@@ -288,7 +332,12 @@ function parseModelCachePlan(text) {
   try {
     const data = JSON.parse(text);
     if (!Array.isArray(data.paths) || typeof data.key !== "string") return void 0;
-    return { paths: data.paths.map(String), key: data.key, restoreKeys: (data.restoreKeys ?? []).map(String), ...data.matchedKey ? { matchedKey: String(data.matchedKey) } : {} };
+    return {
+      paths: data.paths.map(String),
+      key: data.key,
+      restoreKeys: (data.restoreKeys ?? []).map(String),
+      ...data.matchedKey ? { matchedKey: String(data.matchedKey) } : {}
+    };
   } catch {
     return void 0;
   }
@@ -353,10 +402,15 @@ async function startOllamaServe(opts) {
     for (; ; ) {
       if (await ollamaAnswers(opts.host, 1e3)) break;
       if (exited !== void 0) throw new Error(`ollama serve exited with code ${exited}; see ${opts.logFile}`);
-      if (Date.now() > deadline) throw new Error(`ollama serve did not answer ${opts.host}/api/version within ${Math.round((opts.timeoutMs ?? 3e4) / 1e3)} s; see ${opts.logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `ollama serve did not answer ${opts.host}/api/version within ${Math.round((opts.timeoutMs ?? 3e4) / 1e3)} s; see ${opts.logFile}`
+        );
       await new Promise((r) => setTimeout(r, pollMs));
     }
-    opts.log(`Started ollama serve (pid ${pid}) on ${bind} with OLLAMA_MODELS=${opts.modelsDir}; it is stopped after the job.`);
+    opts.log(
+      `Started ollama serve (pid ${pid}) on ${bind} with OLLAMA_MODELS=${opts.modelsDir}; it is stopped after the job.`
+    );
     return { pid, logFile: opts.logFile };
   } catch (error) {
     if (pid !== void 0) stopProcess(pid);

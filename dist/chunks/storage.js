@@ -6758,18 +6758,42 @@ function superRefine(fn, params) {
 const BUILTIN_METRICS = {
   ttft_ms: { direction: "lower", unit: "ms", description: "request sent \u2192 first generated token received (client)" },
   prefill_tps: { direction: "higher", unit: "tok/s", description: "prompt tokens \xF7 prompt-processing time" },
-  decode_tps: { direction: "higher", unit: "tok/s", description: "generated tokens after the first \xF7 time from first to last token" },
+  decode_tps: {
+    direction: "higher",
+    unit: "tok/s",
+    description: "generated tokens after the first \xF7 time from first to last token"
+  },
   tpot_ms: { direction: "lower", unit: "ms", description: "(e2e \u2212 ttft) \xF7 (output tokens \u2212 1)" },
   itl_p50_ms: { direction: "lower", unit: "ms", description: "median gap between consecutive streamed tokens" },
-  itl_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile gap between consecutive streamed tokens" },
+  itl_p99_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "99th percentile gap between consecutive streamed tokens"
+  },
   e2e_ms: { direction: "lower", unit: "ms", description: "request sent \u2192 last token" },
   load_ms: { direction: "lower", unit: "ms", description: "cold model load, once per case before warm-up" },
   output_tokens: { direction: "none", unit: "tok", description: "generated tokens" },
   prompt_tokens: { direction: "none", unit: "tok", description: "prompt tokens" },
-  cached_tokens: { direction: "none", unit: "tok", description: "prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)" },
-  threads_used: { direction: "none", unit: "threads", description: "the thread count threads: auto chose by a short probe on this machine" },
-  request_tps: { direction: "higher", unit: "req/s", description: "completed requests per second of wall time (concurrency > 1)" },
-  output_tps: { direction: "higher", unit: "tok/s", description: "output tokens per second of wall time (concurrency > 1)" },
+  cached_tokens: {
+    direction: "none",
+    unit: "tok",
+    description: "prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)"
+  },
+  threads_used: {
+    direction: "none",
+    unit: "threads",
+    description: "the thread count threads: auto chose by a short probe on this machine"
+  },
+  request_tps: {
+    direction: "higher",
+    unit: "req/s",
+    description: "completed requests per second of wall time (concurrency > 1)"
+  },
+  output_tps: {
+    direction: "higher",
+    unit: "tok/s",
+    description: "output tokens per second of wall time (concurrency > 1)"
+  },
   success_rate: { direction: "higher", unit: "ratio", description: "successful requests \xF7 all requests" },
   peak_rss_mb: { direction: "lower", unit: "MB", description: "peak resident memory of the engine process" },
   vram_mb: { direction: "lower", unit: "MB", description: "GPU memory used by the model" },
@@ -6779,7 +6803,7 @@ const BUILTIN_METRICS = {
 };
 const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 function isBuiltinMetric(name) {
-  return Object.prototype.hasOwnProperty.call(BUILTIN_METRICS, name);
+  return Object.hasOwn(BUILTIN_METRICS, name);
 }
 function metricInfo(name, custom = {}) {
   if (isBuiltinMetric(name)) return BUILTIN_METRICS[name];
@@ -6887,7 +6911,10 @@ function issueMessage(issue, root, opts = {}) {
       };
     case "invalid_type": {
       if (issue.expected === "int") {
-        return { path, message: `${issue.message.startsWith("Invalid input") ? "expected a whole number" : issue.message} (got ${describe(got)})` };
+        return {
+          path,
+          message: `${issue.message.startsWith("Invalid input") ? "expected a whole number" : issue.message} (got ${describe(got)})`
+        };
       }
       const hint = opts.yaml && issue.expected === "string" && typeof got === "number" ? " (quote the value: YAML reads unquoted digits as a number)" : "";
       const expected = opts.yaml && ["object", "record", "array"].includes(issue.expected) ? typeName(issue.expected === "record" ? "object" : issue.expected) : issue.expected;
@@ -6901,19 +6928,27 @@ function issueMessage(issue, root, opts = {}) {
     case "invalid_key": {
       const inner = issue.issues[0];
       const key = issue.path.at(-1);
-      return { path, message: `${inner && !inner.message.startsWith("Invalid") ? inner.message : "invalid key"} (got the key ${JSON.stringify(String(key))})` };
+      return {
+        path,
+        message: `${inner && !inner.message.startsWith("Invalid") ? inner.message : "invalid key"} (got the key ${JSON.stringify(String(key))})`
+      };
     }
     case "invalid_union": {
       const branch = closestBranch(issue);
       if (branch) return issueMessage(branch, root, opts);
       const types = expectedTypesOf(issue);
-      return { path, message: types.length > 0 ? `expected ${types.join(" or ")}, got ${describe(got)}` : `${issue.message}, got ${describe(got)}` };
+      return {
+        path,
+        message: types.length > 0 ? `expected ${types.join(" or ")}, got ${describe(got)}` : `${issue.message}, got ${describe(got)}`
+      };
     }
     case "too_big":
     case "too_small": {
       if (!/^Too (small|big)/.test(issue.message)) return { path, message: `${issue.message} (got ${describe(got)})` };
       const small = issue.code === "too_small";
-      const bound = Number(small ? issue.minimum : issue.maximum);
+      const bound = Number(
+        small ? issue.minimum : issue.maximum
+      );
       const inclusive = issue.inclusive !== false;
       const sign = small ? inclusive ? "\u2265" : ">" : inclusive ? "\u2264" : "<";
       const message = issue.origin === "string" ? small && bound === 1 ? "expected a non-empty string" : `expected a string of ${small ? "at least" : "at most"} ${bound} characters` : issue.origin === "array" || issue.origin === "set" ? `expected ${small ? "at least" : "at most"} ${bound} item${bound === 1 ? "" : "s"}` : `expected a number ${sign} ${bound}`;
@@ -7160,7 +7195,12 @@ async function detectOllamaServer(root = "/") {
   }
   if (unit?.user) {
     const home = [...passwd.values()].find((u) => u.name === unit.user)?.home;
-    return { user: unit.user, ...home ? { home } : {}, ...unit.env.OLLAMA_MODELS ? { modelsDir: unit.env.OLLAMA_MODELS } : {}, via: "systemd" };
+    return {
+      user: unit.user,
+      ...home ? { home } : {},
+      ...unit.env.OLLAMA_MODELS ? { modelsDir: unit.env.OLLAMA_MODELS } : {},
+      via: "systemd"
+    };
   }
   return void 0;
 }
@@ -7183,7 +7223,9 @@ function downloadStallSeconds(env) {
   if (!raw) return DEFAULT_DOWNLOAD_STALL_S;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new InputError(`LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`);
+    throw new InputError(
+      `LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`
+    );
   }
   return seconds;
 }

@@ -1,7 +1,6 @@
 // Analysis half of bench:stats: drift between and within runs, then seeded resampling of every rule into a table of
 // false-alarm and detection rates (rule × n × {A/A, 5%, 10%, 20% slowdown}), printed and written beside the data.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { extract, METRICS } from './data.mjs';
 import { abRule, calibratedRule, gabRule, historyRule, naiveRule, ruleFor } from './rules.mjs';
 
@@ -20,7 +19,7 @@ const f = (v, d = 1) => v.toFixed(d);
 /** Mean ± standard error: an A/A session whose sides differ by several standard errors shows here. */
 const meanSe = (xs) => {
   const s = stats(xs);
-  return `${(100 * s.mean).toFixed(1)}% ± ${(100 * s.sd / Math.sqrt(s.n)).toFixed(1)}%`;
+  return `${(100 * s.mean).toFixed(1)}% ± ${((100 * s.sd) / Math.sqrt(s.n)).toFixed(1)}%`;
 };
 const pct = (v, d = 1) => `${(100 * v).toFixed(d)}%`;
 
@@ -34,10 +33,16 @@ export function describeDrift(data, manifest, log) {
   const loads = manifest.sessions.flatMap((s) => [s.load1Before, s.load1After]);
   const p = manifest.plan;
   out(`\n# bench:stats collection of ${manifest.collectedAt} (${(manifest.collectionSeconds / 60).toFixed(1)} min)`);
-  out(`machine: ${manifest.machine.cpu}, ${manifest.machine.cores} cores, node ${manifest.machine.node}; 1-minute load average ${f(Math.min(...loads), 2)}–${f(Math.max(...loads), 2)} during the collection`);
-  out(`workload: generated ${p.preset} model, ${p.tokens} tokens, threads 1, context 512; ${data.runs.length} runs × ${p.reps} repetitions with the reference workload; ${data.abSessions.length} A/A sessions × ${p.blocks} blocks; ${p.pauseS} s between sessions`);
+  out(
+    `machine: ${manifest.machine.cpu}, ${manifest.machine.cores} cores, node ${manifest.machine.node}; 1-minute load average ${f(Math.min(...loads), 2)}–${f(Math.max(...loads), 2)} during the collection`,
+  );
+  out(
+    `workload: generated ${p.preset} model, ${p.tokens} tokens, threads 1, context 512; ${data.runs.length} runs × ${p.reps} repetitions with the reference workload; ${data.abSessions.length} A/A sessions × ${p.blocks} blocks; ${p.pauseS} s between sessions`,
+  );
   out('\n## Drift');
-  out('| run | started | decode_tps median | within-run CV | ttft_ms median | reference decode_tps median | decode ÷ reference |');
+  out(
+    '| run | started | decode_tps median | within-run CV | ttft_ms median | reference decode_tps median | decode ÷ reference |',
+  );
   out('| --- | --- | --- | --- | --- | --- | --- |');
   const runMedians = { decode_tps: [], ttft_ms: [], reference: [], calibrated: [] };
   for (const run of data.runs) {
@@ -48,22 +53,32 @@ export function describeDrift(data, manifest, log) {
     runMedians.ttft_ms.push(t.median);
     runMedians.reference.push(ref.median);
     runMedians.calibrated.push(d.median / ref.median);
-    out(`| ${run.name} | ${run.startedAt.slice(11, 19)} | ${f(d.median)} | ${pct(d.cv)} | ${f(t.median, 2)} | ${f(ref.median)} | ${f(d.median / ref.median, 3)} |`);
+    out(
+      `| ${run.name} | ${run.startedAt.slice(11, 19)} | ${f(d.median)} | ${pct(d.cv)} | ${f(t.median, 2)} | ${f(ref.median)} | ${f(d.median / ref.median, 3)} |`,
+    );
   }
   out('');
   out('| across runs (run medians) | min | max | max ÷ min | CV |');
   out('| --- | --- | --- | --- | --- |');
-  for (const [key, label] of [['decode_tps', 'decode_tps'], ['ttft_ms', 'ttft_ms'], ['reference', 'reference decode_tps'], ['calibrated', 'decode_tps ÷ reference']]) {
+  for (const [key, label] of [
+    ['decode_tps', 'decode_tps'],
+    ['ttft_ms', 'ttft_ms'],
+    ['reference', 'reference decode_tps'],
+    ['calibrated', 'decode_tps ÷ reference'],
+  ]) {
     const s = stats(runMedians[key]);
     out(`| ${label} | ${f(s.min, 3)} | ${f(s.max, 3)} | ${f(s.max / s.min, 3)} | ${pct(s.cv)} |`);
   }
   out('');
-  out('| A/A session | blocks | base decode median | head decode median | SD of block log ratio decode / ttft | mean block log ratio ± s.e. decode / ttft | mean log(2nd ÷ 1st in a block) decode / ttft |');
+  out(
+    '| A/A session | blocks | base decode median | head decode median | SD of block log ratio decode / ttft | mean block log ratio ± s.e. decode / ttft | mean log(2nd ÷ 1st in a block) decode / ttft |',
+  );
   out('| --- | --- | --- | --- | --- | --- | --- |');
   for (const s of data.abSessions) {
     const logs = (m) => s.rounds.map((r) => Math.log(r.head[m] / r.base[m]));
     // Position effect: the second request of a block against the first, whichever side it was.
-    const order = (m) => s.rounds.map((r) => (r.headFirst ? Math.log(r.base[m] / r.head[m]) : Math.log(r.head[m] / r.base[m])));
+    const order = (m) =>
+      s.rounds.map((r) => (r.headFirst ? Math.log(r.base[m] / r.head[m]) : Math.log(r.head[m] / r.base[m])));
     out(
       `| ${s.name} | ${s.rounds.length} | ${f(stats(s.rounds.map((r) => r.base.decode_tps)).median)} | ${f(stats(s.rounds.map((r) => r.head.decode_tps)).median)} | ` +
         `${pct(stats(logs('decode_tps')).sd)} / ${pct(stats(logs('ttft_ms')).sd)} | ${meanSe(logs('decode_tps'))} / ${meanSe(logs('ttft_ms'))} | ` +
@@ -117,12 +132,43 @@ const AB_CURRENT = { name: 'A/B paired: Wilcoxon on block log ratios, 1 request/
 function abVariants() {
   return [
     { rule: abRule(AB_CURRENT), ns: [5, 10, 20, 40, 80] },
-    { rule: abRule({ name: '2 requests/side/block (consecutive rounds merged)', key: 'ab-k2', perBlock: 2 }), ns: [5, 10, 20, 40] },
-    { rule: abRule({ name: '4 requests/side/block (consecutive rounds merged)', key: 'ab-k4', perBlock: 4 }), ns: [5, 10, 20] },
-    { rule: abRule({ name: 'balanced order (half the blocks head first)', key: 'ab-balanced', balanced: true }), ns: [10, 20] },
-    { rule: abRule({ name: 'ABBA: 2 requests/side/block, one of each order', key: 'ab-abba', perBlock: 2, balanced: true }), ns: [10, 20] },
-    { rule: abRule({ name: 'median of block log ratios as the estimate', key: 'ab-median', paired: { statistic: 'median' } }), ns: [10, 20] },
-    { rule: abRule({ name: 'sign-flip permutation test of the mean', key: 'ab-signflip', paired: { test: 'sign-flip' } }), ns: [10, 20] },
+    {
+      rule: abRule({ name: '2 requests/side/block (consecutive rounds merged)', key: 'ab-k2', perBlock: 2 }),
+      ns: [5, 10, 20, 40],
+    },
+    {
+      rule: abRule({ name: '4 requests/side/block (consecutive rounds merged)', key: 'ab-k4', perBlock: 4 }),
+      ns: [5, 10, 20],
+    },
+    {
+      rule: abRule({ name: 'balanced order (half the blocks head first)', key: 'ab-balanced', balanced: true }),
+      ns: [10, 20],
+    },
+    {
+      rule: abRule({
+        name: 'ABBA: 2 requests/side/block, one of each order',
+        key: 'ab-abba',
+        perBlock: 2,
+        balanced: true,
+      }),
+      ns: [10, 20],
+    },
+    {
+      rule: abRule({
+        name: 'median of block log ratios as the estimate',
+        key: 'ab-median',
+        paired: { statistic: 'median' },
+      }),
+      ns: [10, 20],
+    },
+    {
+      rule: abRule({
+        name: 'sign-flip permutation test of the mean',
+        key: 'ab-signflip',
+        paired: { test: 'sign-flip' },
+      }),
+      ns: [10, 20],
+    },
   ];
 }
 
@@ -133,7 +179,9 @@ function abVariants() {
 function sensitivityCheck(C, S, data, trials, seed, settings, out) {
   const rule = abRule(AB_CURRENT);
   out('\n## Check of the "detectable change" note on A/B verdicts (pairedSensitivity, decode_tps)');
-  out('| n | median predicted detectable change | slowdown | trials predicted to detect it | detected among those | detected among the rest |');
+  out(
+    '| n | median predicted detectable change | slowdown | trials predicted to detect it | detected among those | detected among the rest |',
+  );
   out('| --- | --- | --- | --- | --- | --- |');
   for (const n of [10, 20, 40, 80]) {
     const random = S.seededRandom(S.seedFrom(`sensitivity\u0000${n}`, seed));
@@ -142,7 +190,10 @@ function sensitivityCheck(C, S, data, trials, seed, settings, out) {
     for (let t = 0; t < trials; t++) {
       const trial = rule.draw(random, data, n);
       const predicted = C.pairedSensitivity(rule.logRatios(C, trial, 'decode_tps'), r).detectable;
-      rows.push({ predicted, detected: [0.05, 0.1, 0.2].map((s) => rule.decide(C, trial, 'decode_tps', s, r) === 'regression') });
+      rows.push({
+        predicted,
+        detected: [0.05, 0.1, 0.2].map((s) => rule.decide(C, trial, 'decode_tps', s, r) === 'regression'),
+      });
     }
     const median = [...rows.map((x) => x.predicted)].sort((a, b) => a - b)[rows.length >> 1];
     [0.05, 0.1, 0.2].forEach((s, i) => {
@@ -161,12 +212,20 @@ export async function analyse({ collection, compareUrl, statsUrl, trials, seed, 
   const settings = { alpha: 0.05, minEffect: 0.03 };
   const drift = describeDrift(data, collection.manifest, log);
 
-  const stored = [naiveRule, calibratedRule, historyRule({ k: 3, calibrated: false }), historyRule({ k: 5, calibrated: false }), historyRule({ k: 3, calibrated: true }), historyRule({ k: 5, calibrated: true })];
+  const stored = [
+    naiveRule,
+    calibratedRule,
+    historyRule({ k: 3, calibrated: false }),
+    historyRule({ k: 5, calibrated: false }),
+    historyRule({ k: 3, calibrated: true }),
+    historyRule({ k: 5, calibrated: true }),
+  ];
   const gab200 = gabRule(2);
   const rules = [abRule(AB_CURRENT), ...stored, gab200];
   const started = Date.now();
   const rows = [];
-  for (const rule of rules) for (const n of NS) rows.push({ rule, n, ...measure(C, S, rule, data, n, trials, seed, settings) });
+  for (const rule of rules)
+    for (const n of NS) rows.push({ rule, n, ...measure(C, S, rule, data, n, trials, seed, settings) });
   // github-action-benchmark at the threshold that gives the same A/A false-alarm rate as our best stored-baseline
   // rule at that n and metric: best = highest 10% detection among those alarming on ≤ alpha of A/A comparisons
   // (else the one alarming least). The threshold is found on the same A/A draws it is then judged on.
@@ -176,9 +235,14 @@ export async function analyse({ collection, compareUrl, statsUrl, trials, seed, 
     for (const metric of METRICS) {
       const candidates = rows.filter((r) => r.rule.family === 'stored' && r.n === n);
       const ok = candidates.filter((r) => r.rates[metric][0] <= settings.alpha);
-      const best = ok.length ? [...ok].sort((a, b) => b.rates[metric][2] - a.rates[metric][2])[0] : [...candidates].sort((a, b) => a.rates[metric][0] - b.rates[metric][0])[0];
+      const best = ok.length
+        ? [...ok].sort((a, b) => b.rates[metric][2] - a.rates[metric][2])[0]
+        : [...candidates].sort((a, b) => a.rates[metric][0] - b.rates[metric][0])[0];
       const target = best.rates[metric][0];
-      const threshold = matchedThreshold(gabRow.draws.map((t) => gab200.worse(t, metric)), target);
+      const threshold = matchedThreshold(
+        gabRow.draws.map((t) => gab200.worse(t, metric)),
+        target,
+      );
       const m = measure(C, S, gabRule(threshold), data, n, trials, seed, settings);
       matched.push({ n, metric, best: best.rule.name, target, threshold, rates: m.rates[metric] });
     }
@@ -191,7 +255,8 @@ export async function analyse({ collection, compareUrl, statsUrl, trials, seed, 
     if (rule.balanced && !orderKnown) continue;
     for (const n of ns) variants.push({ rule, n, ...measure(C, S, rule, data, n, trials, seed, settings) });
   }
-  if (!orderKnown) log('A/B order designs (balanced, ABBA) skipped: the A/A sessions ran in lockstep, so no block had the head first');
+  if (!orderKnown)
+    log('A/B order designs (balanced, ABBA) skipped: the A/A sessions ran in lockstep, so no block had the head first');
   const elapsed = (Date.now() - started) / 1000;
 
   const table = [];
@@ -201,29 +266,46 @@ export async function analyse({ collection, compareUrl, statsUrl, trials, seed, 
   };
   const cells = (r) => `${pct(r[0])} | ${pct(r[1])} | ${pct(r[2])} | ${pct(r[3])}`;
   for (const metric of METRICS) {
-    out(`\n## ${metric}: share of comparisons with a regression verdict (alpha ${settings.alpha}, min_effect ${pct(settings.minEffect, 0)}, ${trials} trials per cell)`);
+    out(
+      `\n## ${metric}: share of comparisons with a regression verdict (alpha ${settings.alpha}, min_effect ${pct(settings.minEffect, 0)}, ${trials} trials per cell)`,
+    );
     out('| rule | n | false alarms (A/A) | 5% slower | 10% slower | 20% slower |');
     out('| --- | --- | --- | --- | --- | --- |');
     for (const row of rows) out(`| ${row.rule.name} | ${row.n} | ${cells(row.rates[metric])} |`);
     for (const m of matched.filter((x) => x.metric === metric)) {
-      out(`| github-action-benchmark at ${f(100 * m.threshold, 1)}% (the A/A rate of ${m.best}) | ${m.n} | ${cells(m.rates)} |`);
+      out(
+        `| github-action-benchmark at ${f(100 * m.threshold, 1)}% (the A/A rate of ${m.best}) | ${m.n} | ${cells(m.rates)} |`,
+      );
     }
   }
   for (const metric of METRICS) {
-    out(`\n## A/B designs and statistics, ${metric} (emulated from the same interleaved rounds; cost = requests per side)`);
+    out(
+      `\n## A/B designs and statistics, ${metric} (emulated from the same interleaved rounds; cost = requests per side)`,
+    );
     out('| design | blocks | requests per side | false alarms (A/A) | 5% slower | 10% slower | 20% slower |');
     out('| --- | --- | --- | --- | --- | --- | --- |');
-    for (const row of variants) out(`| ${row.rule.name} | ${row.n} | ${row.rule.costPerSide(row.n)} | ${cells(row.rates[metric])} |`);
+    for (const row of variants)
+      out(`| ${row.rule.name} | ${row.n} | ${row.rule.costPerSide(row.n)} | ${cells(row.rates[metric])} |`);
   }
   out('\n## A/A comparisons with a regression on either gated metric (decode_tps or ttft_ms): what fails the check');
   out('| rule | n=5 | n=10 | n=20 |');
   out('| --- | --- | --- | --- |');
   for (const rule of rules.filter((r) => r.family !== 'gab')) {
-    out(`| ${rule.name} | ${NS.map((n) => pct(rows.find((r) => r.rule === rule && r.n === n).eitherAA)).join(' | ')} |`);
+    out(
+      `| ${rule.name} | ${NS.map((n) => pct(rows.find((r) => r.rule === rule && r.n === n).eitherAA)).join(' | ')} |`,
+    );
   }
   sensitivityCheck(C, S, data, trials, seed, settings, out);
-  out('\ndistinct data behind the trials (windows × orientation for A/B; ordered run combinations for stored baselines, each with its own random window):');
-  for (const rule of [...rules, ...abVariants().slice(1).map((v) => v.rule)]) out(`- ${rule.name}: ${NS.map((n) => `n=${n}: ${rule.distinctTrials(data, n)}`).join(', ')}`);
+  out(
+    '\ndistinct data behind the trials (windows × orientation for A/B; ordered run combinations for stored baselines, each with its own random window):',
+  );
+  for (const rule of [
+    ...rules,
+    ...abVariants()
+      .slice(1)
+      .map((v) => v.rule),
+  ])
+    out(`- ${rule.name}: ${NS.map((n) => `n=${n}: ${rule.distinctTrials(data, n)}`).join(', ')}`);
   log(`\nresampled ${trials} trials per cell in ${elapsed.toFixed(0)} s (seed ${seed})`);
   if (outFile) writeFileSync(outFile, `${[...drift.lines, ...table].join('\n')}\n`);
   return { rows, matched, variants, drift };

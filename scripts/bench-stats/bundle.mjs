@@ -20,7 +20,9 @@ export async function bundleLibrary(root, outdir) {
     // Native code and its loader stay outside the bundle; node resolves them from node_modules.
     external: ['node-llama-cpp'],
     // Modules bundled from CommonJS call require(); give the ESM output one.
-    banner: { js: "import { createRequire as __benchStatsRequire } from 'node:module'; const require = __benchStatsRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __benchStatsRequire } from 'node:module'; const require = __benchStatsRequire(import.meta.url);",
+    },
     logLevel: 'warning',
     outExtension: { '.js': '.mjs' },
   });

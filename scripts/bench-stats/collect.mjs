@@ -56,14 +56,34 @@ export async function collect({ root, dataDir, bundle, plan, log }) {
     const name = `${step.kind}-${step.index + 1}`;
     const configPath = join(dataDir, `${name}.yml`);
     const reps = step.kind === 'run' ? plan.reps : plan.blocks;
-    writeFileSync(configPath, configText({ modelPath, tokens: plan.tokens, reps, seed: 100 + s, calibration: step.kind === 'run' }));
+    writeFileSync(
+      configPath,
+      configText({ modelPath, tokens: plan.tokens, reps, seed: 100 + s, calibration: step.kind === 'run' }),
+    );
     const out = join(dataDir, `${name}.json`);
     const load1Before = loadavg()[0];
     const t0 = Date.now();
-    await runChild([join(root, 'scripts/bench-stats/collect-one.mjs'), bundle.session, out, cacheDir, configPath, ...(step.kind === 'ab' ? [configPath] : [])]);
+    await runChild([
+      join(root, 'scripts/bench-stats/collect-one.mjs'),
+      bundle.session,
+      out,
+      cacheDir,
+      configPath,
+      ...(step.kind === 'ab' ? [configPath] : []),
+    ]);
     const seconds = (Date.now() - t0) / 1000;
-    sessions.push({ name, kind: step.kind, file: `${name}.json`, startedAt: new Date(t0).toISOString(), seconds, load1Before, load1After: loadavg()[0] });
-    log(`  ${name}: ${reps} ${step.kind === 'run' ? 'repetitions' : 'blocks'} in ${seconds.toFixed(0)} s (load ${load1Before.toFixed(2)} → ${loadavg()[0].toFixed(2)}) · ${((Date.now() - started) / 1000).toFixed(0)} s so far`);
+    sessions.push({
+      name,
+      kind: step.kind,
+      file: `${name}.json`,
+      startedAt: new Date(t0).toISOString(),
+      seconds,
+      load1Before,
+      load1After: loadavg()[0],
+    });
+    log(
+      `  ${name}: ${reps} ${step.kind === 'run' ? 'repetitions' : 'blocks'} in ${seconds.toFixed(0)} s (load ${load1Before.toFixed(2)} → ${loadavg()[0].toFixed(2)}) · ${((Date.now() - started) / 1000).toFixed(0)} s so far`,
+    );
   }
   const manifest = {
     collectedAt: new Date(started).toISOString(),
@@ -84,7 +104,10 @@ export function loadCollection(dataDir) {
   const sessions = manifest.sessions.map((s) => ({
     ...s,
     results: JSON.parse(readFileSync(join(dataDir, s.file), 'utf8')),
-    events: readFileSync(join(dataDir, `${s.file}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l)),
+    events: readFileSync(join(dataDir, `${s.file}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
   }));
   return { manifest, sessions };
 }

@@ -19,13 +19,18 @@ function byBlock(samples, blocks) {
 function runOf(session) {
   const r = session.results;
   const c = r.cases[0];
-  if (!r.calibration) throw new Error(`${session.file}: no calibration samples (the run must measure the reference workload)`);
+  if (!r.calibration)
+    throw new Error(`${session.file}: no calibration samples (the run must measure the reference workload)`);
   const ref = byBlock(r.calibration.samples.decode_tps, r.calibration.blocks);
   const perMetric = Object.fromEntries(METRICS.map((m) => [m, byBlock(c.samples[m], c.blocks)]));
   const rounds = [];
   for (const block of [...new Set(c.blocks)].sort((a, b) => a - b)) {
     if (!ref.has(block) || METRICS.some((m) => !perMetric[m].has(block))) continue;
-    rounds.push({ block, ...Object.fromEntries(METRICS.map((m) => [m, perMetric[m].get(block)])), reference: ref.get(block) });
+    rounds.push({
+      block,
+      ...Object.fromEntries(METRICS.map((m) => [m, perMetric[m].get(block)])),
+      reference: ref.get(block),
+    });
   }
   return { name: session.name, startedAt: session.startedAt, rounds };
 }
@@ -39,8 +44,12 @@ function abOf(session) {
   const base = a.side === 'base' ? a : b;
   const head = a.side === 'base' ? b : a;
   const firstSide = new Map();
-  for (const e of session.events) if (e.type === 'sample' && !firstSide.has(e.repetition)) firstSide.set(e.repetition, e.side);
-  const sides = { base: Object.fromEntries(METRICS.map((m) => [m, byBlock(base.samples[m], base.blocks)])), head: Object.fromEntries(METRICS.map((m) => [m, byBlock(head.samples[m], head.blocks)])) };
+  for (const e of session.events)
+    if (e.type === 'sample' && !firstSide.has(e.repetition)) firstSide.set(e.repetition, e.side);
+  const sides = {
+    base: Object.fromEntries(METRICS.map((m) => [m, byBlock(base.samples[m], base.blocks)])),
+    head: Object.fromEntries(METRICS.map((m) => [m, byBlock(head.samples[m], head.blocks)])),
+  };
   const rounds = [];
   for (const block of [...new Set([...base.blocks, ...head.blocks])].sort((x, y) => x - y)) {
     if (METRICS.some((m) => !sides.base[m].has(block) || !sides.head[m].has(block))) continue;

@@ -1,6 +1,6 @@
 // The comparison rules bench:stats measures, each as: draw a trial from the real data (seeded), then decide it with the
 // product's own decision functions for a given metric and injected slowdown.
-import { METRICS, SCALE } from './data.mjs';
+import { SCALE } from './data.mjs';
 
 const DIRECTION = { decode_tps: 'higher', ttft_ms: 'lower' };
 
@@ -58,11 +58,13 @@ export function abRule({ name, key, perBlock = 1, balanced = false, paired = {} 
     balanced,
     family: 'ab',
     costPerSide: (n) => n * perBlock,
-    distinctTrials: (data, n) => data.abSessions.reduce((sum, s) => sum + 2 * Math.max(0, s.rounds.length - n * perBlock + 1), 0),
+    distinctTrials: (data, n) =>
+      data.abSessions.reduce((sum, s) => sum + 2 * Math.max(0, s.rounds.length - n * perBlock + 1), 0),
     draw(random, data, n) {
       const session = data.abSessions[pick(random, data.abSessions.length)];
       const len = n * perBlock;
-      if (session.rounds.length < len) throw new Error(`${session.name} has ${session.rounds.length} rounds, fewer than ${len}`);
+      if (session.rounds.length < len)
+        throw new Error(`${session.name} has ${session.rounds.length} rounds, fewer than ${len}`);
       const swap = random() < 0.5;
       if (!balanced) {
         const start = pick(random, session.rounds.length - len + 1);
@@ -71,7 +73,11 @@ export function abRule({ name, key, perBlock = 1, balanced = false, paired = {} 
       for (let attempt = 0; attempt < 1000; attempt++) {
         const start = pick(random, session.rounds.length - len + 1);
         const first = { head: [], base: [] };
-        for (let i = start; i < session.rounds.length && (first.head.length < len / 2 || first.base.length < len / 2); i++) {
+        for (
+          let i = start;
+          i < session.rounds.length && (first.head.length < len / 2 || first.base.length < len / 2);
+          i++
+        ) {
           const r = session.rounds[i];
           const list = first[r.headFirst ? 'head' : 'base'];
           if (list.length < len / 2) list.push(r);
@@ -88,14 +94,24 @@ export function abRule({ name, key, perBlock = 1, balanced = false, paired = {} 
       const baseKey = trial.swap ? 'head' : 'base';
       const headKey = trial.swap ? 'base' : 'head';
       const base = { samples: trial.rounds.map((r) => r[baseKey][metric]), blocks };
-      const head = { samples: slow(trial.rounds.map((r) => r[headKey][metric]), metric, s), blocks };
+      const head = {
+        samples: slow(
+          trial.rounds.map((r) => r[headKey][metric]),
+          metric,
+          s,
+        ),
+        blocks,
+      };
       const pairing = C.blockLogRatios(base, head);
       return C.decidePaired(pairing.logRatios, rule, { iterations: 1, ...paired }).verdict;
     },
     /** The block log ratios of a trial without injected change (for the sensitivity check). */
     logRatios(C, trial, metric) {
       const blocks = trial.rounds.map((_, i) => Math.floor(i / perBlock));
-      const side = (k) => ({ samples: trial.rounds.map((r) => r[trial.swap ? (k === 'base' ? 'head' : 'base') : k][metric]), blocks });
+      const side = (k) => ({
+        samples: trial.rounds.map((r) => r[trial.swap ? (k === 'base' ? 'head' : 'base') : k][metric]),
+        blocks,
+      });
       return C.blockLogRatios(side('base'), side('head')).logRatios;
     },
   };
@@ -115,7 +131,8 @@ export const naiveRule = {
   distinctTrials: pairCount,
   draw: storedPairDraw,
   decide(C, t, metric, s, rule) {
-    return C.decideIndependent(column(t.base, metric), slow(column(t.head, metric), metric, s), rule, { iterations: 1 }).verdict;
+    return C.decideIndependent(column(t.base, metric), slow(column(t.head, metric), metric, s), rule, { iterations: 1 })
+      .verdict;
   },
 };
 
@@ -128,7 +145,12 @@ export const calibratedRule = {
   draw: storedPairDraw,
   decide(C, t, metric, s, rule) {
     const factor = medianOf(column(t.head, 'reference')) / medianOf(column(t.base, 'reference'));
-    return C.decideIndependent(rescale(column(t.base, metric), metric, factor), slow(column(t.head, metric), metric, s), rule, { iterations: 1 }).verdict;
+    return C.decideIndependent(
+      rescale(column(t.base, metric), metric, factor),
+      slow(column(t.head, metric), metric, s),
+      rule,
+      { iterations: 1 },
+    ).verdict;
   },
 };
 
@@ -144,9 +166,13 @@ export function historyRule({ k, calibrated }) {
       return c; // ordered: head, then the history (its order does not matter, so this over-counts by k!)
     },
     draw(random, data, n) {
-      if (data.runs.length < k + 1) throw new Error(`history of ${k} runs needs ${k + 1} runs, the collection has ${data.runs.length}`);
+      if (data.runs.length < k + 1)
+        throw new Error(`history of ${k} runs needs ${k + 1} runs, the collection has ${data.runs.length}`);
       const ids = distinct(random, data.runs.length, k + 1);
-      return { head: window(random, data.runs[ids[0]], n), history: ids.slice(1).map((i) => window(random, data.runs[i], n)) };
+      return {
+        head: window(random, data.runs[ids[0]], n),
+        history: ids.slice(1).map((i) => window(random, data.runs[i], n)),
+      };
     },
     decide(C, t, metric, s, rule) {
       const headRef = medianOf(column(t.head, 'reference'));
@@ -174,7 +200,12 @@ export function gabRule(ratio, label) {
     distinctTrials: pairCount,
     draw: storedPairDraw,
     decide(C, t, metric, s) {
-      return C.decideRatioRule(medianOf(column(t.base, metric)), medianOf(slow(column(t.head, metric), metric, s)), DIRECTION[metric], ratio);
+      return C.decideRatioRule(
+        medianOf(column(t.base, metric)),
+        medianOf(slow(column(t.head, metric), metric, s)),
+        DIRECTION[metric],
+        ratio,
+      );
     },
     /** How much worse the head's number is than the base's (what the rule compares with `ratio`). */
     worse(t, metric) {

@@ -3,7 +3,17 @@ import { InputError } from '../schema/errors.js';
 import { COMMENT_MODES, type CommentMode } from '../github/comment.js';
 import { BASELINE_KINDS, type BaselineKind } from '../store/types.js';
 import { isSafeBranchName } from '../store/branch.js';
-import { INPUT_DEFAULTS, Inputs, MODES, SAVE_BASELINE, STRATEGIES, type InputName, type Mode, type SaveBaselineInput, type StrategyInput } from './constants.js';
+import {
+  INPUT_DEFAULTS,
+  Inputs,
+  MODES,
+  SAVE_BASELINE,
+  STRATEGIES,
+  type InputName,
+  type Mode,
+  type SaveBaselineInput,
+  type StrategyInput,
+} from './constants.js';
 
 export interface ActionInputs {
   /** The bench.yml, relative to the workspace. */
@@ -51,7 +61,8 @@ function boolean(name: InputName, value: string): boolean {
 }
 
 function singleLine(name: InputName, value: string): string {
-  if (/[\r\n]/.test(value)) throw new InputError(`'${name}' input must be one line, got ${quoted(value.replace(/\r?\n/g, '\\n'))}`);
+  if (/[\r\n]/.test(value))
+    throw new InputError(`'${name}' input must be one line, got ${quoted(value.replace(/\r?\n/g, '\\n'))}`);
   return value;
 }
 
@@ -84,7 +95,8 @@ export function parseInputs(read: InputReader): ActionInputs {
   const runnerLabel = optional(Inputs.RunnerLabel);
   if (runnerLabel !== undefined) {
     singleLine(Inputs.RunnerLabel, runnerLabel);
-    if (runnerLabel.length > 100) throw new InputError(`'${Inputs.RunnerLabel}' input must be at most 100 characters, got ${quoted(runnerLabel)}`);
+    if (runnerLabel.length > 100)
+      throw new InputError(`'${Inputs.RunnerLabel}' input must be at most 100 characters, got ${quoted(runnerLabel)}`);
   }
 
   const baselinePath = optional(Inputs.BaselinePath);
@@ -95,14 +107,19 @@ export function parseInputs(read: InputReader): ActionInputs {
 
   const baselineBranch = get(Inputs.BaselineBranch);
   if (!isSafeBranchName(baselineBranch)) {
-    throw new InputError(`'${Inputs.BaselineBranch}' input must be a branch name (letters, digits, '.', '_', '-', '/'), got ${quoted(baselineBranch)}`);
+    throw new InputError(
+      `'${Inputs.BaselineBranch}' input must be a branch name (letters, digits, '.', '_', '-', '/'), got ${quoted(baselineBranch)}`,
+    );
   }
 
   const checkName = singleLine(Inputs.CheckName, get(Inputs.CheckName));
-  if (checkName.length > 100) throw new InputError(`'${Inputs.CheckName}' input must be at most 100 characters, got ${quoted(checkName)}`);
+  if (checkName.length > 100)
+    throw new InputError(`'${Inputs.CheckName}' input must be at most 100 characters, got ${quoted(checkName)}`);
   const reportId = get(Inputs.ReportId);
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(reportId)) {
-    throw new InputError(`'${Inputs.ReportId}' input must be 1–64 letters, digits, '.', '_' or '-', got ${quoted(reportId)}`);
+    throw new InputError(
+      `'${Inputs.ReportId}' input must be 1–64 letters, digits, '.', '_' or '-', got ${quoted(reportId)}`,
+    );
   }
 
   const template = optional(Inputs.Template);

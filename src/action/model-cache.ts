@@ -41,11 +41,25 @@ export type ModelCacheDecision =
 export function planModelCache(configs: LoadedConfig[], facts: ModelCacheFacts): ModelCacheDecision {
   const primary = configs[0]!;
   const engines = new Set(configs.map((c) => c.engine));
-  if (engines.size > 1) return { kind: 'skip', reason: `base and head use different engines (${[...engines].join(', ')}): model cache skipped` };
+  if (engines.size > 1)
+    return {
+      kind: 'skip',
+      reason: `base and head use different engines (${[...engines].join(', ')}): model cache skipped`,
+    };
   const models = configs.flatMap((c) => c.models);
   if (primary.engine === 'ollama') {
-    const storage = ollamaStorage({ env: facts.env, homeDir: facts.homeDir, currentUser: facts.currentUser, server: facts.ollamaServer });
-    const { key, restoreKeys } = modelCacheKey({ engine: 'ollama', models: models.map((m) => ({ name: m.name })), platform: facts.platform, arch: facts.arch });
+    const storage = ollamaStorage({
+      env: facts.env,
+      homeDir: facts.homeDir,
+      currentUser: facts.currentUser,
+      server: facts.ollamaServer,
+    });
+    const { key, restoreKeys } = modelCacheKey({
+      engine: 'ollama',
+      models: models.map((m) => ({ name: m.name })),
+      platform: facts.platform,
+      arch: facts.arch,
+    });
     return {
       kind: 'cache',
       plan: { paths: [storage.modelsDir], key, restoreKeys },
@@ -54,34 +68,58 @@ export function planModelCache(configs: LoadedConfig[], facts: ModelCacheFacts):
     };
   }
   if (primary.engine === 'llama-cpp') {
-    const downloads = configs.flatMap((c) => c.models.filter((m) => m.source === 'url').map((m) => ({ config: c, model: m })));
+    const downloads = configs.flatMap((c) =>
+      c.models.filter((m) => m.source === 'url').map((m) => ({ config: c, model: m })),
+    );
     if (downloads.length === 0) return { kind: 'skip', reason: 'every model is a local file: nothing to cache' };
     const dirs = [
       ...new Set(
         downloads.map(({ config }) =>
-          config.model_dir ? llamaCppModelDir({ modelDir: config.model_dir, configDir: config.dir, env: facts.env, homeDir: facts.homeDir }) : resolve(facts.downloadDir),
+          config.model_dir
+            ? llamaCppModelDir({
+                modelDir: config.model_dir,
+                configDir: config.dir,
+                env: facts.env,
+                homeDir: facts.homeDir,
+              })
+            : resolve(facts.downloadDir),
         ),
       ),
     ];
     const { key, restoreKeys } = modelCacheKey({
       engine: 'llama-cpp',
-      models: downloads.map(({ model }) => ({ name: model.name, ...(model.sha256 ? { digest: `sha256:${model.sha256}` } : {}) })),
+      models: downloads.map(({ model }) => ({
+        name: model.name,
+        ...(model.sha256 ? { digest: `sha256:${model.sha256}` } : {}),
+      })),
       platform: facts.platform,
       arch: facts.arch,
     });
-    return { kind: 'cache', plan: { paths: dirs, key, restoreKeys }, note: `downloaded GGUF files in ${dirs.join(', ')}` };
+    return {
+      kind: 'cache',
+      plan: { paths: dirs, key, restoreKeys },
+      note: `downloaded GGUF files in ${dirs.join(', ')}`,
+    };
   }
   return { kind: 'skip', reason: `the ${primary.engine} engine keeps its models in its own server: nothing to cache` };
 }
 
 /** Restores the cache into the plan's paths; returns the plan with the matched key. Never throws. */
-export async function restoreModelCache(service: CacheService, plan: ModelCachePlan, log: Logger): Promise<ModelCachePlan> {
+export async function restoreModelCache(
+  service: CacheService,
+  plan: ModelCachePlan,
+  log: Logger,
+): Promise<ModelCachePlan> {
   try {
     for (const path of plan.paths) await mkdir(path, { recursive: true });
     const matchedKey = await service.restoreCache(plan.paths, plan.key, plan.restoreKeys);
-    if (!matchedKey) log.info(`No model cache yet for ${plan.key}: models are fetched and the cache is saved after the run.`);
+    if (!matchedKey)
+      log.info(`No model cache yet for ${plan.key}: models are fetched and the cache is saved after the run.`);
     else if (matchedKey === plan.key) log.info(`Restored the model cache ${matchedKey}.`);
-    else log.info(`Restored the model cache ${matchedKey} (a partial match for ${plan.key}); missing models are fetched and a new cache is saved.`);
+    else
+      log.info(
+        `Restored the model cache ${matchedKey} (a partial match for ${plan.key}); missing models are fetched and a new cache is saved.`,
+      );
     return { ...plan, ...(matchedKey ? { matchedKey } : {}) };
   } catch (error) {
     log.warning(`Could not restore the model cache ${plan.key}: ${getErrorMessage(error)}. Continuing without it.`);
@@ -111,7 +149,12 @@ export function parseModelCachePlan(text: string): ModelCachePlan | undefined {
   try {
     const data = JSON.parse(text) as Partial<ModelCachePlan>;
     if (!Array.isArray(data.paths) || typeof data.key !== 'string') return undefined;
-    return { paths: data.paths.map(String), key: data.key, restoreKeys: (data.restoreKeys ?? []).map(String), ...(data.matchedKey ? { matchedKey: String(data.matchedKey) } : {}) };
+    return {
+      paths: data.paths.map(String),
+      key: data.key,
+      restoreKeys: (data.restoreKeys ?? []).map(String),
+      ...(data.matchedKey ? { matchedKey: String(data.matchedKey) } : {}),
+    };
   } catch {
     return undefined;
   }

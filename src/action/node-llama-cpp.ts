@@ -22,7 +22,8 @@ export const TOOL_NAME = 'node-llama-cpp';
  * Empty for a platform without prebuilt binaries (node-llama-cpp would then have to compile, which `build: never` refuses).
  */
 export function prebuiltBinaryPackages(platform: string, arch: string, options: { nvidia?: boolean } = {}): string[] {
-  const cuda = (os: 'linux' | 'win'): string[] => (options.nvidia ? [`@node-llama-cpp/${os}-x64-cuda`, `@node-llama-cpp/${os}-x64-cuda-ext`] : []);
+  const cuda = (os: 'linux' | 'win'): string[] =>
+    options.nvidia ? [`@node-llama-cpp/${os}-x64-cuda`, `@node-llama-cpp/${os}-x64-cuda-ext`] : [];
   if (platform === 'darwin') {
     if (arch === 'arm64') return ['@node-llama-cpp/mac-arm64-metal'];
     if (arch === 'x64') return ['@node-llama-cpp/mac-x64'];
@@ -116,11 +117,16 @@ export async function resolveNodeLlamaCpp(r: NodeLlamaCppResolver): Promise<Node
     r.log(`Using node-llama-cpp ${r.version} from the tool cache: ${cached}`);
     return importFromDir(cached);
   }
-  r.log(`node-llama-cpp is not beside the action (${getErrorMessage(besideError)}); installing ${r.version} with ${packages.join(', ')} into the tool cache.`);
+  r.log(
+    `node-llama-cpp is not beside the action (${getErrorMessage(besideError)}); installing ${r.version} with ${packages.join(', ')} into the tool cache.`,
+  );
   const base = r.tempDir ?? tmpdir();
   await mkdir(base, { recursive: true });
   const dir = await mkdtemp(join(base, 'llm-bench-node-llama-cpp-'));
-  await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'llm-bench-node-llama-cpp', private: true, type: 'module' }, null, 2)}\n`);
+  await writeFile(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'llm-bench-node-llama-cpp', private: true, type: 'module' }, null, 2)}\n`,
+  );
   try {
     await r.install(dir, npmInstallArgs(r.version, packages), r.log);
   } catch (error) {
@@ -139,7 +145,10 @@ export async function resolveNodeLlamaCpp(r: NodeLlamaCppResolver): Promise<Node
  * `npm` on the PATH.
  */
 export function npmCommand(execPath: string = process.execPath): { command: string; prefixArgs: string[] } {
-  const candidates = [join(dirname(execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'), join(dirname(execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js')];
+  const candidates = [
+    join(dirname(execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+    join(dirname(execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js'),
+  ];
   const cli = candidates.find((file) => existsSync(file));
   if (cli) return { command: execPath, prefixArgs: [cli] };
   return { command: process.platform === 'win32' ? 'npm.cmd' : 'npm', prefixArgs: [] };
@@ -156,7 +165,8 @@ export const npmInstaller: NodeLlamaCppInstaller = async (dir, args) => {
 /** Whether an NVIDIA driver is present (Linux: /proc/driver/nvidia; Windows: nvidia-smi where the driver puts it). */
 export function hasNvidiaDriver(platform: string = process.platform): boolean {
   if (platform === 'linux') return existsSync('/proc/driver/nvidia/version');
-  if (platform === 'win32') return existsSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'nvidia-smi.exe'));
+  if (platform === 'win32')
+    return existsSync(join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'nvidia-smi.exe'));
   return false;
 }
 

@@ -17,7 +17,11 @@ export async function ollamaAnswers(host: string, timeoutMs = 2000): Promise<boo
 }
 
 /** The first executable `name` on `PATH` (PATHEXT on Windows), or undefined. */
-export function findOnPath(name: string, env: Record<string, string | undefined>, platform: string = process.platform): string | undefined {
+export function findOnPath(
+  name: string,
+  env: Record<string, string | undefined>,
+  platform: string = process.platform,
+): string | undefined {
   const dirs = (env.PATH ?? env.Path ?? '').split(delimiter).filter(Boolean);
   const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';') : [''];
   for (const dir of dirs) {
@@ -93,10 +97,15 @@ export async function startOllamaServe(opts: StartOllamaOptions): Promise<Starte
     for (;;) {
       if (await ollamaAnswers(opts.host, 1000)) break;
       if (exited !== undefined) throw new Error(`ollama serve exited with code ${exited}; see ${opts.logFile}`);
-      if (Date.now() > deadline) throw new Error(`ollama serve did not answer ${opts.host}/api/version within ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s; see ${opts.logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `ollama serve did not answer ${opts.host}/api/version within ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s; see ${opts.logFile}`,
+        );
       await new Promise((r) => setTimeout(r, pollMs));
     }
-    opts.log(`Started ollama serve (pid ${pid}) on ${bind} with OLLAMA_MODELS=${opts.modelsDir}; it is stopped after the job.`);
+    opts.log(
+      `Started ollama serve (pid ${pid}) on ${bind} with OLLAMA_MODELS=${opts.modelsDir}; it is stopped after the job.`,
+    );
     return { pid, logFile: opts.logFile };
   } catch (error) {
     if (pid !== undefined) stopProcess(pid);
@@ -126,7 +135,10 @@ export function stopProcess(pid: number): boolean {
 }
 
 /** Stops the server and waits (bounded) until it is gone, so its models directory is quiet before the cache is saved. */
-export async function stopOllamaServe(pid: number, opts: { timeoutMs?: number; log: (line: string) => void }): Promise<void> {
+export async function stopOllamaServe(
+  pid: number,
+  opts: { timeoutMs?: number; log: (line: string) => void },
+): Promise<void> {
   if (!stopProcess(pid)) {
     opts.log(`ollama serve (pid ${pid}) had already stopped.`);
     return;

@@ -47,12 +47,19 @@ export interface PublishResult {
 }
 
 /** The three renderings of a verdict: comment (maybe a user template), job summary and check text. */
-export async function renderReports(verdict: Verdict, opts: { template?: string; reportId: string; runUrl?: string }): Promise<{ comment: string; summary: string; check: string }> {
+export async function renderReports(
+  verdict: Verdict,
+  opts: { template?: string; reportId: string; runUrl?: string },
+): Promise<{ comment: string; summary: string; check: string }> {
   const dir = templatesDir();
   const links = { ...(opts.runUrl ? { run: opts.runUrl, results: `${opts.runUrl}#artifacts` } : {}) };
   const commentTemplate = opts.template ? await loadTemplateFile(opts.template) : await loadTemplate('comment', dir);
   // The summary first: the comment's and the check's cut notes name it only when it holds the whole report.
-  const templates = { comment: commentTemplate, summary: await loadTemplate('summary', dir), check: await loadTemplate('check', dir) };
+  const templates = {
+    comment: commentTemplate,
+    summary: await loadTemplate('summary', dir),
+    check: await loadTemplate('check', dir),
+  };
   return renderAllReports(verdict, { templates, reportId: opts.reportId, links });
 }
 
@@ -62,7 +69,11 @@ export async function renderReports(verdict: Verdict, opts: { template?: string;
  */
 export async function publishVerdict(opts: PublishOptions): Promise<PublishResult> {
   const { verdict, context, client, log } = opts;
-  const reports = await renderReports(verdict, { template: opts.template, reportId: opts.reportId, runUrl: context.runId ? context.runUrl : undefined });
+  const reports = await renderReports(verdict, {
+    template: opts.template,
+    reportId: opts.reportId,
+    runUrl: context.runId ? context.runUrl : undefined,
+  });
   await writeFileAtomic(opts.reportPath, reports.comment);
   log.info(`Wrote the report to ${opts.reportPath}: ${reportTitle(verdict)}`);
   const summary = await writeJobSummary(reports.summary, context.stepSummaryPath, log);
@@ -74,13 +85,15 @@ export async function publishVerdict(opts: PublishOptions): Promise<PublishResul
     readOnly = true;
     // The hint is the same for the check and the comment: say it once, loudly.
     if (!hinted) log.warning(message);
-    else log.info(message.split('. ')[0]! + '.');
+    else log.info(`${message.split('. ')[0]!}.`);
     hinted = true;
   };
 
   let commentUrl: string | undefined;
   if (!client) {
-    log.warning("No 'github-token': the check run and the pull request comment were skipped; the job summary has the report.");
+    log.warning(
+      "No 'github-token': the check run and the pull request comment were skipped; the job summary has the report.",
+    );
   } else {
     try {
       const check = await publishCheckRun(client, {
@@ -114,9 +127,17 @@ export async function publishVerdict(opts: PublishOptions): Promise<PublishResul
         else log.info(comment.message);
         commentUrl = comment.url;
       } catch (error) {
-        log.warning(`Could not write the report comment on pull request #${opts.pullNumber}: ${getErrorMessage(error)}`);
+        log.warning(
+          `Could not write the report comment on pull request #${opts.pullNumber}: ${getErrorMessage(error)}`,
+        );
       }
     }
   }
-  return { reportPath: opts.reportPath, commentUrl, regressions: gatedFailures(verdict), readOnly, summaryWritten: summary.written };
+  return {
+    reportPath: opts.reportPath,
+    commentUrl,
+    regressions: gatedFailures(verdict),
+    readOnly,
+    summaryWritten: summary.written,
+  };
 }

@@ -34,26 +34,44 @@ export function artifactWorkflow(context: ActionContext): string | undefined {
  * The cache service when the job can reach it; otherwise one whose calls fail at once with the reason, so
  * the store warns without @actions/cache retrying a service that is not there.
  */
-export function guardedCacheService(load: () => Promise<CacheService>, available: () => Promise<boolean>): () => Promise<CacheService> {
+export function guardedCacheService(
+  load: () => Promise<CacheService>,
+  available: () => Promise<boolean>,
+): () => Promise<CacheService> {
   return async () => {
     if (await available().catch(() => false)) return load();
     const unavailable = async (): Promise<never> => {
-      throw new Error('the Actions cache service is not available to this job (no ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL)');
+      throw new Error(
+        'the Actions cache service is not available to this job (no ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL)',
+      );
     };
     return { restoreCache: unavailable, saveCache: unavailable };
   };
 }
 
-export async function createStore(inputs: ActionInputs, context: ActionContext, deps: StoreDeps): Promise<BaselineStore> {
+export async function createStore(
+  inputs: ActionInputs,
+  context: ActionContext,
+  deps: StoreDeps,
+): Promise<BaselineStore> {
   const needClient = (): GitHubClient => {
-    if (!deps.client) throw new InputError(`'github-token' input is empty: the ${inputs.baseline} baseline store reads through the GitHub API`);
+    if (!deps.client)
+      throw new InputError(
+        `'github-token' input is empty: the ${inputs.baseline} baseline store reads through the GitHub API`,
+      );
     return deps.client;
   };
   switch (inputs.baseline) {
     case 'file':
       return createBaselineStore({ kind: 'file', path: join(deps.workspace, inputs.baselinePath!), log: deps.log });
     case 'branch':
-      return createBaselineStore({ kind: 'branch', client: needClient(), branch: inputs.baselineBranch, loadLimit: BASELINE_HISTORY_RUNS, log: deps.log });
+      return createBaselineStore({
+        kind: 'branch',
+        client: needClient(),
+        branch: inputs.baselineBranch,
+        loadLimit: BASELINE_HISTORY_RUNS,
+        log: deps.log,
+      });
     case 'cache':
       return createBaselineStore({
         kind: 'cache',
@@ -80,7 +98,10 @@ export async function createStore(inputs: ActionInputs, context: ActionContext, 
 }
 
 /** `save-baseline`: true, false, or auto = a push to the default branch. */
-export function shouldSaveBaseline(inputs: Pick<ActionInputs, 'saveBaseline'>, context: Pick<ActionContext, 'isDefaultBranchPush'>): boolean {
+export function shouldSaveBaseline(
+  inputs: Pick<ActionInputs, 'saveBaseline'>,
+  context: Pick<ActionContext, 'isDefaultBranchPush'>,
+): boolean {
   return inputs.saveBaseline === 'true' || (inputs.saveBaseline === 'auto' && context.isDefaultBranchPush);
 }
 
@@ -93,6 +114,8 @@ export async function saveBaseline(store: BaselineStore, results: Results, log: 
   try {
     await store.save(results.runner.label, headSideOnly(results));
   } catch (error) {
-    log.warning(`Could not save the baseline (${store.kind}): ${error instanceof Error ? error.message : String(error)}`);
+    log.warning(
+      `Could not save the baseline (${store.kind}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -4,7 +4,14 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { compareSettings, gatesForPullRequest, type CompareSettingsInput } from '../compare/index.js';
 import { InputError, getErrorMessage } from '../schema/errors.js';
-import { apiFailure, readConfigAtRef, type ActionContext, type ConfigAtRef, type GitHubClient, type Logger } from '../github/index.js';
+import {
+  apiFailure,
+  readConfigAtRef,
+  type ActionContext,
+  type ConfigAtRef,
+  type GitHubClient,
+  type Logger,
+} from '../github/index.js';
 import type { StrategyInput } from './constants.js';
 
 export type StrategyChoice =
@@ -37,10 +44,18 @@ export async function readBaseConfig(input: {
   workspace: string;
 }): Promise<BaseConfig> {
   const pr = input.context.pullRequest;
-  if (!pr) return { kind: 'unavailable', reason: `not a pull request (${input.context.eventName || 'no event'}): there is no base to run beside the head` };
+  if (!pr)
+    return {
+      kind: 'unavailable',
+      reason: `not a pull request (${input.context.eventName || 'no event'}): there is no base to run beside the head`,
+    };
   if (!input.client) return { kind: 'unavailable', reason: "no 'github-token' to read the base branch's config" };
   const path = repositoryPath(input.configFile, input.workspace);
-  if (!path) return { kind: 'unavailable', reason: `the config ${input.configFile} is outside the workspace, so the base branch's version cannot be read` };
+  if (!path)
+    return {
+      kind: 'unavailable',
+      reason: `the config ${input.configFile} is outside the workspace, so the base branch's version cannot be read`,
+    };
   const ref = pr.baseSha || pr.baseRef;
   if (!ref) return { kind: 'unavailable', reason: 'the pull request event names no base commit' };
   const refName = pr.baseRef || ref.slice(0, 12);
@@ -63,7 +78,10 @@ export function judgingSettings(head: LoadedConfig, base: BaseConfig): CompareSe
   if (base.kind === 'found') return gatesForPullRequest(base.config.config, head);
   if (base.kind === 'absent') {
     const settings = gatesForPullRequest(null, head, `the base ${base.refName}`);
-    if (base.invalid) settings.gateChanges = [`the base ${base.refName}'s ${base.path} is invalid (${base.invalid}): this pull request's own gates applied`];
+    if (base.invalid)
+      settings.gateChanges = [
+        `the base ${base.refName}'s ${base.path} is invalid (${base.invalid}): this pull request's own gates applied`,
+      ];
     return settings;
   }
   return compareSettings(head);
@@ -75,20 +93,41 @@ export function judgingSettings(head: LoadedConfig, base: BaseConfig): CompareSe
  * explicit `ab` with a warning) and the returned reason goes into the report; API failures never get here
  * (readBaseConfig throws).
  */
-export function chooseStrategy(input: { strategy: StrategyInput; head: LoadedConfig; base: BaseConfig; log: Logger }): StrategyChoice {
+export function chooseStrategy(input: {
+  strategy: StrategyInput;
+  head: LoadedConfig;
+  base: BaseConfig;
+  log: Logger;
+}): StrategyChoice {
   const { strategy, base, log } = input;
   if (strategy === 'baseline') return { kind: 'baseline', reason: 'strategy: baseline' };
   const fallback = (reason: string): StrategyChoice => {
     if (strategy === 'ab') log.warning(`strategy: ab — ${reason}; comparing with the stored baseline instead.`);
-    return { kind: 'baseline', reason: `strategy ${strategy} could not run A/B: ${reason}; compared with the stored baseline instead` };
+    return {
+      kind: 'baseline',
+      reason: `strategy ${strategy} could not run A/B: ${reason}; compared with the stored baseline instead`,
+    };
   };
   if (base.kind === 'unavailable') return fallback(base.reason);
   if (base.kind === 'absent') {
-    return fallback(base.invalid ? `${base.path} on the base ${base.refName} is invalid: ${base.invalid}` : `${base.path} does not exist on the base ${base.refName}: nothing to A/B against`);
+    return fallback(
+      base.invalid
+        ? `${base.path} on the base ${base.refName} is invalid: ${base.invalid}`
+        : `${base.path} does not exist on the base ${base.refName}: nothing to A/B against`,
+    );
   }
-  log.info(`A/B: the base config is ${base.path} at ${base.refName} (${base.ref.slice(0, 12)}); base and head run interleaved on this runner.`);
+  log.info(
+    `A/B: the base config is ${base.path} at ${base.refName} (${base.ref.slice(0, 12)}); base and head run interleaved on this runner.`,
+  );
   if (base.config.text === input.head.text) {
-    log.info('The base and head configs are identical: the A/B run measures what else this pull request changes on the runner, if anything.');
+    log.info(
+      'The base and head configs are identical: the A/B run measures what else this pull request changes on the runner, if anything.',
+    );
   }
-  return { kind: 'ab', base: { ...base.config.config, dir: input.head.dir, text: base.config.text }, ref: base.ref, reason: `the base branch has ${base.path}` };
+  return {
+    kind: 'ab',
+    base: { ...base.config.config, dir: input.head.dir, text: base.config.text },
+    ref: base.ref,
+    reason: `the base branch has ${base.path}`,
+  };
 }

@@ -43,16 +43,28 @@ export async function labelVerdict(
   } catch (error) {
     // An API failure reading the store is a failure, worded with the request and the permission it needs.
     if (httpStatus(error) === undefined) throw error;
-    throw apiFailure(`reading the ${options.store!.kind} baseline store for runner "${label}"`, error, options.store!.kind === 'branch' ? 'contents: read' : 'actions: read');
+    throw apiFailure(
+      `reading the ${options.store!.kind} baseline store for runner "${label}"`,
+      error,
+      options.store!.kind === 'branch' ? 'contents: read' : 'actions: read',
+    );
   }
   // A store may knowingly hand back another label's file (the file store warns when it does): judge it as this label's.
   const baselines = stored.map((b) => (b.runner.label === label ? b : { ...b, runner: { ...b.runner, label } }));
   if (baselines.length >= HISTORY_MIN_RUNS) {
     options.log.info(`Runner "${label}": comparing with ${baselines.length} stored runs (history).`);
-    return compareWithHistory(baselines, results, settings, { now: options.now, minRuns: HISTORY_MIN_RUNS, files: { head: options.file } });
+    return compareWithHistory(baselines, results, settings, {
+      now: options.now,
+      minRuns: HISTORY_MIN_RUNS,
+      files: { head: options.file },
+    });
   }
   const base = newest(baselines);
-  options.log.info(base ? `Runner "${label}": comparing with the stored run of ${base.started_at}.` : `Runner "${label}": no stored baseline yet.`);
+  options.log.info(
+    base
+      ? `Runner "${label}": comparing with the stored run of ${base.started_at}.`
+      : `Runner "${label}": no stored baseline yet.`,
+  );
   return compareResults([{ label, base, head: results, headFile: options.file }], settings, { now: options.now });
 }
 

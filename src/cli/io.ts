@@ -97,8 +97,12 @@ export function jsonErrorOffset(text: string): number | undefined {
 /** Node's JSON.parse message without the quoted slice of the file (it may span lines), plus the line and column. */
 export function jsonErrorMessage(error: unknown, text: string): string {
   const raw = getErrorMessage(error);
-  const reason = raw.replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '').replace(/\s+/g, ' ');
-  const offset = jsonErrorOffset(text) ?? (/at position (\d+)/.exec(raw) ? Number(/at position (\d+)/.exec(raw)![1]) : undefined);
+  const reason = raw
+    .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/\s+/g, ' ');
+  const offset =
+    jsonErrorOffset(text) ?? (/at position (\d+)/.exec(raw) ? Number(/at position (\d+)/.exec(raw)![1]) : undefined);
   if (offset === undefined) return reason;
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
@@ -112,7 +116,14 @@ export async function readJsonFile(file: string, what: string): Promise<unknown>
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : code === 'EACCES' ? 'permission denied' : getErrorMessage(error).split('\n')[0];
+    const reason =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, expected a file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : getErrorMessage(error).split('\n')[0];
     throw new InputError(`cannot read ${what}: ${reason}`, { file });
   }
   text = text.replace(/^\uFEFF/, '');
@@ -133,21 +144,27 @@ export function positiveInt(name: string, max = MAX_COUNT) {
     if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
       throw new InvalidArgumentError(`${name} must be a whole number ≥ 1, got '${value}'`);
     }
-    if (n > max) throw new InvalidArgumentError(`${name} must be a whole number ≤ ${max.toLocaleString('en-US')}, got '${value}'`);
+    if (n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number ≤ ${max.toLocaleString('en-US')}, got '${value}'`);
     return n;
   };
 }
 
 /** Report ids go into the hidden marker of a comment: the same rule as the action's `report-id` input. */
 export function reportId(value: string): string {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new InvalidArgumentError(`--report-id must be 1–64 letters, digits, '.', '_' or '-', got ${JSON.stringify(value)}`);
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value))
+    throw new InvalidArgumentError(
+      `--report-id must be 1–64 letters, digits, '.', '_' or '-', got ${JSON.stringify(value)}`,
+    );
   return value;
 }
 
 /** Runner labels key results and appear in reports: one line of printable text. */
 export function runnerLabel(value: string): string {
   if (!/^[^\u0000-\u001f\u007f]{1,100}$/.test(value) || !value.trim()) {
-    throw new InvalidArgumentError(`--label must be 1–100 characters on one line, without control characters, got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      `--label must be 1–100 characters on one line, without control characters, got ${JSON.stringify(value)}`,
+    );
   }
   return value;
 }
@@ -161,11 +178,16 @@ export function oneLine(text: string): string {
 }
 
 function git(args: string[], cwd: string): Promise<string | undefined> {
-  return new Promise((res) => execFile('git', args, { cwd, timeout: 3000 }, (err, out) => res(err ? undefined : out.trim() || undefined)));
+  return new Promise((res) =>
+    execFile('git', args, { cwd, timeout: 3000 }, (err, out) => res(err ? undefined : out.trim() || undefined)),
+  );
 }
 
 /** The commit being benchmarked: GitHub's variables when set, else the checkout the config lives in. */
-export async function gitIdentity(env: Record<string, string | undefined>, cwd: string): Promise<{ sha?: string; ref?: string } | undefined> {
+export async function gitIdentity(
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Promise<{ sha?: string; ref?: string } | undefined> {
   const sha = env.GITHUB_SHA ?? (await git(['rev-parse', 'HEAD'], cwd));
   const ref = env.GITHUB_HEAD_REF || env.GITHUB_REF || (await git(['rev-parse', '--abbrev-ref', 'HEAD'], cwd));
   return sha || ref ? { ...(sha ? { sha } : {}), ...(ref ? { ref } : {}) } : undefined;

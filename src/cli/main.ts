@@ -18,9 +18,9 @@ import { EXIT } from './exit.js';
 import { InterruptedError } from '../runner/session.js';
 export { EXIT };
 
-
 /** Exit codes, environment and one example under every command's --help. */
-const EXIT_HELP = 'Exit codes: 0 pass, 1 regression, 2 bad input or usage, 3 incomplete (not judged in full), 130 interrupted.';
+const EXIT_HELP =
+  'Exit codes: 0 pass, 1 regression, 2 bad input or usage, 3 incomplete (not judged in full), 130 interrupted.';
 const ENV_HELP: Record<string, string> = {
   LLM_BENCH_LABEL: 'runner label when --label is not given',
   LLM_BENCH_CACHE_DIR: 'where hf:/URL models are downloaded and looked up first (default ~/.cache/llm-bench/models)',
@@ -39,7 +39,9 @@ function helpFooter(example: string, env: string[] = []): string {
 
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
   const program = new Command('llm-bench')
-    .description('Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions.')
+    .description(
+      'Benchmark local LLM inference, compare with a baseline using real statistics, and report regressions.',
+    )
     .version(TOOL_VERSION)
     .exitOverride()
     .configureOutput({
@@ -53,11 +55,29 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .command('run')
     .description('benchmark the cases of a config on this machine and write an llm-bench/results@1 file')
     .requiredOption('--config <file>', 'the bench.yml to run (required)')
-    .requiredOption('--out <file>', 'results file to write (samples also stream to <file>.jsonl as they are measured) (required)')
-    .option('--label <label>', 'runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])', runnerLabel)
+    .requiredOption(
+      '--out <file>',
+      'results file to write (samples also stream to <file>.jsonl as they are measured) (required)',
+    )
+    .option(
+      '--label <label>',
+      'runner label the results are keyed by (default: LLM_BENCH_LABEL or <os>-<arch>[-<gpu>])',
+      runnerLabel,
+    )
     .option('--repetitions <n>', 'override workload.repetitions', positiveInt('--repetitions'))
     .option('--cache-dir <dir>', 'where downloaded models are kept (default: ~/.cache/llm-bench/models)')
-    .addHelpText('after', helpFooter('llm-bench run --config bench.yml --out results.json --label gpu-4080', ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'LLM_BENCH_DOWNLOAD_STALL_S', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST', 'LLM_BENCH_DEBUG']))
+    .addHelpText(
+      'after',
+      helpFooter('llm-bench run --config bench.yml --out results.json --label gpu-4080', [
+        'LLM_BENCH_LABEL',
+        'LLM_BENCH_CACHE_DIR',
+        'LLM_BENCH_DOWNLOAD_STALL_S',
+        'HF_TOKEN',
+        'HF_ENDPOINT',
+        'OLLAMA_HOST',
+        'LLM_BENCH_DEBUG',
+      ]),
+    )
     .action(async (opts) => setExit(await runCommand(opts, ctx)));
 
   program
@@ -65,10 +85,18 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .description('write a tiny GGUF model (llama architecture, random weights) that llama.cpp really runs')
     .requiredOption('--out <file>', 'the .gguf file to write (required)')
     .addOption(new Option('--preset <preset>', 'model size').choices(['tiny', 'small', 'medium']).default('tiny'))
-    .addOption(new Option('--shape <shape>', "a preset or a real model's shape, with random weights; wins over --preset").choices(SHAPE_NAMES))
+    .addOption(
+      new Option(
+        '--shape <shape>',
+        "a preset or a real model's shape, with random weights; wins over --preset",
+      ).choices(SHAPE_NAMES),
+    )
     .addOption(new Option('--type <type>', 'tensor type of the weights (default f32)').choices(MODEL_TYPES))
     .option('--seed <n>', 'seed of the random weights', positiveInt('--seed', 2 ** 32 - 1), 1)
-    .addHelpText('after', helpFooter('llm-bench make-model --shape smollm2-135m --type q4_0 --out models/smollm2-q4.gguf', []))
+    .addHelpText(
+      'after',
+      helpFooter('llm-bench make-model --shape smollm2-135m --type q4_0 --out models/smollm2-q4.gguf', []),
+    )
     .action(async (opts) => {
       await checkOutputPaths([{ label: '--out', path: opts.out }], []);
       setExit(await makeModelCommand(opts, ctx));
@@ -77,13 +105,21 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   program
     .command('compare')
     .description('compare head results with a baseline (or a history of baselines) and write an llm-bench/verdict@1')
-    .requiredOption('--base <file...>', 'baseline results; give three or more stored runs to use their spread (history) (required)')
+    .requiredOption(
+      '--base <file...>',
+      'baseline results; give three or more stored runs to use their spread (history) (required)',
+    )
     .requiredOption('--head <file>', 'results to judge (required)')
     .option('--config <file>', 'bench.yml whose gates and compare settings apply (default: alpha 0.05, min_effect 3%)')
     .option('--out <file>', 'write the verdict JSON here')
     .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
     .option('--template <file>', 'Handlebars template replacing the built-in comment template')
-    .addHelpText('after', helpFooter('llm-bench compare --base base.json --head head.json --config bench.yml --out verdict.json', ['LLM_BENCH_DEBUG']))
+    .addHelpText(
+      'after',
+      helpFooter('llm-bench compare --base base.json --head head.json --config bench.yml --out verdict.json', [
+        'LLM_BENCH_DEBUG',
+      ]),
+    )
     .action(async (opts) => setExit(await compareCommand(opts, ctx)));
 
   program
@@ -98,14 +134,27 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
     .option('--template <file>', 'Handlebars template replacing the built-in comment template')
     .option('--cache-dir <dir>', 'where downloaded models are kept')
-    .addHelpText('after', helpFooter('llm-bench ab --base-config base/bench.yml --head-config bench.yml --out verdict.json', ['LLM_BENCH_LABEL', 'LLM_BENCH_CACHE_DIR', 'LLM_BENCH_DOWNLOAD_STALL_S', 'HF_TOKEN', 'HF_ENDPOINT', 'OLLAMA_HOST', 'LLM_BENCH_DEBUG']))
+    .addHelpText(
+      'after',
+      helpFooter('llm-bench ab --base-config base/bench.yml --head-config bench.yml --out verdict.json', [
+        'LLM_BENCH_LABEL',
+        'LLM_BENCH_CACHE_DIR',
+        'LLM_BENCH_DOWNLOAD_STALL_S',
+        'HF_TOKEN',
+        'HF_ENDPOINT',
+        'OLLAMA_HOST',
+        'LLM_BENCH_DEBUG',
+      ]),
+    )
     .action(async (opts) => setExit(await abCommand(opts, ctx)));
 
   program
     .command('report')
     .description('render a verdict as Markdown with a Handlebars template')
     .requiredOption('--verdict <file>', 'an llm-bench/verdict@1 file (required)')
-    .addOption(new Option('--kind <kind>', 'built-in template').choices(['comment', 'summary', 'check']).default('comment'))
+    .addOption(
+      new Option('--kind <kind>', 'built-in template').choices(['comment', 'summary', 'check']).default('comment'),
+    )
     .option('--template <file>', 'your own Handlebars template (overrides --kind)')
     .option('--report-id <id>', 'id in the hidden marker of a comment', reportId, 'llm-bench')
     .option('--out <file>', 'write the Markdown here instead of printing it')
@@ -114,7 +163,9 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
 
   program
     .command('demo')
-    .description('offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report')
+    .description(
+      'offline demo: generate models, benchmark a baseline and a pull request that swaps the model, compare, report',
+    )
     .option('--out-dir <dir>', 'where the demo writes its results, verdict and report', 'out/demo')
     .option('--repetitions <n>', 'override workload.repetitions', positiveInt('--repetitions'))
     .addHelpText('after', helpFooter('npm run demo   (or: llm-bench demo --out-dir out/demo)', ['LLM_BENCH_CACHE_DIR']))
@@ -123,11 +174,23 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   program
     .command('import')
     .description("convert another tool's results into an llm-bench/results@1 file (for compare, history and reports)")
-    .addOption(new Option('--from <tool>', 'the tool that wrote the file (required)').choices(['llama-bench', 'vllm']).makeOptionMandatory())
-    .requiredOption('--file <file>', 'its output (llama-bench: -o json or -o jsonl; vllm: bench serve --save-result [--save-detailed]) (required)')
+    .addOption(
+      new Option('--from <tool>', 'the tool that wrote the file (required)')
+        .choices(['llama-bench', 'vllm'])
+        .makeOptionMandatory(),
+    )
+    .requiredOption(
+      '--file <file>',
+      'its output (llama-bench: -o json or -o jsonl; vllm: bench serve --save-result [--save-detailed]) (required)',
+    )
     .requiredOption('--out <file>', 'the results file to write (required)')
     .requiredOption('--label <label>', 'runner label the results are keyed by (required)', runnerLabel)
-    .addHelpText('after', helpFooter('llama-bench -m model.gguf -p 512 -n 128 -r 5 -o jsonl > bench.jsonl && llm-bench import --from llama-bench --file bench.jsonl --out results.json --label gpu-4080'))
+    .addHelpText(
+      'after',
+      helpFooter(
+        'llama-bench -m model.gguf -p 512 -n 128 -r 5 -o jsonl > bench.jsonl && llm-bench import --from llama-bench --file bench.jsonl --out results.json --label gpu-4080',
+      ),
+    )
     .action(async (opts) => setExit(await importCommand(opts, ctx)));
 
   program
@@ -136,7 +199,10 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--results <file>', 'an llm-bench/results@1 file')
     .option('--verdict <file>', 'an llm-bench/verdict@1 file (csv or jsonl)')
     .addOption(
-      new Option('--format <format>', 'bmf: Bencher Metric Format; gab-bigger / gab-smaller: github-action-benchmark custom JSON; csv; jsonl (required)')
+      new Option(
+        '--format <format>',
+        'bmf: Bencher Metric Format; gab-bigger / gab-smaller: github-action-benchmark custom JSON; csv; jsonl (required)',
+      )
         .choices([...EXPORT_FORMATS])
         .makeOptionMandatory(),
     )
@@ -146,19 +212,28 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
 
   program
     .command('sweep')
-    .description('what a matrix run means: per model and prompt the best configuration, the ones not significantly different, what matters')
+    .description(
+      'what a matrix run means: per model and prompt the best configuration, the ones not significantly different, what matters',
+    )
     .requiredOption('--results <file>', 'results of a run with a matrix (required)')
     .requiredOption('--objective <metric>', 'the metric to optimise, e.g. decode_tps (required)')
-    .addOption(new Option('--goal <goal>', 'max or min (default: the metric\'s better direction)').choices(['max', 'min']))
+    .addOption(
+      new Option('--goal <goal>', "max or min (default: the metric's better direction)").choices(['max', 'min']),
+    )
     .option('--constraint <rule...>', 'e.g. ttft_ms:max=500, success_rate:min=0.99, ttft_ms:max=500:p90')
     .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))
     .option('--out <file>', 'write here instead of printing')
-    .addHelpText('after', helpFooter('llm-bench sweep --results sweep.json --objective decode_tps --constraint ttft_ms:max=500:p90'))
+    .addHelpText(
+      'after',
+      helpFooter('llm-bench sweep --results sweep.json --objective decode_tps --constraint ttft_ms:max=500:p90'),
+    )
     .action(async (opts) => setExit(await sweepCommand(opts, ctx)));
 
   program
     .command('soak')
-    .description("a long run's readiness from its journal: success with its interval, drift per hour, outages, cold start")
+    .description(
+      "a long run's readiness from its journal: success with its interval, drift per hour, outages, cold start",
+    )
     .requiredOption('--journal <file>', 'the <out>.jsonl journal llm-bench run wrote (required)')
     .option('--results <file>', 'its results file (adds decode speed by output length)')
     .addOption(new Option('--format <format>', 'what to print').choices(['md', 'json']).default('md'))

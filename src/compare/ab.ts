@@ -7,7 +7,13 @@ import { median } from '../stats/descriptive.js';
 import { assembleVerdict, customMetrics, metricNames, type CaseEvaluation, type MetricEvaluation } from './assemble.js';
 import { metricSeed } from './baseline.js';
 import { blockLogRatios, decideIndependent, decidePaired, type PairedOptions, type Rule } from './decide.js';
-import { MIN_SAMPLES, checkSettings, thresholdFor, type CompareOptions, type CompareSettingsInput } from './settings.js';
+import {
+  MIN_SAMPLES,
+  checkSettings,
+  thresholdFor,
+  type CompareOptions,
+  type CompareSettingsInput,
+} from './settings.js';
 
 export interface ABOptions extends CompareOptions {
   /** Paired test on the per-block log ratios (default 'wilcoxon'; see decide.ts). */
@@ -17,10 +23,17 @@ export interface ABOptions extends CompareOptions {
 }
 
 /** Base and head sides of each case id, in the order the ids first appear. */
-export function splitSides(results: Results, file?: string): Array<{ id: string; base: CaseResult | null; head: CaseResult | null }> {
+export function splitSides(
+  results: Results,
+  file?: string,
+): Array<{ id: string; base: CaseResult | null; head: CaseResult | null }> {
   const byId = new Map<string, { id: string; base: CaseResult | null; head: CaseResult | null }>();
   results.cases.forEach((c, i) => {
-    if (!c.side) throw new InputError(`expected "side": "base" or "head" on every case of an A/B results file`, { file, path: `cases[${i}].side` });
+    if (!c.side)
+      throw new InputError(`expected "side": "base" or "head" on every case of an A/B results file`, {
+        file,
+        path: `cases[${i}].side`,
+      });
     const entry = byId.get(c.id) ?? { id: c.id, base: null, head: null };
     entry[c.side] = c;
     byId.set(c.id, entry);
@@ -38,7 +51,14 @@ function blockedOrNull(c: CaseResult, metric: string): { samples: number[]; bloc
   return c.blocks.length === samples.length ? { samples, blocks: c.blocks } : null;
 }
 
-function compareMetric(label: string, base: CaseResult, head: CaseResult, metric: string, rule: Rule, opts: ABOptions): MetricEvaluation {
+function compareMetric(
+  label: string,
+  base: CaseResult,
+  head: CaseResult,
+  metric: string,
+  rule: Rule,
+  opts: ABOptions,
+): MetricEvaluation {
   const bs = base.samples[metric];
   const hs = head.samples[metric];
   const ev: MetricEvaluation = {
@@ -62,7 +82,8 @@ function compareMetric(label: string, base: CaseResult, head: CaseResult, metric
   ev.decision = decidePaired(pairing.logRatios, rule, { ...resampling, test: opts.test });
   const notes = [`paired over ${pairing.logRatios.length} blocks`];
   if (!base.blocks || !head.blocks) notes.push('no block indices recorded: paired by repetition');
-  if (pairing.dropped) notes.push(`${pairing.dropped} block${pairing.dropped > 1 ? 's' : ''} without both sides left out`);
+  if (pairing.dropped)
+    notes.push(`${pairing.dropped} block${pairing.dropped > 1 ? 's' : ''} without both sides left out`);
   ev.notes = notes;
   return ev;
 }
@@ -85,18 +106,33 @@ export function compareAB(results: Results, settings: CompareSettingsInput, opts
         return { metric, base: head ? null : stats, head: head ? stats : null, decision: null };
       }
       const info = metricInfo(metric, custom);
-      const rule: Rule = { direction: info.direction, alpha: settings.alpha, threshold: thresholdFor(metric, settings), minSamples: MIN_SAMPLES };
+      const rule: Rule = {
+        direction: info.direction,
+        alpha: settings.alpha,
+        threshold: thresholdFor(metric, settings),
+        minSamples: MIN_SAMPLES,
+      };
       return compareMetric(label, base, head, metric, rule, opts);
     });
     return { label, head, base, metrics };
   });
   const test = opts.test === 'sign-flip' ? 'sign-flip permutation test' : 'Wilcoxon signed-rank';
-  const notes = [`A/B in one run: base and head interleaved in blocks; ${test} on per-block log ratios; ratio = geometric mean of the block ratios`];
+  const notes = [
+    `A/B in one run: base and head interleaved in blocks; ${test} on per-block log ratios; ratio = geometric mean of the block ratios`,
+  ];
   return assembleVerdict({
     settings,
     now: opts.now,
     // Both sides ran in one process; only the commit the base config came from differs.
-    runs: [{ label, strategy: 'ab', base: results.base_git ? { ...results, git: results.base_git } : results, head: results, notes }],
+    runs: [
+      {
+        label,
+        strategy: 'ab',
+        base: results.base_git ? { ...results, git: results.base_git } : results,
+        head: results,
+        notes,
+      },
+    ],
     cases,
     custom,
   });

@@ -63,7 +63,8 @@ export function metricVerdict(ev: MetricEvaluation, info: MetricInfo, settings: 
   if (!ev.head) verdict = 'missing';
   else if (limit?.violated) {
     verdict = 'limit';
-    const bound = limit.violated === 'min' ? `below the minimum ${fmt(limit.min!)}` : `above the maximum ${fmt(limit.max!)}`;
+    const bound =
+      limit.violated === 'min' ? `below the minimum ${fmt(limit.min!)}` : `above the maximum ${fmt(limit.max!)}`;
     notes.unshift(`head median ${fmt(ev.head.median)} is ${bound}`);
   } else if (!ev.base || !ev.decision) verdict = 'new';
   else verdict = ev.decision.verdict;
@@ -98,7 +99,12 @@ export function metricNames(head: CaseResult | null, base: CaseResult | null): s
 }
 
 export function runMeta(results: Results): RunMeta {
-  const meta: RunMeta = { started_at: results.started_at, tool_version: results.tool.version, runner: results.runner, engine: results.engine };
+  const meta: RunMeta = {
+    started_at: results.started_at,
+    tool_version: results.tool.version,
+    runner: results.runner,
+    engine: results.engine,
+  };
   if (results.git) meta.git = results.git;
   return meta;
 }
@@ -117,7 +123,9 @@ export function runDifferences(base: Results, head: Results): string[] {
   if (bg !== hg) hw.push(`gpus "${bg || 'none'}" → "${hg || 'none'}"`);
   if (hw.length) notes.push(`base and head ran on different hardware: ${hw.join('; ')}`);
   if (base.engine.kind !== head.engine.kind || base.engine.version !== head.engine.version) {
-    notes.push(`engine changed: ${base.engine.kind} ${base.engine.version} → ${head.engine.kind} ${head.engine.version}`);
+    notes.push(
+      `engine changed: ${base.engine.kind} ${base.engine.version} → ${head.engine.kind} ${head.engine.version}`,
+    );
   }
   return notes;
 }
@@ -139,14 +147,21 @@ export function casesById(results: Results, file?: string): Map<string, CaseResu
   const byId = new Map<string, CaseResult>();
   results.cases.forEach((c, i) => {
     if (byId.has(c.id)) {
-      throw new InputError(`case id "${c.id}" appears twice (an A/B results file? compare it with the ab strategy)`, { file, path: `cases[${i}].id` });
+      throw new InputError(`case id "${c.id}" appears twice (an A/B results file? compare it with the ab strategy)`, {
+        file,
+        path: `cases[${i}].id`,
+      });
     }
     byId.set(c.id, c);
   });
   return byId;
 }
 
-function caseVerdict(ev: CaseEvaluation, infos: Record<string, MetricInfo>, settings: CompareSettingsInput): CaseVerdict {
+function caseVerdict(
+  ev: CaseEvaluation,
+  infos: Record<string, MetricInfo>,
+  settings: CompareSettingsInput,
+): CaseVerdict {
   const main = (ev.head ?? ev.base)!;
   const metrics: Record<string, MetricVerdict> = {};
   for (const m of ev.metrics) metrics[m.metric] = metricVerdict(m, infos[m.metric]!, settings);
@@ -189,9 +204,13 @@ export function assembleVerdict(parts: VerdictParts): Verdict {
   const compared = cases.some((c) => c.status === 'compared');
   const strategies = [...new Set(parts.runs.map((r) => r.strategy))];
   const notes = [...(parts.notes ?? [])];
-  if (strategies.length > 1) notes.push(`runner labels used different strategies: ${parts.runs.map((r) => `${r.label} ${r.strategy}`).join(', ')}`);
+  if (strategies.length > 1)
+    notes.push(
+      `runner labels used different strategies: ${parts.runs.map((r) => `${r.label} ${r.strategy}`).join(', ')}`,
+    );
   const metrics: Verdict['metrics'] = {};
-  for (const [name, info] of Object.entries(infos)) metrics[name] = { direction: info.direction, unit: info.unit, description: info.description };
+  for (const [name, info] of Object.entries(infos))
+    metrics[name] = { direction: info.direction, unit: info.unit, description: info.description };
   return {
     schema: VERDICT_SCHEMA,
     created_at: parts.now.toISOString(),
@@ -200,7 +219,13 @@ export function assembleVerdict(parts: VerdictParts): Verdict {
     settings: settingsEntry(parts.settings),
     ...(incomplete ? { incomplete } : {}),
     summary,
-    runs: parts.runs.map((r) => ({ label: r.label, strategy: r.strategy, base: r.base ? runMeta(r.base) : null, head: runMeta(r.head), notes: r.notes })),
+    runs: parts.runs.map((r) => ({
+      label: r.label,
+      strategy: r.strategy,
+      base: r.base ? runMeta(r.base) : null,
+      head: runMeta(r.head),
+      notes: r.notes,
+    })),
     metrics,
     cases,
     notes,

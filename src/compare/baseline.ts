@@ -18,7 +18,13 @@ import {
 } from './assemble.js';
 import { calibrationBetween, calibrationScale, rescale, type Calibration } from './calibration.js';
 import { decideIndependent, type Rule } from './decide.js';
-import { MIN_SAMPLES, checkSettings, thresholdFor, type CompareOptions, type CompareSettingsInput } from './settings.js';
+import {
+  MIN_SAMPLES,
+  checkSettings,
+  thresholdFor,
+  type CompareOptions,
+  type CompareSettingsInput,
+} from './settings.js';
 
 export interface BaselinePair {
   /** Runner label of this pair: the head's `runner.label`. */
@@ -41,7 +47,12 @@ export interface BaselineOptions extends CompareOptions {
 
 export function ruleFor(metric: string, results: Array<Results | null>, settings: CompareSettingsInput): Rule {
   const info = metricInfo(metric, customMetrics(...results));
-  return { direction: info.direction, alpha: settings.alpha, threshold: thresholdFor(metric, settings), minSamples: MIN_SAMPLES };
+  return {
+    direction: info.direction,
+    alpha: settings.alpha,
+    threshold: thresholdFor(metric, settings),
+    minSamples: MIN_SAMPLES,
+  };
 }
 
 /** The resampling seed of one case and metric: stable under reordering or adding other cases. */
@@ -74,7 +85,9 @@ function compareCase(
     };
     if (scale && measured) {
       const times = scale === 'speed' ? calibration!.factor : 1 / calibration!.factor;
-      ev.notes = [`base ${scale === 'speed' ? 'speeds' : 'times'} calibrated to the head machine (×${times.toFixed(3)})`];
+      ev.notes = [
+        `base ${scale === 'speed' ? 'speeds' : 'times'} calibrated to the head machine (×${times.toFixed(3)})`,
+      ];
     }
     if (bs && hs) {
       ev.decision = decideIndependent(bs, hs, ruleFor(metric, [results.base, results.head], settings), {
@@ -89,7 +102,11 @@ function compareCase(
 }
 
 /** Head and base cases of one runner label, matched by case id, in head order with missing cases last. */
-export function matchCases(base: Results | null, head: Results, files: { base?: string; head?: string } = {}): Array<{ head: CaseResult | null; base: CaseResult | null }> {
+export function matchCases(
+  base: Results | null,
+  head: Results,
+  files: { base?: string; head?: string } = {},
+): Array<{ head: CaseResult | null; base: CaseResult | null }> {
   const headById = casesById(head, files.head);
   const baseById = base ? casesById(base, files.base) : new Map<string, CaseResult>();
   const pairs: Array<{ head: CaseResult | null; base: CaseResult | null }> = [];
@@ -103,19 +120,29 @@ export function matchCases(base: Results | null, head: Results, files: { base?: 
  * case only in head is `new`, only in base `missing`. Each metric gets a Mann-Whitney p-value, the ratio of
  * medians and its bootstrap interval, and a verdict (see decide.ts and assemble.ts for the rules).
  */
-export function compareResults(pairs: readonly BaselinePair[], settings: CompareSettingsInput, opts: BaselineOptions): Verdict {
+export function compareResults(
+  pairs: readonly BaselinePair[],
+  settings: CompareSettingsInput,
+  opts: BaselineOptions,
+): Verdict {
   checkSettings(settings);
   if (pairs.length === 0) throw new InputError('nothing to compare: no head results were given');
   const seen = new Set<string>();
   const runs: RunEntry[] = [];
   const cases: CaseEvaluation[] = [];
   for (const pair of pairs) {
-    if (seen.has(pair.label)) throw new InputError(`two head results for runner label "${pair.label}"`, { file: pair.headFile, path: 'runner.label' });
+    if (seen.has(pair.label))
+      throw new InputError(`two head results for runner label "${pair.label}"`, {
+        file: pair.headFile,
+        path: 'runner.label',
+      });
     seen.add(pair.label);
     const files = { base: pair.baseFile, head: pair.headFile };
     if (pair.base) checkSameLabel(pair.base, pair.head, files);
     const calibration = pair.base && opts.calibration !== 'off' ? calibrationBetween(pair.base, pair.head) : null;
-    const notes = pair.base ? runDifferences(pair.base, pair.head) : [`no baseline for runner label "${pair.label}": every case is new`];
+    const notes = pair.base
+      ? runDifferences(pair.base, pair.head)
+      : [`no baseline for runner label "${pair.label}": every case is new`];
     if (calibration) notes.push(calibration.note);
     else if (pair.base && opts.calibration !== 'off' && (pair.base.calibration || pair.head.calibration)) {
       notes.push('not calibrated: only one of the two runs measured the reference workload');
@@ -123,7 +150,9 @@ export function compareResults(pairs: readonly BaselinePair[], settings: Compare
     const strategy: Strategy = calibration ? 'baseline-calibrated' : 'baseline';
     runs.push({ label: pair.label, strategy, base: pair.base, head: pair.head, notes });
     for (const m of matchCases(pair.base, pair.head, files)) {
-      cases.push(compareCase(pair.label, m.head, m.base, { base: pair.base, head: pair.head }, settings, opts, calibration));
+      cases.push(
+        compareCase(pair.label, m.head, m.base, { base: pair.base, head: pair.head }, settings, opts, calibration),
+      );
     }
   }
   return assembleVerdict({

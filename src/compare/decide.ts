@@ -45,7 +45,11 @@ export interface Decision {
  * direction; an improvement the same in the good direction; everything else is unchanged. A ratio of +Infinity (a
  * count that rose from zero) counts as a change without bound.
  */
-export function classifyChange(ratio: number, pValue: number, rule: Pick<Rule, 'direction' | 'alpha' | 'threshold'>): ChangeKind {
+export function classifyChange(
+  ratio: number,
+  pValue: number,
+  rule: Pick<Rule, 'direction' | 'alpha' | 'threshold'>,
+): ChangeKind {
   if (rule.direction === 'none' || Number.isNaN(ratio) || !(pValue < rule.alpha)) return 'unchanged';
   const higher = ratio > 1 + rule.threshold;
   const lower = ratio < 1 - rule.threshold;
@@ -60,11 +64,19 @@ interface Counts {
   what: string;
 }
 
-function judge(ratio: number, pValue: number, rule: Rule, counts: Counts): Pick<Decision, 'verdict' | 'threshold' | 'note'> {
+function judge(
+  ratio: number,
+  pValue: number,
+  rule: Rule,
+  counts: Counts,
+): Pick<Decision, 'verdict' | 'threshold' | 'note'> {
   const min = rule.minSamples ?? MIN_SAMPLES;
   if (rule.direction === 'none') return { verdict: 'unchanged', threshold: null };
   if ((counts.base !== undefined && counts.base < min) || counts.head < min) {
-    const seen = counts.base !== undefined ? `base ${counts.base}, head ${counts.head}; needs ${min} a side` : `${counts.head}; needs ${min}`;
+    const seen =
+      counts.base !== undefined
+        ? `base ${counts.base}, head ${counts.head}; needs ${min} a side`
+        : `${counts.head}; needs ${min}`;
     return { verdict: 'unchanged', threshold: rule.threshold, note: `too few ${counts.what} to judge (${seen})` };
   }
   return { verdict: classifyChange(ratio, pValue, rule), threshold: rule.threshold };
@@ -80,21 +92,39 @@ function directedRatio(head: number, base: number): number {
  * Run vs run (strategy `baseline`): two-sided Mann-Whitney U on the samples, ratio of medians with a seeded
  * bootstrap interval. Assumes the two runs saw the same machine speed, which drift between runs breaks.
  */
-export function decideIndependent(base: readonly number[], head: readonly number[], rule: Rule, opts: ResamplingOptions = {}): Decision {
+export function decideIndependent(
+  base: readonly number[],
+  head: readonly number[],
+  rule: Rule,
+  opts: ResamplingOptions = {},
+): Decision {
   // Sorted once, shared by the medians, the rank test and (above RESAMPLE_MAX) the bootstrap: a soak run's millions of
   // samples are sorted twice a side otherwise. Samples with NaN or infinities go the plain way, to the tests' errors.
   const sorted = allFinite(base) && allFinite(head) ? { base: sortedCopy(base), head: sortedCopy(head) } : undefined;
-  const medianOf = (xs: readonly number[], s: Float64Array | undefined): number => (s && s.length > 0 ? sortedMedian(s) : median(xs));
+  const medianOf = (xs: readonly number[], s: Float64Array | undefined): number =>
+    s && s.length > 0 ? sortedMedian(s) : median(xs);
   const raw = directedRatio(medianOf(head, sorted?.head), medianOf(base, sorted?.base));
   const ratio = Number.isFinite(raw) ? raw : null;
   const min = rule.minSamples ?? MIN_SAMPLES;
   if (base.length < min || head.length < min) {
     // Too few to test: no p-value and no interval, rather than a meaningless p = 1 beside the note.
-    return { ratio, ci: null, pValue: null, test: 'none', ...judge(raw, 1, rule, { base: base.length, head: head.length, what: 'samples' }) };
+    return {
+      ratio,
+      ci: null,
+      pValue: null,
+      test: 'none',
+      ...judge(raw, 1, rule, { base: base.length, head: head.length, what: 'samples' }),
+    };
   }
   const mw = mannWhitneyU(base, head, sorted ? { sorted: [sorted.base, sorted.head] } : {});
   const ci = bootstrapRatioCI(base, head, { ...opts, sorted });
-  return { ratio, ci, pValue: mw.pValue, test: `mann-whitney ${mw.method}`, ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: 'samples' }) };
+  return {
+    ratio,
+    ci,
+    pValue: mw.pValue,
+    test: `mann-whitney ${mw.method}`,
+    ...judge(raw, mw.pValue, rule, { base: base.length, head: head.length, what: 'samples' }),
+  };
 }
 
 function allFinite(xs: readonly number[]): boolean {
@@ -132,7 +162,15 @@ export function smallestPairedPValue(n: number): number {
 export function decidePaired(logRatios: readonly number[], rule: Rule, opts: PairedOptions = {}): Decision {
   const n = logRatios.length;
   if (n === 0) {
-    return { ratio: null, ci: null, pValue: null, verdict: 'unchanged', threshold: rule.direction === 'none' ? null : rule.threshold, test: 'none', note: 'no blocks with both sides' };
+    return {
+      ratio: null,
+      ci: null,
+      pValue: null,
+      verdict: 'unchanged',
+      threshold: rule.direction === 'none' ? null : rule.threshold,
+      test: 'none',
+      note: 'no blocks with both sides',
+    };
   }
   const testName = opts.test ?? 'wilcoxon';
   let pValue: number;
@@ -187,7 +225,9 @@ function logChange(fraction: number, direction: 'higher' | 'lower'): number {
 
 function detectableLog(sd: number, n: number, thresholdLog: number, alpha: number): number {
   const se = sd / Math.sqrt(n);
-  return Math.max(thresholdLog, studentTQuantile(1 - alpha / 2, n - 1) * se) + studentTQuantile(DETECTION_POWER, n - 1) * se;
+  return (
+    Math.max(thresholdLog, studentTQuantile(1 - alpha / 2, n - 1) * se) + studentTQuantile(DETECTION_POWER, n - 1) * se
+  );
 }
 
 /**
@@ -198,7 +238,10 @@ function detectableLog(sd: number, n: number, thresholdLog: number, alpha: numbe
  * heavy-tailed block ratios of a busy machine (bench:stats compares it with measured detection rates). Null when the
  * metric has no direction or there are fewer than 2 blocks.
  */
-export function pairedSensitivity(logRatios: readonly number[], rule: Pick<Rule, 'direction' | 'alpha' | 'threshold'>): PairedSensitivity | null {
+export function pairedSensitivity(
+  logRatios: readonly number[],
+  rule: Pick<Rule, 'direction' | 'alpha' | 'threshold'>,
+): PairedSensitivity | null {
   const n = logRatios.length;
   if (rule.direction === 'none' || n < 2) return null;
   const direction = rule.direction;
@@ -314,8 +357,14 @@ export interface HistoryDecision extends Decision {
  * two-sided t probability of a run median at least that far from the centre; the interval of the ratio is
  * (head median ± t·sd·√(1 + 1/k)) ÷ centre at the requested confidence.
  */
-export function decideHistory(runMedians: readonly number[], head: readonly number[], rule: Rule, opts: ResamplingOptions = {}): HistoryDecision {
-  if (runMedians.length < 2) throw new RangeError(`history rule: needs at least 2 run medians (got ${runMedians.length})`);
+export function decideHistory(
+  runMedians: readonly number[],
+  head: readonly number[],
+  rule: Rule,
+  opts: ResamplingOptions = {},
+): HistoryDecision {
+  if (runMedians.length < 2)
+    throw new RangeError(`history rule: needs at least 2 run medians (got ${runMedians.length})`);
   const headMedian = median(head);
   const decision = predictionInterval(runMedians, 1 - rule.alpha);
   const reported = predictionInterval(runMedians, opts.confidence ?? 0.95);
@@ -323,7 +372,8 @@ export function decideHistory(runMedians: readonly number[], head: readonly numb
   const pValue = predictionPValue(headMedian, runMedians);
   const raw = directedRatio(headMedian, centre);
   const ratio = Number.isFinite(raw) ? raw : null;
-  const ci: [number, number] | null = centre > 0 ? [(headMedian - reported.halfWidth) / centre, (headMedian + reported.halfWidth) / centre] : null;
+  const ci: [number, number] | null =
+    centre > 0 ? [(headMedian - reported.halfWidth) / centre, (headMedian + reported.halfWidth) / centre] : null;
   const widened = { ...rule, threshold: Math.max(rule.threshold, centre > 0 ? decision.halfWidth / centre : 0) };
   const judged = judge(raw, pValue, widened, { head: head.length, what: 'head samples' });
   return {

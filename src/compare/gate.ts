@@ -26,7 +26,17 @@ export function failsGate(m: MetricVerdict): boolean {
 
 /** The one count over metric entries (case × metric). */
 export function countCases(cases: readonly CaseVerdict[]): GateCounts {
-  const n: GateCounts = { regressions: 0, limits: 0, failures: 0, worseNotGated: 0, improvements: 0, unchanged: 0, new: 0, missing: 0, missingGated: 0 };
+  const n: GateCounts = {
+    regressions: 0,
+    limits: 0,
+    failures: 0,
+    worseNotGated: 0,
+    improvements: 0,
+    unchanged: 0,
+    new: 0,
+    missing: 0,
+    missingGated: 0,
+  };
   for (const c of cases) {
     for (const m of Object.values(c.metrics)) {
       switch (m.verdict) {
@@ -82,7 +92,10 @@ export function summaryCounts(counts: GateCounts): Omit<Verdict['summary'], 'geo
 const num = (n: number): string => n.toLocaleString('en-US');
 
 /** Why a head run did not judge everything: one reason per partial run, one for gated metrics it did not measure. */
-export function incompleteReasons(heads: ReadonlyArray<{ label: string; head: Results }>, cases: readonly CaseVerdict[]): Verdict['incomplete'] {
+export function incompleteReasons(
+  heads: ReadonlyArray<{ label: string; head: Results }>,
+  cases: readonly CaseVerdict[],
+): Verdict['incomplete'] {
   const reasons: string[] = [];
   let cancelled = false;
   for (const { label, head } of heads) {
@@ -105,7 +118,8 @@ export function incompleteReasons(heads: ReadonlyArray<{ label: string; head: Re
   }
   const missing: string[] = [];
   for (const c of cases) {
-    for (const m of Object.values(c.metrics)) if (m.gated && m.verdict === 'missing') missing.push(`${c.id} ${m.metric}`);
+    for (const m of Object.values(c.metrics))
+      if (m.gated && m.verdict === 'missing') missing.push(`${c.id} ${m.metric}`);
   }
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(', ');

@@ -22,7 +22,15 @@ export {
   type BlockedSamples,
   type BlockPairing,
 } from './decide.js';
-export { calibrationBetween, calibrationScale, referenceSpeed, rescale, REFERENCE_METRIC, type Calibration, type CalibrationScale } from './calibration.js';
+export {
+  calibrationBetween,
+  calibrationScale,
+  referenceSpeed,
+  rescale,
+  REFERENCE_METRIC,
+  type Calibration,
+  type CalibrationScale,
+} from './calibration.js';
 export {
   DEFAULT_GATED_METRICS,
   MIN_SAMPLES,
@@ -33,7 +41,13 @@ export {
   type CompareOptions,
   type GateInput,
 } from './settings.js';
-export { metricVerdict, assembleVerdict, type MetricEvaluation, type CaseEvaluation, type SideStats } from './assemble.js';
+export {
+  metricVerdict,
+  assembleVerdict,
+  type MetricEvaluation,
+  type CaseEvaluation,
+  type SideStats,
+} from './assemble.js';
 export { settingsEntry, geomeanRatios } from './assemble.js';
 export { gatesForPullRequest, hasExplicitGates } from './settings.js';
 export {

@@ -15,7 +15,8 @@ export function mergeVerdicts(verdicts: Verdict[], now: Date): Verdict {
   const seen = new Set<string>();
   for (const v of verdicts) {
     for (const run of v.runs) {
-      if (seen.has(run.label)) throw new InputError(`two results for runner label "${run.label}": give each matrix job its own runner-label`);
+      if (seen.has(run.label))
+        throw new InputError(`two results for runner label "${run.label}": give each matrix job its own runner-label`);
       seen.add(run.label);
     }
   }
@@ -23,10 +24,16 @@ export function mergeVerdicts(verdicts: Verdict[], now: Date): Verdict {
   const runs = verdicts.flatMap((v) => v.runs);
   const counts = countCases(cases);
   const reasons = verdicts.flatMap((v) => v.incomplete?.reasons ?? []);
-  const incomplete = reasons.length > 0 ? { cancelled: verdicts.some((v) => v.incomplete?.cancelled), reasons } : undefined;
+  const incomplete =
+    reasons.length > 0 ? { cancelled: verdicts.some((v) => v.incomplete?.cancelled), reasons } : undefined;
   const strategies = [...new Set(runs.map((r) => r.strategy))];
-  const notes = [...new Set(verdicts.flatMap((v) => v.notes).filter((n) => !n.startsWith('runner labels used different strategies')))];
-  if (strategies.length > 1) notes.push(`runner labels used different strategies: ${runs.map((r) => `${r.label} ${r.strategy}`).join(', ')}`);
+  const notes = [
+    ...new Set(
+      verdicts.flatMap((v) => v.notes).filter((n) => !n.startsWith('runner labels used different strategies')),
+    ),
+  ];
+  if (strategies.length > 1)
+    notes.push(`runner labels used different strategies: ${runs.map((r) => `${r.label} ${r.strategy}`).join(', ')}`);
   const compared = verdicts.some((v) => v.status !== 'no-baseline' && v.cases.some((c) => c.status === 'compared'));
   return {
     schema: VERDICT_SCHEMA,

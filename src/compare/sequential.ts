@@ -60,7 +60,13 @@ const pct = (r: number): string => `${r >= 1 ? '+' : '−'}${(Math.abs(r - 1) * 
 export function sequentialDecision(logRatios: readonly number[], rule: SequentialRule): SequentialState {
   const n = logRatios.length;
   const alphaK = rule.alpha / looksOf(rule).length;
-  if (n < Math.max(2, rule.minBlocks)) return { decision: 'continue', blocks: n, ratio: n ? Math.exp(logRatios.reduce((a, b) => a + b, 0) / n) : 1, ci: [0, Infinity] };
+  if (n < Math.max(2, rule.minBlocks))
+    return {
+      decision: 'continue',
+      blocks: n,
+      ratio: n ? Math.exp(logRatios.reduce((a, b) => a + b, 0) / n) : 1,
+      ci: [0, Infinity],
+    };
   const [m, sd] = meanSd(logRatios);
   const half = studentTQuantile(1 - alphaK, n - 1) * (sd / Math.sqrt(n));
   const lo = m - half;
@@ -79,7 +85,8 @@ export function sequentialDecision(logRatios: readonly number[], rule: Sequentia
   else if (lo > lowBound && hi < highBound) decision = 'equivalent';
   else if (n >= rule.maxBlocks) decision = 'undecided';
   const state: SequentialState = { decision, blocks: n, ratio, ci };
-  if (decision === 'undecided') state.note = `undecided after ${n} blocks: the change is within ${pct(ci[0])} … ${pct(ci[1])}`;
+  if (decision === 'undecided')
+    state.note = `undecided after ${n} blocks: the change is within ${pct(ci[0])} … ${pct(ci[1])}`;
   return state;
 }
 

@@ -41,7 +41,15 @@ export const MIN_SAMPLES = 4;
  * counts (reported for the reader, too machine-dependent to fail a PR on by default), and custom metrics (a
  * user gates them by listing them under `gates`).
  */
-export const DEFAULT_GATED_METRICS: readonly string[] = ['decode_tps', 'prefill_tps', 'ttft_ms', 'e2e_ms', 'success_rate', 'request_tps', 'output_tps'];
+export const DEFAULT_GATED_METRICS: readonly string[] = [
+  'decode_tps',
+  'prefill_tps',
+  'ttft_ms',
+  'e2e_ms',
+  'success_rate',
+  'request_tps',
+  'output_tps',
+];
 
 export function hasExplicitGates(settings: CompareSettingsInput): boolean {
   return Object.keys(settings.gates).length > 0;
@@ -64,10 +72,12 @@ export function thresholdFor(metric: string, settings: CompareSettingsInput): nu
 }
 
 export function checkSettings(settings: CompareSettingsInput): void {
-  if (!(settings.alpha > 0 && settings.alpha < 1)) throw new RangeError(`compare: alpha must be between 0 and 1 (got ${settings.alpha})`);
+  if (!(settings.alpha > 0 && settings.alpha < 1))
+    throw new RangeError(`compare: alpha must be between 0 and 1 (got ${settings.alpha})`);
   if (!(settings.min_effect >= 0)) throw new RangeError(`compare: min_effect must be ≥ 0 (got ${settings.min_effect})`);
   for (const [metric, gate] of Object.entries(settings.gates)) {
-    if (gate.regression !== undefined && !(gate.regression >= 0)) throw new RangeError(`compare: gates.${metric}.regression must be ≥ 0`);
+    if (gate.regression !== undefined && !(gate.regression >= 0))
+      throw new RangeError(`compare: gates.${metric}.regression must be ≥ 0`);
   }
 }
 
@@ -75,7 +85,10 @@ export function checkSettings(settings: CompareSettingsInput): void {
  * The settings of a parsed bench.yml (its `compare` and `gates`), or the built-in defaults (docs/design.md
  * "Statistics") without one. Shared by the CLI and the action.
  */
-export function compareSettings(config?: { compare: { alpha: number; min_effect: number; headline: string }; gates: Record<string, GateInput> }): CompareSettingsInput {
+export function compareSettings(config?: {
+  compare: { alpha: number; min_effect: number; headline: string };
+  gates: Record<string, GateInput>;
+}): CompareSettingsInput {
   return {
     alpha: config?.compare.alpha ?? 0.05,
     min_effect: config?.compare.min_effect ?? 0.03,
@@ -106,10 +119,18 @@ function gatedThresholds(settings: CompareSettingsInput): Map<string, number> {
  * applied"). Without a base config (the PR that adds llm-bench), the PR's gates apply and the list says so. This is a
  * security property: a PR cannot turn its own gate green.
  */
-export function gatesForPullRequest(base: SettingsConfig | null, head: SettingsConfig, where = 'the base branch'): CompareSettingsInput {
+export function gatesForPullRequest(
+  base: SettingsConfig | null,
+  head: SettingsConfig,
+  where = 'the base branch',
+): CompareSettingsInput {
   const pr = compareSettings(head);
   if (!base) {
-    return { ...pr, gatesFrom: 'head', gateChanges: [`${where} has no llm-bench config yet: this pull request's own gates applied`] };
+    return {
+      ...pr,
+      gatesFrom: 'head',
+      gateChanges: [`${where} has no llm-bench config yet: this pull request's own gates applied`],
+    };
   }
   const own = compareSettings(base);
   const changes: string[] = [];
@@ -161,17 +182,27 @@ export function gatesForPullRequest(base: SettingsConfig | null, head: SettingsC
     alpha = pr.alpha;
   }
   let minEffect = own.min_effect;
-  if (pr.min_effect > own.min_effect) loosened('compare.min_effect', pct(own.min_effect), pct(pr.min_effect), pct(own.min_effect));
+  if (pr.min_effect > own.min_effect)
+    loosened('compare.min_effect', pct(own.min_effect), pct(pr.min_effect), pct(own.min_effect));
   else if (pr.min_effect < own.min_effect) {
     tightened('compare.min_effect', pct(own.min_effect), pct(pr.min_effect));
     minEffect = pr.min_effect;
   }
-  if (pr.headline !== own.headline) changes.push(`this PR changes the headline metric ${own.headline} → ${pr.headline}; the base's ${own.headline} applied`);
+  if (pr.headline !== own.headline)
+    changes.push(
+      `this PR changes the headline metric ${own.headline} → ${pr.headline}; the base's ${own.headline} applied`,
+    );
   // Written out in full, so a metric the base gated by default keeps gating once the PR lists explicit gates.
   return { alpha, min_effect: minEffect, headline: own.headline, gates, gatesFrom: 'base', gateChanges: changes };
 }
 
-function pickBound(kind: 'min' | 'max', metric: string, base: number | undefined, pr: number | undefined, changes: string[]): number | undefined {
+function pickBound(
+  kind: 'min' | 'max',
+  metric: string,
+  base: number | undefined,
+  pr: number | undefined,
+  changes: string[],
+): number | undefined {
   if (base === undefined) {
     if (pr !== undefined) changes.push(`this PR adds ${metric} ${kind} ${pr}; applied`);
     return pr;

@@ -70,13 +70,39 @@ export interface Outage {
 export interface SoakAnalysis {
   duration_s: number;
   requests: number;
-  success: { ok: number; failed: number; rate: number; ci: [number, number]; byKind: Record<string, number>; failureTimes: number[] };
+  success: {
+    ok: number;
+    failed: number;
+    rate: number;
+    ci: [number, number];
+    byKind: Record<string, number>;
+    failureTimes: number[];
+  };
   drift: Record<string, Trend>;
-  leak: { verdict: 'leak' | 'no leak' | 'not measured'; growth_mb?: number; growth_pct?: number; trend?: Trend; note: string };
-  temperature?: { mean: number; min: number; max: number; limit: number; minutes_above: number; throttling: Array<{ t_s: number; flags: string[] }> };
+  leak: {
+    verdict: 'leak' | 'no leak' | 'not measured';
+    growth_mb?: number;
+    growth_pct?: number;
+    trend?: Trend;
+    note: string;
+  };
+  temperature?: {
+    mean: number;
+    min: number;
+    max: number;
+    limit: number;
+    minutes_above: number;
+    throttling: Array<{ t_s: number; flags: string[] }>;
+  };
   memory?: { mean_used_pct: number; max_used_pct: number };
   outages: Outage[];
-  cold?: { ttft_ms?: number; decode_tps?: number; warm_ttft_ms?: number; warm_decode_tps?: number; decode_ratio?: number };
+  cold?: {
+    ttft_ms?: number;
+    decode_tps?: number;
+    warm_ttft_ms?: number;
+    warm_decode_tps?: number;
+    decode_ratio?: number;
+  };
   byOutputLength?: { points: Array<{ max_tokens: number; decode_tps: number; n: number }>; dropPerDoubling: number };
 }
 
@@ -96,7 +122,12 @@ export function decodeThrottled(bits: number): string[] {
   return THROTTLE_BITS.filter(([bit]) => (bits & (1 << bit)) !== 0).map(([, name]) => name);
 }
 
-function trendOf(points: Array<{ t_s: number; v: number }>, alpha: number, minPerHour: number, maxPoints: number): Trend | undefined {
+function trendOf(
+  points: Array<{ t_s: number; v: number }>,
+  alpha: number,
+  minPerHour: number,
+  maxPoints: number,
+): Trend | undefined {
   if (points.length < 4) return undefined;
   const idx = downsampleIndices(points.length, maxPoints);
   const t = idx.map((i) => points[i]!.t_s / 3600);
@@ -139,7 +170,11 @@ function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-export function analyseSoak(requests: readonly SoakRequest[], monitor: readonly MonitorPoint[], opts: SoakOptions = {}): SoakAnalysis {
+export function analyseSoak(
+  requests: readonly SoakRequest[],
+  monitor: readonly MonitorPoint[],
+  opts: SoakOptions = {},
+): SoakAnalysis {
   const alpha = opts.alpha ?? 0.05;
   const maxPoints = opts.maxTrendPoints ?? 1000;
   const sorted = [...requests].sort((a, b) => a.t_s - b.t_s);
@@ -154,12 +189,16 @@ export function analyseSoak(requests: readonly SoakRequest[], monitor: readonly 
 
   const drift: Record<string, Trend> = {};
   for (const metric of ['e2e_ms', 'ttft_ms', 'decode_tps'] as const) {
-    const points = sorted.filter((r) => r.ok && r.t_s >= warmup && r[metric] !== undefined).map((r) => ({ t_s: r.t_s, v: r[metric]! }));
+    const points = sorted
+      .filter((r) => r.ok && r.t_s >= warmup && r[metric] !== undefined)
+      .map((r) => ({ t_s: r.t_s, v: r[metric]! }));
     const trend = trendOf(points, alpha, opts.minDriftPerHour ?? 0.02, maxPoints);
     if (trend) drift[metric] = trend;
   }
 
-  const rss = samples.filter((s) => s.rss_mb !== undefined && s.t_s >= warmup).map((s) => ({ t_s: s.t_s, v: s.rss_mb! }));
+  const rss = samples
+    .filter((s) => s.rss_mb !== undefined && s.t_s >= warmup)
+    .map((s) => ({ t_s: s.t_s, v: s.rss_mb! }));
   let leak: SoakAnalysis['leak'];
   const rssTrend = trendOf(rss, opts.leakAlpha ?? 0.01, 0, maxPoints);
   if (!rssTrend) {
@@ -201,7 +240,9 @@ export function analyseSoak(requests: readonly SoakRequest[], monitor: readonly 
       max: Math.max(...values),
       limit,
       minutes_above: above / 60,
-      throttling: samples.filter((s) => (s.throttled_bits ?? 0) & 0xf).map((s) => ({ t_s: s.t_s, flags: decodeThrottled(s.throttled_bits! & 0xf) })),
+      throttling: samples
+        .filter((s) => (s.throttled_bits ?? 0) & 0xf)
+        .map((s) => ({ t_s: s.t_s, flags: decodeThrottled(s.throttled_bits! & 0xf) })),
     };
   }
   const mem = samples.filter((s) => s.mem_used_pct !== undefined).map((s) => s.mem_used_pct!);
@@ -225,11 +266,15 @@ export function analyseSoak(requests: readonly SoakRequest[], monitor: readonly 
   }
 
   // Decode speed by output length: log2 regression of the per-length medians.
-  const lengths = [...new Set(sorted.filter((r) => r.ok && r.max_tokens && r.decode_tps !== undefined).map((r) => r.max_tokens!))].sort((a, b) => a - b);
+  const lengths = [
+    ...new Set(sorted.filter((r) => r.ok && r.max_tokens && r.decode_tps !== undefined).map((r) => r.max_tokens!)),
+  ].sort((a, b) => a - b);
   let byOutputLength: SoakAnalysis['byOutputLength'];
   if (lengths.length >= 2) {
     const points = lengths.map((len) => {
-      const v = sorted.filter((r) => r.ok && r.max_tokens === len && r.decode_tps !== undefined).map((r) => r.decode_tps!);
+      const v = sorted
+        .filter((r) => r.ok && r.max_tokens === len && r.decode_tps !== undefined)
+        .map((r) => r.decode_tps!);
       return { max_tokens: len, decode_tps: median(v), n: v.length };
     });
     const x = points.map((p) => Math.log2(p.max_tokens));
@@ -243,7 +288,14 @@ export function analyseSoak(requests: readonly SoakRequest[], monitor: readonly 
   return {
     duration_s: end,
     requests: sorted.length,
-    success: { ok, failed, rate: sorted.length ? ok / sorted.length : 0, ci: wilsonInterval(ok, sorted.length), byKind, failureTimes: sorted.filter((r) => !r.ok).map((r) => r.t_s) },
+    success: {
+      ok,
+      failed,
+      rate: sorted.length ? ok / sorted.length : 0,
+      ci: wilsonInterval(ok, sorted.length),
+      byKind,
+      failureTimes: sorted.filter((r) => !r.ok).map((r) => r.t_s),
+    },
     drift,
     leak,
     ...(temperature ? { temperature } : {}),

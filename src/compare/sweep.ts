@@ -127,7 +127,10 @@ export function analyseSweep(results: Results, opts: SweepOptions): SweepGroup[]
       .map((c) => {
         const violations: string[] = [];
         for (const [name, bound] of Object.entries(opts.constraints ?? {})) {
-          const samples = name === 'success_rate' ? [c.requests.ok / Math.max(1, c.requests.ok + c.requests.failed)] : c.samples[name];
+          const samples =
+            name === 'success_rate'
+              ? [c.requests.ok / Math.max(1, c.requests.ok + c.requests.failed)]
+              : c.samples[name];
           const what = bound.quantile === undefined ? `${name}` : `${name} p${Math.round(bound.quantile * 100)}`;
           if (!samples?.length) {
             violations.push(`${name} not measured`);
@@ -137,10 +140,22 @@ export function analyseSweep(results: Results, opts: SweepOptions): SweepGroup[]
           if (bound.max !== undefined && v > bound.max) violations.push(`${what} ${fmt(v)} > max ${bound.max}`);
           if (bound.min !== undefined && v < bound.min) violations.push(`${what} ${fmt(v)} < min ${bound.min}`);
         }
-        return { caseId: c.id, params: c.params, value: median(c.samples[metric]!), n: c.samples[metric]!.length, feasible: violations.length === 0, violations, pValue: null, tied: false };
+        return {
+          caseId: c.id,
+          params: c.params,
+          value: median(c.samples[metric]!),
+          n: c.samples[metric]!.length,
+          feasible: violations.length === 0,
+          violations,
+          pValue: null,
+          tied: false,
+        };
       });
     const feasible = candidates.filter((c) => c.feasible);
-    const best = feasible.reduce<SweepCandidate | undefined>((a, c) => (!a || better(c.value, a.value) ? c : a), undefined);
+    const best = feasible.reduce<SweepCandidate | undefined>(
+      (a, c) => (!a || better(c.value, a.value) ? c : a),
+      undefined,
+    );
     if (best) {
       best.tied = true;
       const others = feasible.filter((c) => c !== best);
@@ -167,20 +182,33 @@ export function analyseSweep(results: Results, opts: SweepOptions): SweepGroup[]
     let repetitionsNeeded: number | undefined;
     if (!resolvable) {
       repetitionsNeeded = fewest;
-      while (smallestMannWhitneyP(repetitionsNeeded, repetitionsNeeded) * comparisons >= alpha && repetitionsNeeded < 1000) repetitionsNeeded++;
+      while (
+        smallestMannWhitneyP(repetitionsNeeded, repetitionsNeeded) * comparisons >= alpha &&
+        repetitionsNeeded < 1000
+      )
+        repetitionsNeeded++;
     }
-    const swept = [...new Set(group.flatMap((c) => Object.keys(c.params)))].filter((p) => new Set(group.map((c) => JSON.stringify(c.params[p]))).size > 1);
+    const swept = [...new Set(group.flatMap((c) => Object.keys(c.params)))].filter(
+      (p) => new Set(group.map((c) => JSON.stringify(c.params[p]))).size > 1,
+    );
     const effects: ParameterEffect[] = best
       ? swept
           .map((param) => {
-            const levels = [...new Set(feasible.map((c) => c.params[param]).filter((v) => v !== undefined))] as ParamValue[];
+            const levels = [
+              ...new Set(feasible.map((c) => c.params[param]).filter((v) => v !== undefined)),
+            ] as ParamValue[];
             const rows = levels.map((value) => {
               const at = feasible.filter((c) => c.params[param] === value);
               const top = at.reduce((a, c) => (better(c.value, a) ? c.value : a), at[0]!.value);
               return { value, median: top, ratio: top / best.value };
             });
-            const worst = goal === 'max' ? Math.min(...rows.map((r) => r.ratio)) : Math.max(...rows.map((r) => r.ratio));
-            return { param, levels: rows.sort((a, b) => (goal === 'max' ? b.ratio - a.ratio : a.ratio - b.ratio)), spread: goal === 'max' ? 1 - worst : worst - 1 };
+            const worst =
+              goal === 'max' ? Math.min(...rows.map((r) => r.ratio)) : Math.max(...rows.map((r) => r.ratio));
+            return {
+              param,
+              levels: rows.sort((a, b) => (goal === 'max' ? b.ratio - a.ratio : a.ratio - b.ratio)),
+              spread: goal === 'max' ? 1 - worst : worst - 1,
+            };
           })
           .sort((a, b) => b.spread - a.spread)
       : [];
@@ -205,17 +233,36 @@ function fmt(v: number): string {
 }
 
 /** The non-dominated candidates for two objectives (each with its goal). */
-export function paretoFront<T>(items: readonly T[], a: (t: T) => number, b: (t: T) => number, goals: ['max' | 'min', 'max' | 'min']): T[] {
+export function paretoFront<T>(
+  items: readonly T[],
+  a: (t: T) => number,
+  b: (t: T) => number,
+  goals: ['max' | 'min', 'max' | 'min'],
+): T[] {
   const sign = (g: 'max' | 'min') => (g === 'max' ? 1 : -1);
   const [sa, sb] = [sign(goals[0]), sign(goals[1])];
   return items.filter(
-    (x) => !items.some((y) => y !== x && sa * a(y) >= sa * a(x) && sb * b(y) >= sb * b(x) && (sa * a(y) > sa * a(x) || sb * b(y) > sb * b(x))),
+    (x) =>
+      !items.some(
+        (y) =>
+          y !== x &&
+          sa * a(y) >= sa * a(x) &&
+          sb * b(y) >= sb * b(x) &&
+          (sa * a(y) > sa * a(x) || sb * b(y) > sb * b(x)),
+      ),
   );
 }
 
 /** A two-parameter table of objective medians: rows of `rowParam`, columns of `colParam`, the best cell known. */
-export function heatmap(group: SweepGroup, rowParam: string, colParam: string): { rows: ParamValue[]; cols: ParamValue[]; cells: Array<Array<number | null>>; best: [number, number] | null } {
-  const levels = (p: string) => [...new Set(group.candidates.map((c) => c.params[p]).filter((v) => v !== undefined))].sort((x, y) => (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)))) as ParamValue[];
+export function heatmap(
+  group: SweepGroup,
+  rowParam: string,
+  colParam: string,
+): { rows: ParamValue[]; cols: ParamValue[]; cells: Array<Array<number | null>>; best: [number, number] | null } {
+  const levels = (p: string) =>
+    [...new Set(group.candidates.map((c) => c.params[p]).filter((v) => v !== undefined))].sort((x, y) =>
+      typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)),
+    ) as ParamValue[];
   const rows = levels(rowParam);
   const cols = levels(colParam);
   const better = (a: number, b: number) => (group.objective.goal === 'max' ? a > b : a < b);
@@ -239,6 +286,8 @@ export function heatmap(group: SweepGroup, rowParam: string, colParam: string): 
 /** The winner as a ready-to-paste bench.yml `options:` block (YAML flow keys, one per line). */
 export function bestOptionsYaml(group: SweepGroup): string | undefined {
   if (!group.best) return undefined;
-  const lines = Object.entries(group.best.params).map(([k, v]) => `  ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`);
+  const lines = Object.entries(group.best.params).map(
+    ([k, v]) => `  ${k}: ${typeof v === 'string' ? JSON.stringify(v) : v}`,
+  );
   return `options:\n${lines.join('\n')}\n`;
 }

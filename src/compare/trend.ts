@@ -40,7 +40,12 @@ function prefix(values: readonly number[]): Prefix {
 }
 
 /** Pooled two-sample t test of values[from, split) against values[split, to), from prefix sums: O(1) per split. */
-function tTest(p: Prefix, from: number, split: number, to: number): { t: number; p: number; meanA: number; meanB: number } {
+function tTest(
+  p: Prefix,
+  from: number,
+  split: number,
+  to: number,
+): { t: number; p: number; meanA: number; meanB: number } {
   const na = split - from;
   const nb = to - split;
   const sa = p.sum[split]! - p.sum[from]!;
@@ -95,7 +100,10 @@ export interface Drift {
 }
 
 /** Slow drift over the last `window` runs: significant by Mann–Kendall at alpha and at least minMagnitude in total. */
-export function drift(values: readonly number[], opts: { window?: number; alpha?: number; minMagnitude?: number } = {}): Drift | undefined {
+export function drift(
+  values: readonly number[],
+  opts: { window?: number; alpha?: number; minMagnitude?: number } = {},
+): Drift | undefined {
   const series = values.slice(-(opts.window ?? 40));
   if (series.length < 8) return undefined;
   const x = series.map((_, i) => i);
@@ -104,5 +112,10 @@ export function drift(values: readonly number[], opts: { window?: number; alpha?
   const centre = sorted[sorted.length >> 1]!;
   const totalChange = centre !== 0 ? (ts.slope * (series.length - 1)) / centre : 0;
   const mk = mannKendall(series);
-  return { runs: series.length, totalChange, pValue: mk.pValue, significant: mk.pValue < (opts.alpha ?? 0.01) && Math.abs(totalChange) >= (opts.minMagnitude ?? 0.03) };
+  return {
+    runs: series.length,
+    totalChange,
+    pValue: mk.pValue,
+    significant: mk.pValue < (opts.alpha ?? 0.01) && Math.abs(totalChange) >= (opts.minMagnitude ?? 0.03),
+  };
 }

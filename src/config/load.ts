@@ -16,7 +16,14 @@ async function readText(file: string, what: string, at?: { file: string; path: s
     return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, expected a file' : getErrorMessage(error);
+    const reason =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory, expected a file'
+            : getErrorMessage(error);
     if (at) throw new InputError(`cannot read ${what} ${file}: ${reason}`, at);
     throw new InputError(`cannot read ${what}: ${reason}`, { file });
   }

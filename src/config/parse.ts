@@ -1,6 +1,6 @@
 // Parses bench.yml text into a typed, validated Config. Pure: the text comes in, data goes out.
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configSchema, type CompareSettings, type Gate, type Workload } from './schema.js';
 import { ENGINE_OPTIONS, type EngineKind } from '../engines/options.js';
 import { InputError } from '../schema/errors.js';
@@ -76,9 +76,15 @@ function yamlToData(text: string, file: string): unknown {
   } catch (error) {
     // The yaml library refuses documents whose aliases expand exponentially ("billion laughs").
     if (/alias/i.test(error instanceof Error ? error.message : '')) {
-      throw new InputError(`YAML aliases expand to too much data${firstAliasLine(doc, lines)}; expected at most ${MAX_ALIAS_COUNT} alias expansions — write the values out instead`, { file });
+      throw new InputError(
+        `YAML aliases expand to too much data${firstAliasLine(doc, lines)}; expected at most ${MAX_ALIAS_COUNT} alias expansions — write the values out instead`,
+        { file },
+      );
     }
-    throw new InputError(`YAML cannot be read: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, { file });
+    throw new InputError(
+      `YAML cannot be read: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
+      { file },
+    );
   }
 }
 
@@ -113,17 +119,29 @@ export function didYouMean(name: string, known: readonly string[]): string {
 function checkMetric(engine: EngineKind, name: string, file: string, path: string): void {
   // The command engine's program may print metrics of its own (with a direction), known only once it runs.
   if (engine === 'command' || KNOWN_METRICS.includes(name)) return;
-  throw new InputError(`unknown metric '${name}': the ${engine} engine does not produce it; ${didYouMean(name, KNOWN_METRICS)}known metrics: ${KNOWN_METRICS.join(', ')}`, { file, path });
+  throw new InputError(
+    `unknown metric '${name}': the ${engine} engine does not produce it; ${didYouMean(name, KNOWN_METRICS)}known metrics: ${KNOWN_METRICS.join(', ')}`,
+    { file, path },
+  );
 }
 
 function baseName(value: string): string {
-  const last = value.replace(/[?#].*$/, '').split(/[\\/]/).filter(Boolean).pop() ?? value;
+  const last =
+    value
+      .replace(/[?#].*$/, '')
+      .split(/[\\/]/)
+      .filter(Boolean)
+      .pop() ?? value;
   return last.replace(/\.gguf$/i, '');
 }
 
 function modelIdFrom(name: string): string {
   // Ids appear in case ids and reports: keep them readable and free of path separators.
-  return baseName(name).replace(/[^A-Za-z0-9._:\-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+  return (
+    baseName(name)
+      .replace(/[^A-Za-z0-9._:-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'model'
+  );
 }
 
 const isUrl = (s: string): boolean => /^(hf:|https?:\/\/)/.test(s);
@@ -153,8 +171,10 @@ function checkEngineOption(engine: EngineKind, key: string, value: unknown, file
 
 export function parseConfig(text: string, file: string): Config {
   const data = yamlToData(text, file);
-  if (data === null || data === undefined) throw new InputError('the config is empty; expected a mapping with engine, models and prompts', { file });
-  if (typeof data !== 'object' || Array.isArray(data)) throw new InputError('expected a mapping at the top level (engine:, models:, …)', { file });
+  if (data === null || data === undefined)
+    throw new InputError('the config is empty; expected a mapping with engine, models and prompts', { file });
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new InputError('expected a mapping at the top level (engine:, models:, …)', { file });
   const raw = parseWith(configSchema, data, file);
   const engine = raw.engine as EngineKind;
 
@@ -162,25 +182,43 @@ export function parseConfig(text: string, file: string): Config {
     const e = typeof entry === 'string' ? { name: entry } : entry;
     const name = (e.name ?? e.path ?? e.url)!;
     const source = modelSource(engine, e);
-    return { id: e.id ?? (source === 'name' ? name : modelIdFrom(name)), name, source, ...(e.sha256 ? { sha256: e.sha256 } : {}) };
+    return {
+      id: e.id ?? (source === 'name' ? name : modelIdFrom(name)),
+      name,
+      source,
+      ...(e.sha256 ? { sha256: e.sha256 } : {}),
+    };
   });
   const seenModels = new Map<string, number>();
   models.forEach((m, i) => {
     if (engine !== 'llama-cpp' && engine !== 'llama-bench' && m.source === 'path') {
-      throw new InputError(`a model path is only for the llama-cpp and llama-bench engines; engine ${engine} takes model names`, { file, path: `models[${i}].path` });
+      throw new InputError(
+        `a model path is only for the llama-cpp and llama-bench engines; engine ${engine} takes model names`,
+        { file, path: `models[${i}].path` },
+      );
     }
     const before = seenModels.get(m.id);
-    if (before !== undefined) throw new InputError(`duplicate model id "${m.id}" (also models[${before}]); give one an explicit id`, { file, path: `models[${i}]` });
+    if (before !== undefined)
+      throw new InputError(`duplicate model id "${m.id}" (also models[${before}]); give one an explicit id`, {
+        file,
+        path: `models[${i}]`,
+      });
     seenModels.set(m.id, i);
   });
 
   const prompts: PromptSpec[] = raw.prompts.map((p, i) =>
-    typeof p === 'string' ? { id: `prompt-${i + 1}`, text: p, max_tokens: 128 } : { id: p.id, text: p.text, file: p.file, max_tokens: p.max_tokens },
+    typeof p === 'string'
+      ? { id: `prompt-${i + 1}`, text: p, max_tokens: 128 }
+      : { id: p.id, text: p.text, file: p.file, max_tokens: p.max_tokens },
   );
   const seenPrompts = new Map<string, number>();
   prompts.forEach((p, i) => {
     const before = seenPrompts.get(p.id);
-    if (before !== undefined) throw new InputError(`duplicate prompt id "${p.id}" (also prompts[${before}])`, { file, path: `prompts[${i}].id` });
+    if (before !== undefined)
+      throw new InputError(`duplicate prompt id "${p.id}" (also prompts[${before}])`, {
+        file,
+        path: `prompts[${i}].id`,
+      });
     seenPrompts.set(p.id, i);
   });
 
@@ -190,27 +228,52 @@ export function parseConfig(text: string, file: string): Config {
     options[key] = value as ParamValue | ParamValue[];
   }
   for (const [key, values] of Object.entries(raw.matrix)) {
-    if (key in options) throw new InputError(`option '${key}' is both fixed in options and swept in matrix; keep one`, { file, path: `matrix.${key}` });
+    if (key in options)
+      throw new InputError(`option '${key}' is both fixed in options and swept in matrix; keep one`, {
+        file,
+        path: `matrix.${key}`,
+      });
     values.forEach((v, i) => checkEngineOption(engine, key, v, file, `matrix.${key}[${i}]`));
   }
 
-  if (engine === 'command' && !raw.command) throw new InputError('the command engine needs `command:`, the program and its arguments as a list', { file, path: 'command' });
-  if (raw.command && engine !== 'command') throw new InputError(`'command' is only for the command engine, not ${engine}`, { file, path: 'command' });
-  if (raw.host && engine !== 'ollama' && engine !== 'openai') throw new InputError(`'host' is only for the ollama and openai engines, not ${engine}`, { file, path: 'host' });
-  if (engine === 'openai' && !raw.host) throw new InputError('the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)', { file, path: 'host' });
+  if (engine === 'command' && !raw.command)
+    throw new InputError('the command engine needs `command:`, the program and its arguments as a list', {
+      file,
+      path: 'command',
+    });
+  if (raw.command && engine !== 'command')
+    throw new InputError(`'command' is only for the command engine, not ${engine}`, { file, path: 'command' });
+  if (raw.host && engine !== 'ollama' && engine !== 'openai')
+    throw new InputError(`'host' is only for the ollama and openai engines, not ${engine}`, { file, path: 'host' });
+  if (engine === 'openai' && !raw.host)
+    throw new InputError('the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)', {
+      file,
+      path: 'host',
+    });
 
   for (const [metric, gate] of Object.entries(raw.gates)) {
     checkMetric(engine, metric, file, `gates.${metric}`);
     if (gate.min !== undefined && gate.max !== undefined && gate.min > gate.max) {
-      throw new InputError(`min ${gate.min} is greater than max ${gate.max}; expected min ≤ max (no value could pass both)`, { file, path: `gates.${metric}` });
+      throw new InputError(
+        `min ${gate.min} is greater than max ${gate.max}; expected min ≤ max (no value could pass both)`,
+        { file, path: `gates.${metric}` },
+      );
     }
     if (gate.regression !== undefined && isBuiltinMetric(metric) && BUILTIN_METRICS[metric].direction === 'none') {
-      throw new InputError(`${metric} is a count with no better direction, so a regression gate would never fire; expected min or max`, { file, path: `gates.${metric}.regression` });
+      throw new InputError(
+        `${metric} is a count with no better direction, so a regression gate would never fire; expected min or max`,
+        { file, path: `gates.${metric}.regression` },
+      );
     }
   }
   checkMetric(engine, raw.compare.headline, file, 'compare.headline');
 
-  const calibration = raw.calibration === false ? null : raw.calibration === true ? { preset: 'small' as const, max_tokens: 32 } : raw.calibration;
+  const calibration =
+    raw.calibration === false
+      ? null
+      : raw.calibration === true
+        ? { preset: 'small' as const, max_tokens: 32 }
+        : raw.calibration;
 
   return {
     file,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ENGINE_KINDS } from '../engines/options.js';
 import { METRIC_NAME_PATTERN } from '../schema/metrics.js';
 
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:\-]*$/;
+const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const id = z.string().regex(idPattern, 'expected an id of letters, digits, ".", "_", ":" or "-"');
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -52,7 +52,11 @@ export const percent = z.unknown().transform((value, ctx): number => {
   }
   const fraction = Number.parseFloat(match[1]!) / 100;
   if (fraction < 0 || fraction > 10) {
-    ctx.issues.push({ code: 'custom', message: fraction < 0 ? 'expected a percentage ≥ 0%' : 'expected a percentage ≤ 1000%', input: value });
+    ctx.issues.push({
+      code: 'custom',
+      message: fraction < 0 ? 'expected a percentage ≥ 0%' : 'expected a percentage ≤ 1000%',
+      input: value,
+    });
     return z.NEVER;
   }
   return fraction;
@@ -72,7 +76,10 @@ export const modelEntrySchema = z.union([
       name: modelRef.optional(),
       path: modelRef.optional(),
       url: modelRef.optional(),
-      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 of 64 lower-case hex digits').optional(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'expected a sha256 of 64 lower-case hex digits')
+        .optional(),
     })
     .refine((m) => [m.name, m.path, m.url].filter((v) => v !== undefined).length === 1, {
       message: 'expected exactly one of name, path or url',
@@ -86,7 +93,9 @@ export const promptEntrySchema = z
     file: z.string().min(1).optional(),
     max_tokens: wholeNumber('max_tokens', 1).default(128),
   })
-  .refine((p) => (p.text === undefined) !== (p.file === undefined), { message: 'expected exactly one of text or file' });
+  .refine((p) => (p.text === undefined) !== (p.file === undefined), {
+    message: 'expected exactly one of text or file',
+  });
 
 export const workloadSchema = z.strictObject({
   warmup: wholeNumber('warmup', 0).default(1),
@@ -132,14 +141,20 @@ export const configSchema = z.strictObject({
   engine: z.enum(ENGINE_KINDS as [string, ...string[]]),
   host: z
     .string()
-    .refine((v) => /^https?:\/\/[^/\s]/i.test(v) && URL.canParse(v), 'expected an http:// or https:// URL like http://127.0.0.1:11434')
+    .refine(
+      (v) => /^https?:\/\/[^/\s]/i.test(v) && URL.canParse(v),
+      'expected an http:// or https:// URL like http://127.0.0.1:11434',
+    )
     .optional(),
   model_dir: z.string().min(1).optional(),
   command: z.array(z.string().min(1)).min(1, 'expected the program and its arguments as a list').optional(),
   pull: z.enum(['missing', 'always', 'never']).default('missing'),
   chat: z.boolean().default(false),
   api: z.enum(['chat', 'completions']).default('chat'),
-  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').optional(),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+    .optional(),
   models: z.array(modelEntrySchema).min(1, 'expected at least one model'),
   options: z.record(z.string(), z.unknown()).default({}),
   matrix: z.record(z.string(), z.array(paramValue).min(1, 'expected at least one value to sweep')).default({}),

@@ -45,7 +45,11 @@ const MAX_LINE_CHARS = 1_000_000;
 const DIRECTIONS: readonly Direction[] = ['higher', 'lower', 'none'];
 
 /** The environment the program sees for one repetition (on top of the engine's base environment). */
-export function commandEnvironment(model: PreparedModel, params: EngineParams, request: Pick<GenerationRequest, 'prompt' | 'maxTokens' | 'caseId' | 'repetition'>): Record<string, string> {
+export function commandEnvironment(
+  model: PreparedModel,
+  params: EngineParams,
+  request: Pick<GenerationRequest, 'prompt' | 'maxTokens' | 'caseId' | 'repetition'>,
+): Record<string, string> {
   const env: Record<string, string> = {
     LLM_BENCH_MODEL: model.location,
     LLM_BENCH_MODEL_ID: model.identity.id,
@@ -53,7 +57,9 @@ export function commandEnvironment(model: PreparedModel, params: EngineParams, r
     LLM_BENCH_MAX_TOKENS: String(request.maxTokens),
   };
   for (const [key, value] of Object.entries(params)) {
-    env[`LLM_BENCH_PARAM_${key.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`] = Array.isArray(value) ? JSON.stringify(value) : String(value);
+    env[`LLM_BENCH_PARAM_${key.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`] = Array.isArray(value)
+      ? JSON.stringify(value)
+      : String(value);
   }
   if (Buffer.byteLength(request.prompt) <= PROMPT_ENV_MAX_BYTES) env.LLM_BENCH_PROMPT = request.prompt;
   if (request.caseId !== undefined) env.LLM_BENCH_CASE_ID = request.caseId;
@@ -73,7 +79,8 @@ export interface CommandLine {
  * `known` holds the custom metrics declared so far, so a direction cannot silently change.
  */
 export function parseCommandLine(line: string, lineNo: number, known: Record<string, MetricInfo> = {}): CommandLine {
-  const bad = (why: string): EngineError => new EngineError(`line ${lineNo} of the command's stdout ${why}: ${excerpt(line, 100)}`, 'stream');
+  const bad = (why: string): EngineError =>
+    new EngineError(`line ${lineNo} of the command's stdout ${why}: ${excerpt(line, 100)}`, 'stream');
   let data: unknown;
   try {
     data = JSON.parse(line);
@@ -87,7 +94,8 @@ export function parseCommandLine(line: string, lineNo: number, known: Record<str
     return value;
   };
   const checkName = (name: string): void => {
-    if (!METRIC_NAME_PATTERN.test(name)) throw bad(`has the metric name "${name}"; expected lower-case letters, digits and _`);
+    if (!METRIC_NAME_PATTERN.test(name))
+      throw bad(`has the metric name "${name}"; expected lower-case letters, digits and _`);
   };
   const entries = Array.isArray(data) ? data : [data];
   for (const entry of entries) {
@@ -99,9 +107,14 @@ export function parseCommandLine(line: string, lineNo: number, known: Record<str
       out.values[o.name] = number(o.name, o.value);
       if (!isBuiltinMetric(o.name)) {
         const direction = (o.direction ?? 'none') as Direction;
-        if (!DIRECTIONS.includes(direction)) throw bad(`has direction ${JSON.stringify(o.direction)} for "${o.name}"; expected higher, lower or none`);
+        if (!DIRECTIONS.includes(direction))
+          throw bad(`has direction ${JSON.stringify(o.direction)} for "${o.name}"; expected higher, lower or none`);
         if (o.unit !== undefined && typeof o.unit !== 'string') throw bad(`has a non-string unit for "${o.name}"`);
-        const info: MetricInfo = { direction, unit: (o.unit as string | undefined) ?? '', description: typeof o.description === 'string' ? o.description : 'reported by the command' };
+        const info: MetricInfo = {
+          direction,
+          unit: (o.unit as string | undefined) ?? '',
+          description: typeof o.description === 'string' ? o.description : 'reported by the command',
+        };
         const before = known[o.name] ?? out.declared[o.name];
         if (before && before.direction !== info.direction && before.description !== UNDECLARED) {
           throw bad(`declares "${o.name}" with direction ${info.direction}, earlier ${before.direction}`);
@@ -196,13 +209,23 @@ class CommandEngine implements Engine {
 
   async generate(model: LoadedModel, request: GenerationRequest): Promise<Generation> {
     const { signal } = request;
-    if (signal.aborted) throw new EngineError(`command ${this.program()} was not started: the request was already aborted (time-out)`, 'timeout');
+    if (signal.aborted)
+      throw new EngineError(
+        `command ${this.program()} was not started: the request was already aborted (time-out)`,
+        'timeout',
+      );
     const env = { ...this.baseEnv, ...commandEnvironment(model.prepared, model.params, request) };
     const graceMs = this.opts.killGraceMs ?? 1000;
     const t0 = nowMs();
     let child: ChildProcess;
     try {
-      child = spawn(this.argv[0]!, this.argv.slice(1), { cwd: this.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+      child = spawn(this.argv[0]!, this.argv.slice(1), {
+        cwd: this.cwd,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: process.platform !== 'win32',
+        windowsHide: true,
+      });
     } catch (error) {
       throw this.spawnError(error);
     }
@@ -247,7 +270,13 @@ class CommandEngine implements Engine {
         failure ??= error;
         terminate();
       };
-      const onAbort = (): void => fail(new EngineError(`command ${this.program()} timed out after ${Math.round(nowMs() - t0)} ms; its process group was killed`, 'timeout'));
+      const onAbort = (): void =>
+        fail(
+          new EngineError(
+            `command ${this.program()} timed out after ${Math.round(nowMs() - t0)} ms; its process group was killed`,
+            'timeout',
+          ),
+        );
       signal.addEventListener('abort', onAbort, { once: true });
 
       const takeLine = (line: string): void => {
@@ -257,7 +286,10 @@ class CommandEngine implements Engine {
           const parsed = parseCommandLine(line.trim(), lineNo, this.declared);
           Object.assign(values, parsed.values);
           for (const [name, info] of Object.entries(parsed.declared)) {
-            if (info.description === UNDECLARED && !this.declared[name]) this.log(`command: metric "${name}" has no declared direction; print {"name":"${name}","value":…,"direction":"higher"|"lower"} to gate it`);
+            if (info.description === UNDECLARED && !this.declared[name])
+              this.log(
+                `command: metric "${name}" has no declared direction; print {"name":"${name}","value":…,"direction":"higher"|"lower"} to gate it`,
+              );
             if (!this.declared[name] || info.description !== UNDECLARED) this.declared[name] = info;
           }
           if (parsed.output !== undefined) hash.update(parsed.output);
@@ -272,7 +304,12 @@ class CommandEngine implements Engine {
         stdoutPartial = lines.pop() ?? '';
         for (const line of lines) takeLine(line);
         if (stdoutPartial.length > MAX_LINE_CHARS) {
-          fail(new EngineError(`line ${lineNo + 1} of the command's stdout is longer than ${MAX_LINE_CHARS} characters`, 'stream'));
+          fail(
+            new EngineError(
+              `line ${lineNo + 1} of the command's stdout is longer than ${MAX_LINE_CHARS} characters`,
+              'stream',
+            ),
+          );
           stdoutPartial = '';
         }
       });
@@ -304,13 +341,20 @@ class CommandEngine implements Engine {
         if (stdoutPartial.trim()) takeLine(stdoutPartial);
         if (failure) return reject(failure);
         if (exit && exit.code !== 0) {
-          if (exit.code === null) return reject(new EngineError(`command ${this.program()} was killed by ${exit.signal}${tail()}`, 'crash'));
+          if (exit.code === null)
+            return reject(new EngineError(`command ${this.program()} was killed by ${exit.signal}${tail()}`, 'crash'));
           return reject(new EngineError(`command ${this.program()} exited with code ${exit.code}${tail()}`, 'engine'));
         }
         const e2eMs = values.e2e_ms ?? (exitMs ?? nowMs()) - t0;
         const metrics: Record<string, number> = { ...values };
         delete metrics.e2e_ms;
-        const gen: Generation = { chunkArrivalsMs: [], e2eMs, ...(values.output_tokens !== undefined ? { outputTokens: values.output_tokens } : {}), outputSha256: hash.digest(), metrics };
+        const gen: Generation = {
+          chunkArrivalsMs: [],
+          e2eMs,
+          ...(values.output_tokens !== undefined ? { outputTokens: values.output_tokens } : {}),
+          outputSha256: hash.digest(),
+          metrics,
+        };
         if (values.prompt_tokens !== undefined) gen.promptTokens = values.prompt_tokens;
         resolve(gen);
       };
@@ -338,8 +382,16 @@ class CommandEngine implements Engine {
 
   private spawnError(error: unknown): EngineError {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'program not found' : code === 'EACCES' ? 'permission denied (not executable?)' : getErrorMessage(error);
-    return new EngineError(`cannot run command ${JSON.stringify(this.argv[0])} (${why}); \`command:\` in ${this.file} is run without a shell, from ${this.cwd ?? process.cwd()}`, 'engine');
+    const why =
+      code === 'ENOENT'
+        ? 'program not found'
+        : code === 'EACCES'
+          ? 'permission denied (not executable?)'
+          : getErrorMessage(error);
+    return new EngineError(
+      `cannot run command ${JSON.stringify(this.argv[0])} (${why}); \`command:\` in ${this.file} is run without a shell, from ${this.cwd ?? process.cwd()}`,
+      'engine',
+    );
   }
 
   async unload(_model: LoadedModel): Promise<void> {}
@@ -357,7 +409,10 @@ export function createCommandEngine(
   opts: CommandEngineOptions = {},
 ): Engine {
   if (!config.command || config.command.length === 0) {
-    throw new InputError('the command engine needs `command:`, the program and its arguments as a list', { file: config.file, path: 'command' });
+    throw new InputError('the command engine needs `command:`, the program and its arguments as a list', {
+      file: config.file,
+      path: 'command',
+    });
   }
   const base: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) base[k] = v;

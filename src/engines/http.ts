@@ -34,7 +34,11 @@ export function errorCode(error: unknown): string | undefined {
   if (!e || typeof e !== 'object') return undefined;
   if (typeof e.code === 'string') return e.code;
   // Node's happy-eyeballs connect reports an AggregateError with one error per address tried.
-  if (Array.isArray(e.errors)) for (const inner of e.errors) { const c = errorCode(inner); if (c) return c; }
+  if (Array.isArray(e.errors))
+    for (const inner of e.errors) {
+      const c = errorCode(inner);
+      if (c) return c;
+    }
   return undefined;
 }
 
@@ -84,7 +88,8 @@ export async function errorBodyMessage(res: Response): Promise<string> {
     const body = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
     const err = body.error;
     if (typeof err === 'string') return err;
-    if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
+    if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string')
+      return (err as { message: string }).message;
     if (typeof body.message === 'string') return body.message;
     if (typeof body.detail === 'string') return body.detail;
   } catch {
@@ -125,7 +130,10 @@ export function ndjsonGuard(where: string): TransformStream<Uint8Array, Uint8Arr
       JSON.parse(line);
       return undefined;
     } catch (error) {
-      return new EngineError(`malformed JSON in line ${lineNo} of the stream from ${where}: ${excerpt(line, 80)} (${getErrorMessage(error)})`, 'stream');
+      return new EngineError(
+        `malformed JSON in line ${lineNo} of the stream from ${where}: ${excerpt(line, 80)} (${getErrorMessage(error)})`,
+        'stream',
+      );
     }
   };
   return new TransformStream({
@@ -180,7 +188,10 @@ export function networkCause(error: unknown): string {
       break;
     }
     const x = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
-    links.push({ code: typeof x.code === 'string' ? x.code : undefined, message: typeof x.message === 'string' ? x.message : '' });
+    links.push({
+      code: typeof x.code === 'string' ? x.code : undefined,
+      message: typeof x.message === 'string' ? x.message : '',
+    });
     // Node's happy-eyeballs connect reports an AggregateError with one error per address tried.
     e = x.cause ?? (Array.isArray(x.errors) ? x.errors[0] : undefined);
   }
@@ -224,7 +235,10 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-async function prepareRequest(input: Parameters<FetchLike>[0], init: RequestInit | undefined): Promise<{ url: URL; request: PreparedRequest }> {
+async function prepareRequest(
+  input: Parameters<FetchLike>[0],
+  init: RequestInit | undefined,
+): Promise<{ url: URL; request: PreparedRequest }> {
   const fromRequest = input instanceof Request ? input : undefined;
   const url = new URL(fromRequest ? fromRequest.url : String(input));
   const headers = new Headers(fromRequest?.headers);
@@ -242,7 +256,8 @@ async function prepareRequest(input: Parameters<FetchLike>[0], init: RequestInit
     if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
   } else if (raw instanceof ArrayBuffer) body = Buffer.from(raw);
   else if (ArrayBuffer.isView(raw)) body = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  else throw new TypeError(`the HTTP transport sends string or byte bodies, not ${Object.prototype.toString.call(raw)}`);
+  else
+    throw new TypeError(`the HTTP transport sends string or byte bodies, not ${Object.prototype.toString.call(raw)}`);
   if (body) headers.set('content-length', String(body.byteLength));
   const out: Record<string, string> = {};
   headers.forEach((value, key) => (out[key] = value));
@@ -250,7 +265,11 @@ async function prepareRequest(input: Parameters<FetchLike>[0], init: RequestInit
 }
 
 /** Sends one request; resolves at the response head, rejects with an AttemptFailure before it. */
-function sendOnce(url: URL, r: PreparedRequest, agent: HttpAgent | HttpsAgent | false): Promise<{ req: ClientRequest; res: IncomingMessage }> {
+function sendOnce(
+  url: URL,
+  r: PreparedRequest,
+  agent: HttpAgent | HttpsAgent | false,
+): Promise<{ req: ClientRequest; res: IncomingMessage }> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: r.method, headers: r.headers, agent: agent as HttpAgent | false });
@@ -303,7 +322,8 @@ function webBody(res: IncomingMessage, signal: AbortSignal | undefined): Readabl
         res.on('end', () => finish() && controller.close());
         res.on('error', (error) => finish() && controller.error(error));
         res.on('close', () => {
-          if (!res.complete && finish()) controller.error(res.errored ?? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+          if (!res.complete && finish())
+            controller.error(res.errored ?? Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
         });
       },
       pull() {
@@ -336,7 +356,11 @@ function toResponse(res: IncomingMessage, url: URL, r: PreparedRequest): Respons
   const status = res.statusCode ?? 0;
   const nullBody = NULL_BODY_STATUS.has(status) || r.method === 'HEAD';
   if (nullBody) res.resume();
-  const response = new Response(nullBody ? null : webBody(res, r.signal), { status, statusText: res.statusMessage ?? '', headers });
+  const response = new Response(nullBody ? null : webBody(res, r.signal), {
+    status,
+    statusText: res.statusMessage ?? '',
+    headers,
+  });
   Object.defineProperty(response, 'url', { value: url.href });
   return response;
 }
@@ -351,14 +375,21 @@ export type RetryListener = (cause: string) => void;
  * Bodies: strings and bytes. Redirects are followed as fetch does. No content decoding (none is asked for).
  */
 export class HttpTransport {
-  private readonly agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+  private readonly agents = {
+    'http:': new HttpAgent({ keepAlive: true }),
+    'https:': new HttpsAgent({ keepAlive: true }),
+  };
 
   /** A fetch whose retries `onRetry` hears of: one per generation request, to count them. */
   fetcher(onRetry?: RetryListener): FetchLike {
     return ((input: Parameters<FetchLike>[0], init?: RequestInit) => this.request(input, init, onRetry)) as FetchLike;
   }
 
-  async request(input: Parameters<FetchLike>[0], init: RequestInit | undefined, onRetry?: RetryListener): Promise<Response> {
+  async request(
+    input: Parameters<FetchLike>[0],
+    init: RequestInit | undefined,
+    onRetry?: RetryListener,
+  ): Promise<Response> {
     let { url, request } = await prepareRequest(input, init);
     const signal = request.signal;
     for (let redirects = 0; ; redirects++) {
@@ -380,18 +411,25 @@ export class HttpTransport {
         } catch (second) {
           if (signal?.aborted) throw abortReason(signal);
           const error = (second as AttemptFailure).error;
-          throw new TransportError(`${networkCause(error)} (sent again on a fresh connection after a reused one failed with ${cause})`, error);
+          throw new TransportError(
+            `${networkCause(error)} (sent again on a fresh connection after a reused one failed with ${cause})`,
+            error,
+          );
         }
       }
       const location = res.headers.location;
       if (REDIRECT_STATUS.has(res.statusCode ?? 0) && location && init?.redirect !== 'manual') {
         res.resume();
-        if (init?.redirect === 'error') throw new TypeError(`${url.href} redirected to ${excerpt(location)}, and redirects are refused`);
+        if (init?.redirect === 'error')
+          throw new TypeError(`${url.href} redirected to ${excerpt(location)}, and redirects are refused`);
         if (redirects >= MAX_REDIRECTS) throw new TypeError(`${url.href}: more than ${MAX_REDIRECTS} redirects`);
         const next = new URL(location, url);
         const headers = { ...request.headers };
         if (next.origin !== url.origin) delete headers.authorization;
-        if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && request.method === 'POST')) {
+        if (
+          res.statusCode === 303 ||
+          ((res.statusCode === 301 || res.statusCode === 302) && request.method === 'POST')
+        ) {
           for (const h of ['content-length', 'content-type']) delete headers[h];
           request = { ...request, method: request.method === 'HEAD' ? 'HEAD' : 'GET', headers, body: undefined };
         } else {

@@ -42,7 +42,8 @@ import {
 } from './types.js';
 
 export const DEFAULT_LLAMA_BENCH = 'llama-bench';
-const BUILD_HINT = 'build llama.cpp\'s tools with `npm run peers:build` (bash scripts/build-llama-tools.sh prints their directory) and give the path in options.binary, or put llama-bench on PATH';
+const BUILD_HINT =
+  "build llama.cpp's tools with `npm run peers:build` (bash scripts/build-llama-tools.sh prints their directory) and give the path in options.binary, or put llama-bench on PATH";
 const STDERR_TAIL_LINES = 12;
 
 /** One line of `llama-bench -o jsonl`: the fields this engine reads (llama-bench prints many more). */
@@ -89,7 +90,8 @@ export function llamaBenchArgs(params: EngineParams, maxTokens: number): string[
   const one = (key: string): string | undefined => {
     const value = params[key];
     if (value === undefined) return undefined;
-    if (Array.isArray(value)) throw new EngineError(`option ${key} has a list of values; give one (sweep values with matrix)`, 'load');
+    if (Array.isArray(value))
+      throw new EngineError(`option ${key} has a list of values; give one (sweep values with matrix)`, 'load');
     return typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
   };
   const flag = (key: string, name: string): void => {
@@ -130,25 +132,53 @@ export function parseLlamaBenchOutput(stdout: string, binary: string): LlamaBenc
     try {
       data = JSON.parse(line);
     } catch {
-      throw new EngineError(`line ${i + 1} of ${binary}'s output is not JSON (was it run with -o jsonl? is it llama.cpp's llama-bench?): ${excerpt(line, 100)}`, 'stream');
+      throw new EngineError(
+        `line ${i + 1} of ${binary}'s output is not JSON (was it run with -o jsonl? is it llama.cpp's llama-bench?): ${excerpt(line, 100)}`,
+        'stream',
+      );
     }
     const r = data as Partial<LlamaBenchRecord> | null;
-    const bad = (what: string): EngineError => new EngineError(`line ${i + 1} of ${binary}'s output: ${what}: ${excerpt(line, 100)}`, 'stream');
+    const bad = (what: string): EngineError =>
+      new EngineError(`line ${i + 1} of ${binary}'s output: ${what}: ${excerpt(line, 100)}`, 'stream');
     if (r === null || typeof r !== 'object' || Array.isArray(r)) throw bad('expected a JSON object per line');
     for (const key of ['n_prompt', 'n_gen'] as const) if (!isNumber(r[key])) throw bad(`expected a number in ${key}`);
     for (const key of ['samples_ts', 'samples_ns'] as const) {
       const samples = r[key];
-      if (!Array.isArray(samples) || samples.length === 0 || !samples.every((v) => isNumber(v) && v >= 0)) throw bad(`expected ${key}, a list of non-negative numbers`);
+      if (!Array.isArray(samples) || samples.length === 0 || !samples.every((v) => isNumber(v) && v >= 0))
+        throw bad(`expected ${key}, a list of non-negative numbers`);
     }
     if (r.samples_ts!.length !== r.samples_ns!.length) throw bad('samples_ts and samples_ns differ in length');
-    records.push({ build_commit: '', build_number: 0, cpu_info: '', gpu_info: '', backends: '', model_filename: '', model_type: '', model_size: 0, model_n_params: 0, n_depth: 0, ...r } as LlamaBenchRecord);
+    records.push({
+      build_commit: '',
+      build_number: 0,
+      cpu_info: '',
+      gpu_info: '',
+      backends: '',
+      model_filename: '',
+      model_type: '',
+      model_size: 0,
+      model_n_params: 0,
+      n_depth: 0,
+      ...r,
+    } as LlamaBenchRecord);
   }
-  if (records.length === 0) throw new EngineError(`${binary} printed no JSON results; expected one line per test with -o jsonl (${BUILD_HINT})`, 'engine');
+  if (records.length === 0)
+    throw new EngineError(
+      `${binary} printed no JSON results; expected one line per test with -o jsonl (${BUILD_HINT})`,
+      'engine',
+    );
   const prompts = records.filter((r) => r.n_prompt > 0 && r.n_gen === 0);
   const gens = records.filter((r) => r.n_gen > 0 && r.n_prompt === 0);
   if (prompts.length > 1 || gens.length > 1 || prompts.length + gens.length !== records.length) {
-    const tests = records.map((r) => (r.n_gen === 0 ? `pp${r.n_prompt}` : r.n_prompt === 0 ? `tg${r.n_gen}` : `pp${r.n_prompt}+tg${r.n_gen}`)).join(', ');
-    throw new EngineError(`${binary} ran ${records.length} tests (${tests}); a case takes at most one prompt test and one generation test: remove list values and -pg from options.args`, 'engine');
+    const tests = records
+      .map((r) =>
+        r.n_gen === 0 ? `pp${r.n_prompt}` : r.n_prompt === 0 ? `tg${r.n_gen}` : `pp${r.n_prompt}+tg${r.n_gen}`,
+      )
+      .join(', ');
+    throw new EngineError(
+      `${binary} ran ${records.length} tests (${tests}); a case takes at most one prompt test and one generation test: remove list values and -pg from options.args`,
+      'engine',
+    );
   }
   const [prompt, gen] = [prompts[0], gens[0]];
   const repetitions = Math.min(...[prompt, gen].filter((r) => r !== undefined).map((r) => r.samples_ts.length));
@@ -235,14 +265,19 @@ class LlamaBenchEngine implements Engine {
   async prepare(model: ModelSpec, ctx: PrepareContext): Promise<PreparedModel> {
     this.configDir = ctx.configDir;
     const where = { path: `models[id=${model.id}]` };
-    if (model.source === 'url') throw new InputError(`the llama-bench engine takes model files, not URLs (${model.name}); download it first or use the llama-cpp engine`, where);
+    if (model.source === 'url')
+      throw new InputError(
+        `the llama-bench engine takes model files, not URLs (${model.name}); download it first or use the llama-cpp engine`,
+        where,
+      );
     const path = isAbsolute(model.name) ? model.name : resolve(ctx.configDir, model.name);
     const st = await stat(path).catch(() => null);
     if (!st) throw new InputError(`model file ${path} does not exist`, where);
     if (!st.isFile()) throw new InputError(`model path ${path} is not a file`, where);
     const info = await inspectGguf(path);
     const sha256 = await sha256File(path);
-    if (model.sha256 && model.sha256 !== sha256) throw new InputError(`model file ${path} has sha256 ${sha256}, expected ${model.sha256}`, where);
+    if (model.sha256 && model.sha256 !== sha256)
+      throw new InputError(`model file ${path} has sha256 ${sha256}, expected ${model.sha256}`, where);
     return {
       location: path,
       identity: {
@@ -269,9 +304,15 @@ class LlamaBenchEngine implements Engine {
 
   private async resolveBinary(params: EngineParams): Promise<string> {
     const option = params.binary;
-    if (Array.isArray(option)) throw new EngineError('option binary has a list of values; give one (sweep binaries with matrix)', 'load');
+    if (Array.isArray(option))
+      throw new EngineError('option binary has a list of values; give one (sweep binaries with matrix)', 'load');
     const name = option !== undefined ? String(option) : this.env.LLAMA_BENCH || DEFAULT_LLAMA_BENCH;
-    const named = option !== undefined ? `options.binary "${name}" in ${this.config.file}` : this.env.LLAMA_BENCH ? `LLAMA_BENCH="${name}"` : `"${name}"`;
+    const named =
+      option !== undefined
+        ? `options.binary "${name}" in ${this.config.file}`
+        : this.env.LLAMA_BENCH
+          ? `LLAMA_BENCH="${name}"`
+          : `"${name}"`;
     if (!name.includes('/') && !name.includes('\\')) {
       const found = await onPath(name, this.env);
       if (!found) throw new EngineError(`llama-bench binary ${named} was not found on PATH; ${BUILD_HINT}`, 'load');
@@ -307,7 +348,11 @@ class LlamaBenchEngine implements Engine {
     }
     const run = state.run!;
     if (warmUp) return generationOfRepetition(run, 0);
-    if (state.next >= run.repetitions) throw new EngineError(`llama-bench: more requests in flight than one run has repetitions (${run.repetitions}); use workload.concurrency 1`, 'engine');
+    if (state.next >= run.repetitions)
+      throw new EngineError(
+        `llama-bench: more requests in flight than one run has repetitions (${run.repetitions}); use workload.concurrency 1`,
+        'engine',
+      );
     return generationOfRepetition(run, state.next++);
   }
 
@@ -320,7 +365,15 @@ class LlamaBenchEngine implements Engine {
   /** Runs llama-bench once for the case and parses what it printed. */
   private async runBench(binary: string, model: LoadedModel, request: GenerationRequest): Promise<LlamaBenchRun> {
     const repetitions = this.repetitionsPerRun(model.params);
-    const args = ['-m', model.prepared.location, '-o', 'jsonl', '-r', String(repetitions), ...llamaBenchArgs(model.params, request.maxTokens)];
+    const args = [
+      '-m',
+      model.prepared.location,
+      '-o',
+      'jsonl',
+      '-r',
+      String(repetitions),
+      ...llamaBenchArgs(model.params, request.maxTokens),
+    ];
     const { stdout, stderrTail, code, signal } = await this.spawnBench(binary, args, request.signal);
     const tail = stderrTail.length > 0 ? `; last lines of stderr:\n  ${stderrTail.join('\n  ')}` : '; stderr was empty';
     if (code !== 0) {
@@ -334,30 +387,52 @@ class LlamaBenchEngine implements Engine {
       if (error instanceof EngineError) throw new EngineError(`${error.message}${tail}`, error.kind);
       throw error;
     }
-    if (run.repetitions < repetitions) this.log(`llama-bench: ${binary} reported ${run.repetitions} of ${repetitions} repetitions`);
+    if (run.repetitions < repetitions)
+      this.log(`llama-bench: ${binary} reported ${run.repetitions} of ${repetitions} repetitions`);
     this.noteBuild(run.records[0]!);
     return run;
   }
 
   private noteBuild(r: LlamaBenchRecord): void {
-    const build: LlamaBenchBuild = { build_commit: String(r.build_commit), build_number: Number(r.build_number), backends: String(r.backends), cpu_info: String(r.cpu_info), gpu_info: String(r.gpu_info) };
+    const build: LlamaBenchBuild = {
+      build_commit: String(r.build_commit),
+      build_number: Number(r.build_number),
+      backends: String(r.backends),
+      cpu_info: String(r.cpu_info),
+      gpu_info: String(r.gpu_info),
+    };
     const key = `${build.build_number} (${build.build_commit})`;
     if (this.builds.has(key)) return;
     this.builds.set(key, build);
     // One build: its fields; several (binaries swept in matrix): every version, the fields of the first.
     this.engineInfo.version = [...this.builds.keys()].join(', ');
     if (this.builds.size === 1) Object.assign(this.engineInfo, build);
-    this.log(`llama-bench: build ${key}, backends ${build.backends || 'none'}, cpu ${build.cpu_info || 'unknown'}${build.gpu_info ? `, gpu ${build.gpu_info}` : ''}`);
+    this.log(
+      `llama-bench: build ${key}, backends ${build.backends || 'none'}, cpu ${build.cpu_info || 'unknown'}${build.gpu_info ? `, gpu ${build.gpu_info}` : ''}`,
+    );
   }
 
-  private spawnBench(binary: string, args: string[], abort: AbortSignal): Promise<{ stdout: string; stderrTail: string[]; code: number | null; signal: NodeJS.Signals | null }> {
-    if (abort.aborted) return Promise.reject(new EngineError(`${binary} was not started: the request was already aborted (time-out)`, 'timeout'));
+  private spawnBench(
+    binary: string,
+    args: string[],
+    abort: AbortSignal,
+  ): Promise<{ stdout: string; stderrTail: string[]; code: number | null; signal: NodeJS.Signals | null }> {
+    if (abort.aborted)
+      return Promise.reject(
+        new EngineError(`${binary} was not started: the request was already aborted (time-out)`, 'timeout'),
+      );
     const graceMs = this.opts.killGraceMs ?? 2000;
     const t0 = nowMs();
     return new Promise((resolvePromise, reject) => {
       let child: ChildProcess;
       try {
-        child = spawn(binary, args, { cwd: this.configDir, env: this.env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32', windowsHide: true });
+        child = spawn(binary, args, {
+          cwd: this.configDir,
+          env: this.env as NodeJS.ProcessEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: process.platform !== 'win32',
+          windowsHide: true,
+        });
       } catch (error) {
         reject(new EngineError(`cannot run ${binary}: ${getErrorMessage(error)}; ${BUILD_HINT}`, 'engine'));
         return;
@@ -411,7 +486,12 @@ class LlamaBenchEngine implements Engine {
         done();
         if (stderrPartial.trim()) stderrTail.push(stderrPartial.slice(0, 500));
         if (timedOut) {
-          reject(new EngineError(`${binary} timed out after ${Math.round(nowMs() - t0)} ms (one run measures all of a case's repetitions: raise workload.timeout_s, or set repetitions: 1); it was killed`, 'timeout'));
+          reject(
+            new EngineError(
+              `${binary} timed out after ${Math.round(nowMs() - t0)} ms (one run measures all of a case's repetitions: raise workload.timeout_s, or set repetitions: 1); it was killed`,
+              'timeout',
+            ),
+          );
           return;
         }
         resolvePromise({ stdout, stderrTail, code, signal: sig });

@@ -6,7 +6,17 @@ import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { Config, ModelSpec } from '../config/parse.js';
 import { InputError, getErrorMessage } from '../schema/errors.js';
-import { EngineError, type Engine, type EngineInfo, type EngineParams, type Generation, type GenerationRequest, type LoadedModel, type PrepareContext, type PreparedModel } from './types.js';
+import {
+  EngineError,
+  type Engine,
+  type EngineInfo,
+  type EngineParams,
+  type Generation,
+  type GenerationRequest,
+  type LoadedModel,
+  type PrepareContext,
+  type PreparedModel,
+} from './types.js';
 import { inspectGguf } from '../model/gguf-reader.js';
 import { sha256File } from '../util/files.js';
 import { createStallWatchdog, createTransferProgress } from '../util/progress.js';
@@ -95,10 +105,17 @@ function requestError(error: unknown): string {
 }
 
 /** Where a model URI or URL is downloaded from, for the first line of a download. */
-function downloadSource(name: string, huggingFaceEndpoint: string | undefined, env: Record<string, string | undefined>): string {
+function downloadSource(
+  name: string,
+  huggingFaceEndpoint: string | undefined,
+  env: Record<string, string | undefined>,
+): string {
   if (/^(hf|huggingface):/i.test(name) || /^(hf\.co|huggingface\.co)\//i.test(name)) {
     // node-llama-cpp's order: the endpoint given, MODEL_ENDPOINT, HF_ENDPOINT, huggingface.co.
-    return (huggingFaceEndpoint || env.MODEL_ENDPOINT || env.HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
+    return (huggingFaceEndpoint || env.MODEL_ENDPOINT || env.HF_ENDPOINT || 'https://huggingface.co').replace(
+      /\/+$/,
+      '',
+    );
   }
   try {
     return new URL(name).origin;
@@ -133,14 +150,19 @@ interface Stepper {
  * request's start, as a client sees them. Clock `own`: the sum of this request's own steps only, for lockstep runs
  * where the other side's steps happen in between.
  */
-async function startGeneration(loaded: LoadedModel, request: GenerationRequest, clock: 'wall' | 'own'): Promise<Stepper> {
+async function startGeneration(
+  loaded: LoadedModel,
+  request: GenerationRequest,
+  clock: 'wall' | 'own',
+): Promise<Stepper> {
   const h = handles.get(loaded);
   if (!h) throw new EngineError('model is not loaded', 'engine');
   const p = loaded.params;
   // A fresh sequence state per request: no KV-cache reuse between repetitions.
   await h.sequence.clearHistory();
   const tokens = h.model.tokenize(request.prompt, false);
-  const input = h.model.tokens.bos !== null && h.model.tokens.shouldPrependBosToken ? [h.model.tokens.bos, ...tokens] : tokens;
+  const input =
+    h.model.tokens.bos !== null && h.model.tokens.shouldPrependBosToken ? [h.model.tokens.bos, ...tokens] : tokens;
   const hash = createHash('sha256');
   const arrivals: number[] = [];
   const generated: number[] = [];
@@ -153,7 +175,9 @@ async function startGeneration(loaded: LoadedModel, request: GenerationRequest, 
       ...(num(p, 'top_p') !== undefined ? { topP: num(p, 'top_p') } : {}),
       ...(num(p, 'min_p') !== undefined ? { minP: num(p, 'min_p') } : {}),
       ...(num(p, 'seed') !== undefined ? { seed: num(p, 'seed') } : {}),
-      ...(repeatPenalty !== undefined ? { repeatPenalty: { penalty: repeatPenalty, punishTokens: () => generated.slice(-64) as never } } : {}),
+      ...(repeatPenalty !== undefined
+        ? { repeatPenalty: { penalty: repeatPenalty, punishTokens: () => generated.slice(-64) as never } }
+        : {}),
       // Benchmarks generate exactly max_tokens, like llama-bench: an end-of-generation token does not end the request.
       yieldEogToken: true,
     })
@@ -208,7 +232,6 @@ async function startGeneration(loaded: LoadedModel, request: GenerationRequest, 
   };
 }
 
-
 /** Thread counts a probe tries: 1, 2, 4, … up to the cores, and the core count itself. */
 export function threadCandidates(cores: number): number[] {
   const out = new Set<number>();
@@ -231,7 +254,14 @@ async function chooseThreads(
   create: (threads: number) => Promise<LlamaContext>,
   log: (line: string) => void,
 ): Promise<number> {
-  const key = JSON.stringify([location, params.context_size, params.batch_size, params.gpu, params.gpu_layers, params.flash_attention]);
+  const key = JSON.stringify([
+    location,
+    params.context_size,
+    params.batch_size,
+    params.gpu,
+    params.gpu_layers,
+    params.flash_attention,
+  ]);
   const known = threadChoices.get(key);
   if (known !== undefined) return known;
   const tokens = model.tokenize('Benchmark the decoding speed of this model on this machine.', false);
@@ -258,7 +288,9 @@ async function chooseThreads(
     }
   }
   const [best] = measured.reduce((a, b) => (b[1] > a[1] ? b : a));
-  log(`threads: auto → ${best} for ${location} (probe: ${measured.map(([t, tps]) => `${t} thread${t === 1 ? '' : 's'} ${tps.toFixed(0)} tok/s`).join(', ')})`);
+  log(
+    `threads: auto → ${best} for ${location} (probe: ${measured.map(([t, tps]) => `${t} thread${t === 1 ? '' : 's'} ${tps.toFixed(0)} tok/s`).join(', ')})`,
+  );
   threadChoices.set(key, best);
   return best;
 }
@@ -266,7 +298,10 @@ async function chooseThreads(
 /** Tokens timed per candidate in the threads probe. */
 const PROBE_TOKENS = 16;
 
-export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir'>, opts: LlamaCppEngineOptions = {}): Engine {
+export function createLlamaCppEngine(
+  config: Pick<Config, 'options' | 'model_dir'>,
+  opts: LlamaCppEngineOptions = {},
+): Engine {
   const importLib = opts.importNodeLlamaCpp ?? (() => import('node-llama-cpp'));
   const log = opts.log ?? (() => {});
   let lib: NodeLlamaCpp | undefined;
@@ -277,7 +312,10 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
       try {
         lib = await importLib();
       } catch (error) {
-        throw new EngineError(`cannot load node-llama-cpp (the embedded llama.cpp engine): ${getErrorMessage(error)}`, 'load');
+        throw new EngineError(
+          `cannot load node-llama-cpp (the embedded llama.cpp engine): ${getErrorMessage(error)}`,
+          'load',
+        );
       }
     }
     return lib;
@@ -289,9 +327,11 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
     let llama = llamas.get(key);
     if (!llama) {
       llama = getLib().then((l) =>
-        l.getLlama({ gpu, build: 'never', logLevel: l.LlamaLogLevel.error, progressLogs: false }).catch((error: unknown) => {
-          throw new EngineError(`llama.cpp could not start with gpu: ${key}: ${getErrorMessage(error)}`, 'load');
-        }),
+        l
+          .getLlama({ gpu, build: 'never', logLevel: l.LlamaLogLevel.error, progressLogs: false })
+          .catch((error: unknown) => {
+            throw new EngineError(`llama.cpp could not start with gpu: ${key}: ${getErrorMessage(error)}`, 'load');
+          }),
       );
       llamas.set(key, llama);
     }
@@ -349,7 +389,8 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
       // refused connection retried, is a stall like silence.
       answered: (url, response) => {
         if (response.ok) watchdog.touch();
-        else lastProblem = `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+        else
+          lastProblem = `${url} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
       },
       failed: (url, error) => {
         if (controller.signal.aborted) return;
@@ -391,7 +432,8 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
       return path;
     } catch (error) {
       progress.stop();
-      if (ctx.signal?.aborted) throw cancelled(spec, moved ? `after ${(done / 1e6).toFixed(1)} MB` : 'before any data arrived');
+      if (ctx.signal?.aborted)
+        throw cancelled(spec, moved ? `after ${(done / 1e6).toFixed(1)} MB` : 'before any data arrived');
       const offline =
         `On a runner without network, put the model in the cache directory first: copy the .gguf file into ${dir}` +
         (expectedFile ? ` as ${basename(expectedFile)}` : '') +
@@ -405,7 +447,10 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
         );
       }
       // A network failure (no route, refused, reset) gets the offline advice too; a 404 or a bad manifest does not.
-      throw new InputError(`cannot download model ${spec.name} from ${source}: ${requestError(error)}${lastNetworkError ? `. ${offline}` : ''}`, where);
+      throw new InputError(
+        `cannot download model ${spec.name} from ${source}: ${requestError(error)}${lastNetworkError ? `. ${offline}` : ''}`,
+        where,
+      );
     } finally {
       watchdog.stop();
       ctx.signal?.removeEventListener('abort', onStop);
@@ -417,13 +462,22 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
 
     async info(): Promise<EngineInfo> {
       const llama = await getLlamaFor(gpuOf({}));
-      return { kind: 'llama-cpp', version: `llama.cpp ${llama.llamaCppRelease.release} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}, ${llama.gpu || 'cpu'})` };
+      return {
+        kind: 'llama-cpp',
+        version: `llama.cpp ${llama.llamaCppRelease.release} (node-llama-cpp ${NODE_LLAMA_CPP_VERSION}, ${llama.gpu || 'cpu'})`,
+      };
     },
 
     async prepare(spec: ModelSpec, ctx: PrepareContext): Promise<PreparedModel> {
-      const path = spec.source === 'url' ? await download(spec, ctx) : isAbsolute(spec.name) ? spec.name : resolve(ctx.configDir, spec.name);
+      const path =
+        spec.source === 'url'
+          ? await download(spec, ctx)
+          : isAbsolute(spec.name)
+            ? spec.name
+            : resolve(ctx.configDir, spec.name);
       const where = { path: `models[id=${spec.id}]` };
-      if (ctx.signal?.aborted) throw new EngineError(`cancelled preparing model ${spec.name}: the run was stopped`, 'load');
+      if (ctx.signal?.aborted)
+        throw new EngineError(`cancelled preparing model ${spec.name}: the run was stopped`, 'load');
       const st = await stat(path).catch(() => null);
       if (!st) throw new InputError(`model file ${path} does not exist`, where);
       if (!st.isFile()) throw new InputError(`model path ${path} is not a file`, where);
@@ -455,12 +509,17 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
       const llama = await getLlamaFor(gpuOf(params));
       const gpuLayers = params.gpu_layers as number | 'auto' | 'max' | undefined;
       const signal = loadSignals.get(prepared);
-      const stopped = (): EngineError => new EngineError(`cancelled loading ${prepared.location}: the run was stopped`, 'load');
+      const stopped = (): EngineError =>
+        new EngineError(`cancelled loading ${prepared.location}: the run was stopped`, 'load');
       if (signal?.aborted) throw stopped();
       const started = performance.now();
       let model: LlamaModel;
       try {
-        model = await llama.loadModel({ modelPath: prepared.location, ...(gpuLayers !== undefined ? { gpuLayers } : {}), ...(signal ? { loadSignal: signal } : {}) });
+        model = await llama.loadModel({
+          modelPath: prepared.location,
+          ...(gpuLayers !== undefined ? { gpuLayers } : {}),
+          ...(signal ? { loadSignal: signal } : {}),
+        });
       } catch (error) {
         if (signal?.aborted) throw stopped();
         throw new EngineError(`llama.cpp could not load ${prepared.location}: ${getErrorMessage(error)}`, 'load');
@@ -480,14 +539,23 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
         if (params.threads === 'auto') {
           // Chosen by measurement, once per model and context settings; not part of load_ms.
           const probeStarted = performance.now();
-          threads = await chooseThreads(prepared.location, params, model, (t) => model.createContext(contextOptions(t)), log);
+          threads = await chooseThreads(
+            prepared.location,
+            params,
+            model,
+            (t) => model.createContext(contextOptions(t)),
+            log,
+          );
           probeMs = performance.now() - probeStarted;
         }
         context = await model.createContext(contextOptions(threads));
       } catch (error) {
         await model.dispose();
         if (signal?.aborted) throw stopped();
-        throw new EngineError(`llama.cpp could not create a context for ${prepared.location}: ${getErrorMessage(error)}`, 'load');
+        throw new EngineError(
+          `llama.cpp could not create a context for ${prepared.location}: ${getErrorMessage(error)}`,
+          'load',
+        );
       }
       const loadMs = performance.now() - started - probeMs;
       const layers = model.fileInsights.totalLayers;
@@ -508,7 +576,12 @@ export function createLlamaCppEngine(config: Pick<Config, 'options' | 'model_dir
       return stepper.generation();
     },
 
-    async generatePair(a: LoadedModel, requestA: GenerationRequest, b: LoadedModel, requestB: GenerationRequest): Promise<[Generation, Generation]> {
+    async generatePair(
+      a: LoadedModel,
+      requestA: GenerationRequest,
+      b: LoadedModel,
+      requestB: GenerationRequest,
+    ): Promise<[Generation, Generation]> {
       const sa = await startGeneration(a, requestA, 'own');
       const sb = await startGeneration(b, requestB, 'own');
       let moreA = true;

@@ -18,7 +18,19 @@ import {
   type PreparedModel,
 } from './types.js';
 import { CACHED_TOKENS } from '../runner/metrics.js';
-import { abortError, connectFailure, fetchWithSignal, HttpTransport, isStreamCut, ndjsonGuard, networkCause, nowMs, OutputHash, TransportError, type FetchLike } from './http.js';
+import {
+  abortError,
+  connectFailure,
+  fetchWithSignal,
+  HttpTransport,
+  isStreamCut,
+  ndjsonGuard,
+  networkCause,
+  nowMs,
+  OutputHash,
+  TransportError,
+  type FetchLike,
+} from './http.js';
 
 export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434';
 /** Long enough that a case's repetitions never find the model unloaded; `unload` ends it explicitly. */
@@ -78,7 +90,11 @@ export function ollamaTag(name: string): string {
 }
 
 /** Splits a case's parameters into Ollama's `options` and the request's top-level fields. */
-export function ollamaRequestFields(params: EngineParams): { options: Record<string, ParamValue | ParamValue[]>; keepAlive?: string | number; think?: boolean | 'low' | 'medium' | 'high' } {
+export function ollamaRequestFields(params: EngineParams): {
+  options: Record<string, ParamValue | ParamValue[]>;
+  keepAlive?: string | number;
+  think?: boolean | 'low' | 'medium' | 'high';
+} {
   const options: Record<string, ParamValue | ParamValue[]> = {};
   for (const [key, value] of Object.entries(params)) if (!TOP_LEVEL_FIELDS.has(key)) options[key] = value;
   const keepAlive = params.keep_alive as string | number | undefined;
@@ -112,7 +128,12 @@ const nsToMs = (ns: number): number => ns / 1e6;
  * `prompt_eval_cached_count` those read from the cache, `prompt_eval_duration` the time of the others. The
  * cached count becomes the request's `cached_tokens` metric and prefill speed counts only evaluated tokens.
  */
-export function generationFromOllama(arrivalsMs: number[], final: OllamaDoneChunk, endMs: number, outputSha256: string): Generation {
+export function generationFromOllama(
+  arrivalsMs: number[],
+  final: OllamaDoneChunk,
+  endMs: number,
+  outputSha256: string,
+): Generation {
   const gen: Generation = {
     chunkArrivalsMs: arrivalsMs,
     e2eMs: arrivalsMs.length > 0 ? arrivalsMs[arrivalsMs.length - 1]! : endMs,
@@ -120,7 +141,10 @@ export function generationFromOllama(arrivalsMs: number[], final: OllamaDoneChun
     outputSha256,
   };
   if (final.prompt_eval_count !== undefined) gen.promptTokens = final.prompt_eval_count;
-  const cached = typeof final.prompt_eval_cached_count === 'number' && final.prompt_eval_cached_count >= 0 ? final.prompt_eval_cached_count : undefined;
+  const cached =
+    typeof final.prompt_eval_cached_count === 'number' && final.prompt_eval_cached_count >= 0
+      ? final.prompt_eval_cached_count
+      : undefined;
   if (cached !== undefined) gen.metrics = { [CACHED_TOKENS]: cached };
   const reported: NonNullable<Generation['reported']> = {};
   const evaluated = (final.prompt_eval_count ?? 0) - (cached ?? 0);
@@ -181,7 +205,8 @@ class OllamaEngine implements Engine {
   private makeClient(timeoutMs?: number): Ollama {
     const base = this.opts.fetch ?? this.transport!.fetcher();
     if (timeoutMs === undefined) return new Ollama({ host: this.host, fetch: base });
-    const timed = ((input: Parameters<FetchLike>[0], init?: RequestInit) => fetchWithSignal(AbortSignal.timeout(timeoutMs), base)(input, init)) as FetchLike;
+    const timed = ((input: Parameters<FetchLike>[0], init?: RequestInit) =>
+      fetchWithSignal(AbortSignal.timeout(timeoutMs), base)(input, init)) as FetchLike;
     return new Ollama({ host: this.host, fetch: timed });
   }
 
@@ -196,7 +221,11 @@ class OllamaEngine implements Engine {
         'engine',
       );
     }
-    if (isResponseError(error)) return new EngineError(`Ollama at ${this.host} answered HTTP ${error.status_code} to ${what}: ${error.error}`, kind);
+    if (isResponseError(error))
+      return new EngineError(
+        `Ollama at ${this.host} answered HTTP ${error.status_code} to ${what}: ${error.error}`,
+        kind,
+      );
     return new EngineError(`Ollama at ${this.host} failed to ${what}: ${networkCause(error)}`, kind);
   }
 
@@ -213,7 +242,7 @@ class OllamaEngine implements Engine {
 
   private async findLocal(name: string): Promise<ModelResponse | undefined> {
     const wanted = ollamaTag(name);
-    let list;
+    let list: Awaited<ReturnType<typeof this.client.list>>;
     try {
       list = await this.client.list();
     } catch (error) {
@@ -251,18 +280,21 @@ class OllamaEngine implements Engine {
       try {
         for await (const part of this.guard(stream, () => why)) {
           arm();
-        if (part.digest && part.total) {
-          let progress = layers.get(part.digest);
-          if (progress === undefined) {
-            const label = `pulling ${name} ${part.digest.replace(/^sha256:/, '').slice(0, 12)}`;
-            progress = part.total >= PULL_PROGRESS_MIN_BYTES ? createTransferProgress(label, this.log, { tty: this.opts.tty ?? false }) : null;
-            layers.set(part.digest, progress);
+          if (part.digest && part.total) {
+            let progress = layers.get(part.digest);
+            if (progress === undefined) {
+              const label = `pulling ${name} ${part.digest.replace(/^sha256:/, '').slice(0, 12)}`;
+              progress =
+                part.total >= PULL_PROGRESS_MIN_BYTES
+                  ? createTransferProgress(label, this.log, { tty: this.opts.tty ?? false })
+                  : null;
+              layers.set(part.digest, progress);
+            }
+            progress?.update(part.completed ?? 0, part.total);
+          } else if (part.status && part.status !== lastStatus && !part.status.startsWith('pulling ')) {
+            this.log(`ollama: ${name}: ${part.status}`);
           }
-          progress?.update(part.completed ?? 0, part.total);
-        } else if (part.status && part.status !== lastStatus && !part.status.startsWith('pulling ')) {
-          this.log(`ollama: ${name}: ${part.status}`);
-        }
-        lastStatus = part.status ?? lastStatus;
+          lastStatus = part.status ?? lastStatus;
         }
       } finally {
         clearTimeout(watchdog);
@@ -308,9 +340,10 @@ class OllamaEngine implements Engine {
       local = await this.findLocal(name);
     }
     if (!local) {
-      const why = pullMode === 'never'
-        ? `and pull is "never"; run \`ollama pull ${name}\` on the runner or set \`pull: missing\``
-        : 'even after pulling it';
+      const why =
+        pullMode === 'never'
+          ? `and pull is "never"; run \`ollama pull ${name}\` on the runner or set \`pull: missing\``
+          : 'even after pulling it';
       throw new EngineError(`model "${name}" is not on the Ollama server at ${this.host} ${why}`, 'load');
     }
     let show: ShowResponse | undefined;
@@ -415,7 +448,11 @@ class OllamaEngine implements Engine {
     const guardedFetch: FetchLike = (async (input: Parameters<FetchLike>[0], init?: RequestInit) => {
       const res = await fetchWithSignal(signal, base)(input, init);
       if (!res.ok || !res.body) return res;
-      return new Response(res.body.pipeThrough(ndjsonGuard(`${this.host}${endpoint}`)), { status: res.status, statusText: res.statusText, headers: res.headers });
+      return new Response(res.body.pipeThrough(ndjsonGuard(`${this.host}${endpoint}`)), {
+        status: res.status,
+        statusText: res.statusText,
+        headers: res.headers,
+      });
     }) as FetchLike;
     const client = new Ollama({ host: this.host, fetch: guardedFetch });
     const arrivals: number[] = [];
@@ -437,23 +474,39 @@ class OllamaEngine implements Engine {
     } catch (error) {
       throw withRetries(this.generationFailure(error, signal, endpoint, location, arrivals.length), retries);
     }
-    if (!final) throw withRetries(new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, 'stream'), retries);
+    if (!final)
+      throw withRetries(
+        new EngineError(`the stream from ${this.host}${endpoint} ended without the final "done" chunk`, 'stream'),
+        retries,
+      );
     const generation = generationFromOllama(arrivals, final, nowMs() - t0, hash.digest());
     if (retries.length > 0) generation.retries = retries;
     return generation;
   }
 
   /** What a failed generation request is recorded as. */
-  private generationFailure(error: unknown, signal: AbortSignal, endpoint: string, location: string, tokens: number): EngineError {
+  private generationFailure(
+    error: unknown,
+    signal: AbortSignal,
+    endpoint: string,
+    location: string,
+    tokens: number,
+  ): EngineError {
     if (signal.aborted) return abortError(signal, `generation on ${this.host}${endpoint}`);
     if (error instanceof EngineError) return error;
     // The request itself failed (no answer): not a cut stream.
     if (error instanceof TransportError) return this.fail(error, `generate with ${location} (${endpoint})`);
     if (isStreamCut(error)) {
-      return new EngineError(`the stream from ${this.host}${endpoint} was cut after ${tokens} tokens, before the final "done" chunk (${networkCause(error)})`, 'stream');
+      return new EngineError(
+        `the stream from ${this.host}${endpoint} was cut after ${tokens} tokens, before the final "done" chunk (${networkCause(error)})`,
+        'stream',
+      );
     }
     if (error instanceof Error && /did not receive done/i.test(error.message)) {
-      return new EngineError(`the stream from ${this.host}${endpoint} ended after ${tokens} tokens without the final "done" chunk`, 'stream');
+      return new EngineError(
+        `the stream from ${this.host}${endpoint} ended after ${tokens} tokens without the final "done" chunk`,
+        'stream',
+      );
     }
     if (isResponseError(error) && error.status_code === 404) {
       return new EngineError(`model "${location}" not found on ${this.host}: ${error.error}`, 'engine');

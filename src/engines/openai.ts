@@ -34,7 +34,19 @@ import {
   type PreparedModel,
 } from './types.js';
 import { CACHED_TOKENS } from '../runner/metrics.js';
-import { abortError, connectFailure, errorBodyMessage, excerpt, HttpTransport, isStreamCut, joinUrl, networkCause, nowMs, OutputHash, type FetchLike } from './http.js';
+import {
+  abortError,
+  connectFailure,
+  errorBodyMessage,
+  excerpt,
+  HttpTransport,
+  isStreamCut,
+  joinUrl,
+  networkCause,
+  nowMs,
+  OutputHash,
+  type FetchLike,
+} from './http.js';
 
 /** llama-server's per-request `timings` (tools/server/README.md), in milliseconds. */
 export interface LlamaServerTimings {
@@ -66,7 +78,11 @@ export function llamaServerDecodeSteps(tm: LlamaServerTimings): number | undefin
 }
 
 interface StreamChunk {
-  choices?: Array<{ text?: string | null; delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; finish_reason?: string | null }>;
+  choices?: Array<{
+    text?: string | null;
+    delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
+    finish_reason?: string | null;
+  }>;
   usage?: OpenAIUsage | null;
   timings?: LlamaServerTimings;
   error?: { message?: string } | string;
@@ -79,7 +95,8 @@ export interface OpenAIUsage {
   prompt_tokens_details?: { cached_tokens?: number } | null;
 }
 
-const count = (n: unknown): number | undefined => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined);
+const count = (n: unknown): number | undefined =>
+  typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
 
 /** The `/v1` root of a server URL given with or without it. */
 export function openaiApiBase(host: string): string {
@@ -99,7 +116,10 @@ export interface StreamTally {
 }
 
 /** Raw timings of one reply; `tokensFromChunks` says output tokens were counted as chunks (no usage, no timings). */
-export function generationFromStream(t: StreamTally, outputSha256: string): { generation: Generation; tokensFromChunks: boolean } {
+export function generationFromStream(
+  t: StreamTally,
+  outputSha256: string,
+): { generation: Generation; tokensFromChunks: boolean } {
   const completion = t.usage?.completion_tokens ?? t.timings?.predicted_n;
   const outputTokens = completion ?? t.arrivalsMs.length;
   const last = t.arrivalsMs[t.arrivalsMs.length - 1]!;
@@ -167,7 +187,11 @@ class OpenAIEngine implements Engine {
     this.transport = opts.fetch ? undefined : new HttpTransport();
     this.fetch = opts.fetch ?? this.transport!.fetcher();
     // The key lives only in this header object: it is never part of a message or a log line.
-    this.headers = { 'Content-Type': 'application/json', Accept: 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+    this.headers = {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}),
+    };
   }
 
   private unreachable(error: unknown, what: string): EngineError | undefined {
@@ -184,12 +208,17 @@ class OpenAIEngine implements Engine {
     try {
       return await this.fetch(url, { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      throw this.unreachable(error, what) ?? new EngineError(`${what} at ${url} failed: ${networkCause(error)}`, 'engine');
+      throw (
+        this.unreachable(error, what) ?? new EngineError(`${what} at ${url} failed: ${networkCause(error)}`, 'engine')
+      );
     }
   }
 
   private httpError(res: Response, url: string, message: string, kind: EngineError['kind'] = 'engine'): EngineError {
-    const hint = res.status === 401 || res.status === 403 ? ' (check the API key: `api_key_env` names the environment variable that holds it)' : '';
+    const hint =
+      res.status === 401 || res.status === 403
+        ? ' (check the API key: `api_key_env` names the environment variable that holds it)'
+        : '';
     return new EngineError(`${url} answered HTTP ${res.status}: ${message}${hint}`, kind);
   }
 
@@ -309,10 +338,19 @@ class OpenAIEngine implements Engine {
       : this.fetch;
     let res: Response;
     try {
-      res = await send(url, { method: 'POST', headers: { ...this.headers, Accept: 'text/event-stream' }, body: JSON.stringify(body), signal });
+      res = await send(url, {
+        method: 'POST',
+        headers: { ...this.headers, Accept: 'text/event-stream' },
+        body: JSON.stringify(body),
+        signal,
+      });
     } catch (error) {
       if (signal.aborted) throw withRetries(abortError(signal, `the request to ${url}`), retries);
-      throw withRetries(this.unreachable(error, `send a request to ${url}`) ?? new EngineError(`request to ${url} failed: ${networkCause(error)}`, 'engine'), retries);
+      throw withRetries(
+        this.unreachable(error, `send a request to ${url}`) ??
+          new EngineError(`request to ${url} failed: ${networkCause(error)}`, 'engine'),
+        retries,
+      );
     }
     try {
       const generation = await this.readStream(res, url, signal, t0);
@@ -343,15 +381,22 @@ class OpenAIEngine implements Engine {
       try {
         chunk = JSON.parse(event.data) as StreamChunk;
       } catch (error) {
-        failure = new EngineError(`malformed JSON in event ${tally.events} of the stream from ${url}: ${excerpt(event.data, 80)} (${getErrorMessage(error)})`, 'stream');
+        failure = new EngineError(
+          `malformed JSON in event ${tally.events} of the stream from ${url}: ${excerpt(event.data, 80)} (${getErrorMessage(error)})`,
+          'stream',
+        );
         return;
       }
       if (chunk === null || typeof chunk !== 'object') {
-        failure = new EngineError(`event ${tally.events} of the stream from ${url} is not a JSON object: ${excerpt(event.data, 80)}`, 'stream');
+        failure = new EngineError(
+          `event ${tally.events} of the stream from ${url} is not a JSON object: ${excerpt(event.data, 80)}`,
+          'stream',
+        );
         return;
       }
       if (chunk.error) {
-        const message = typeof chunk.error === 'string' ? chunk.error : chunk.error.message ?? JSON.stringify(chunk.error);
+        const message =
+          typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? JSON.stringify(chunk.error));
         failure = new EngineError(`${url} reported an error mid-stream: ${message}`, 'engine');
         return;
       }
@@ -379,7 +424,10 @@ class OpenAIEngine implements Engine {
     } catch (error) {
       if (signal.aborted) throw abortError(signal, `the stream from ${url}`);
       if (isStreamCut(error)) {
-        throw new EngineError(`the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE] (${networkCause(error)})`, 'stream');
+        throw new EngineError(
+          `the stream from ${url} was cut after ${tally.arrivalsMs.length} text chunks, before [DONE] (${networkCause(error)})`,
+          'stream',
+        );
       }
       throw new EngineError(`reading the stream from ${url} failed: ${networkCause(error)}`, 'stream');
     } finally {
@@ -387,7 +435,10 @@ class OpenAIEngine implements Engine {
     }
     if (failure) throw failure;
     if (!tally.sawDone && !tally.sawFinish) {
-      throw new EngineError(`the stream from ${url} ended after ${tally.arrivalsMs.length} text chunks without [DONE] or a finish_reason`, 'stream');
+      throw new EngineError(
+        `the stream from ${url} ended after ${tally.arrivalsMs.length} text chunks without [DONE] or a finish_reason`,
+        'stream',
+      );
     }
     if (tally.arrivalsMs.length === 0) {
       // vLLM marks such a request failed too: with no token there is no TTFT.
@@ -396,7 +447,9 @@ class OpenAIEngine implements Engine {
     const { generation, tokensFromChunks } = generationFromStream(tally, hash.digest());
     if (tokensFromChunks && !this.warnedChunkCount) {
       this.warnedChunkCount = true;
-      this.log(`openai: ${this.host} sends no usage chunk (stream_options.include_usage); output tokens are counted as streamed chunks`);
+      this.log(
+        `openai: ${this.host} sends no usage chunk (stream_options.include_usage); output tokens are counted as streamed chunks`,
+      );
     }
     return generation;
   }
@@ -415,11 +468,19 @@ export function createOpenAIEngine(
   log: (line: string) => void,
   opts: OpenAIEngineOptions = {},
 ): Engine & { readonly host: string } {
-  if (!config.host) throw new InputError('the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)', { file: config.file, path: 'host' });
+  if (!config.host)
+    throw new InputError('the openai engine needs `host:`, the server URL (e.g. http://127.0.0.1:8080)', {
+      file: config.file,
+      path: 'host',
+    });
   let apiKey: string | undefined;
   if (config.api_key_env) {
     apiKey = env[config.api_key_env];
-    if (!apiKey) throw new InputError(`api_key_env names ${config.api_key_env}, but that environment variable is not set`, { file: config.file, path: 'api_key_env' });
+    if (!apiKey)
+      throw new InputError(`api_key_env names ${config.api_key_env}, but that environment variable is not set`, {
+        file: config.file,
+        path: 'api_key_env',
+      });
   }
   return new OpenAIEngine(config.host.replace(/\/+$/, ''), config, apiKey, log, opts);
 }

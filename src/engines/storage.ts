@@ -49,7 +49,13 @@ export function ollamaStorage(input: {
   const sameUser = server.user !== undefined && server.user === input.currentUser;
   const serverDir =
     server.modelsDir ??
-    (server.home ? join(server.home, '.ollama', 'models') : sameUser ? join(input.homeDir, '.ollama', 'models') : server.user === 'ollama' ? OLLAMA_SERVICE_MODELS_DIR : undefined);
+    (server.home
+      ? join(server.home, '.ollama', 'models')
+      : sameUser
+        ? join(input.homeDir, '.ollama', 'models')
+        : server.user === 'ollama'
+          ? OLLAMA_SERVICE_MODELS_DIR
+          : undefined);
   if (!serverDir || resolve(serverDir) === resolve(modelsDir)) return storage;
   storage.serverModelsDir = serverDir;
   const cacheWhere = `the model cache is kept in ${modelsDir} (${fromEnv ? 'OLLAMA_MODELS' : `~/.ollama/models of ${input.currentUser ?? 'this user'}`})`;
@@ -138,12 +144,17 @@ export async function detectOllamaServer(root = '/'): Promise<OllamaServerFacts 
     if (comm !== 'ollama') continue;
     const cmdline = ((await readText(join(procDir, pid, 'cmdline'))) ?? '').split('\0');
     if (!cmdline.includes('serve')) continue;
-    const uidLine = ((await readText(join(procDir, pid, 'status'))) ?? '').split('\n').find((l) => l.startsWith('Uid:'));
+    const uidLine = ((await readText(join(procDir, pid, 'status'))) ?? '')
+      .split('\n')
+      .find((l) => l.startsWith('Uid:'));
     const uid = uidLine ? Number(uidLine.split(/\s+/)[1]) : undefined;
     const user = uid !== undefined ? passwd.get(uid) : undefined;
     // Another user's environ is unreadable without root; the unit's Environment= is the next best source.
     const environ = await readText(join(procDir, pid, 'environ'));
-    const fromEnviron = environ?.split('\0').find((kv) => kv.startsWith('OLLAMA_MODELS='))?.slice('OLLAMA_MODELS='.length);
+    const fromEnviron = environ
+      ?.split('\0')
+      .find((kv) => kv.startsWith('OLLAMA_MODELS='))
+      ?.slice('OLLAMA_MODELS='.length);
     const modelsDir = fromEnviron ?? (environ === undefined ? unit?.env.OLLAMA_MODELS : undefined);
     return {
       ...(user ? { user: user.name, home: user.home } : uid !== undefined ? { user: String(uid) } : {}),
@@ -153,13 +164,23 @@ export async function detectOllamaServer(root = '/'): Promise<OllamaServerFacts 
   }
   if (unit?.user) {
     const home = [...passwd.values()].find((u) => u.name === unit.user)?.home;
-    return { user: unit.user, ...(home ? { home } : {}), ...(unit.env.OLLAMA_MODELS ? { modelsDir: unit.env.OLLAMA_MODELS } : {}), via: 'systemd' };
+    return {
+      user: unit.user,
+      ...(home ? { home } : {}),
+      ...(unit.env.OLLAMA_MODELS ? { modelsDir: unit.env.OLLAMA_MODELS } : {}),
+      via: 'systemd',
+    };
   }
   return undefined;
 }
 
 /** Where the embedded engine keeps downloaded GGUF files: `model_dir` (relative to the config), else the user cache. */
-export function llamaCppModelDir(input: { modelDir?: string; configDir: string; env: Record<string, string | undefined>; homeDir: string }): string {
+export function llamaCppModelDir(input: {
+  modelDir?: string;
+  configDir: string;
+  env: Record<string, string | undefined>;
+  homeDir: string;
+}): string {
   if (input.modelDir) return isAbsolute(input.modelDir) ? input.modelDir : resolve(input.configDir, input.modelDir);
   const cacheHome = input.env.XDG_CACHE_HOME?.trim() || join(input.homeDir, '.cache');
   return join(cacheHome, 'llm-bench', 'models');
@@ -170,13 +191,21 @@ export function llamaCppModelDir(input: { modelDir?: string; configDir: string; 
  * Restore keys fall back to any cache of the same engine and platform, so a changed model list still
  * restores the models it shares (Ollama then pulls only what is missing).
  */
-export function modelCacheKey(input: { engine: EngineKind; models: Array<{ name: string; digest?: string }>; platform: string; arch: string }): { key: string; restoreKeys: string[] } {
+export function modelCacheKey(input: {
+  engine: EngineKind;
+  models: Array<{ name: string; digest?: string }>;
+  platform: string;
+  arch: string;
+}): { key: string; restoreKeys: string[] } {
   const prefix = `llm-bench-models-${input.engine}-${input.platform}-${input.arch}-`;
   const ids = [...new Set(input.models.map((m) => `${m.name}@${m.digest ?? ''}`))].sort();
   const hash = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16);
   const names = [...new Set(input.models.map((m) => m.name))].sort();
   // A readable part for the cache list in GitHub's UI; the hash keeps the key unique.
-  const slug = names.join('+').replace(/[^A-Za-z0-9._+-]+/g, '_').slice(0, 80);
+  const slug = names
+    .join('+')
+    .replace(/[^A-Za-z0-9._+-]+/g, '_')
+    .slice(0, 80);
   return { key: `${prefix}${slug}-${hash}`, restoreKeys: [prefix] };
 }
 
@@ -189,7 +218,9 @@ export function downloadStallSeconds(env: Record<string, string | undefined>): n
   if (!raw) return DEFAULT_DOWNLOAD_STALL_S;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new InputError(`LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`);
+    throw new InputError(
+      `LLM_BENCH_DOWNLOAD_STALL_S: expected a number of seconds greater than 0, got ${JSON.stringify(raw)}`,
+    );
   }
   return seconds;
 }

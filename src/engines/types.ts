@@ -99,7 +99,12 @@ export interface Engine {
    * engines that drive decoding themselves (the embedded one) can do it; `b` may belong to another instance of
    * the same engine kind.
    */
-  generatePair?(a: LoadedModel, requestA: GenerationRequest, b: LoadedModel, requestB: GenerationRequest): Promise<[Generation, Generation]>;
+  generatePair?(
+    a: LoadedModel,
+    requestA: GenerationRequest,
+    b: LoadedModel,
+    requestB: GenerationRequest,
+  ): Promise<[Generation, Generation]>;
   unload(model: LoadedModel): Promise<void>;
   close(): Promise<void>;
 }

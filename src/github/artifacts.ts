@@ -20,7 +20,12 @@ export function resultsArtifactName(label: string): string {
  * interface: the default wraps @actions/artifact, tests pass a recorder.
  */
 export interface ArtifactUploader {
-  uploadArtifact(name: string, files: string[], rootDirectory: string, options?: { retentionDays?: number }): Promise<{ id?: number; size?: number }>;
+  uploadArtifact(
+    name: string,
+    files: string[],
+    rootDirectory: string,
+    options?: { retentionDays?: number },
+  ): Promise<{ id?: number; size?: number }>;
 }
 
 /** @actions/artifact's client, imported on first use so runs that never upload do not load it. */
@@ -58,7 +63,12 @@ export async function uploadResultsArtifact(
     const text = getErrorMessage(error);
     // @actions/artifact (v2+) refuses a second artifact of one name in a run: "Conflict: an artifact with this name already exists".
     if (httpStatus(error) === 409 || /\bconflict\b|already exists/i.test(text)) {
-      return { status: 'conflict', name, artifactId: undefined, message: `Could not upload the results artifact ${name}: ${text}` };
+      return {
+        status: 'conflict',
+        name,
+        artifactId: undefined,
+        message: `Could not upload the results artifact ${name}: ${text}`,
+      };
     }
     const message = `Could not upload the results artifact ${name}: ${text}`;
     log.warning(message);
@@ -85,7 +95,10 @@ function jsonEntries(zip: Buffer, artifactName: string): Array<{ name: string; d
  * artifact uploaded without archiving, the raw JSON file. A JSON entry of another kind (e.g. a
  * verdict) is ignored; a results document that fails validation is an InputError naming the entry.
  */
-export function resultsFromArtifactBytes(bytes: Buffer, artifactName: string): Array<{ file: string; results: Results }> {
+export function resultsFromArtifactBytes(
+  bytes: Buffer,
+  artifactName: string,
+): Array<{ file: string; results: Results }> {
   const isZip = bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50;
   const entries = isZip ? jsonEntries(bytes, artifactName) : [{ name: `${artifactName}.json`, data: bytes }];
   const found: Array<{ file: string; results: Results }> = [];
@@ -107,7 +120,10 @@ export function resultsFromArtifactBytes(bytes: Buffer, artifactName: string): A
 }
 
 /** Downloads one artifact and returns the results documents it holds. */
-export async function readResultsArtifact(client: GitHubClient, artifact: Pick<Artifact, 'id' | 'name'>): Promise<Array<{ file: string; results: Results }>> {
+export async function readResultsArtifact(
+  client: GitHubClient,
+  artifact: Pick<Artifact, 'id' | 'name'>,
+): Promise<Array<{ file: string; results: Results }>> {
   const bytes = await client.downloadArtifactZip(artifact.id);
   return resultsFromArtifactBytes(bytes, artifact.name);
 }
@@ -134,7 +150,9 @@ export async function downloadRunResults(
   const out: RunResults[] = [];
   for (const artifact of artifacts.sort((a, b) => a.name.localeCompare(b.name))) {
     if (artifact.expired) {
-      log.warning(`The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report, which is therefore incomplete.`);
+      log.warning(
+        `The results artifact ${artifact.name} of run ${runId} has expired; its runner is left out of the report, which is therefore incomplete.`,
+      );
       expired.push(artifact.name);
       continue;
     }

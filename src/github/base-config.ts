@@ -27,7 +27,11 @@ function repoPath(path: string, where: { file: string; path?: string }): string 
  * then the A/B strategy cannot run and the action falls back to a stored baseline. A config or
  * prompt file that is invalid at `ref` is an InputError naming `<ref>:<path>`.
  */
-export async function readConfigAtRef(client: GitHubClient, configPath: string, ref: string): Promise<ConfigAtRef | null> {
+export async function readConfigAtRef(
+  client: GitHubClient,
+  configPath: string,
+  ref: string,
+): Promise<ConfigAtRef | null> {
   const path = repoPath(configPath, { file: configPath });
   const text = await client.readFileAtRef(path, ref);
   if (text === null) return null;

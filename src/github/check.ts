@@ -36,7 +36,10 @@ export function checkTitle(verdict: VerdictGist): string {
   const s = verdict.summary;
   const parts: string[] = [];
   if (verdict.incomplete) parts.push(`Incomplete, not fully judged: ${verdict.incomplete.reasons[0]}`);
-  if (verdict.status === 'no-baseline' || (verdict.status === 'incomplete' && s.regressions + s.limits + s.improvements + s.unchanged === 0)) {
+  if (
+    verdict.status === 'no-baseline' ||
+    (verdict.status === 'incomplete' && s.regressions + s.limits + s.improvements + s.unchanged === 0)
+  ) {
     return parts.length ? parts.join('; ') : 'No baseline to compare with yet';
   }
   if (s.regressions > 0) parts.push(plural(s.regressions, 'regression'));
@@ -49,7 +52,7 @@ export function checkTitle(verdict: VerdictGist): string {
   return parts.join(', ');
 }
 
-const CUT_NOTE = '\n\n… (cut to fit GitHub\'s check run size limit; the job summary has the full report)';
+const CUT_NOTE = "\n\n… (cut to fit GitHub's check run size limit; the job summary has the full report)";
 
 /** Cuts text to GitHub's check output limit, saying so at the end. */
 export function fitCheckText(text: string, limit = CHECK_TEXT_LIMIT): string {
@@ -97,19 +100,36 @@ export async function publishCheckRun(client: GitHubClient, options: CheckRunOpt
     cancelled: options.verdict.incomplete?.cancelled,
   });
   const summary = fitCheckText(options.summary);
-  if (summary.length < options.summary.length) log.warning(`The check run summary was cut to GitHub's ${CHECK_TEXT_LIMIT}-character limit.`);
+  if (summary.length < options.summary.length)
+    log.warning(`The check run summary was cut to GitHub's ${CHECK_TEXT_LIMIT}-character limit.`);
   try {
     const run = await client.createCheckRun({
       name: options.name,
       headSha: options.headSha,
       conclusion,
-      output: { title: checkTitle(options.verdict), summary, ...(options.text ? { text: fitCheckText(options.text) } : {}) },
+      output: {
+        title: checkTitle(options.verdict),
+        summary,
+        ...(options.text ? { text: fitCheckText(options.text) } : {}),
+      },
       ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
     });
-    return { status: 'created', conclusion, url: run.htmlUrl, checkRunId: run.id, message: `Check run "${options.name}" concluded ${conclusion}` };
+    return {
+      status: 'created',
+      conclusion,
+      url: run.htmlUrl,
+      checkRunId: run.id,
+      message: `Check run "${options.name}" concluded ${conclusion}`,
+    };
   } catch (error) {
     if (isReadOnlyTokenError(error)) {
-      return { status: 'read-only', conclusion, url: undefined, checkRunId: undefined, message: readOnlyTokenHint(`"${options.name}" check run`) };
+      return {
+        status: 'read-only',
+        conclusion,
+        url: undefined,
+        checkRunId: undefined,
+        message: readOnlyTokenHint(`"${options.name}" check run`),
+      };
     }
     throw error;
   }

@@ -40,7 +40,14 @@ export interface TreeChange {
   sha: string | null;
 }
 
-export type CheckConclusion = 'success' | 'failure' | 'neutral' | 'cancelled' | 'skipped' | 'timed_out' | 'action_required';
+export type CheckConclusion =
+  | 'success'
+  | 'failure'
+  | 'neutral'
+  | 'cancelled'
+  | 'skipped'
+  | 'timed_out'
+  | 'action_required';
 
 export interface CheckRunOutput {
   title: string;
@@ -158,7 +165,12 @@ export class GitHubClient {
 
   /** The open PR whose head is `owner:branch` (how a workflow_run for a fork PR finds its PR). */
   async findOpenPullRequest(headOwner: string, headBranch: string): Promise<number | undefined> {
-    const { data } = await this.octokit.rest.pulls.list({ ...this.repo, head: `${headOwner}:${headBranch}`, state: 'open', per_page: 10 });
+    const { data } = await this.octokit.rest.pulls.list({
+      ...this.repo,
+      head: `${headOwner}:${headBranch}`,
+      state: 'open',
+      per_page: 10,
+    });
     return data[0]?.number;
   }
 
@@ -187,7 +199,10 @@ export class GitHubClient {
     return { id: data.id, htmlUrl: data.html_url ?? undefined };
   }
 
-  async updateCheckRun(checkRunId: number, update: { conclusion: CheckConclusion; output: CheckRunOutput; completedAt?: string }): Promise<CheckRun> {
+  async updateCheckRun(
+    checkRunId: number,
+    update: { conclusion: CheckConclusion; output: CheckRunOutput; completedAt?: string },
+  ): Promise<CheckRun> {
     const { data } = await this.octokit.rest.checks.update({
       ...this.repo,
       check_run_id: checkRunId,
@@ -214,10 +229,21 @@ export class GitHubClient {
       throw error;
     }
     if (Array.isArray(data)) throw new Error(`${path} at ${ref} is a directory, expected a file`);
-    const entry = data as { type?: string; sha?: string; path?: string; content?: string; encoding?: string; size?: number };
+    const entry = data as {
+      type?: string;
+      sha?: string;
+      path?: string;
+      content?: string;
+      encoding?: string;
+      size?: number;
+    };
     if (entry.type !== 'file') throw new Error(`${path} at ${ref} is a ${entry.type ?? 'non-file'}, expected a file`);
     const sha = entry.sha ?? '';
-    if (entry.encoding === 'base64' && typeof entry.content === 'string' && (entry.content !== '' || entry.size === 0)) {
+    if (
+      entry.encoding === 'base64' &&
+      typeof entry.content === 'string' &&
+      (entry.content !== '' || entry.size === 0)
+    ) {
       return { path: entry.path ?? path, sha, content: Buffer.from(entry.content, 'base64') };
     }
     return { path: entry.path ?? path, sha, content: await this.getBlob(sha) };
@@ -233,13 +259,19 @@ export class GitHubClient {
   async listDirectoryAtRef(path: string, ref: string): Promise<string[] | null> {
     let data: unknown;
     try {
-      ({ data } = await this.octokit.request(CONTENTS_ROUTE, { ...this.repo, path: path.replace(/^\/+|\/+$/g, ''), ref }));
+      ({ data } = await this.octokit.request(CONTENTS_ROUTE, {
+        ...this.repo,
+        path: path.replace(/^\/+|\/+$/g, ''),
+        ref,
+      }));
     } catch (error) {
       if (isNotFoundError(error)) return null;
       throw error;
     }
     if (!Array.isArray(data)) return null;
-    return (data as Array<{ type?: string; name?: string }>).filter((e) => e.type === 'file' && typeof e.name === 'string').map((e) => e.name!);
+    return (data as Array<{ type?: string; name?: string }>)
+      .filter((e) => e.type === 'file' && typeof e.name === 'string')
+      .map((e) => e.name!);
   }
 
   // ---- git data ---------------------------------------------------------------------------------
@@ -247,7 +279,10 @@ export class GitHubClient {
   /** The commit a branch points at, or null when the branch does not exist. */
   async getBranchHead(branch: string): Promise<string | null> {
     try {
-      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{+ref}', { ...this.repo, ref: `heads/${branch}` });
+      const { data } = await this.octokit.request('GET /repos/{owner}/{repo}/git/ref/{+ref}', {
+        ...this.repo,
+        ref: `heads/${branch}`,
+      });
       return (data as { object: { sha: string } }).object.sha;
     } catch (error) {
       if (isNotFoundError(error)) return null;
@@ -267,7 +302,11 @@ export class GitHubClient {
 
   async createBlob(content: string | Buffer): Promise<string> {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    const { data } = await this.octokit.rest.git.createBlob({ ...this.repo, content: bytes.toString('base64'), encoding: 'base64' });
+    const { data } = await this.octokit.rest.git.createBlob({
+      ...this.repo,
+      content: bytes.toString('base64'),
+      encoding: 'base64',
+    });
     return data.sha;
   }
 
@@ -288,7 +327,12 @@ export class GitHubClient {
 
   /** Moves a branch; without `force` GitHub answers 422 "Update is not a fast forward" when it moved meanwhile. */
   async updateBranch(branch: string, sha: string, force = false): Promise<void> {
-    await this.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{+ref}', { ...this.repo, ref: `heads/${branch}`, sha, force });
+    await this.octokit.request('PATCH /repos/{owner}/{repo}/git/refs/{+ref}', {
+      ...this.repo,
+      ref: `heads/${branch}`,
+      sha,
+      force,
+    });
   }
 
   /** Creates a branch; GitHub answers 422 "Reference already exists" when another job was first. */
@@ -302,7 +346,12 @@ export class GitHubClient {
    * Successful runs, newest first: of one workflow (its file name or id) when given, else of the
    * whole repository.
    */
-  async listSuccessfulRuns(query: { workflow?: string | number; branch?: string; event?: string; perPage?: number }): Promise<WorkflowRun[]> {
+  async listSuccessfulRuns(query: {
+    workflow?: string | number;
+    branch?: string;
+    event?: string;
+    perPage?: number;
+  }): Promise<WorkflowRun[]> {
     const params = {
       ...this.repo,
       status: 'success' as const,
@@ -406,7 +455,11 @@ export interface RetryOptions {
  * with quadratic backoff (1 s, 4 s, 9 s), primary and secondary rate limits wait as GitHub's `retry-after` says
  * (up to `retries` times), and 400/401/403/404/422 fail at once so a revoked or read-only token is never retried.
  */
-export function createGitHubClient(token: string, repo: RepoRef, options: GitHubClientOptions & { baseUrl?: string; retry?: RetryOptions } = {}): GitHubClient {
+export function createGitHubClient(
+  token: string,
+  repo: RepoRef,
+  options: GitHubClientOptions & { baseUrl?: string; retry?: RetryOptions } = {},
+): GitHubClient {
   const { baseUrl, retry: retryOptions = {}, ...rest } = options;
   const retries = retryOptions.retries ?? 3;
   const baseMs = retryOptions.baseMs ?? 1000;
@@ -416,7 +469,10 @@ export function createGitHubClient(token: string, repo: RepoRef, options: GitHub
     (what: string) =>
     (after: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): void => {
       if (retryCount >= retries) return undefined;
-      log(`GitHub ${what} on ${request.method} ${request.url}: retrying in ${after} s (retry ${retryCount + 1} of ${retries})`);
+      log(
+        `GitHub ${what} on ${request.method} ${request.url}: retrying in ${after} s (retry ${retryCount + 1} of ${retries})`,
+      );
+      // biome-ignore lint/suspicious/noConfusingVoidType: the plugin reads a true return as "retry" though its type says void
       return true as unknown as void;
     };
   const octokit = getOctokit(

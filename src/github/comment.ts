@@ -17,7 +17,12 @@ export { reportMarker } from '../report/marker.js';
 export type VerdictGist = Pick<Verdict, 'status' | 'summary'> & Partial<Pick<Verdict, 'incomplete'>>;
 
 export function hasRegression(verdict: VerdictGist): boolean {
-  return verdict.status === 'regression' || verdict.status === 'incomplete' || verdict.summary.regressions > 0 || verdict.summary.limits > 0;
+  return (
+    verdict.status === 'regression' ||
+    verdict.status === 'incomplete' ||
+    verdict.summary.regressions > 0 ||
+    verdict.summary.limits > 0
+  );
 }
 
 export function hasChange(verdict: VerdictGist): boolean {
@@ -39,10 +44,14 @@ export function commentDue(mode: CommentMode, verdict: VerdictGist): boolean {
   }
 }
 
-const CUT_NOTE = '\n\n… (report cut to fit GitHub\'s comment size limit; the job summary has the full report)\n\n';
+const CUT_NOTE = "\n\n… (report cut to fit GitHub's comment size limit; the job summary has the full report)\n\n";
 
 /** The body with the marker, cut to GitHub's limit if the report did not already keep it under. */
-export function fitCommentBody(body: string, marker: string, limit = COMMENT_BODY_LIMIT): { body: string; cut: boolean } {
+export function fitCommentBody(
+  body: string,
+  marker: string,
+  limit = COMMENT_BODY_LIMIT,
+): { body: string; cut: boolean } {
   const withMarker = body.includes(marker) ? body : `${body.replace(/\s+$/, '')}\n\n${marker}\n`;
   if (withMarker.length <= limit) return { body: withMarker, cut: false };
   const text = withMarker.replace(marker, '');
@@ -69,7 +78,11 @@ export function writtenBy(comment: IssueComment, identity: Identity): boolean {
 }
 
 /** The oldest comment by `identity` carrying `marker`; a user's comment that quotes the marker never matches. */
-export function findStickyComment(comments: IssueComment[], marker: string, identity: Identity): { comment: IssueComment | undefined; duplicates: number } {
+export function findStickyComment(
+  comments: IssueComment[],
+  marker: string,
+  identity: Identity,
+): { comment: IssueComment | undefined; duplicates: number } {
   const mine = comments.filter((c) => c.body.includes(marker) && writtenBy(c, identity));
   return { comment: mine[0], duplicates: Math.max(0, mine.length - 1) };
 }
@@ -101,14 +114,26 @@ export interface StickyCommentResult {
  * Creates or updates the report's sticky comment as `mode` asks. A read-only token (a fork PR)
  * yields status `read-only` and a hint instead of an error; any other API failure is thrown.
  */
-export async function postStickyComment(client: GitHubClient, options: StickyCommentOptions): Promise<StickyCommentResult> {
+export async function postStickyComment(
+  client: GitHubClient,
+  options: StickyCommentOptions,
+): Promise<StickyCommentResult> {
   const log = options.log ?? silentLogger;
   const { mode, verdict } = options;
-  if (mode === 'never') return { status: 'skipped', url: undefined, commentId: undefined, message: 'comment: never, no PR comment written' };
+  if (mode === 'never')
+    return {
+      status: 'skipped',
+      url: undefined,
+      commentId: undefined,
+      message: 'comment: never, no PR comment written',
+    };
 
   const marker = reportMarker(options.reportId);
   const fitted = fitCommentBody(options.body, marker);
-  if (fitted.cut) log.warning(`The report is longer than GitHub's ${COMMENT_BODY_LIMIT}-character comment limit; the comment was cut (the job summary has it all).`);
+  if (fitted.cut)
+    log.warning(
+      `The report is longer than GitHub's ${COMMENT_BODY_LIMIT}-character comment limit; the comment was cut (the job summary has it all).`,
+    );
 
   try {
     const identity: Identity = options.author
@@ -117,12 +142,18 @@ export async function postStickyComment(client: GitHubClient, options: StickyCom
     log.debug?.(`Looking for the comment marked ${marker} written by ${identity.login} (${identity.source}).`);
     const comments = await client.listIssueComments(options.issueNumber);
     const { comment: existing, duplicates } = findStickyComment(comments, marker, identity);
-    if (duplicates > 0) log.debug?.(`${duplicates} more comment(s) by ${identity.login} carry the marker; updating the oldest.`);
+    if (duplicates > 0)
+      log.debug?.(`${duplicates} more comment(s) by ${identity.login} carry the marker; updating the oldest.`);
 
     if (existing) {
       // Even when this verdict would not warrant a new comment, an old one must not keep saying something stale.
       const updated = await client.updateIssueComment(existing.id, fitted.body);
-      return { status: 'updated', url: updated.htmlUrl, commentId: updated.id, message: `Updated the report comment ${updated.htmlUrl}` };
+      return {
+        status: 'updated',
+        url: updated.htmlUrl,
+        commentId: updated.id,
+        message: `Updated the report comment ${updated.htmlUrl}`,
+      };
     }
     if (!commentDue(mode, verdict)) {
       return {
@@ -133,10 +164,20 @@ export async function postStickyComment(client: GitHubClient, options: StickyCom
       };
     }
     const created = await client.createIssueComment(options.issueNumber, fitted.body);
-    return { status: 'created', url: created.htmlUrl, commentId: created.id, message: `Created the report comment ${created.htmlUrl}` };
+    return {
+      status: 'created',
+      url: created.htmlUrl,
+      commentId: created.id,
+      message: `Created the report comment ${created.htmlUrl}`,
+    };
   } catch (error) {
     if (isReadOnlyTokenError(error)) {
-      return { status: 'read-only', url: undefined, commentId: undefined, message: readOnlyTokenHint('pull request comment') };
+      return {
+        status: 'read-only',
+        url: undefined,
+        commentId: undefined,
+        message: readOnlyTokenHint('pull request comment'),
+      };
     }
     throw error;
   }

@@ -121,7 +121,10 @@ function parsePullRequest(payload: Record<string, unknown>, repo: RepoRef): Pull
     baseRef: str(base?.ref) ?? '',
     headRepoFullName,
     // A deleted head repository reads as a fork too: either way the token is not the base repository's.
-    isFork: headRepoFullName === undefined ? obj(head)?.repo === null : headRepoFullName.toLowerCase() !== baseRepoFullName.toLowerCase(),
+    isFork:
+      headRepoFullName === undefined
+        ? obj(head)?.repo === null
+        : headRepoFullName.toLowerCase() !== baseRepoFullName.toLowerCase(),
   };
 }
 
@@ -151,7 +154,10 @@ function positiveInt(value: string | undefined, fallback: number): number {
  * Reads the Actions environment (pass `process.env`) and the event payload at GITHUB_EVENT_PATH.
  * Throws an InputError when GITHUB_REPOSITORY is missing or the payload file is not JSON.
  */
-export function readActionContext(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ActionContext {
+export function readActionContext(
+  env: Env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): ActionContext {
   const payload = readPayload(str(env.GITHUB_EVENT_PATH), readFile);
   const repo = parseRepo(env, payload);
   const eventName = str(env.GITHUB_EVENT_NAME) ?? '';

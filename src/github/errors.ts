@@ -82,11 +82,16 @@ export function apiFailure(what: string, error: unknown, permission: string): Er
   // octokit reports a request that got no answer at all (reset, refused, DNS) as status 500 without a response.
   const answered = (error as { response?: unknown } | null)?.response !== undefined;
   let advice: string;
-  if (!answered && (status === undefined || status === 500)) advice = "GitHub could not be reached after 3 retries with backoff; check the runner's network, then rerun the job";
+  if (!answered && (status === undefined || status === 500))
+    advice = "GitHub could not be reached after 3 retries with backoff; check the runner's network, then rerun the job";
   else if (status === 401) advice = 'the token was refused (revoked or expired?): check the github-token input';
-  else if (status === 403 || status === 404) advice = `the token may lack permission: grant the job \`permissions: { ${permission} }\``;
+  else if (status === 403 || status === 404)
+    advice = `the token may lack permission: grant the job \`permissions: { ${permission} }\``;
   else if (status === 429) advice = 'GitHub kept rate-limiting the request after the retries; rerun the job later';
-  else if (status !== undefined && status >= 500) advice = 'GitHub kept failing after 3 retries with backoff; rerun the job';
+  else if (status !== undefined && status >= 500)
+    advice = 'GitHub kept failing after 3 retries with backoff; rerun the job';
   else advice = 'check the request and the token';
-  return new Error(`${what} failed${where}: ${answered && status !== undefined ? `HTTP ${status} ` : ''}${said}. ${advice}.`);
+  return new Error(
+    `${what} failed${where}: ${answered && status !== undefined ? `HTTP ${status} ` : ''}${said}. ${advice}.`,
+  );
 }

@@ -1,7 +1,30 @@
 // The GitHub layer's public surface, for the action's entry points: the only code that talks to GitHub.
-export { readActionContext, pullNumberFromRef, type ActionContext, type PullRequestInfo, type WorkflowRunInfo, type RepoRef } from './context.js';
-export { GitHubClient, createGitHubClient, ACTIONS_BOT_LOGIN, type RetryOptions, type Identity, type Octokit, type IssueComment } from './client.js';
-export { apiFailure, httpStatus, isReadOnlyTokenError, isNotFoundError, readOnlyTokenHint, silentLogger, type Logger } from './errors.js';
+export {
+  readActionContext,
+  pullNumberFromRef,
+  type ActionContext,
+  type PullRequestInfo,
+  type WorkflowRunInfo,
+  type RepoRef,
+} from './context.js';
+export {
+  GitHubClient,
+  createGitHubClient,
+  ACTIONS_BOT_LOGIN,
+  type RetryOptions,
+  type Identity,
+  type Octokit,
+  type IssueComment,
+} from './client.js';
+export {
+  apiFailure,
+  httpStatus,
+  isReadOnlyTokenError,
+  isNotFoundError,
+  readOnlyTokenHint,
+  silentLogger,
+  type Logger,
+} from './errors.js';
 export {
   postStickyComment,
   reportMarker,

@@ -28,9 +28,16 @@ export interface JobSummaryResult {
  * Appends `markdown` to the job summary at `path` (ActionContext.stepSummaryPath). Never throws:
  * a summary that cannot be written is a warning, not a failed benchmark.
  */
-export async function writeJobSummary(markdown: string, path: string | undefined, log: Logger = silentLogger): Promise<JobSummaryResult> {
+export async function writeJobSummary(
+  markdown: string,
+  path: string | undefined,
+  log: Logger = silentLogger,
+): Promise<JobSummaryResult> {
   if (!path) {
-    return { written: false, message: 'GITHUB_STEP_SUMMARY is not set (not running in GitHub Actions?): no job summary written' };
+    return {
+      written: false,
+      message: 'GITHUB_STEP_SUMMARY is not set (not running in GitHub Actions?): no job summary written',
+    };
   }
   const fitted = fitSummary(markdown);
   if (fitted.cut) log.warning("The report is larger than GitHub's 1 MiB job summary limit; the summary was cut.");

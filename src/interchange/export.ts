@@ -35,7 +35,9 @@ function rows(results: Results): Row[] {
         case: c.id,
         model: c.model.name,
         prompt: c.prompt.id,
-        params: Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' '),
+        params: Object.entries(c.params)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
         metric,
         unit: info.unit,
         direction: info.direction,
@@ -73,7 +75,8 @@ export function exportResults(results: Results, format: ExportFormat): string {
   switch (format) {
     case 'bmf': {
       const out: Record<string, Record<string, { value: number; lower_value: number; upper_value: number }>> = {};
-      for (const r of all) (out[benchName(r)] ??= {})[r.metric] = { value: r.median, lower_value: r.min, upper_value: r.max };
+      for (const r of all)
+        (out[benchName(r)] ??= {})[r.metric] = { value: r.median, lower_value: r.min, upper_value: r.max };
       return `${JSON.stringify(out, null, 2)}\n`;
     }
     case 'gab-bigger':
@@ -81,12 +84,32 @@ export function exportResults(results: Results, format: ExportFormat): string {
       const want = format === 'gab-bigger' ? 'higher' : 'lower';
       const entries = all
         .filter((r) => r.direction === want)
-        .map((r) => ({ name: `${benchName(r)} ${r.metric}`, unit: r.unit, value: r.median, range: `${r.min} … ${r.max}`, extra: `n=${r.n} ${r.params}`.trim() }));
+        .map((r) => ({
+          name: `${benchName(r)} ${r.metric}`,
+          unit: r.unit,
+          value: r.median,
+          range: `${r.min} … ${r.max}`,
+          extra: `n=${r.n} ${r.params}`.trim(),
+        }));
       return `${JSON.stringify(entries, null, 2)}\n`;
     }
     case 'csv': {
-      const header: Array<keyof Row> = ['runner', 'side', 'case', 'model', 'prompt', 'params', 'metric', 'unit', 'direction', 'n', 'median', 'min', 'max'];
-      return [header.join(','), ...all.map((r) => header.map((k) => csvField(r[k])).join(','))].join('\n') + '\n';
+      const header: Array<keyof Row> = [
+        'runner',
+        'side',
+        'case',
+        'model',
+        'prompt',
+        'params',
+        'metric',
+        'unit',
+        'direction',
+        'n',
+        'median',
+        'min',
+        'max',
+      ];
+      return `${[header.join(','), ...all.map((r) => header.map((k) => csvField(r[k])).join(','))].join('\n')}\n`;
     }
     case 'jsonl':
       return all.map((r) => JSON.stringify(r)).join('\n') + (all.length ? '\n' : '');
@@ -116,5 +139,5 @@ export function exportVerdict(verdict: Verdict, format: 'csv' | 'jsonl'): string
   );
   if (format === 'jsonl') return out.map((r) => JSON.stringify(r)).join('\n') + (out.length ? '\n' : '');
   const header = Object.keys(out[0] ?? { runner: '' });
-  return [header.join(','), ...out.map((r) => header.map((k) => csvField((r as Record<string, string | number | boolean | null>)[k]!)).join(','))].join('\n') + '\n';
+  return `${[header.join(','), ...out.map((r) => header.map((k) => csvField((r as Record<string, string | number | boolean | null>)[k]!)).join(','))].join('\n')}\n`;
 }

@@ -36,13 +36,16 @@ type Scalar = string | number | boolean;
 
 function records(text: string, file: string): Array<Record<string, unknown>> {
   const trimmed = text.trim();
-  if (!trimmed) throw new InputError('the file is empty; expected llama-bench output from -o json or -o jsonl', { file });
+  if (!trimmed)
+    throw new InputError('the file is empty; expected llama-bench output from -o json or -o jsonl', { file });
   if (trimmed.startsWith('[')) {
     let data: unknown;
     try {
       data = JSON.parse(trimmed);
     } catch (error) {
-      throw new InputError(`not valid JSON (llama-bench -o json writes one array): ${(error as Error).message}`, { file });
+      throw new InputError(`not valid JSON (llama-bench -o json writes one array): ${(error as Error).message}`, {
+        file,
+      });
     }
     if (!Array.isArray(data)) throw new InputError('expected a JSON array of llama-bench tests', { file });
     return data.map((r, i) => checkRecord(r, file, `[${i}]`));
@@ -53,7 +56,9 @@ function records(text: string, file: string): Array<Record<string, unknown>> {
     try {
       data = JSON.parse(line);
     } catch {
-      throw new InputError(`line ${i + 1} is not JSON; expected llama-bench -o jsonl (one test per line) or -o json`, { file });
+      throw new InputError(`line ${i + 1} is not JSON; expected llama-bench -o jsonl (one test per line) or -o json`, {
+        file,
+      });
     }
     return [checkRecord(data, file, `line ${i + 1}`)];
   });
@@ -62,12 +67,19 @@ function records(text: string, file: string): Array<Record<string, unknown>> {
 function checkRecord(data: unknown, file: string, where: string): Record<string, unknown> {
   const r = data as Record<string, unknown> | null;
   const fail = (what: string): never => {
-    throw new InputError(`${what}; is this llama.cpp's llama-bench output (-o json / -o jsonl)?`, { file, path: where });
+    throw new InputError(`${what}; is this llama.cpp's llama-bench output (-o json / -o jsonl)?`, {
+      file,
+      path: where,
+    });
   };
   if (r === null || typeof r !== 'object' || Array.isArray(r)) fail('expected an object per test');
   for (const key of ['n_prompt', 'n_gen']) if (typeof r![key] !== 'number') fail(`expected a number in ${key}`);
   const samples = r!.samples_ts;
-  if (!Array.isArray(samples) || samples.length === 0 || !samples.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+  if (
+    !Array.isArray(samples) ||
+    samples.length === 0 ||
+    !samples.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)
+  ) {
     fail('expected samples_ts, a list of non-negative numbers');
   }
   if (typeof r!.model_filename !== 'string') fail('expected model_filename');
@@ -93,7 +105,13 @@ export interface LlamaBenchImportOptions {
 export function importLlamaBench(text: string, opts: LlamaBenchImportOptions): Results {
   const recs = records(text, opts.file);
   const configKey = (r: Record<string, unknown>): string =>
-    JSON.stringify(Object.keys(r).filter((k) => !TEST_FIELDS.has(k)).sort().map((k) => [k, r[k]]).concat([['model_filename', r.model_filename]]));
+    JSON.stringify(
+      Object.keys(r)
+        .filter((k) => !TEST_FIELDS.has(k))
+        .sort()
+        .map((k) => [k, r[k]])
+        .concat([['model_filename', r.model_filename]]),
+    );
   const groups = new Map<string, Array<Record<string, unknown>>>();
   for (const r of recs) {
     const key = configKey(r);
@@ -125,14 +143,20 @@ export function importLlamaBench(text: string, opts: LlamaBenchImportOptions): R
       const metric = np > 0 && ng === 0 ? 'prefill_tps' : ng > 0 && np === 0 ? 'decode_tps' : 'pg_tps';
       const name = (np > 0 && ng === 0 ? `pp${np}` : ng > 0 && np === 0 ? `tg${ng}` : `pp${np}+tg${ng}`) + depth;
       if (samples[metric]) {
-        throw new InputError(`two ${metric} tests for ${modelName} with the same configuration (${tests.join(', ')}, ${name}): import them from separate files`, { file: opts.file });
+        throw new InputError(
+          `two ${metric} tests for ${modelName} with the same configuration (${tests.join(', ')}, ${name}): import them from separate files`,
+          { file: opts.file },
+        );
       }
       samples[metric] = [...(r.samples_ts as number[])];
       tests.push(name);
       maxTokens = Math.max(maxTokens, ng);
       if (typeof r.test_time === 'string') starts.push(r.test_time);
     }
-    const varyingText = [...varying].filter((k) => k in params).map((k) => `${k}=${params[k]}`).join(',');
+    const varyingText = [...varying]
+      .filter((k) => k in params)
+      .map((k) => `${k}=${params[k]}`)
+      .join(',');
     const promptId = tests.join('+');
     cases.push({
       id: `${modelName}/${promptId}${varyingText ? `/${varyingText}` : ''}`,
@@ -165,7 +189,10 @@ export function importLlamaBench(text: string, opts: LlamaBenchImportOptions): R
       cpu: typeof h.cpu_info === 'string' && h.cpu_info ? h.cpu_info : 'unknown',
       cores: opts.runner?.cores ?? 0,
       memory_bytes: opts.runner?.memory_bytes ?? 0,
-      gpus: typeof h.gpu_info === 'string' && h.gpu_info ? h.gpu_info.split(',').map((name) => ({ name: name.trim() })) : [],
+      gpus:
+        typeof h.gpu_info === 'string' && h.gpu_info
+          ? h.gpu_info.split(',').map((name) => ({ name: name.trim() }))
+          : [],
     },
     engine: {
       kind: 'llama-bench',
@@ -180,7 +207,13 @@ export function importLlamaBench(text: string, opts: LlamaBenchImportOptions): R
     options: {},
     workload: { imported_from: 'llama-bench', repetitions: Math.max(...cases.map((c) => c.requests.ok)) },
     metrics: cases.some((c) => c.samples.pg_tps)
-      ? { pg_tps: { direction: 'higher', unit: 'tok/s', description: 'llama-bench -pg: prompt and generation tokens ÷ time' } }
+      ? {
+          pg_tps: {
+            direction: 'higher',
+            unit: 'tok/s',
+            description: 'llama-bench -pg: prompt and generation tokens ÷ time',
+          },
+        }
       : {},
     cases,
     notes: [`imported from llama-bench output ${opts.file}`],

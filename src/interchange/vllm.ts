@@ -31,11 +31,19 @@ export function importVllm(text: string, opts: VllmImportOptions): Results {
   try {
     data = JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new InputError(`not valid JSON (vllm bench serve --save-result writes one object): ${(error as Error).message}`, { file: opts.file });
+    throw new InputError(
+      `not valid JSON (vllm bench serve --save-result writes one object): ${(error as Error).message}`,
+      { file: opts.file },
+    );
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new InputError('expected one JSON object from vllm bench serve --save-result', { file: opts.file });
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new InputError('expected one JSON object from vllm bench serve --save-result', { file: opts.file });
   const need = (key: string): number => {
-    if (!num(data[key])) throw new InputError(`expected a number in ${key}; is this vllm bench serve --save-result output?`, { file: opts.file, path: key });
+    if (!num(data[key]))
+      throw new InputError(`expected a number in ${key}; is this vllm bench serve --save-result output?`, {
+        file: opts.file,
+        path: key,
+      });
     return data[key] as number;
   };
   const completed = need('completed');
@@ -49,7 +57,12 @@ export function importVllm(text: string, opts: VllmImportOptions): Results {
   const itls = data.itls;
   const outputLens = data.output_lens;
   const errorList = Array.isArray(data.errors) ? data.errors : [];
-  const detailed = Array.isArray(ttfts) && Array.isArray(itls) && Array.isArray(outputLens) && ttfts.length === itls.length && ttfts.length === outputLens.length;
+  const detailed =
+    Array.isArray(ttfts) &&
+    Array.isArray(itls) &&
+    Array.isArray(outputLens) &&
+    ttfts.length === itls.length &&
+    ttfts.length === outputLens.length;
   if (detailed) {
     const ttft: number[] = [];
     const e2e: number[] = [];
@@ -95,7 +108,12 @@ export function importVllm(text: string, opts: VllmImportOptions): Results {
     if (num(v)) params[key] = v;
     else if (typeof v === 'string' && v) params[key] = v;
   }
-  const label = typeof data.label === 'string' && data.label ? data.label : typeof data.backend === 'string' ? data.backend : 'vllm';
+  const label =
+    typeof data.label === 'string' && data.label
+      ? data.label
+      : typeof data.backend === 'string'
+        ? data.backend
+        : 'vllm';
   const promptId = `serve${num(data.num_prompts) ? `-${data.num_prompts}` : ''}`;
   const started = vllmDate(data.date) ?? new Date(0).toISOString();
   const results = {
@@ -107,14 +125,29 @@ export function importVllm(text: string, opts: VllmImportOptions): Results {
     engine: { kind: 'openai', version: `vllm bench serve (${label})` },
     config: { path: opts.file },
     options: {},
-    workload: { imported_from: 'vllm bench serve', detailed, ...(num(data.duration) ? { duration_s: data.duration } : {}) },
+    workload: {
+      imported_from: 'vllm bench serve',
+      detailed,
+      ...(num(data.duration) ? { duration_s: data.duration } : {}),
+    },
     metrics: {},
     cases: [
       {
-        id: `${model}/${promptId}${Object.keys(params).length ? `/${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}`,
+        id: `${model}/${promptId}${
+          Object.keys(params).length
+            ? `/${Object.entries(params)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(',')}`
+            : ''
+        }`,
         model: { id: model, name: model, source: 'name' },
         params,
-        prompt: { id: promptId, sha256: sha256Text(promptId), chars: 0, max_tokens: Math.max(1, ...((detailed ? (outputLens as number[]) : [1]).filter(num))) },
+        prompt: {
+          id: promptId,
+          sha256: sha256Text(promptId),
+          chars: 0,
+          max_tokens: Math.max(1, ...(detailed ? (outputLens as number[]) : [1]).filter(num)),
+        },
         samples,
         errors,
         requests: { ok: completed, failed },

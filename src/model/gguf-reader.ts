@@ -93,10 +93,13 @@ export async function inspectGguf(filePath: string): Promise<GgufInfo> {
         if (!(error instanceof NeedMoreBytes)) throw error;
         const wanted = Math.min(fileSize, Math.max(prefixBytes * 4, error.bytes));
         if (wanted > MAX_HEADER_BYTES) {
-          throw new InputError(`metadata and tensor infos would take more than ${MAX_HEADER_BYTES / 2 ** 20} MiB; the file is corrupt`, {
-            file: filePath,
-            path: error.what,
-          });
+          throw new InputError(
+            `metadata and tensor infos would take more than ${MAX_HEADER_BYTES / 2 ** 20} MiB; the file is corrupt`,
+            {
+              file: filePath,
+              path: error.what,
+            },
+          );
         }
         prefixBytes = wanted;
       }
@@ -136,7 +139,10 @@ class Cursor {
   private need(n: number, what: string): number {
     const at = this.pos;
     if (at + n > this.fileSize) {
-      throw this.fail(`file ends at byte ${this.fileSize} while reading ${n} bytes at byte ${at}: the file is truncated`, what);
+      throw this.fail(
+        `file ends at byte ${this.fileSize} while reading ${n} bytes at byte ${at}: the file is truncated`,
+        what,
+      );
     }
     if (at + n > this.buf.length) throw new NeedMoreBytes(at + n, what);
     this.pos += n;
@@ -177,14 +183,18 @@ class Cursor {
   /** A uint64 used as a count, size or offset: it must fit a JS number. */
   uint64(what: string): number {
     const value = this.uint64Raw(what);
-    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw this.fail(`value ${value} is absurdly large; the file is corrupt`, what);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+      throw this.fail(`value ${value} is absurdly large; the file is corrupt`, what);
     return Number(value);
   }
 
   string(what: string): string {
     const length = this.uint64(what);
     if (length > this.remaining) {
-      throw this.fail(`string of ${length} bytes runs past the end of the ${this.fileSize}-byte file: the file is truncated or corrupt`, what);
+      throw this.fail(
+        `string of ${length} bytes runs past the end of the ${this.fileSize}-byte file: the file is truncated or corrupt`,
+        what,
+      );
     }
     const at = this.need(length, what);
     return this.buf.toString('utf8', at, at + length);
@@ -196,13 +206,19 @@ function parseGguf(buf: Buffer, fileSize: number, file: string): GgufInfo {
 
   if (fileSize === 0) throw cur.fail('not a GGUF file: the file is empty', 'header.magic');
   if (fileSize < 4 || buf.readUInt32LE(0) !== GGUF_MAGIC) {
-    const start = buf.subarray(0, 4).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    const start = buf
+      .subarray(0, 4)
+      .toString('latin1')
+      .replace(/[^\x20-\x7e]/g, '.');
     throw cur.fail(`not a GGUF file: it starts with "${start}", expected "GGUF"`, 'header.magic');
   }
   cur.pos = 4;
   const version = cur.uint32('header.version');
   if ((version & 0xffff) === 0) {
-    throw cur.fail(`version field reads ${version}: a big-endian GGUF file, only little-endian files are supported`, 'header.version');
+    throw cur.fail(
+      `version field reads ${version}: a big-endian GGUF file, only little-endian files are supported`,
+      'header.version',
+    );
   }
   if (version < GGUF_MIN_READ_VERSION || version > GGUF_VERSION) {
     throw cur.fail(
@@ -234,7 +250,10 @@ function parseGguf(buf: Buffer, fileSize: number, file: string): GgufInfo {
       const itemBytes = minScalarBytes(itemType);
       if (itemBytes === undefined) throw cur.fail(`unknown array item type ${itemType}`, where);
       if (count * itemBytes > cur.remaining || cur.pos + count * itemBytes > MAX_HEADER_BYTES) {
-        throw cur.fail(`array of ${count} items runs past the end of the ${fileSize}-byte file: the file is truncated or corrupt`, where);
+        throw cur.fail(
+          `array of ${count} items runs past the end of the ${fileSize}-byte file: the file is truncated or corrupt`,
+          where,
+        );
       }
       const items: GgufScalar[] = [];
       for (let j = 0; j < count; j++) items.push(readScalar(cur, itemType, where));
@@ -261,7 +280,8 @@ function parseGguf(buf: Buffer, fileSize: number, file: string): GgufInfo {
     let where = `tensors[${i}]`;
     const name = cur.string(where);
     where = `tensors[${i}] (${name})`;
-    if (Buffer.byteLength(name) >= GGML_MAX_NAME) throw cur.fail(`tensor name longer than ${GGML_MAX_NAME - 1} bytes`, where);
+    if (Buffer.byteLength(name) >= GGML_MAX_NAME)
+      throw cur.fail(`tensor name longer than ${GGML_MAX_NAME - 1} bytes`, where);
     if (tensorNames.has(name)) throw cur.fail('duplicate tensor name', where);
     tensorNames.add(name);
     const nDims = cur.uint32(where);
@@ -273,12 +293,21 @@ function parseGguf(buf: Buffer, fileSize: number, file: string): GgufInfo {
     if (!type) throw cur.fail(`unknown or removed ggml tensor type ${typeCode}`, where);
     const offset = cur.uint64(where);
     const elementCount = dims.reduce((a, b) => a * b, 1);
-    if (!Number.isSafeInteger(elementCount)) throw cur.fail(`dimensions [${dims.join(', ')}] are absurdly large`, where);
+    if (!Number.isSafeInteger(elementCount))
+      throw cur.fail(`dimensions [${dims.join(', ')}] are absurdly large`, where);
     if ((dims[0] ?? 1) % type.blockSize !== 0) {
       throw cur.fail(`row length ${dims[0]} is not a multiple of ${type.name}'s block size ${type.blockSize}`, where);
     }
     if (offset % alignment !== 0) throw cur.fail(`data offset ${offset} is not aligned to ${alignment} bytes`, where);
-    tensors.push({ name, dims, type: type.name, typeCode, offset, sizeBytes: tensorSizeBytes(dims, type), elementCount });
+    tensors.push({
+      name,
+      dims,
+      type: type.name,
+      typeCode,
+      offset,
+      sizeBytes: tensorSizeBytes(dims, type),
+      elementCount,
+    });
     parameterCount += elementCount;
   }
 
@@ -295,7 +324,8 @@ function parseGguf(buf: Buffer, fileSize: number, file: string): GgufInfo {
 
   checkTokens(metadata, cur);
 
-  const architecture = typeof metadata['general.architecture'] === 'string' ? metadata['general.architecture'] : undefined;
+  const architecture =
+    typeof metadata['general.architecture'] === 'string' ? metadata['general.architecture'] : undefined;
   const fileTypeValue = metadata['general.file_type'];
   const fileType = typeof fileTypeValue === 'number' ? fileTypeValue : undefined;
   const contextValue = architecture ? metadata[`${architecture}.context_length`] : undefined;
@@ -371,7 +401,10 @@ function checkTokens(metadata: Record<string, GgufMetadataValue>, cur: Cursor): 
     if (typeof token !== 'string') throw cur.fail(`expected an array of strings, item ${id} is ${typeof token}`, where);
     const first = seen.get(token);
     if (first !== undefined) {
-      throw cur.fail(`token ${JSON.stringify(token)} appears at ids ${first} and ${id}; llama.cpp aborts on duplicate tokens`, where);
+      throw cur.fail(
+        `token ${JSON.stringify(token)} appears at ids ${first} and ${id}; llama.cpp aborts on duplicate tokens`,
+        where,
+      );
     }
     seen.set(token, id);
   }

@@ -162,7 +162,9 @@ function layoutTensors(tensors: readonly GgufTensorSource[], alignment: number):
       throw new Error(`tensor ${tensor.name}: dimensions must be positive integers`);
     }
     if (tensor.dims[0] % type.blockSize !== 0) {
-      throw new Error(`tensor ${tensor.name}: row length ${tensor.dims[0]} is not a multiple of ${type.name}'s block of ${type.blockSize}`);
+      throw new Error(
+        `tensor ${tensor.name}: row length ${tensor.dims[0]} is not a multiple of ${type.name}'s block of ${type.blockSize}`,
+      );
     }
     const sizeBytes = tensorSizeBytes(tensor.dims, type);
     const placed = { tensor, offset, sizeBytes };
@@ -171,10 +173,7 @@ function layoutTensors(tensors: readonly GgufTensorSource[], alignment: number):
   });
 }
 
-function encodeHeader(
-  metadata: Record<string, GgufWriteValue>,
-  layout: readonly PlacedTensor[],
-): Uint8Array {
+function encodeHeader(metadata: Record<string, GgufWriteValue>, layout: readonly PlacedTensor[]): Uint8Array {
   const out = new ByteSink();
   out.uint32(GGUF_MAGIC);
   out.uint32(GGUF_VERSION);

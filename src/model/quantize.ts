@@ -72,7 +72,10 @@ function roundf(x: number): number {
 }
 
 /** quantize_row_q8_0_ref: per block d = max|x| / 127, q = roundf(x / d). `values.length` must be a multiple of 32. */
-export function quantizeQ8_0(values: Float32Array, out: Uint8Array = new Uint8Array((values.length / QK) * Q8_0_BLOCK_BYTES)): Uint8Array {
+export function quantizeQ8_0(
+  values: Float32Array,
+  out: Uint8Array = new Uint8Array((values.length / QK) * Q8_0_BLOCK_BYTES),
+): Uint8Array {
   checkBlocks(values.length);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   for (let block = 0, at = 0; block < values.length; block += QK, at += Q8_0_BLOCK_BYTES) {
@@ -90,7 +93,10 @@ export function quantizeQ8_0(values: Float32Array, out: Uint8Array = new Uint8Ar
  * quantize_row_q4_0_ref: per block d = (the value of largest magnitude, with its sign) / -8, and
  * q = min(15, (int8_t)(x / d + 8.5)); byte j holds element j in its low nibble and element j + 16 in its high one.
  */
-export function quantizeQ4_0(values: Float32Array, out: Uint8Array = new Uint8Array((values.length / QK) * Q4_0_BLOCK_BYTES)): Uint8Array {
+export function quantizeQ4_0(
+  values: Float32Array,
+  out: Uint8Array = new Uint8Array((values.length / QK) * Q4_0_BLOCK_BYTES),
+): Uint8Array {
   checkBlocks(values.length);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const nibble = (x: number, id: number): number => Math.min(15, Math.trunc(Math.fround(Math.fround(x * id) + 8.5)));

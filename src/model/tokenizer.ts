@@ -48,7 +48,28 @@ wonder laugh thousand ago ran check game shape equate miss brought heat snow tir
 language among model token bench benchmark fast slow speed race racing finish close witty remark craft engine
 prompt answer quick brown fox jumps lazy once upon time write short poem about`.split(/\s+/);
 
-const SUFFIXES = ['ing', 'ed', 'er', 'es', 's', 'ly', 'tion', 'ation', 'ment', 'ness', 'est', 'al', 'ive', 'able', 'ful', 'less', 'ous', 'ity', 'ize', 'ers'];
+const SUFFIXES = [
+  'ing',
+  'ed',
+  'er',
+  'es',
+  's',
+  'ly',
+  'tion',
+  'ation',
+  'ment',
+  'ness',
+  'est',
+  'al',
+  'ive',
+  'able',
+  'ful',
+  'less',
+  'ous',
+  'ity',
+  'ize',
+  'ers',
+];
 const PUNCTUATION = `.,!?'";:-()[]{}/\\&*%$#@+=<>_|~\``;
 /** Letters by English frequency, so filler pieces are plausible letter groups first. */
 const LETTERS = 'etaoinshrdlcumwfgypbvkjxqz';

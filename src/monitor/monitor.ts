@@ -77,7 +77,8 @@ export async function rssOfProcessesNamed(name: string): Promise<number | undefi
 
 export function defaultSources(engineProcess: 'self' | { name: string }): MonitorSources {
   return {
-    rssBytes: engineProcess === 'self' ? async () => process.memoryUsage().rss : () => rssOfProcessesNamed(engineProcess.name),
+    rssBytes:
+      engineProcess === 'self' ? async () => process.memoryUsage().rss : () => rssOfProcessesNamed(engineProcess.name),
     tempC: () => hottestThermalZoneC(),
     throttled: piThrottled,
     load1: () => loadavg()[0]!,

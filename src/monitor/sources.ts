@@ -16,7 +16,8 @@ export interface GpuSample {
 }
 
 /** The fields asked of nvidia-smi, in order. */
-export const GPU_QUERY = 'index,name,temperature.gpu,memory.used,memory.total,utilization.gpu,power.draw,clocks_throttle_reasons.active';
+export const GPU_QUERY =
+  'index,name,temperature.gpu,memory.used,memory.total,utilization.gpu,power.draw,clocks_throttle_reasons.active';
 
 /** nvidia-smi's clocks_throttle_reasons bits (nvidia-smi --help-query-gpu, NVML nvmlClocksThrottleReasons). */
 const GPU_THROTTLE_BITS: Array<[number, string]> = [
@@ -54,7 +55,10 @@ export function parseNvidiaSmi(csv: string): GpuSample[] {
     const maskText = cells[7] ?? '';
     const mask = /^0x[0-9a-f]+$/i.test(maskText) ? Number.parseInt(maskText.slice(2), 16) : 0;
     const sample: GpuSample = { index, name: cells[1] ?? '', throttle_reasons: decodeGpuThrottleReasons(mask) };
-    const put = (key: 'temp_c' | 'memory_used_mb' | 'memory_total_mb' | 'utilization_pct' | 'power_w', value: number | undefined): void => {
+    const put = (
+      key: 'temp_c' | 'memory_used_mb' | 'memory_total_mb' | 'utilization_pct' | 'power_w',
+      value: number | undefined,
+    ): void => {
       if (value !== undefined) sample[key] = value;
     };
     put('temp_c', field(cells[2]));
@@ -114,7 +118,8 @@ export function parsePmsetTherm(text: string): { cpu_speed_limit_pct: number } |
 /** What the monitor says for a source it could not read, per platform. */
 export const NOT_AVAILABLE_NOTES = {
   temperature: 'temperature: not available (no readable /sys/class/thermal zone, vcgencmd or nvidia-smi)',
-  macTemperature: 'temperature: not available without root on macOS (sudo powermetrics --samplers smc); thermal limiting from pmset -g therm',
+  macTemperature:
+    'temperature: not available without root on macOS (sudo powermetrics --samplers smc); thermal limiting from pmset -g therm',
   gpu: 'GPU: not available (no nvidia-smi on the PATH)',
   throttling: 'throttling: not available (vcgencmd get_throttled is Raspberry Pi only)',
 } as const;

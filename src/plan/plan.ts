@@ -40,7 +40,13 @@ export function planCases(config: Pick<Config, 'models' | 'prompts' | 'matrix' |
   for (const model of config.models) {
     for (const params of combos) {
       for (const prompt of config.prompts) {
-        cases.push({ id: caseId(model.id, prompt.id, params), model, prompt, params, options: { ...config.options, ...params } });
+        cases.push({
+          id: caseId(model.id, prompt.id, params),
+          model,
+          prompt,
+          params,
+          options: { ...config.options, ...params },
+        });
       }
     }
   }

@@ -39,20 +39,29 @@ export function parseEvalItems(text: string, file: string): EvalItem[] {
     try {
       raw = JSON.parse(line) as Record<string, unknown>;
     } catch (error) {
-      throw new InputError(`not valid JSON (${(error as Error).message}); expected one eval item object per line`, where);
+      throw new InputError(
+        `not valid JSON (${(error as Error).message}); expected one eval item object per line`,
+        where,
+      );
     }
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError('expected an object {"prompt", "answer", "scorer"}', where);
-    if (typeof raw.prompt !== 'string' || !raw.prompt.trim()) throw new InputError('expected "prompt", a non-empty string', where);
-    const scorer = (raw.scorer ?? (Array.isArray(raw.choices) ? 'choice' : raw.pattern !== undefined ? 'regex' : 'exact')) as string;
-    if (!(SCORERS as readonly string[]).includes(scorer)) throw new InputError(`unknown scorer ${JSON.stringify(scorer)}; expected one of ${SCORERS.join(', ')}`, where);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new InputError('expected an object {"prompt", "answer", "scorer"}', where);
+    if (typeof raw.prompt !== 'string' || !raw.prompt.trim())
+      throw new InputError('expected "prompt", a non-empty string', where);
+    const scorer = (raw.scorer ??
+      (Array.isArray(raw.choices) ? 'choice' : raw.pattern !== undefined ? 'regex' : 'exact')) as string;
+    if (!(SCORERS as readonly string[]).includes(scorer))
+      throw new InputError(`unknown scorer ${JSON.stringify(scorer)}; expected one of ${SCORERS.join(', ')}`, where);
     const id = typeof raw.id === 'string' && raw.id ? raw.id : `item-${items.length + 1}`;
     if (ids.has(id)) throw new InputError(`duplicate id ${JSON.stringify(id)}`, where);
     ids.add(id);
     const item: EvalItem = { id, prompt: raw.prompt, scorer: scorer as Scorer };
     if (scorer === 'regex') {
-      if (typeof raw.pattern !== 'string' || !raw.pattern) throw new InputError('scorer regex needs "pattern", a non-empty string', where);
+      if (typeof raw.pattern !== 'string' || !raw.pattern)
+        throw new InputError('scorer regex needs "pattern", a non-empty string', where);
       const flags = typeof raw.flags === 'string' ? raw.flags : '';
-      if (!/^[imsu]*$/.test(flags)) throw new InputError(`"flags" may use i, m, s and u; got ${JSON.stringify(flags)}`, where);
+      if (!/^[imsu]*$/.test(flags))
+        throw new InputError(`"flags" may use i, m, s and u; got ${JSON.stringify(flags)}`, where);
       try {
         new RegExp(raw.pattern, flags);
       } catch (error) {
@@ -61,7 +70,12 @@ export function parseEvalItems(text: string, file: string): EvalItem[] {
       item.pattern = raw.pattern;
       if (flags) item.flags = flags;
     } else {
-      if (raw.answer === undefined || raw.answer === null || (typeof raw.answer !== 'string' && typeof raw.answer !== 'number') || String(raw.answer).trim() === '') {
+      if (
+        raw.answer === undefined ||
+        raw.answer === null ||
+        (typeof raw.answer !== 'string' && typeof raw.answer !== 'number') ||
+        String(raw.answer).trim() === ''
+      ) {
         throw new InputError(`scorer ${scorer} needs "answer", a string or a number`, where);
       }
       item.answer = String(raw.answer);
@@ -71,11 +85,14 @@ export function parseEvalItems(text: string, file: string): EvalItem[] {
         throw new InputError('scorer choice needs "choices", a list of at least two strings', where);
       }
       item.choices = raw.choices as string[];
-      if (choiceIndex(item.answer!, item.choices) < 0) throw new InputError(`"answer" ${JSON.stringify(item.answer)} is neither a choice nor its letter`, where);
+      if (choiceIndex(item.answer!, item.choices) < 0)
+        throw new InputError(`"answer" ${JSON.stringify(item.answer)} is neither a choice nor its letter`, where);
     }
     if (scorer === 'number') {
-      if (!Number.isFinite(Number(item.answer))) throw new InputError(`scorer number needs a numeric "answer"; got ${JSON.stringify(item.answer)}`, where);
-      if (raw.tolerance !== undefined && !(typeof raw.tolerance === 'number' && raw.tolerance >= 0)) throw new InputError('"tolerance" must be a number ≥ 0', where);
+      if (!Number.isFinite(Number(item.answer)))
+        throw new InputError(`scorer number needs a numeric "answer"; got ${JSON.stringify(item.answer)}`, where);
+      if (raw.tolerance !== undefined && !(typeof raw.tolerance === 'number' && raw.tolerance >= 0))
+        throw new InputError('"tolerance" must be a number ≥ 0', where);
       if (typeof raw.tolerance === 'number') item.tolerance = raw.tolerance;
     }
     items.push(item);
@@ -94,7 +111,12 @@ function choiceIndex(answer: string, choices: readonly string[]): number {
 }
 
 function normalise(text: string): string {
-  return text.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!?]+$/, '');
+  return text
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!?]+$/, '');
 }
 
 /** The prompt an engine sees: a choice item lists its options as "A. …" and asks for the letter. */
@@ -136,7 +158,12 @@ export interface Accuracy {
 
 export function accuracyOf(correct: readonly boolean[]): Accuracy {
   const c = correct.filter(Boolean).length;
-  return { correct: c, total: correct.length, accuracy: correct.length ? c / correct.length : 0, ci: wilsonInterval(c, correct.length) };
+  return {
+    correct: c,
+    total: correct.length,
+    accuracy: correct.length ? c / correct.length : 0,
+    ci: wilsonInterval(c, correct.length),
+  };
 }
 
 /** Two-sided exact McNemar test on the discordant pairs: b (base right, head wrong) and c (base wrong, head right). */
@@ -171,8 +198,14 @@ export interface QualityComparison {
  * regression only when the drop is significant at `alpha` AND at least `threshold` (0.02 = two points), as
  * `gates: { accuracy: { regression: 2% } }` asks.
  */
-export function compareQuality(ids: readonly string[], base: readonly boolean[], head: readonly boolean[], opts: { alpha?: number; threshold?: number } = {}): QualityComparison {
-  if (base.length !== ids.length || head.length !== ids.length) throw new RangeError(`compareQuality: ${ids.length} items but ${base.length} base and ${head.length} head scores`);
+export function compareQuality(
+  ids: readonly string[],
+  base: readonly boolean[],
+  head: readonly boolean[],
+  opts: { alpha?: number; threshold?: number } = {},
+): QualityComparison {
+  if (base.length !== ids.length || head.length !== ids.length)
+    throw new RangeError(`compareQuality: ${ids.length} items but ${base.length} base and ${head.length} head scores`);
   const lost: string[] = [];
   const gained: string[] = [];
   ids.forEach((id, i) => {
@@ -185,7 +218,12 @@ export function compareQuality(ids: readonly string[], base: readonly boolean[],
   const change = h.accuracy - a.accuracy;
   const alpha = opts.alpha ?? 0.05;
   const threshold = opts.threshold ?? 0;
-  const verdict = pValue < alpha && change <= -threshold && change < 0 ? 'regression' : pValue < alpha && change >= threshold && change > 0 ? 'improvement' : 'unchanged';
+  const verdict =
+    pValue < alpha && change <= -threshold && change < 0
+      ? 'regression'
+      : pValue < alpha && change >= threshold && change > 0
+        ? 'improvement'
+        : 'unchanged';
   return { base: a, head: h, lost, gained, pValue, change, verdict };
 }
 
@@ -194,7 +232,10 @@ export function compareQuality(ids: readonly string[], base: readonly boolean[],
  * "acc_stderr,none": 0.005, "acc_norm,none": …}}, "n-samples": {"<task>": {"effective": N}}}`), one entry per task
  * with its preferred metric (acc_norm, else acc, else exact_match).
  */
-export function importLmEvalResults(text: string, file: string): Array<{ task: string; metric: string; value: number; stderr?: number; n?: number }> {
+export function importLmEvalResults(
+  text: string,
+  file: string,
+): Array<{ task: string; metric: string; value: number; stderr?: number; n?: number }> {
   let data: { results?: Record<string, Record<string, unknown>>; 'n-samples'?: Record<string, { effective?: number }> };
   try {
     data = JSON.parse(text) as typeof data;
@@ -202,18 +243,30 @@ export function importLmEvalResults(text: string, file: string): Array<{ task: s
     throw new InputError(`not valid JSON: ${(error as Error).message}`, { file });
   }
   if (!data || typeof data !== 'object' || typeof data.results !== 'object' || data.results === null) {
-    throw new InputError('expected an lm-evaluation-harness results file with a "results" object', { file, path: 'results' });
+    throw new InputError('expected an lm-evaluation-harness results file with a "results" object', {
+      file,
+      path: 'results',
+    });
   }
   const out: Array<{ task: string; metric: string; value: number; stderr?: number; n?: number }> = [];
   for (const [task, metrics] of Object.entries(data.results)) {
-    const pick = ['acc_norm', 'acc', 'exact_match', 'mc2', 'mc1'].map((m) => Object.keys(metrics).find((k) => k === m || k.startsWith(`${m},`))).find(Boolean);
+    const pick = ['acc_norm', 'acc', 'exact_match', 'mc2', 'mc1']
+      .map((m) => Object.keys(metrics).find((k) => k === m || k.startsWith(`${m},`)))
+      .find(Boolean);
     if (!pick || typeof metrics[pick] !== 'number') continue;
     const base = pick.split(',')[0]!;
     const filter = pick.includes(',') ? pick.slice(pick.indexOf(',')) : '';
     const stderr = metrics[`${base}_stderr${filter}`];
     const n = data['n-samples']?.[task]?.effective;
-    out.push({ task, metric: base, value: metrics[pick] as number, ...(typeof stderr === 'number' ? { stderr } : {}), ...(typeof n === 'number' ? { n } : {}) });
+    out.push({
+      task,
+      metric: base,
+      value: metrics[pick] as number,
+      ...(typeof stderr === 'number' ? { stderr } : {}),
+      ...(typeof n === 'number' ? { n } : {}),
+    });
   }
-  if (out.length === 0) throw new InputError('no task with acc, acc_norm, exact_match, mc1 or mc2 in "results"', { file, path: 'results' });
+  if (out.length === 0)
+    throw new InputError('no task with acc, acc_norm, exact_match, mc1 or mc2 in "results"', { file, path: 'results' });
   return out;
 }

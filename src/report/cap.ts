@@ -27,10 +27,26 @@ function capRun(meta: RunMeta): RunMeta {
       arch: cap(r.arch),
       cpu: cap(r.cpu),
       ...(r.release !== undefined ? { release: cap(r.release) } : {}),
-      gpus: r.gpus.map((g) => ({ ...g, name: cap(g.name), ...(g.driver !== undefined ? { driver: cap(g.driver) } : {}) })),
+      gpus: r.gpus.map((g) => ({
+        ...g,
+        name: cap(g.name),
+        ...(g.driver !== undefined ? { driver: cap(g.driver) } : {}),
+      })),
     },
-    engine: { ...meta.engine, kind: cap(meta.engine.kind), version: cap(meta.engine.version), ...(meta.engine.host !== undefined ? { host: cap(meta.engine.host) } : {}) },
-    ...(meta.git ? { git: { ...(meta.git.sha !== undefined ? { sha: cap(meta.git.sha) } : {}), ...(meta.git.ref !== undefined ? { ref: cap(meta.git.ref) } : {}) } } : {}),
+    engine: {
+      ...meta.engine,
+      kind: cap(meta.engine.kind),
+      version: cap(meta.engine.version),
+      ...(meta.engine.host !== undefined ? { host: cap(meta.engine.host) } : {}),
+    },
+    ...(meta.git
+      ? {
+          git: {
+            ...(meta.git.sha !== undefined ? { sha: cap(meta.git.sha) } : {}),
+            ...(meta.git.ref !== undefined ? { ref: cap(meta.git.ref) } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -58,9 +74,21 @@ function capModel(model: CaseVerdict['model']): CaseVerdict['model'] {
 export function capVerdictStrings(verdict: Verdict): Verdict {
   return {
     ...verdict,
-    settings: { ...verdict.settings, headline_metric: cap(verdict.settings.headline_metric), ...(verdict.settings.gate_changes ? { gate_changes: verdict.settings.gate_changes.map(note) } : {}) },
-    ...(verdict.incomplete ? { incomplete: { ...verdict.incomplete, reasons: verdict.incomplete.reasons.map(note) } } : {}),
-    runs: verdict.runs.map((r) => ({ ...r, label: cap(r.label), base: r.base ? capRun(r.base) : null, head: capRun(r.head), notes: r.notes.map(note) })),
+    settings: {
+      ...verdict.settings,
+      headline_metric: cap(verdict.settings.headline_metric),
+      ...(verdict.settings.gate_changes ? { gate_changes: verdict.settings.gate_changes.map(note) } : {}),
+    },
+    ...(verdict.incomplete
+      ? { incomplete: { ...verdict.incomplete, reasons: verdict.incomplete.reasons.map(note) } }
+      : {}),
+    runs: verdict.runs.map((r) => ({
+      ...r,
+      label: cap(r.label),
+      base: r.base ? capRun(r.base) : null,
+      head: capRun(r.head),
+      notes: r.notes.map(note),
+    })),
     metrics: capRecordKeys(verdict.metrics, (m) => ({ ...m, unit: cap(m.unit), description: note(m.description) })),
     summary: { ...verdict.summary, geomean: capRecordKeys(verdict.summary.geomean, (g) => g) },
     cases: verdict.cases.map((c) => ({
@@ -70,7 +98,9 @@ export function capVerdictStrings(verdict: Verdict): Verdict {
       prompt_id: cap(c.prompt_id),
       model: capModel(c.model),
       ...(c.base_model ? { base_model: capModel(c.base_model) } : {}),
-      params: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [cap(k), typeof v === 'string' ? cap(v) : v])),
+      params: Object.fromEntries(
+        Object.entries(c.params).map(([k, v]) => [cap(k), typeof v === 'string' ? cap(v) : v]),
+      ),
       metrics: capRecordKeys(c.metrics, capMetric),
     })),
     notes: verdict.notes.map(note),

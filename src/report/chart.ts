@@ -53,7 +53,8 @@ export function mermaidChart(input: ChartInput): string {
   const values = points.flatMap((p) => (p.base === null ? [p.head] : [p.base, p.head]));
   const metric = escapeMermaidLabel(input.metric, 40);
   const unit = escapeMermaidLabel(input.unit || 'value', 16);
-  const shown = input.total !== undefined && input.total > points.length ? `, ${points.length} of ${input.total} cases` : '';
+  const shown =
+    input.total !== undefined && input.total > points.length ? `, ${points.length} of ${input.total} cases` : '';
   const title = headOnly ? `${metric} head medians${shown}` : `${metric} medians: bars base, line head${shown}`;
   const lines = [
     '```mermaid',

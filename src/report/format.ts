@@ -143,7 +143,8 @@ const SPEED_UNITS = new Set(['tok/s', 'req/s', 'ms', 's', 'µs', 'us', 'ns']);
 export function verdictMark(kind: unknown, gated?: unknown, unit?: unknown): string {
   if (typeof kind !== 'string' || !(kind in VERDICT_ICONS)) return NO_VALUE;
   const k = kind as MetricVerdictKind;
-  if (k === 'regression' && gated === false) return `↘️ ${typeof unit === 'string' && SPEED_UNITS.has(unit) ? 'slower' : 'worse'}, not gated`;
+  if (k === 'regression' && gated === false)
+    return `↘️ ${typeof unit === 'string' && SPEED_UNITS.has(unit) ? 'slower' : 'worse'}, not gated`;
   return VERDICT_WORDS[k] ? `${VERDICT_ICONS[k]} ${VERDICT_WORDS[k]}` : VERDICT_ICONS[k];
 }
 

@@ -18,12 +18,16 @@ function headlineChange(row: RowView, esc: (s: string) => string): string {
 
 /** No case had a baseline: compare's status is then `no-baseline`, or `regression` when a limit failed. */
 export function nothingCompared(verdict: Verdict): boolean {
-  return verdict.status === 'no-baseline' || (verdict.cases.length > 0 && verdict.cases.every((c) => c.status === 'new'));
+  return (
+    verdict.status === 'no-baseline' || (verdict.cases.length > 0 && verdict.cases.every((c) => c.status === 'new'))
+  );
 }
 
 /** Up to three changes, grouped by runner and case: "a −18% (p=0.002), b +25% (p<0.001) on gpu-4080 for gemma3:1b; … and 2 more". */
 function listItems(rows: RowView[], markdown: boolean): string {
-  const esc = markdown ? (s: string) => escapeMarkdown(s, { maxLength: 80 }) : (s: string) => plainText(s, { maxLength: 80 });
+  const esc = markdown
+    ? (s: string) => escapeMarkdown(s, { maxLength: 80 })
+    : (s: string) => plainText(s, { maxLength: 80 });
   const shown = rows.slice(0, HEADLINE_ITEMS);
   const groups: { where: string; changes: string[] }[] = [];
   for (const row of shown) {
@@ -37,7 +41,11 @@ function listItems(rows: RowView[], markdown: boolean): string {
   return more > 0 ? `${text}; and ${formatNumber(more)} more` : text;
 }
 
-export function buildHeadline(verdict: Verdict, rows: RowView[], counts: ReportView['counts']): { markdown: string; text: string } {
+export function buildHeadline(
+  verdict: Verdict,
+  rows: RowView[],
+  counts: ReportView['counts'],
+): { markdown: string; text: string } {
   const line = headlineOfJudged(verdict, rows, counts);
   if (!verdict.incomplete) return line;
   // Not everything was judged: that comes first, and a verdict without failures never reads as a pass.
@@ -45,17 +53,27 @@ export function buildHeadline(verdict: Verdict, rows: RowView[], counts: ReportV
   const what = verdict.incomplete.cancelled ? 'Cancelled, incomplete' : 'Incomplete';
   const mdReasons = reasons.map((r) => escapeMarkdown(r)).join('; ');
   const judged = { markdown: line.markdown.replace('✅ ', ''), text: line.text.replace('✅ ', '') };
-  const rest = counts.regressions + counts.limits > 0 ? line : { markdown: `in what ran: ${judged.markdown}`, text: `in what ran: ${judged.text}` };
+  const rest =
+    counts.regressions + counts.limits > 0
+      ? line
+      : { markdown: `in what ran: ${judged.markdown}`, text: `in what ran: ${judged.text}` };
   return {
     markdown: `**⛔ ${what}, not a pass**: ${mdReasons}. ${rest.markdown}`,
     text: `⛔ ${what}, not a pass: ${reasons.join('; ')}. ${rest.text}`,
   };
 }
 
-function headlineOfJudged(verdict: Verdict, rows: RowView[], counts: ReportView['counts']): { markdown: string; text: string } {
+function headlineOfJudged(
+  verdict: Verdict,
+  rows: RowView[],
+  counts: ReportView['counts'],
+): { markdown: string; text: string } {
   // The reviewer reads the headline metric first (decode_tps unless the config says otherwise), then the rest worst first.
   const headlineMetric = verdict.settings.headline_metric;
-  const ordered = [...rows.filter((r) => r.metric === headlineMetric), ...rows.filter((r) => r.metric !== headlineMetric)];
+  const ordered = [
+    ...rows.filter((r) => r.metric === headlineMetric),
+    ...rows.filter((r) => r.metric !== headlineMetric),
+  ];
   // Only gated metrics are regressions (compare/gate.ts); the others are "slower, not gated".
   const gatedRegressions = ordered.filter((r) => r.verdict === 'regression' && r.gated);
   const limits = ordered.filter((r) => r.verdict === 'limit');
@@ -89,7 +107,9 @@ function headlineOfJudged(verdict: Verdict, rows: RowView[], counts: ReportView[
       text: `🆕 No baseline yet: head medians of ${pluralize(counts.cases, 'case')}${whereText}`,
     };
   }
-  const ungated = counts.worseNotGated ? ` · ${pluralize(counts.worseNotGated, 'metric')} slower or worse, not gated` : '';
+  const ungated = counts.worseNotGated
+    ? ` · ${pluralize(counts.worseNotGated, 'metric')} slower or worse, not gated`
+    : '';
   const improvements = ordered.filter((r) => r.verdict === 'improvement');
   if (improvements.length) {
     return {
@@ -97,5 +117,8 @@ function headlineOfJudged(verdict: Verdict, rows: RowView[], counts: ReportView[
       text: `✅ No significant regression · 🚀 ${pluralize(improvements.length, 'improvement')}: ${listItems(improvements, false)}${ungated}${tail}`,
     };
   }
-  return { markdown: `**✅ No significant change**${ungated}${tail}`, text: `✅ No significant change${ungated}${tail}` };
+  return {
+    markdown: `**✅ No significant change**${ungated}${tail}`,
+    text: `✅ No significant change${ungated}${tail}`,
+  };
 }

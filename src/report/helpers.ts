@@ -126,7 +126,8 @@ export const REPORT_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
 };
 
 const env = Handlebars.create();
-for (const [name, helper] of Object.entries(REPORT_HELPERS)) env.registerHelper(name, helper as Handlebars.HelperDelegate);
+for (const [name, helper] of Object.entries(REPORT_HELPERS))
+  env.registerHelper(name, helper as Handlebars.HelperDelegate);
 // `{{log}}` would write to the console from inside the pure core.
 env.unregisterHelper('log');
 
@@ -150,7 +151,9 @@ MarkdownCompiler.prototype.appendEscaped = function appendEscaped(this: {
   popStack(): unknown;
 }): void {
   // The trailing `{}` stands in for the options object Handlebars' helper wrapper expects last.
-  this.pushSource(this.appendToBuffer([this.aliasable('container.helpers.escapeMarkdown'), '(', this.popStack(), ', {})']));
+  this.pushSource(
+    this.appendToBuffer([this.aliasable('container.helpers.escapeMarkdown'), '(', this.popStack(), ', {})']),
+  );
 };
 envWithCompiler.JavaScriptCompiler = MarkdownCompiler as unknown as JavaScriptCompilerLike & (new () => unknown);
 
@@ -169,7 +172,8 @@ const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function lineOf(error: unknown): { line?: number; column?: number } {
   const e = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
-  if (typeof e.lineNumber === 'number') return { line: e.lineNumber, column: typeof e.column === 'number' ? e.column + 1 : undefined };
+  if (typeof e.lineNumber === 'number')
+    return { line: e.lineNumber, column: typeof e.column === 'number' ? e.column + 1 : undefined };
   const match = typeof e.message === 'string' ? /line (\d+)/.exec(e.message) : null;
   return match ? { line: Number(match[1]) } : {};
 }
@@ -179,25 +183,40 @@ export function templateError(error: unknown, file: string): InputError {
   if (error instanceof InputError) return error;
   const raw = error instanceof Error ? error.message : String(error);
   const { line, column } = lineOf(error);
-  const path = line === undefined ? undefined : column === undefined ? `line ${line}` : `line ${line}, column ${column}`;
+  const path =
+    line === undefined ? undefined : column === undefined ? `line ${line}` : `line ${line}, column ${column}`;
   // Handlebars appends " - line:column" to its messages; the path already says where.
   const message = raw.replace(/ - \d+:\d+$/, '');
   let match: RegExpExecArray | null;
   if ((match = /^You specified knownHelpersOnly, but used the unknown helper (.+)$/.exec(message))) {
-    return new InputError(`unknown helper "${match[1]}" (helpers: ${Object.keys(REPORT_HELPERS).join(', ')}, and Handlebars' if, unless, each, with, lookup)`, { file, path });
+    return new InputError(
+      `unknown helper "${match[1]}" (helpers: ${Object.keys(REPORT_HELPERS).join(', ')}, and Handlebars' if, unless, each, with, lookup)`,
+      { file, path },
+    );
   }
   if ((match = /^Parse error on line \d+:\n(.*)\n.*\nExpecting (.*), got '(.*)'$/.exec(message))) {
     const [, excerpt, expectingList, got] = match as unknown as [string, string, string, string];
     const expecting = expectingList.split(', ');
     const shown = `${expecting.slice(0, 4).join(', ')}${expecting.length > 4 ? ', …' : ''}`;
-    if (got === 'EOF') return new InputError(`Handlebars syntax error: the template ends inside a block or tag that is never closed (expected ${shown})`, { file, path });
-    return new InputError(`Handlebars syntax error near "${excerpt.trim()}": got '${got}', expected ${shown}`, { file, path });
+    if (got === 'EOF')
+      return new InputError(
+        `Handlebars syntax error: the template ends inside a block or tag that is never closed (expected ${shown})`,
+        { file, path },
+      );
+    return new InputError(`Handlebars syntax error near "${excerpt.trim()}": got '${got}', expected ${shown}`, {
+      file,
+      path,
+    });
   }
   if ((match = /^Cannot read properties of (null|undefined) \(reading '(.+)'\)$/.exec(message))) {
-    return new InputError(`cannot read "${match[2]}" of an empty value (${match[1]}); guard it with {{#if}}`, { file, path });
+    return new InputError(`cannot read "${match[2]}" of an empty value (${match[1]}); guard it with {{#if}}`, {
+      file,
+      path,
+    });
   }
   if ((match = /^"(.+)" not defined in (.+)$/.exec(message))) {
-    const parent = match[2] === 'null' || match[2] === 'undefined' ? ` (its parent is ${match[2]}; guard it with {{#if}})` : '';
+    const parent =
+      match[2] === 'null' || match[2] === 'undefined' ? ` (its parent is ${match[2]}; guard it with {{#if}})` : '';
     return new InputError(`unknown field "${match[1]}"${parent}`, { file, path });
   }
   if ((match = /^The partial (.+) could not be found$/.exec(message))) {

@@ -21,7 +21,12 @@ export async function loadTemplateFile(file: string): Promise<TemplateSource> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a template file' : getErrorMessage(error);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory, expected a template file'
+          : getErrorMessage(error);
     throw new InputError(`cannot read the template: ${why}`, { file });
   }
   return { text: text.replace(/^\uFEFF/, ''), file };

@@ -3,7 +3,17 @@ import type { Verdict } from '../schema/verdict.js';
 import { compileTemplate, type TemplateSource } from './helpers.js';
 import { reportMarker } from './marker.js';
 import { safeUrl } from './escape.js';
-import { NO_TRIM, TIERS, buildReportModel, buildView, itemSizeEstimate, type ReportKind, type ReportModel, type ReportView, type Trim } from './view.js';
+import {
+  NO_TRIM,
+  type TIERS,
+  buildReportModel,
+  buildView,
+  itemSizeEstimate,
+  type ReportKind,
+  type ReportModel,
+  type ReportView,
+  type Trim,
+} from './view.js';
 import { largestFitting } from './trim.js';
 
 export type { ReportKind, ReportView, Trim, TierName } from './view.js';
@@ -81,7 +91,10 @@ function withNote(text: string, view: ReportView): string {
   return `${text.trimEnd()}\n\n${note}\n`;
 }
 
-function prepare(verdict: Verdict, opts: RenderOptions): { model: ReportModel; attempt: (trim: Trim) => { text: string; view: ReportView } } {
+function prepare(
+  verdict: Verdict,
+  opts: RenderOptions,
+): { model: ReportModel; attempt: (trim: Trim) => { text: string; view: ReportView } } {
   const render = compileTemplate(opts.template);
   const model = buildReportModel(verdict, opts.kind);
   const viewOptions = {
@@ -140,7 +153,8 @@ export function renderReportResult(verdict: Verdict, opts: RenderOptions): Rende
   if (keep >= 0) return result(at(keep));
 
   const bare = at(0);
-  const note = bare.view.omittedNote?.text ?? `… report cut to fit GitHub's limit; full report in ${bare.view.fullReport.text}`;
+  const note =
+    bare.view.omittedNote?.text ?? `… report cut to fit GitHub's limit; full report in ${bare.view.fullReport.text}`;
   return result({ text: hardCut(bare.text, note, maxChars), view: bare.view }, true);
 }
 
@@ -157,7 +171,10 @@ export function renderAllReports(
   verdict: Verdict,
   opts: { templates: Record<ReportKind, TemplateSource>; reportId?: string; links?: RenderOptions['links'] },
 ): Record<ReportKind, string> {
-  const base = { ...(opts.reportId !== undefined ? { reportId: opts.reportId } : {}), ...(opts.links ? { links: opts.links } : {}) };
+  const base = {
+    ...(opts.reportId !== undefined ? { reportId: opts.reportId } : {}),
+    ...(opts.links ? { links: opts.links } : {}),
+  };
   const summary = renderReportResult(verdict, { ...base, kind: 'summary', template: opts.templates.summary });
   const summaryComplete = !summary.cut;
   return {

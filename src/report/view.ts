@@ -57,7 +57,12 @@ export interface RowView {
 
 export interface PivotView {
   metrics: { name: string; unit: string }[];
-  cases: { case: string; caseId: string; limitViolated: boolean; values: ({ median: number; n: number; unit: string } | null)[] }[];
+  cases: {
+    case: string;
+    caseId: string;
+    limitViolated: boolean;
+    values: ({ median: number; n: number; unit: string } | null)[];
+  }[];
 }
 
 export interface RunView {
@@ -205,7 +210,14 @@ export const STRATEGIES: Record<Strategy, { name: string; description: string }>
   },
 };
 
-const KIND_ORDER: Record<MetricVerdictKind, number> = { regression: 0, limit: 1, improvement: 2, new: 3, missing: 4, unchanged: 5 };
+const KIND_ORDER: Record<MetricVerdictKind, number> = {
+  regression: 0,
+  limit: 1,
+  improvement: 2,
+  new: 3,
+  missing: 4,
+  unchanged: 5,
+};
 const TOP_ROWS = 10;
 const CHART_CASES = 20;
 const PIVOT_METRICS = 6;
@@ -297,7 +309,11 @@ function limitText(m: MetricVerdict): { text: string | null; hit: 'min' | 'max' 
   const head = m.head?.median;
   const hit =
     m.limit.violated ??
-    (max !== undefined && head !== undefined && head > max ? 'max' : min !== undefined && head !== undefined && head < min ? 'min' : null);
+    (max !== undefined && head !== undefined && head > max
+      ? 'max'
+      : min !== undefined && head !== undefined && head < min
+        ? 'min'
+        : null);
   const parts: string[] = [];
   if (min !== undefined && (hit === null || hit === 'min')) parts.push(`min ${formatValue(min, m.unit)}`);
   if (max !== undefined && (hit === null || hit === 'max')) parts.push(`max ${formatValue(max, m.unit)}`);
@@ -367,7 +383,6 @@ function rowView(verdict: Verdict, c: CaseVerdict, m: MetricVerdict, text: strin
   };
 }
 
-
 /** Display order of rows: regressions (gated first, worst first), limits, improvements (largest first), new, missing, unchanged. */
 function compareEntries(a: Entry, b: Entry): number {
   const kind = KIND_ORDER[a.m.verdict] - KIND_ORDER[b.m.verdict];
@@ -399,7 +414,10 @@ function tierOf(m: MetricVerdict, place: Entry['place']): TierName {
  * Round-robin over labels: every label's first item comes before any label's second, each round ordered by `score`
  * (worst first), then by label order; within a label, items keep the order they are given in. Sorts in place.
  */
-function roundRobin<T extends { labelIndex: number; round: number; score: number }>(items: T[], score: (t: T) => number): T[] {
+function roundRobin<T extends { labelIndex: number; round: number; score: number }>(
+  items: T[],
+  score: (t: T) => number,
+): T[] {
   const rounds = new Map<number, number>();
   for (const item of items) {
     const round = rounds.get(item.labelIndex) ?? 0;
@@ -412,8 +430,12 @@ function roundRobin<T extends { labelIndex: number; round: number; score: number
 
 /** A label's failures, worst first: its regressions by size and its broken limits by how far past the limit, alternately. */
 function failureOrder(entries: Entry[]): Entry[] {
-  const regressions = entries.filter((e) => e.m.verdict === 'regression').sort((a, b) => b.badness - a.badness || a.index - b.index);
-  const limits = entries.filter((e) => e.m.verdict === 'limit').sort((a, b) => overshoot(b.m) - overshoot(a.m) || a.index - b.index);
+  const regressions = entries
+    .filter((e) => e.m.verdict === 'regression')
+    .sort((a, b) => b.badness - a.badness || a.index - b.index);
+  const limits = entries
+    .filter((e) => e.m.verdict === 'limit')
+    .sort((a, b) => overshoot(b.m) - overshoot(a.m) || a.index - b.index);
   const out: Entry[] = [];
   for (let i = 0; i < Math.max(regressions.length, limits.length); i++) {
     if (i < regressions.length) out.push(regressions[i]!);
@@ -443,7 +465,16 @@ const EMPTY_VERDICT: Verdict = {
   status: 'pass',
   strategy: 'baseline',
   settings: { alpha: 0, min_effect: 0, headline_metric: '' },
-  summary: { regressions: 0, worse_not_gated: 0, improvements: 0, unchanged: 0, limits: 0, new: 0, missing: 0, geomean: {} },
+  summary: {
+    regressions: 0,
+    worse_not_gated: 0,
+    improvements: 0,
+    unchanged: 0,
+    limits: 0,
+    new: 0,
+    missing: 0,
+    geomean: {},
+  },
   runs: [],
   metrics: {},
   cases: [],
@@ -452,17 +483,32 @@ const EMPTY_VERDICT: Verdict = {
 
 /** A metric entry with its strings capped as capVerdictStrings caps them. */
 function capMetricStrings(m: MetricVerdict): MetricVerdict {
-  return { ...m, metric: capUntrusted(m.metric), unit: capUntrusted(m.unit), ...(m.note !== undefined ? { note: capUntrusted(m.note, 300) } : {}) };
+  return {
+    ...m,
+    metric: capUntrusted(m.metric),
+    unit: capUntrusted(m.unit),
+    ...(m.note !== undefined ? { note: capUntrusted(m.note, 300) } : {}),
+  };
 }
 
 /** The RowView of an entry, built once. */
 function rowOf(model: Pick<ReportModel, 'verdict' | 'caseTexts' | 'showPrompt'>, e: Entry): RowView {
-  if (!e.row) e.row = rowView(model.verdict, e.c, capMetricStrings(e.m), model.caseTexts.get(e.c) ?? caseText(e.c, model.showPrompt));
+  if (!e.row)
+    e.row = rowView(
+      model.verdict,
+      e.c,
+      capMetricStrings(e.m),
+      model.caseTexts.get(e.c) ?? caseText(e.c, model.showPrompt),
+    );
   return e.row;
 }
 
 /** `headlineOnly`: the headline and counts, nothing to lay out (a check's title, a log line): no keep order is built. */
-export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { headlineOnly?: boolean } = {}): ReportModel {
+export function buildReportModel(
+  uncapped: Verdict,
+  kind: ReportKind,
+  opts: { headlineOnly?: boolean } = {},
+): ReportModel {
   // Everything but the cases capped now; each case's names below; metric strings when a row shows them.
   const capped = capVerdictStrings({ ...uncapped, cases: [] });
   const cases = uncapped.cases.map(capCaseNames);
@@ -480,7 +526,11 @@ export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { he
     labels.filter((label) => {
       const run = runs.get(label);
       const cases = casesByLabel.get(label)!;
-      return noneCompared || (run !== undefined && run.base === null) || (cases.length > 0 && cases.every((c) => c.status === 'new'));
+      return (
+        noneCompared ||
+        (run !== undefined && run.base === null) ||
+        (cases.length > 0 && cases.every((c) => c.status === 'new'))
+      );
     }),
   );
   // Metric names as capVerdictStrings caps them (it caps the keys of `metrics`).
@@ -493,7 +543,10 @@ export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { he
   const metricsOf = (i: number): [string, MetricVerdict][] => {
     const own = uncapped.cases[i]!.metrics;
     const names = Object.keys(own);
-    const ordered = [...names.filter((n) => metricName(n) === headlineMetric), ...names.filter((n) => metricName(n) !== headlineMetric)];
+    const ordered = [
+      ...names.filter((n) => metricName(n) === headlineMetric),
+      ...names.filter((n) => metricName(n) !== headlineMetric),
+    ];
     return ordered.map((n) => [metricName(n), own[n]!]);
   };
   const caseTexts = new Map<CaseVerdict, string>(cases.map((c) => [c, caseText(c, showPrompt)]));
@@ -522,7 +575,18 @@ export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { he
     const labelIndex = labelOrder.get(c.label)!;
     for (const [name, m] of metricsOf(caseIndex)) {
       const key = m.gated || name === headlineMetric || m.limit !== undefined;
-      const e = { kind: 'row', c, m, label: c.label, labelIndex, index: index++, badness: badness(m), key, round: 0, score: 0 } as Entry;
+      const e = {
+        kind: 'row',
+        c,
+        m,
+        label: c.label,
+        labelIndex,
+        index: index++,
+        badness: badness(m),
+        key,
+        round: 0,
+        score: 0,
+      } as Entry;
       if (m.verdict === 'regression' || m.verdict === 'limit' || m.verdict === 'improvement') named.push(e);
       if (opts.headlineOnly || !includeRow(kind, m, key)) continue;
       // In a head-only label the pivot carries the medians; only limits and the summary's full list remain as rows.
@@ -555,21 +619,38 @@ export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { he
     const seen = new Map<string, string>();
     for (const c of own) {
       for (const [name, m] of metricsOf(caseIndex.get(c)!)) {
-        if (!seen.has(name) && (m.gated || name === headlineMetric || m.limit !== undefined)) seen.set(name, capUntrusted(m.unit));
+        if (!seen.has(name) && (m.gated || name === headlineMetric || m.limit !== undefined))
+          seen.set(name, capUntrusted(m.unit));
       }
     }
     if (seen.size === 0) {
-      for (const c of own) for (const [name, m] of metricsOf(caseIndex.get(c)!)) if (!seen.has(name)) seen.set(name, capUntrusted(m.unit));
+      for (const c of own)
+        for (const [name, m] of metricsOf(caseIndex.get(c)!)) if (!seen.has(name)) seen.set(name, capUntrusted(m.unit));
     }
     metricOfs.set(
       label,
       [...seen].slice(0, PIVOT_METRICS).map(([name, unit]) => ({ name, unit })),
     );
     const labelIndex = labelOrder.get(label)!;
-    const withLimit = own.map((c, i) => ({ c, i, limitViolated: Object.values(uncapped.cases[caseIndex.get(c)!]!.metrics).some((m) => m.verdict === 'limit') }));
+    const withLimit = own.map((c, i) => ({
+      c,
+      i,
+      limitViolated: Object.values(uncapped.cases[caseIndex.get(c)!]!.metrics).some((m) => m.verdict === 'limit'),
+    }));
     withLimit
       .sort((a, b) => Number(b.limitViolated) - Number(a.limitViolated) || a.i - b.i)
-      .forEach((p, order) => pivots.push({ kind: 'pivot', label, labelIndex, round: 0, score: 0, c: p.c, order, limitViolated: p.limitViolated }));
+      .forEach((p, order) =>
+        pivots.push({
+          kind: 'pivot',
+          label,
+          labelIndex,
+          round: 0,
+          score: 0,
+          c: p.c,
+          order,
+          limitViolated: p.limitViolated,
+        }),
+      );
   }
   const metricsByCase = new Map<CaseVerdict, Map<string, MetricVerdict>>();
   const metricOf = (c: CaseVerdict, name: string): MetricVerdict | undefined => {
@@ -598,15 +679,30 @@ export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { he
       for (const e of list) (perLabel.get(e.label) ?? perLabel.set(e.label, []).get(e.label)!).push(e);
       push(roundRobin([...perLabel.values()].flatMap(failureOrder), score));
       // Pivot cases of broken limits stay with the failures they show.
-      push(roundRobin(pivots.filter((p) => p.limitViolated), noScore));
+      push(
+        roundRobin(
+          pivots.filter((p) => p.limitViolated),
+          noScore,
+        ),
+      );
     } else if (tier === 'new-missing') {
-      list.sort((a, b) => Number(b.m.verdict === 'missing') - Number(a.m.verdict === 'missing') || Number(b.m.gated) - Number(a.m.gated) || a.index - b.index);
+      list.sort(
+        (a, b) =>
+          Number(b.m.verdict === 'missing') - Number(a.m.verdict === 'missing') ||
+          Number(b.m.gated) - Number(a.m.gated) ||
+          a.index - b.index,
+      );
       push(roundRobin(list, noScore));
     } else if (tier === 'improvement' || tier === 'ungated') {
       list.sort((a, b) => b.badness - a.badness || a.index - b.index);
       push(roundRobin(list, score));
     } else if (tier === 'pivot') {
-      push(roundRobin(pivots.filter((p) => !p.limitViolated), noScore));
+      push(
+        roundRobin(
+          pivots.filter((p) => !p.limitViolated),
+          noScore,
+        ),
+      );
     } else if (tier === 'chart') {
       for (const label of labels) items.push({ kind: 'chart', label });
     } else {
@@ -618,7 +714,9 @@ export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { he
     byTier.set(tier, []);
   }
 
-  const totals = new Map<string, { rows: number; unchanged: number }>(labels.map((l) => [l, { rows: 0, unchanged: 0 }]));
+  const totals = new Map<string, { rows: number; unchanged: number }>(
+    labels.map((l) => [l, { rows: 0, unchanged: 0 }]),
+  );
   for (const e of entries) {
     const t = totals.get(e.label)!;
     t.rows++;
@@ -649,8 +747,13 @@ export function buildReportModel(uncapped: Verdict, kind: ReportKind, opts: { he
   const charts = new Set(labels.filter((l) => chartOf(model, l) !== null));
   const kept = items.filter((i) => i.kind !== 'chart' || charts.has(i.label));
   if (kept.length !== items.length) {
-    const removedBefore = (n: number) => items.slice(0, n).filter((i) => i.kind === 'chart' && !charts.has(i.label)).length;
-    for (const tier of TIERS) tiers[tier] = { start: tiers[tier].start - removedBefore(tiers[tier].start), end: tiers[tier].end - removedBefore(tiers[tier].end) };
+    const removedBefore = (n: number) =>
+      items.slice(0, n).filter((i) => i.kind === 'chart' && !charts.has(i.label)).length;
+    for (const tier of TIERS)
+      tiers[tier] = {
+        start: tiers[tier].start - removedBefore(tiers[tier].start),
+        end: tiers[tier].end - removedBefore(tiers[tier].end),
+      };
     model.items = kept;
   }
   return model;
@@ -743,13 +846,22 @@ const ARTIFACT_NAME = '`llm-bench-results-<runner label>`';
  * when the caller said it holds every row, and never in the summary itself.
  */
 function fullReportText(kind: ReportKind, links: ReportView['links'], summaryComplete: boolean): string {
-  const artifact = links.results ? `[results artifacts](${links.results}) (${ARTIFACT_NAME})` : links.run ? `results artifacts (${ARTIFACT_NAME})` : 'verdict file';
+  const artifact = links.results
+    ? `[results artifacts](${links.results}) (${ARTIFACT_NAME})`
+    : links.run
+      ? `results artifacts (${ARTIFACT_NAME})`
+      : 'verdict file';
   if (kind === 'summary' || !summaryComplete) return `the ${artifact}`;
   const summary = links.run ? `[job summary](${links.run})` : 'job summary';
   return `the ${summary} and the ${artifact}`;
 }
 
-function omittedNote(omitted: { rows: number; charts: number }, chartLabels: number, failures: { shown: number; total: number }, where: string): string {
+function omittedNote(
+  omitted: { rows: number; charts: number },
+  chartLabels: number,
+  failures: { shown: number; total: number },
+  where: string,
+): string {
   const charts = omitted.charts === 0 ? '' : chartLabels === 1 ? 'the chart' : pluralize(omitted.charts, 'chart');
   const what = [omitted.rows > 0 ? pluralize(omitted.rows, 'row') : '', charts].filter(Boolean).join(' and ');
   const kept =
@@ -771,7 +883,10 @@ export interface ViewOptions {
 /** Runners whose lines read the same, one entry each: fingerprint, engine and commits (times dropped when only they differ). */
 function runnerGroups(labels: { label: string; base: RunView | null; head: RunView | null }[]): RunnerGroupView[] {
   const shaRef = (r: RunView) => [r.sha, r.ref === null ? null : `(${r.ref})`].filter(Boolean).join(' ');
-  const groups = new Map<string, { labels: string[]; fingerprint: string; engine: string; bases: (RunView | null)[]; heads: RunView[] }>();
+  const groups = new Map<
+    string,
+    { labels: string[]; fingerprint: string; engine: string; bases: (RunView | null)[]; heads: RunView[] }
+  >();
   for (const l of labels) {
     if (!l.head) continue;
     const key = JSON.stringify([l.head.fingerprint, l.head.engine, l.base ? shaRef(l.base) : null, shaRef(l.head)]);
@@ -780,12 +895,26 @@ function runnerGroups(labels: { label: string; base: RunView | null; head: RunVi
       group.labels.push(l.label);
       group.bases.push(l.base);
       group.heads.push(l.head);
-    } else groups.set(key, { labels: [l.label], fingerprint: l.head.fingerprint, engine: l.head.engine, bases: [l.base], heads: [l.head] });
+    } else
+      groups.set(key, {
+        labels: [l.label],
+        fingerprint: l.head.fingerprint,
+        engine: l.head.engine,
+        bases: [l.base],
+        heads: [l.head],
+      });
   }
-  const commit = (runs: RunView[]): string => (runs.every((r) => r.commit === runs[0]!.commit) ? runs[0]!.commit : plainText(shaRef(runs[0]!), { maxLength: 160 }));
+  const commit = (runs: RunView[]): string =>
+    runs.every((r) => r.commit === runs[0]!.commit) ? runs[0]!.commit : plainText(shaRef(runs[0]!), { maxLength: 160 });
   return [...groups.values()].map((g) => {
     const bases = g.bases.filter((b): b is RunView => b !== null);
-    return { labels: g.labels, fingerprint: g.fingerprint, engine: g.engine, base: bases.length ? commit(bases) : null, head: commit(g.heads) };
+    return {
+      labels: g.labels,
+      fingerprint: g.fingerprint,
+      engine: g.engine,
+      base: bases.length ? commit(bases) : null,
+      head: commit(g.heads),
+    };
   });
 }
 
@@ -861,7 +990,9 @@ export function buildView(model: ReportModel, trim: Trim, opts: ViewOptions): Re
       head: runView(run?.head),
       notes: (run?.notes ?? []).map((n) => plainText(n, { maxLength: NOTE_CHARS })),
     } as LabelView;
-    const runsKey = JSON.stringify([view.base, view.head].map((r) => (r ? [r.fingerprint, r.engine, r.commit, r.tool] : null)));
+    const runsKey = JSON.stringify(
+      [view.base, view.head].map((r) => (r ? [r.fingerprint, r.engine, r.commit, r.tool] : null)),
+    );
     view.sameRunsAs = view.head ? (firstWithRuns.get(runsKey) ?? null) : null;
     if (view.head && !firstWithRuns.has(runsKey)) firstWithRuns.set(runsKey, label);
     lazy(view, 'rows', rowsIn('main'));
@@ -871,9 +1002,16 @@ export function buildView(model: ReportModel, trim: Trim, opts: ViewOptions): Re
   });
 
   const omittedRows = totalRows - keptRows;
-  const omitted = omittedRows > 0 || omittedCharts > 0 ? { rows: omittedRows, chart: omittedCharts > 0, charts: omittedCharts } : null;
+  const omitted =
+    omittedRows > 0 || omittedCharts > 0
+      ? { rows: omittedRows, chart: omittedCharts > 0, charts: omittedCharts }
+      : null;
   const top = labelViews
-    .flatMap((l) => (keptEntries.get(l.label) ?? []).filter((e) => e.place === 'main' && e.m.verdict !== 'new' && e.m.verdict !== 'missing'))
+    .flatMap((l) =>
+      (keptEntries.get(l.label) ?? []).filter(
+        (e) => e.place === 'main' && e.m.verdict !== 'new' && e.m.verdict !== 'missing',
+      ),
+    )
     .sort(compareEntries)
     .map((e) => rowOf(model, e));
   const headlineUnit =
@@ -893,7 +1031,10 @@ export function buildView(model: ReportModel, trim: Trim, opts: ViewOptions): Re
     isPass: verdict.status === 'pass',
     isIncomplete: verdict.incomplete !== undefined,
     incomplete: verdict.incomplete
-      ? { cancelled: verdict.incomplete.cancelled, reasons: verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: NOTE_CHARS })) }
+      ? {
+          cancelled: verdict.incomplete.cancelled,
+          reasons: verdict.incomplete.reasons.map((r) => plainText(r, { maxLength: NOTE_CHARS })),
+        }
       : null,
     gatesFrom: verdict.settings.gates_from ?? null,
     gateChanges: (verdict.settings.gate_changes ?? []).map((c) => plainText(c, { maxLength: NOTE_CHARS })),
@@ -923,7 +1064,9 @@ export function buildView(model: ReportModel, trim: Trim, opts: ViewOptions): Re
     links: opts.links,
     runners: runnerGroups(labelViews),
     omitted,
-    omittedNote: omitted ? new Markdown(omittedNote(omitted, allCharts, { shown: failuresShown, total: failuresTotal }, where)) : null,
+    omittedNote: omitted
+      ? new Markdown(omittedNote(omitted, allCharts, { shown: failuresShown, total: failuresTotal }, where))
+      : null,
     fullReport: new Markdown(where),
     summaryComplete,
     createdAt: formatTime(verdict.created_at),
@@ -953,8 +1096,15 @@ function pivotCase(model: ReportModel, p: PivotEntry): PivotView['cases'][number
 /** A rough length of what an item adds to a body, for the first guess of how much fits (renders then correct it). */
 export function itemSizeEstimate(model: ReportModel, item: TrimItem): number {
   if (item.kind === 'chart') return chartOf(model, item.label)?.text.length ?? 0;
-  if (item.kind === 'pivot') return (model.caseTexts.get(item.c)?.length ?? 40) + 16 * (model.metricOfs.get(item.label)?.length ?? 1) + 8;
+  if (item.kind === 'pivot')
+    return (model.caseTexts.get(item.c)?.length ?? 40) + 16 * (model.metricOfs.get(item.label)?.length ?? 1) + 8;
   const { c, m } = item;
   const perRow = model.kind === 'summary' ? 100 : 70;
-  return perRow + (model.caseTexts.get(c)?.length ?? 40) + m.metric.length + (m.note ? Math.min(m.note.length, 130) : 0) + (m.limit ? 16 : 0);
+  return (
+    perRow +
+    (model.caseTexts.get(c)?.length ?? 40) +
+    m.metric.length +
+    (m.note ? Math.min(m.note.length, 130) : 0) +
+    (m.limit ? 16 : 0)
+  );
 }

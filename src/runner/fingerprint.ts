@@ -9,7 +9,10 @@ function run(cmd: string, args: string[]): Promise<string | undefined> {
 }
 
 async function nvidiaGpus(): Promise<RunnerFingerprint['gpus']> {
-  const out = await run('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader,nounits']);
+  const out = await run('nvidia-smi', [
+    '--query-gpu=name,memory.total,driver_version',
+    '--format=csv,noheader,nounits',
+  ]);
   if (!out) return [];
   return out
     .trim()
@@ -49,8 +52,19 @@ export async function fingerprint(label: string): Promise<RunnerFingerprint> {
  * hosted runners (RUNNER_ENVIRONMENT=github-hosted) get a new name every job, which would key every run apart: they
  * keep the machine-kind label, and two such jobs in one run are refused by the label checks.
  */
-export function defaultLabel(fp: Pick<RunnerFingerprint, 'os' | 'arch' | 'gpus'>, env: Record<string, string | undefined> = {}): string {
-  const gpu = fp.gpus[0]?.name.replace(/^NVIDIA\s+(GeForce\s+)?/i, '').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
-  const runner = env.RUNNER_ENVIRONMENT !== 'github-hosted' ? env.RUNNER_NAME?.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') : undefined;
+export function defaultLabel(
+  fp: Pick<RunnerFingerprint, 'os' | 'arch' | 'gpus'>,
+  env: Record<string, string | undefined> = {},
+): string {
+  const gpu = fp.gpus[0]?.name
+    .replace(/^NVIDIA\s+(GeForce\s+)?/i, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .toLowerCase();
+  const runner =
+    env.RUNNER_ENVIRONMENT !== 'github-hosted'
+      ? env.RUNNER_NAME?.trim()
+          .replace(/[^A-Za-z0-9._-]+/g, '-')
+          .replace(/^-+|-+$/g, '')
+      : undefined;
   return [fp.os, fp.arch, gpu, runner].filter(Boolean).join('-');
 }

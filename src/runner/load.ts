@@ -19,10 +19,26 @@ import { interTokenGapsMs, metricsOfGeneration } from './metrics.js';
 export const LOAD_METRICS: Record<string, MetricInfo> = {
   ttft_p50_ms: { direction: 'lower', unit: 'ms', description: 'median TTFT over the requests of a load run' },
   ttft_p99_ms: { direction: 'lower', unit: 'ms', description: '99th percentile TTFT over the requests of a load run' },
-  tpot_p50_ms: { direction: 'lower', unit: 'ms', description: 'median time per output token over the requests of a load run' },
-  tpot_p99_ms: { direction: 'lower', unit: 'ms', description: '99th percentile time per output token over the requests of a load run' },
-  e2e_p50_ms: { direction: 'lower', unit: 'ms', description: 'median end-to-end latency over the requests of a load run' },
-  e2e_p99_ms: { direction: 'lower', unit: 'ms', description: '99th percentile end-to-end latency over the requests of a load run' },
+  tpot_p50_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: 'median time per output token over the requests of a load run',
+  },
+  tpot_p99_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: '99th percentile time per output token over the requests of a load run',
+  },
+  e2e_p50_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: 'median end-to-end latency over the requests of a load run',
+  },
+  e2e_p99_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: '99th percentile end-to-end latency over the requests of a load run',
+  },
 };
 
 export interface LoadOutcome {
@@ -97,11 +113,27 @@ export function loadMetrics(outcomes: LoadOutcome[], wallMs: number): Record<str
     out.output_tps = ok.reduce((sum, g) => sum + (g.outputTokens ?? 0), 0) / seconds;
   }
   const per = ok.map(metricsOfGeneration);
-  percentiles('ttft', per.flatMap((m) => (m.ttft_ms !== undefined ? [m.ttft_ms] : [])), out);
+  percentiles(
+    'ttft',
+    per.flatMap((m) => (m.ttft_ms !== undefined ? [m.ttft_ms] : [])),
+    out,
+  );
   // vLLM leaves requests of one token out of TPOT.
-  percentiles('tpot', per.flatMap((m) => (m.tpot_ms !== undefined ? [m.tpot_ms] : [])), out);
-  percentiles('e2e', per.map((m) => m.e2e_ms!), out);
-  percentiles('itl', ok.flatMap((g) => interTokenGapsMs(g)), out);
+  percentiles(
+    'tpot',
+    per.flatMap((m) => (m.tpot_ms !== undefined ? [m.tpot_ms] : [])),
+    out,
+  );
+  percentiles(
+    'e2e',
+    per.map((m) => m.e2e_ms!),
+    out,
+  );
+  percentiles(
+    'itl',
+    ok.flatMap((g) => interTokenGapsMs(g)),
+    out,
+  );
   return out;
 }
 
@@ -175,7 +207,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       if (wait > 0) await sleep(wait);
     }
     while (running.size >= concurrency) await Promise.race(running);
-    launch(i);
+    void launch(i);
   }
   while (running.size > 0) await Promise.race(running);
   const wallMs = now() - start;

@@ -13,7 +13,7 @@ export const CACHED_TOKENS = 'cached_tokens';
 export const CACHED_TOKENS_INFO: MetricInfo = {
   direction: 'none',
   unit: 'tok',
-  description: "prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)",
+  description: 'prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)',
 };
 
 /** The cached prompt tokens a server reported for one request, when it reported a count (a non-negative integer). */

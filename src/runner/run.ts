@@ -4,10 +4,23 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { planCases, type PlannedCase } from '../plan/plan.js';
-import { EngineError, type Engine, type EngineParams, type LoadedModel, type PrepareContext, type PreparedModel } from '../engines/types.js';
+import {
+  EngineError,
+  type Engine,
+  type EngineParams,
+  type LoadedModel,
+  type PrepareContext,
+  type PreparedModel,
+} from '../engines/types.js';
 import type { ModelSpec } from '../config/parse.js';
 import { CACHED_TOKENS, CACHED_TOKENS_INFO, cachedTokensOf, metricsOfGeneration } from './metrics.js';
-import { RESULTS_SCHEMA, type CaseError, type CaseResult, type Results, type RunnerFingerprint } from '../schema/results.js';
+import {
+  RESULTS_SCHEMA,
+  type CaseError,
+  type CaseResult,
+  type Results,
+  type RunnerFingerprint,
+} from '../schema/results.js';
 import { getErrorMessage } from '../schema/errors.js';
 import type { Monitor, MonitorSummary } from '../monitor/monitor.js';
 import { writeFileAtomic, sha256Text } from '../util/files.js';
@@ -90,7 +103,12 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const nextPrefix = (): string => (nonce === undefined ? '' : promptPrefix(nonce, position++));
   const engineInfo = await opts.sides[0]!.engine.info();
   // The run's stop signal cancels a download or a model load under way at once.
-  const ctxFor = (config: LoadedConfig): PrepareContext => ({ configDir: config.dir, cacheDir: opts.cacheDir, log, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const ctxFor = (config: LoadedConfig): PrepareContext => ({
+    configDir: config.dir,
+    cacheDir: opts.cacheDir,
+    log,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
 
   const liveCase = (plan: PlannedCase, engine: Engine, prepared: PreparedModel, side?: 'base' | 'head'): LiveCase => ({
     plan,
@@ -103,7 +121,12 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       ...(side ? { side } : {}),
       model: prepared.identity,
       params: plan.params,
-      prompt: { id: plan.prompt.id, sha256: sha256Text(plan.prompt.text!), chars: plan.prompt.text!.length, max_tokens: plan.prompt.max_tokens },
+      prompt: {
+        id: plan.prompt.id,
+        sha256: sha256Text(plan.prompt.text!),
+        chars: plan.prompt.text!.length,
+        max_tokens: plan.prompt.max_tokens,
+      },
       samples: {},
       blocks: [],
       errors: [],
@@ -116,8 +139,10 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const cases: LiveCase[] = [];
   for (const side of opts.sides) {
     const prepared = new Map<string, PreparedModel>();
-    for (const model of side.config.models) prepared.set(model.id, await side.engine.prepare(model, ctxFor(side.config)));
-    for (const plan of planCases(side.config)) cases.push(liveCase(plan, side.engine, prepared.get(plan.model.id)!, side.side));
+    for (const model of side.config.models)
+      prepared.set(model.id, await side.engine.prepare(model, ctxFor(side.config)));
+    for (const plan of planCases(side.config))
+      cases.push(liveCase(plan, side.engine, prepared.get(plan.model.id)!, side.side));
   }
 
   let reference: LiveCase | undefined;
@@ -132,7 +157,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   const jsonl = `${opts.out}.jsonl`;
   await mkdir(dirname(opts.out), { recursive: true });
   await writeFile(jsonl, '');
-  const event = (e: Record<string, unknown>): Promise<void> => appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}\n`);
+  const event = (e: Record<string, unknown>): Promise<void> =>
+    appendFile(jsonl, `${JSON.stringify({ at: now().toISOString(), ...e })}\n`);
 
   // Engines such as the command engine learn custom metrics as they go: collected again at every snapshot.
   // cached_tokens is declared once a server has reported it (until src/schema/metrics.ts has it among the built-ins).
@@ -153,7 +179,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     ...(opts.git ? { git: opts.git } : {}),
     ...(opts.baseGit ? { base_git: opts.baseGit } : {}),
     config: { path: primary.file, sha256: sha256Text(primary.text) },
-    options: Object.fromEntries(Object.entries(primary.options).filter(([, v]) => !Array.isArray(v))) as Results['options'],
+    options: Object.fromEntries(
+      Object.entries(primary.options).filter(([, v]) => !Array.isArray(v)),
+    ) as Results['options'],
     workload: { ...workload, ...(nonce !== undefined ? { nonce } : {}) },
     metrics: declaredMetrics(),
     cases: cases.map((c) => c.result),
@@ -177,7 +205,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     );
   } else if (interleave && residentBytes > budget) {
     interleave = false;
-    results.notes.push(`cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`);
+    results.notes.push(
+      `cases ran one after another, not interleaved: their models (${(residentBytes / 1e9).toFixed(1)} GB) exceed the resident budget (${(budget / 1e9).toFixed(1)} GB)`,
+    );
   }
 
   /** Counts a measured request's cached prompt tokens, as its server reported them (nothing when it did not). */
@@ -200,10 +230,23 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     c.result.blocks!.push(block);
   };
   /** Counts requests sent again after a closed keep-alive connection lost them, and journals each with its cause. */
-  const noteRetries = async (c: LiveCase, repetition: number, retries: string[] | undefined, request?: number): Promise<void> => {
+  const noteRetries = async (
+    c: LiveCase,
+    repetition: number,
+    retries: string[] | undefined,
+    request?: number,
+  ): Promise<void> => {
     if (!retries?.length) return;
     c.result.retries = (c.result.retries ?? 0) + retries.length;
-    for (const cause of retries) await event({ type: 'retry', case: c.result.id, side: c.side, repetition, ...(request !== undefined ? { request } : {}), cause });
+    for (const cause of retries)
+      await event({
+        type: 'retry',
+        case: c.result.id,
+        side: c.side,
+        repetition,
+        ...(request !== undefined ? { request } : {}),
+        cause,
+      });
   };
   const fail = async (c: LiveCase, repetition: number, error: unknown): Promise<void> => {
     if (error instanceof EngineError) await noteRetries(c, repetition, error.retries);
@@ -232,7 +275,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   };
   const unload = async (c: LiveCase): Promise<void> => {
     if (!c.loaded) return;
-    await c.engine.unload(c.loaded).catch((error: unknown) => log(`  warning: unloading ${label(c)} failed: ${getErrorMessage(error)}`));
+    await c.engine
+      .unload(c.loaded)
+      .catch((error: unknown) => log(`  warning: unloading ${label(c)} failed: ${getErrorMessage(error)}`));
     c.loaded = undefined;
   };
 
@@ -259,7 +304,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       return await work(controller.signal);
     } catch (error) {
       if (dropped) throw new RequestInterrupted();
-      if (controller.signal.aborted && !(error instanceof EngineError)) throw new EngineError(`timed out after ${seconds} s`, 'timeout');
+      if (controller.signal.aborted && !(error instanceof EngineError))
+        throw new EngineError(`timed out after ${seconds} s`, 'timeout');
       throw error;
     } finally {
       clearTimeout(timer);
@@ -268,9 +314,19 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     }
   };
 
-  const request = async (c: LiveCase, prompt: string, repetition: number): Promise<ReturnType<typeof metricsOfGeneration>> => {
+  const request = async (
+    c: LiveCase,
+    prompt: string,
+    repetition: number,
+  ): Promise<ReturnType<typeof metricsOfGeneration>> => {
     const gen = await withTimeout(workload.timeout_s, (signal) =>
-      c.engine.generate(c.loaded!, { prompt, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition }),
+      c.engine.generate(c.loaded!, {
+        prompt,
+        maxTokens: c.plan.prompt.max_tokens,
+        signal,
+        caseId: c.result.id,
+        repetition,
+      }),
     );
     c.result.output_sha256!.push(gen.outputSha256);
     await noteRetries(c, repetition, gen.retries);
@@ -309,9 +365,15 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       ratePerSec: workload.rate,
       seed: workload.seed + round,
       timeoutMs: workload.timeout_s * 1000,
-      send: async (i, signal) => {
+      send: async (_i, signal) => {
         const prefix = nextPrefix();
-        const gen = await c.engine.generate(c.loaded!, { prompt: prefix + c.plan.prompt.text, maxTokens: c.plan.prompt.max_tokens, signal, caseId: c.result.id, repetition: round });
+        const gen = await c.engine.generate(c.loaded!, {
+          prompt: prefix + c.plan.prompt.text,
+          maxTokens: c.plan.prompt.max_tokens,
+          signal,
+          caseId: c.result.id,
+          repetition: round,
+        });
         c.result.output_sha256!.push(gen.outputSha256);
         return gen;
       },
@@ -331,7 +393,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       await fail(c, round, error);
     }
     if (result.generations.length === 0) return undefined;
-    return cached.length > 0 ? { ...result.metrics, [CACHED_TOKENS]: cached.reduce((a, b) => a + b, 0) / cached.length } : result.metrics;
+    return cached.length > 0
+      ? { ...result.metrics, [CACHED_TOKENS]: cached.reduce((a, b) => a + b, 0) / cached.length }
+      : result.metrics;
   };
 
   type Outcome = { metrics?: Record<string, number> } | { error: unknown };
@@ -357,11 +421,19 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     const elapsed = Date.now() - startedMs;
     const eta = totalSteps
       ? (elapsed / steps) * (totalSteps - steps)
-      : Math.min(soakUntil !== undefined ? soakUntil - Date.now() : Infinity, cap ? (elapsed / Math.max(1, completedRepetitions)) * (cap - completedRepetitions) : Infinity);
+      : Math.min(
+          soakUntil !== undefined ? soakUntil - Date.now() : Infinity,
+          cap ? (elapsed / Math.max(1, completedRepetitions)) * (cap - completedRepetitions) : Infinity,
+        );
     const repText = soakUntil || cap ? `rep ${round + 1}` : `rep ${round + 1}/${rounds}`;
-    const where = c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
-    const detail = metrics ? `decode ${metrics.decode_tps?.toFixed(1) ?? '–'} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? '–'} ms` : 'failed';
-    log(`${where} ${label(c)}: ${detail} · elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`);
+    const where =
+      c === reference ? `[reference ${repText}]` : `[case ${cases.indexOf(c) + 1}/${cases.length} ${repText}]`;
+    const detail = metrics
+      ? `decode ${metrics.decode_tps?.toFixed(1) ?? '–'} tok/s, ttft ${metrics.ttft_ms?.toFixed(0) ?? '–'} ms`
+      : 'failed';
+    log(
+      `${where} ${label(c)}: ${detail} · elapsed ${formatDuration(elapsed)}, ETA ${formatDuration(Math.max(0, eta))}`,
+    );
   };
 
   const cooldown = async (): Promise<void> => {
@@ -434,7 +506,9 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     let outcomes: [Outcome, Outcome];
     try {
       // Two requests share the time: the pair gets the time-out of both.
-      const [gb, gh] = await withTimeout(2 * workload.timeout_s, (signal) => base.engine.generatePair!(base.loaded!, req(base, signal), head.loaded!, req(head, signal)));
+      const [gb, gh] = await withTimeout(2 * workload.timeout_s, (signal) =>
+        base.engine.generatePair!(base.loaded!, req(base, signal), head.loaded!, req(head, signal)),
+      );
       base.result.output_sha256!.push(gb.outputSha256);
       head.result.output_sha256!.push(gh.outputSha256);
       base.result.requests.ok++;
@@ -454,16 +528,22 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     workload.lockstep &&
     workload.concurrency === 1 &&
     opts.sides.length === 2 &&
-    opts.sides.every((s) => s.engine.kind === opts.sides[0]!.engine.kind && typeof s.engine.generatePair === 'function');
+    opts.sides.every(
+      (s) => s.engine.kind === opts.sides[0]!.engine.kind && typeof s.engine.generatePair === 'function',
+    );
   type Unit = LiveCase | [LiveCase, LiveCase];
   const units: Unit[] = [];
   if (canPair) {
     for (const c of measured) {
       if (c.side === 'head' && measured.some((b) => b.side === 'base' && b.result.id === c.result.id)) continue;
-      const twin = c.side === 'base' ? measured.find((h) => h.side === 'head' && h.result.id === c.result.id) : undefined;
+      const twin =
+        c.side === 'base' ? measured.find((h) => h.side === 'head' && h.result.id === c.result.id) : undefined;
       units.push(twin ? [c, twin] : c);
     }
-    if (units.some(Array.isArray)) results.notes.push('A/B in lockstep: base and head generated token by token, alternating; each side is timed on its own steps only');
+    if (units.some(Array.isArray))
+      results.notes.push(
+        'A/B in lockstep: base and head generated token by token, alternating; each side is timed on its own steps only',
+      );
   } else {
     units.push(...measured);
   }
@@ -473,7 +553,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
     c.monitorEnd = undefined;
     if (m) {
       c.result.monitor = { ...m };
-      for (const key of ['peak_rss_mb', 'temp_max_c', 'throttled'] as const) if (m[key] !== undefined) c.result.samples[key] = [m[key]!];
+      for (const key of ['peak_rss_mb', 'temp_max_c', 'throttled'] as const)
+        if (m[key] !== undefined) c.result.samples[key] = [m[key]!];
     }
     // Under load each repetition already recorded its own success_rate; otherwise one value for the case.
     const total = c.result.requests.ok + c.result.requests.failed;
@@ -483,7 +564,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
   };
 
   const stopped = (): boolean => opts.signal?.aborted === true;
-  const past = (): boolean => (soakUntil !== undefined && Date.now() >= soakUntil) || (cap !== undefined && completedRepetitions >= cap);
+  const past = (): boolean =>
+    (soakUntil !== undefined && Date.now() >= soakUntil) || (cap !== undefined && completedRepetitions >= cap);
 
   try {
     if (reference) {
@@ -501,7 +583,8 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
         // Each round is one block: every case (and the reference) once, in a fresh seeded order, so drift hits all alike.
         for (const unit of shuffle(units, rng)) {
           if (stopped()) break;
-          for (const c of Array.isArray(unit) ? unit : [unit]) if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
+          for (const c of Array.isArray(unit) ? unit : [unit])
+            if (!c.monitorEnd && opts.monitor && c !== reference) c.monitorEnd = opts.monitor.window();
           if (Array.isArray(unit)) await runPair(unit[0], unit[1], round);
           else await runOne(unit, round);
         }
@@ -528,9 +611,16 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       await unload(reference);
       const { load_ms: _load, gpu_offload: _gpu, vram_mb: _vram, ...perRequest } = reference.result.samples;
       if (Object.keys(perRequest).length > 0) {
-        results.calibration = { workload: opts.reference!.description, samples: perRequest, blocks: reference.result.blocks! };
+        results.calibration = {
+          workload: opts.reference!.description,
+          samples: perRequest,
+          blocks: reference.result.blocks!,
+        };
       }
-      if (reference.result.errors.length > 0) results.notes.push(`the reference workload failed ${reference.result.errors.length} time(s): ${reference.result.errors[0]!.message}`);
+      if (reference.result.errors.length > 0)
+        results.notes.push(
+          `the reference workload failed ${reference.result.errors.length} time(s): ${reference.result.errors[0]!.message}`,
+        );
     }
     results.finished_at = now().toISOString();
     const unfinished = cases.some((c) => !c.result.finished_at);
@@ -539,13 +629,16 @@ export async function runBenchmark(opts: RunOptions): Promise<Results> {
       results.interrupted = true;
       results.notes.push(
         'the run was interrupted; the results hold every request finished before that' +
-          (droppedAtStop > 0 ? ` (${droppedAtStop} request${droppedAtStop === 1 ? '' : 's'} in flight did not finish within ${STOP_GRACE_MS / 1000} s and ${droppedAtStop === 1 ? 'was' : 'were'} dropped, not counted as failures)` : ''),
+          (droppedAtStop > 0
+            ? ` (${droppedAtStop} request${droppedAtStop === 1 ? '' : 's'} in flight did not finish within ${STOP_GRACE_MS / 1000} s and ${droppedAtStop === 1 ? 'was' : 'were'} dropped, not counted as failures)`
+            : ''),
       );
     }
     for (const c of reference ? [...cases, reference] : cases) {
       const seen = c.cache;
       if (!seen || seen.hits === 0) continue;
-      const who = c === reference ? 'the reference workload' : `case ${c.side ? `${c.result.id} (${c.side})` : c.result.id}`;
+      const who =
+        c === reference ? 'the reference workload' : `case ${c.side ? `${c.result.id} (${c.side})` : c.result.id}`;
       const of = seen.promptTokens !== undefined ? ` of ${seen.promptTokens}` : '';
       results.notes.push(
         `${who}: the server served part of the prompt from its prompt cache in ${seen.hits} of ${seen.reported} measured request${seen.reported === 1 ? '' : 's'} ` +

@@ -1,6 +1,6 @@
 // One benchmark session as the CLI and the action run it: configs → engines (+ reference workload) → runner.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { createEngine, type EngineEnvironment } from '../engines/index.js';
 import { createLlamaCppEngine } from '../engines/llama-cpp.js';
@@ -31,7 +31,8 @@ export interface SessionOptions {
   signal?: AbortSignal;
 }
 
-const REFERENCE_PROMPT = 'Reference workload of llm-bench: a fixed prompt on a fixed generated model, measured beside every case.';
+const REFERENCE_PROMPT =
+  'Reference workload of llm-bench: a fixed prompt on a fixed generated model, measured beside every case.';
 
 /** The fixed workload measured beside the cases when the config asks for `calibration` (docs/design.md, docs/statistics.md). */
 export async function referenceWorkload(
@@ -46,7 +47,10 @@ export async function referenceWorkload(
     environment.log(`generated the reference model ${path}`);
   }
   return {
-    engine: createLlamaCppEngine({ options: {}, model_dir: undefined }, { log: environment.log, importNodeLlamaCpp: environment.importNodeLlamaCpp }),
+    engine: createLlamaCppEngine(
+      { options: {}, model_dir: undefined },
+      { log: environment.log, importNodeLlamaCpp: environment.importNodeLlamaCpp },
+    ),
     model: { id: 'reference', name: path, source: 'path' },
     // One thread: the reference must not fight the engine under test for cores more than it has to.
     params: { threads: 1, context_size: 512 },
@@ -110,7 +114,11 @@ export function preparingUnder(engine: Engine, signal: AbortSignal | undefined):
   return view;
 }
 
-export async function runSession(sides: SessionSide[], opts: SessionOptions, environment: EngineEnvironment): Promise<Results> {
+export async function runSession(
+  sides: SessionSide[],
+  opts: SessionOptions,
+  environment: EngineEnvironment,
+): Promise<Results> {
   const configs: LoadedConfig[] = [];
   for (const side of sides) configs.push(typeof side.config === 'string' ? await loadConfig(side.config) : side.config);
   const primary = configs[0]!;
@@ -118,7 +126,8 @@ export async function runSession(sides: SessionSide[], opts: SessionOptions, env
   const fp = await fingerprint('pending');
   // An empty LLM_BENCH_LABEL counts as unset.
   fp.label = opts.label ?? (environment.env.LLM_BENCH_LABEL || undefined) ?? defaultLabel(fp, environment.env);
-  const engineProcess = primary.engine === 'llama-cpp' ? 'self' : { name: primary.engine === 'ollama' ? 'ollama' : 'llama-server' };
+  const engineProcess =
+    primary.engine === 'llama-cpp' ? 'self' : { name: primary.engine === 'ollama' ? 'ollama' : 'llama-server' };
   const monitor = startMonitor(defaultSources(engineProcess));
   try {
     const runSides: RunSide[] = [];
@@ -127,7 +136,9 @@ export async function runSession(sides: SessionSide[], opts: SessionOptions, env
       engines.push(engine);
       runSides.push({ side: sides[i]!.side, config, engine: preparingUnder(engine, opts.signal) });
     }
-    const reference = primary.calibration ? await referenceWorkload(primary.calibration, opts.cacheDir, environment) : undefined;
+    const reference = primary.calibration
+      ? await referenceWorkload(primary.calibration, opts.cacheDir, environment)
+      : undefined;
     if (reference) engines.push(reference.engine);
     return await runBenchmark({
       sides: runSides,

@@ -12,18 +12,42 @@ export interface MetricInfo {
 export const BUILTIN_METRICS = {
   ttft_ms: { direction: 'lower', unit: 'ms', description: 'request sent → first generated token received (client)' },
   prefill_tps: { direction: 'higher', unit: 'tok/s', description: 'prompt tokens ÷ prompt-processing time' },
-  decode_tps: { direction: 'higher', unit: 'tok/s', description: 'generated tokens after the first ÷ time from first to last token' },
+  decode_tps: {
+    direction: 'higher',
+    unit: 'tok/s',
+    description: 'generated tokens after the first ÷ time from first to last token',
+  },
   tpot_ms: { direction: 'lower', unit: 'ms', description: '(e2e − ttft) ÷ (output tokens − 1)' },
   itl_p50_ms: { direction: 'lower', unit: 'ms', description: 'median gap between consecutive streamed tokens' },
-  itl_p99_ms: { direction: 'lower', unit: 'ms', description: '99th percentile gap between consecutive streamed tokens' },
+  itl_p99_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: '99th percentile gap between consecutive streamed tokens',
+  },
   e2e_ms: { direction: 'lower', unit: 'ms', description: 'request sent → last token' },
   load_ms: { direction: 'lower', unit: 'ms', description: 'cold model load, once per case before warm-up' },
   output_tokens: { direction: 'none', unit: 'tok', description: 'generated tokens' },
   prompt_tokens: { direction: 'none', unit: 'tok', description: 'prompt tokens' },
-  cached_tokens: { direction: 'none', unit: 'tok', description: 'prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)' },
-  threads_used: { direction: 'none', unit: 'threads', description: 'the thread count threads: auto chose by a short probe on this machine' },
-  request_tps: { direction: 'higher', unit: 'req/s', description: 'completed requests per second of wall time (concurrency > 1)' },
-  output_tps: { direction: 'higher', unit: 'tok/s', description: 'output tokens per second of wall time (concurrency > 1)' },
+  cached_tokens: {
+    direction: 'none',
+    unit: 'tok',
+    description: 'prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)',
+  },
+  threads_used: {
+    direction: 'none',
+    unit: 'threads',
+    description: 'the thread count threads: auto chose by a short probe on this machine',
+  },
+  request_tps: {
+    direction: 'higher',
+    unit: 'req/s',
+    description: 'completed requests per second of wall time (concurrency > 1)',
+  },
+  output_tps: {
+    direction: 'higher',
+    unit: 'tok/s',
+    description: 'output tokens per second of wall time (concurrency > 1)',
+  },
   success_rate: { direction: 'higher', unit: 'ratio', description: 'successful requests ÷ all requests' },
   peak_rss_mb: { direction: 'lower', unit: 'MB', description: 'peak resident memory of the engine process' },
   vram_mb: { direction: 'lower', unit: 'MB', description: 'GPU memory used by the model' },
@@ -37,7 +61,7 @@ export type BuiltinMetric = keyof typeof BUILTIN_METRICS;
 export const METRIC_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 
 export function isBuiltinMetric(name: string): name is BuiltinMetric {
-  return Object.prototype.hasOwnProperty.call(BUILTIN_METRICS, name);
+  return Object.hasOwn(BUILTIN_METRICS, name);
 }
 
 /** Looks a metric up among the built-ins and the custom metrics a results file declares. */

@@ -42,7 +42,9 @@ export const modelIdentitySchema = z.object({
 });
 export type ModelIdentity = z.infer<typeof modelIdentitySchema>;
 
-const sampleArray = z.array(z.number().finite().nonnegative('expected a non-negative number')).min(1, 'expected at least one sample');
+const sampleArray = z
+  .array(z.number().finite().nonnegative('expected a non-negative number'))
+  .min(1, 'expected at least one sample');
 
 export const caseErrorSchema = z.object({
   repetition: z.number().int(),
@@ -134,7 +136,9 @@ export function parseResults(data: unknown, file: string): Results {
   if (schema !== RESULTS_SCHEMA) {
     throw new InputError(
       `expected schema "${RESULTS_SCHEMA}", got ${schema === undefined ? 'no schema field' : JSON.stringify(schema)}` +
-        (typeof schema === 'string' && schema.startsWith('llm-bench/results@') ? ' (a results file of another version of llm-bench)' : ''),
+        (typeof schema === 'string' && schema.startsWith('llm-bench/results@')
+          ? ' (a results file of another version of llm-bench)'
+          : ''),
       { file, path: 'schema' },
     );
   }

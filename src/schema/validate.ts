@@ -42,7 +42,8 @@ function typeName(expected: string): string {
 type Issue = z.core.$ZodIssue;
 
 /** A branch that failed only because the value has another type altogether (a string where a mapping was expected). */
-const wrongTypeOnly = (issues: readonly Issue[]): boolean => issues.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+const wrongTypeOnly = (issues: readonly Issue[]): boolean =>
+  issues.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
 
 /**
  * The branch of a union the value came closest to: the first one whose type matched, so its own problem is
@@ -64,7 +65,12 @@ function expectedTypesOf(issue: Extract<Issue, { code: 'invalid_union' }>): stri
   for (const branch of issue.errors) {
     for (const i of branch) {
       if (i.path.length !== 0) continue;
-      const name = i.code === 'invalid_type' ? typeName(i.expected) : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)).join(' | ') : undefined;
+      const name =
+        i.code === 'invalid_type'
+          ? typeName(i.expected)
+          : i.code === 'invalid_value'
+            ? i.values.map((v) => JSON.stringify(v)).join(' | ')
+            : undefined;
       if (name && !out.includes(name)) out.push(name);
     }
   }
@@ -72,7 +78,11 @@ function expectedTypesOf(issue: Extract<Issue, { code: 'invalid_union' }>): stri
 }
 
 /** `yaml`: the document was YAML, where unquoted digits become numbers. */
-export function issueMessage(issue: Issue, root: unknown, opts: { yaml?: boolean } = {}): { path: string; message: string } {
+export function issueMessage(
+  issue: Issue,
+  root: unknown,
+  opts: { yaml?: boolean } = {},
+): { path: string; message: string } {
   const path = formatPath(issue.path);
   const got = valueAt(root, issue.path);
   switch (issue.code) {
@@ -84,12 +94,21 @@ export function issueMessage(issue: Issue, root: unknown, opts: { yaml?: boolean
     case 'invalid_type': {
       if ((issue.expected as string) === 'int') {
         // zod reports a fractional number as the wrong type; our own message, when the schema gave one, says more.
-        return { path, message: `${issue.message.startsWith('Invalid input') ? 'expected a whole number' : issue.message} (got ${describe(got)})` };
+        return {
+          path,
+          message: `${issue.message.startsWith('Invalid input') ? 'expected a whole number' : issue.message} (got ${describe(got)})`,
+        };
       }
       // YAML reads unquoted digits (a sha256 of digits only, a version like 1.10) as a number.
-      const hint = opts.yaml && issue.expected === 'string' && typeof got === 'number' ? ' (quote the value: YAML reads unquoted digits as a number)' : '';
+      const hint =
+        opts.yaml && issue.expected === 'string' && typeof got === 'number'
+          ? ' (quote the value: YAML reads unquoted digits as a number)'
+          : '';
       // In YAML, users write mappings and lists; JSON documents keep JSON's words.
-      const expected = opts.yaml && ['object', 'record', 'array'].includes(issue.expected) ? typeName(issue.expected === 'record' ? 'object' : issue.expected) : issue.expected;
+      const expected =
+        opts.yaml && ['object', 'record', 'array'].includes(issue.expected)
+          ? typeName(issue.expected === 'record' ? 'object' : issue.expected)
+          : issue.expected;
       return { path, message: `expected ${expected}, got ${describe(got)}${hint}` };
     }
     case 'invalid_value':
@@ -100,20 +119,31 @@ export function issueMessage(issue: Issue, root: unknown, opts: { yaml?: boolean
     case 'invalid_key': {
       const inner = issue.issues[0];
       const key = issue.path.at(-1);
-      return { path, message: `${inner && !inner.message.startsWith('Invalid') ? inner.message : 'invalid key'} (got the key ${JSON.stringify(String(key))})` };
+      return {
+        path,
+        message: `${inner && !inner.message.startsWith('Invalid') ? inner.message : 'invalid key'} (got the key ${JSON.stringify(String(key))})`,
+      };
     }
     case 'invalid_union': {
       const branch = closestBranch(issue);
       if (branch) return issueMessage(branch, root, opts);
       const types = expectedTypesOf(issue);
-      return { path, message: types.length > 0 ? `expected ${types.join(' or ')}, got ${describe(got)}` : `${issue.message}, got ${describe(got)}` };
+      return {
+        path,
+        message:
+          types.length > 0
+            ? `expected ${types.join(' or ')}, got ${describe(got)}`
+            : `${issue.message}, got ${describe(got)}`,
+      };
     }
     case 'too_big':
     case 'too_small': {
       // zod's own wording ("Too small: expected string to have >=1 characters") rewritten; a schema's message stands.
       if (!/^Too (small|big)/.test(issue.message)) return { path, message: `${issue.message} (got ${describe(got)})` };
       const small = issue.code === 'too_small';
-      const bound = Number(small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum);
+      const bound = Number(
+        small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum,
+      );
       const inclusive = issue.inclusive !== false;
       const sign = small ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
       const message =
@@ -149,6 +179,8 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown, file: s
     return `${other.path ? `${other.path}: ` : ''}${other.message}`;
   });
   const rest = result.error.issues.length - 1 - others.length;
-  const more = others.length ? `; also ${others.join('; ')}${rest > 0 ? `; and ${rest} more problem${rest > 1 ? 's' : ''}` : ''}` : '';
+  const more = others.length
+    ? `; also ${others.join('; ')}${rest > 0 ? `; and ${rest} more problem${rest > 1 ? 's' : ''}` : ''}`
+    : '';
   throw new InputError(`${what ? `${what}: ` : ''}${message}${more}`, { file, path });
 }

@@ -31,7 +31,9 @@ export const metricVerdictSchema = z.object({
   gated: z.boolean(),
   /** Smallest relative change (0.05 = 5%) in the bad direction that counts as a regression. */
   threshold: z.number().nullable(),
-  limit: z.object({ min: z.number().optional(), max: z.number().optional(), violated: z.enum(['min', 'max']).optional() }).optional(),
+  limit: z
+    .object({ min: z.number().optional(), max: z.number().optional(), violated: z.enum(['min', 'max']).optional() })
+    .optional(),
   note: z.string().optional(),
 });
 export type MetricVerdict = z.infer<typeof metricVerdictSchema>;
@@ -108,10 +110,13 @@ export type Verdict = z.infer<typeof verdictSchema>;
 export function parseVerdict(data: unknown, file: string): Verdict {
   const schema = (data as { schema?: unknown } | null)?.schema;
   if (schema !== VERDICT_SCHEMA) {
-    throw new InputError(`expected schema "${VERDICT_SCHEMA}", got ${schema === undefined ? 'no schema field' : JSON.stringify(schema)}`, {
-      file,
-      path: 'schema',
-    });
+    throw new InputError(
+      `expected schema "${VERDICT_SCHEMA}", got ${schema === undefined ? 'no schema field' : JSON.stringify(schema)}`,
+      {
+        file,
+        path: 'schema',
+      },
+    );
   }
   return parseWith(verdictSchema, data, file);
 }

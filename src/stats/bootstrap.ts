@@ -31,14 +31,17 @@ export interface BootstrapOptions {
 function settings(opts: BootstrapOptions): { iterations: number; confidence: number; random: Random } {
   const iterations = opts.iterations ?? 2000;
   const confidence = opts.confidence ?? 0.95;
-  if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`bootstrap: iterations must be a whole number ≥ 1 (got ${iterations})`);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrap: confidence must be between 0 and 1 (got ${confidence})`);
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new RangeError(`bootstrap: iterations must be a whole number ≥ 1 (got ${iterations})`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`bootstrap: confidence must be between 0 and 1 (got ${confidence})`);
   return { iterations, confidence, random: seededRandom(opts.seed ?? 1) };
 }
 
 function useOrderStatistics(opts: BootstrapOptions, ...sizes: number[]): boolean {
   const method = opts.method ?? 'auto';
-  if (method !== 'auto' && method !== 'resample' && method !== 'order-statistics') throw new RangeError(`bootstrap: unknown method "${String(method)}"`);
+  if (method !== 'auto' && method !== 'resample' && method !== 'order-statistics')
+    throw new RangeError(`bootstrap: unknown method "${String(method)}"`);
   return method === 'order-statistics' || (method === 'auto' && sizes.some((n) => n > RESAMPLE_MAX));
 }
 
@@ -57,13 +60,14 @@ export function bootstrapMedianDraw(random: Random, sorted: Float64Array): numbe
   }
   const k = n / 2;
   const lower = betaVariate(random, k, n - k + 1);
-  const upper = lower + (1 - lower) * (1 - Math.pow(1 - random(), 1 / (n - k)));
+  const upper = lower + (1 - lower) * (1 - (1 - random()) ** (1 / (n - k)));
   return (at(lower) + at(upper)) / 2;
 }
 
 function checkSample(xs: readonly number[], what: string): void {
   if (xs.length === 0) throw new RangeError(`bootstrap: ${what} is empty`);
-  if (xs.some((v) => !Number.isFinite(v))) throw new RangeError(`bootstrap: ${what} holds a value that is not a finite number`);
+  if (xs.some((v) => !Number.isFinite(v)))
+    throw new RangeError(`bootstrap: ${what} holds a value that is not a finite number`);
 }
 
 function resample(random: Random, from: readonly number[], into: Float64Array): Float64Array {
@@ -104,7 +108,8 @@ export function bootstrapRatioCI(
     // Ascending copies; the caller's (decideIndependent sorts once for the test, the medians and this) when given.
     const baseSorted = opts.sorted?.base ?? sortedCopy(base);
     const headSorted = opts.sorted?.head ?? sortedCopy(head);
-    if (baseSorted.length !== base.length || headSorted.length !== head.length) throw new RangeError('bootstrap: the sorted copies do not match the samples');
+    if (baseSorted.length !== base.length || headSorted.length !== head.length)
+      throw new RangeError('bootstrap: the sorted copies do not match the samples');
     for (let k = 0; k < iterations; k++) {
       const b = bootstrapMedianDraw(random, baseSorted);
       const r = ratioOf(bootstrapMedianDraw(random, headSorted), b);
@@ -132,7 +137,10 @@ export type CentreStatistic = 'mean' | 'median';
  * values ('auto', or 'order-statistics'): the median by order-statistic draws; the mean by the Student t interval
  * mean ± t(1 − (1 − confidence)/2, n − 1)·s/√n, the normal limit the bootstrap of a mean converges to, in O(n).
  */
-export function bootstrapCentreCI(values: readonly number[], opts: BootstrapOptions & { statistic?: CentreStatistic } = {}): [number, number] {
+export function bootstrapCentreCI(
+  values: readonly number[],
+  opts: BootstrapOptions & { statistic?: CentreStatistic } = {},
+): [number, number] {
   checkSample(values, 'the sample');
   const { iterations, confidence, random } = settings(opts);
   if (useOrderStatistics(opts, values.length)) {

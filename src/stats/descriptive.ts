@@ -87,7 +87,7 @@ export function selectInPlace(buf: Float64Array, k: number): number {
     const a = buf[lo]!;
     const b = buf[mid]!;
     const c = buf[hi]!;
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    const pivot = a < b ? (b < c ? b : Math.max(a, c)) : a < c ? a : Math.max(b, c);
     let i = lo;
     let j = hi;
     while (i <= j) {

@@ -12,7 +12,13 @@ export {
   type MannWhitneyMethod,
   type MannWhitneyOptions,
 } from './mannwhitney.js';
-export { wilcoxonSignedRank, wilcoxonExactTails, type WilcoxonResult, type WilcoxonMethod, type WilcoxonOptions } from './wilcoxon.js';
+export {
+  wilcoxonSignedRank,
+  wilcoxonExactTails,
+  type WilcoxonResult,
+  type WilcoxonMethod,
+  type WilcoxonOptions,
+} from './wilcoxon.js';
 export { signFlipTest, SIGN_FLIP_MONTE_CARLO_MAX, type SignFlipOptions, type SignFlipResult } from './permutation.js';
 export {
   bootstrapRatioCI,
@@ -39,4 +45,12 @@ export {
   studentTCdf,
   studentTQuantile,
 } from './special.js';
-export { seededRandom, seedFrom, randomIndex, normalVariate, gammaVariate, betaVariate, type Random } from './random.js';
+export {
+  seededRandom,
+  seedFrom,
+  randomIndex,
+  normalVariate,
+  gammaVariate,
+  betaVariate,
+  type Random,
+} from './random.js';

@@ -22,7 +22,8 @@ export interface MannWhitneyOptions {
 
 function checkSample(xs: readonly number[], what: string): void {
   if (xs.length === 0) throw new RangeError(`Mann-Whitney U: ${what} is empty`);
-  if (xs.some((v) => !Number.isFinite(v))) throw new RangeError(`Mann-Whitney U: ${what} holds a value that is not a finite number`);
+  if (xs.some((v) => !Number.isFinite(v)))
+    throw new RangeError(`Mann-Whitney U: ${what} holds a value that is not a finite number`);
 }
 
 /** scipy's `_mwu_choose_method` (scipy 1.17): exact when not both samples exceed 8 values and nothing is tied. */
@@ -50,7 +51,9 @@ export const MANN_WHITNEY_EXACT_TABLE_MAX = 400;
  * The counts of arrangements with U = u are the coefficients of the Gaussian binomial [n1+n2 choose n1]_q.
  */
 export function mannWhitneyExactCdf(k: number, n1: number, n2: number): number {
-  return Math.max(n1, n2) > MANN_WHITNEY_EXACT_TABLE_MAX ? mannWhitneyExactCdfProduct(k, n1, n2) : mannWhitneyExactCdfTable(k, n1, n2);
+  return Math.max(n1, n2) > MANN_WHITNEY_EXACT_TABLE_MAX
+    ? mannWhitneyExactCdfProduct(k, n1, n2)
+    : mannWhitneyExactCdfTable(k, n1, n2);
 }
 
 /**
@@ -100,19 +103,25 @@ export function mannWhitneyExactCdfProduct(k: number, n1: number, n2: number): n
   return count / binomial(m + n, m);
 }
 
-export function mannWhitneyU(x: readonly number[], y: readonly number[], opts: MannWhitneyOptions = {}): MannWhitneyResult {
+export function mannWhitneyU(
+  x: readonly number[],
+  y: readonly number[],
+  opts: MannWhitneyOptions = {},
+): MannWhitneyResult {
   checkSample(x, 'the first sample');
   checkSample(y, 'the second sample');
   const n1 = x.length;
   const n2 = y.length;
   // Sorting each sample apart and merging gives the rank sum in O(n log n) without an index array (see pooledRankSum).
   const [xs, ys] = opts.sorted ?? [sortedCopy(x), sortedCopy(y)];
-  if (xs.length !== n1 || ys.length !== n2) throw new RangeError('Mann-Whitney U: the sorted copies do not match the samples');
+  if (xs.length !== n1 || ys.length !== n2)
+    throw new RangeError('Mann-Whitney U: the sorted copies do not match the samples');
   const { rankSum: r1, tieCounts } = pooledRankSum(xs, ys);
   const u1 = r1 - (n1 * (n1 + 1)) / 2;
   const u2 = n1 * n2 - u1;
   const u = Math.max(u1, u2);
-  const method = !opts.method || opts.method === 'auto' ? chooseMannWhitneyMethod(n1, n2, hasTies(tieCounts)) : opts.method;
+  const method =
+    !opts.method || opts.method === 'auto' ? chooseMannWhitneyMethod(n1, n2, hasTies(tieCounts)) : opts.method;
 
   let pValue: number;
   if (method === 'exact') {

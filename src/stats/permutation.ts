@@ -31,7 +31,8 @@ export const SIGN_FLIP_MONTE_CARLO_MAX = 1000;
  */
 export function signFlipTest(diffs: readonly number[], opts: SignFlipOptions = {}): SignFlipResult {
   if (diffs.length === 0) throw new RangeError('sign-flip test: no differences');
-  if (diffs.some((d) => !Number.isFinite(d))) throw new RangeError('sign-flip test: a difference is not a finite number');
+  if (diffs.some((d) => !Number.isFinite(d)))
+    throw new RangeError('sign-flip test: a difference is not a finite number');
   const n = diffs.length;
   const observed = diffs.reduce((s, d) => s + d, 0);
   const gamma = Math.abs(observed) * Number.EPSILON * 100;

@@ -18,7 +18,8 @@ export interface PredictionInterval {
 
 function checkHistory(values: readonly number[]): void {
   if (values.length < 2) throw new RangeError(`prediction interval: needs at least 2 values (got ${values.length})`);
-  if (values.some((v) => !Number.isFinite(v))) throw new RangeError('prediction interval: a value is not a finite number');
+  if (values.some((v) => !Number.isFinite(v)))
+    throw new RangeError('prediction interval: a value is not a finite number');
 }
 
 /**
@@ -28,7 +29,8 @@ function checkHistory(values: readonly number[]): void {
  */
 export function predictionInterval(values: readonly number[], confidence = 0.95): PredictionInterval {
   checkHistory(values);
-  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`prediction interval: confidence must be between 0 and 1 (got ${confidence})`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`prediction interval: confidence must be between 0 and 1 (got ${confidence})`);
   const n = values.length;
   const m = mean(values);
   const sd = stdev(values);

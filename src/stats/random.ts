@@ -56,9 +56,10 @@ export function normalVariate(random: Random): number {
 
 /** A Gamma(shape, 1) variate: Marsaglia and Tsang's squeeze-rejection method (ACM TOMS 26(3), 2000), exact for shape ≥ 1. */
 export function gammaVariate(random: Random, shape: number): number {
-  if (!(shape > 0) || !Number.isFinite(shape)) throw new RangeError(`gammaVariate: shape must be a positive number (got ${shape})`);
+  if (!(shape > 0) || !Number.isFinite(shape))
+    throw new RangeError(`gammaVariate: shape must be a positive number (got ${shape})`);
   // Shape below 1: G(a) = G(a + 1) · U^(1/a).
-  if (shape < 1) return gammaVariate(random, shape + 1) * Math.pow(1 - random(), 1 / shape);
+  if (shape < 1) return gammaVariate(random, shape + 1) * (1 - random()) ** (1 / shape);
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {

@@ -146,7 +146,8 @@ export function inverseRegularizedBeta(p: number, a: number, b: number): number 
       // Newton left the bracket: bisect, geometrically when the bracket spans orders of magnitude near 0.
       next = lo > 0 && hi / lo > 16 ? Math.sqrt(lo * hi) : lo === 0 ? hi / 16 : (lo + hi) / 2;
     }
-    if (Math.abs(next - x) <= 4 * Number.EPSILON * Math.max(x, Number.MIN_VALUE) || hi - lo <= 4 * Number.EPSILON * hi) return next;
+    if (Math.abs(next - x) <= 4 * Number.EPSILON * Math.max(x, Number.MIN_VALUE) || hi - lo <= 4 * Number.EPSILON * hi)
+      return next;
     x = next;
   }
   return x;

@@ -56,7 +56,8 @@ export function wilcoxonExactTails(rPlus: number, n: number): { cdf: number; sf:
 
 export function wilcoxonSignedRank(diffs: readonly number[], opts: WilcoxonOptions = {}): WilcoxonResult {
   if (diffs.length === 0) throw new RangeError('Wilcoxon signed-rank: no differences');
-  if (diffs.some((d) => !Number.isFinite(d))) throw new RangeError('Wilcoxon signed-rank: a difference is not a finite number');
+  if (diffs.some((d) => !Number.isFinite(d)))
+    throw new RangeError('Wilcoxon signed-rank: a difference is not a finite number');
   const nonZero = diffs.filter((d) => d !== 0);
   const zeros = diffs.length - nonZero.length;
   const n = nonZero.length;
@@ -70,7 +71,10 @@ export function wilcoxonSignedRank(diffs: readonly number[], opts: WilcoxonOptio
     if (d > 0) positives[np++] = d;
     else negatives[nn++] = -d;
   }
-  const { rankSum: rPlus, tieCounts } = pooledRankSum(positives.subarray(0, np).sort(), negatives.subarray(0, nn).sort());
+  const { rankSum: rPlus, tieCounts } = pooledRankSum(
+    positives.subarray(0, np).sort(),
+    negatives.subarray(0, nn).sort(),
+  );
   const rMinus = (n * (n + 1)) / 2 - rPlus;
 
   let method: WilcoxonMethod;
@@ -107,5 +111,13 @@ export function wilcoxonSignedRank(diffs: readonly number[], opts: WilcoxonOptio
     if (opts.correction) z -= (Math.sign(z) * 0.5) / se;
     pValue = 2 * normalSf(Math.abs(z));
   }
-  return { statistic: Math.min(rPlus, rMinus), rPlus, rMinus, n, zeros, pValue: Math.min(1, Math.max(0, pValue)), method };
+  return {
+    statistic: Math.min(rPlus, rMinus),
+    rPlus,
+    rMinus,
+    n,
+    zeros,
+    pValue: Math.min(1, Math.max(0, pValue)),
+    method,
+  };
 }

@@ -38,7 +38,12 @@ export class ArtifactBaselineStore implements BaselineStore {
     const { client, defaultBranch, workflow } = this.options;
     const name = resultsArtifactName(label);
     const maxBaselines = Math.max(1, this.options.maxBaselines ?? 1);
-    const runs = await client.listSuccessfulRuns({ workflow, branch: defaultBranch, event: 'push', perPage: Math.max(1, this.options.maxRuns ?? 10) });
+    const runs = await client.listSuccessfulRuns({
+      workflow,
+      branch: defaultBranch,
+      event: 'push',
+      perPage: Math.max(1, this.options.maxRuns ?? 10),
+    });
     const out: Results[] = [];
     for (const run of runs) {
       if (run.id === this.options.currentRunId) continue;
@@ -53,10 +58,14 @@ export class ArtifactBaselineStore implements BaselineStore {
           continue;
         }
         out.push(...chosen);
-        this.log.info(`Baseline for runner "${label}": artifact ${name} of run ${run.htmlUrl} (${run.headSha.slice(0, 7)}).`);
+        this.log.info(
+          `Baseline for runner "${label}": artifact ${name} of run ${run.htmlUrl} (${run.headSha.slice(0, 7)}).`,
+        );
       } catch (error) {
         // An older run would be a weaker baseline chosen silently: fail and say which artifact could not be read.
-        throw new Error(`could not read the baseline artifact ${name} of run ${run.id} (${run.htmlUrl}): ${getErrorMessage(error)}`);
+        throw new Error(
+          `could not read the baseline artifact ${name} of run ${run.id} (${run.htmlUrl}): ${getErrorMessage(error)}`,
+        );
       }
       if (out.length >= maxBaselines) break;
     }
@@ -73,6 +82,8 @@ export class ArtifactBaselineStore implements BaselineStore {
    * runs once this run succeeds on a push to the default branch.
    */
   async save(label: string): Promise<void> {
-    this.log.debug?.(`baseline: artifact — the ${resultsArtifactName(label)} artifact of this run is the stored baseline.`);
+    this.log.debug?.(
+      `baseline: artifact — the ${resultsArtifactName(label)} artifact of this run is the stored baseline.`,
+    );
   }
 }

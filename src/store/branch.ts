@@ -51,7 +51,10 @@ baselines: \`<runner-label>/results-<timestamp>-<sha>.json\`, newest listed firs
 export function compactTimestamp(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '00000000T000000Z';
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 export function resultsFileName(results: Results): string {
@@ -63,7 +66,11 @@ const RESULTS_FILE = /^results-\d{8}T\d{6}Z-[0-9A-Za-z]+\.json$/;
 
 /** A conservative subset of git's ref-name rules: plain characters, no `..`, no empty or dot-led segment, no `.lock`. */
 export function isSafeBranchName(name: string): boolean {
-  return /^[A-Za-z0-9._\/-]+$/.test(name) && !name.includes('..') && name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+  return (
+    /^[A-Za-z0-9._/-]+$/.test(name) &&
+    !name.includes('..') &&
+    name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'))
+  );
 }
 
 function isNonFastForward(error: unknown): boolean {
@@ -104,7 +111,9 @@ export class BranchBaselineStore implements BaselineStore {
     try {
       data = JSON.parse(text);
     } catch (error) {
-      throw new InputError(`the baseline index is not valid JSON: ${getErrorMessage(error)}`, { file: this.where(path) });
+      throw new InputError(`the baseline index is not valid JSON: ${getErrorMessage(error)}`, {
+        file: this.where(path),
+      });
     }
     const index = data as Partial<BaselineIndex> | null;
     if (index?.schema !== INDEX_SCHEMA || !Array.isArray(index.entries)) {
@@ -112,10 +121,13 @@ export class BranchBaselineStore implements BaselineStore {
     }
     index.entries.forEach((e, i) => {
       if (typeof e?.file !== 'string' || !RESULTS_FILE.test(e.file)) {
-        throw new InputError(`expected a file name like results-<timestamp>-<sha>.json, got ${JSON.stringify(e?.file)}`, {
-          file: this.where(path),
-          path: `entries[${i}].file`,
-        });
+        throw new InputError(
+          `expected a file name like results-<timestamp>-<sha>.json, got ${JSON.stringify(e?.file)}`,
+          {
+            file: this.where(path),
+            path: `entries[${i}].file`,
+          },
+        );
       }
     });
     return index as BaselineIndex;
@@ -169,7 +181,9 @@ export class BranchBaselineStore implements BaselineStore {
       resultsBlob = await this.client.createBlob(`${JSON.stringify(results, null, 2)}\n`);
     } catch (error) {
       if (isReadOnlyTokenError(error)) {
-        this.log.warning(`Could not save the baseline to branch ${this.branch}: the token is read-only. Grant the job \`permissions: contents: write\`.`);
+        this.log.warning(
+          `Could not save the baseline to branch ${this.branch}: the token is read-only. Grant the job \`permissions: contents: write\`.`,
+        );
         return;
       }
       throw error;
@@ -205,15 +219,22 @@ export class BranchBaselineStore implements BaselineStore {
       // Files on the branch that the index lost (a crashed writer, a hand edit) still count as history.
       const known = new Set(entries.map((e) => e.file));
       for (const name of existing) {
-        if (!known.has(name)) entries.push({ file: name, sha: undefined, ref: undefined, started_at: '', saved_at: '' });
+        if (!known.has(name))
+          entries.push({ file: name, sha: undefined, ref: undefined, started_at: '', saved_at: '' });
       }
-      const all = [entry, ...entries.filter((e) => e.file !== file && existing.includes(e.file))].sort((a, b) => b.file.localeCompare(a.file));
+      const all = [entry, ...entries.filter((e) => e.file !== file && existing.includes(e.file))].sort((a, b) =>
+        b.file.localeCompare(a.file),
+      );
       const kept = all.slice(0, this.keep);
       const keptFiles = new Set(kept.map((e) => e.file));
       const index: BaselineIndex = { schema: INDEX_SCHEMA, label, entries: kept };
       changes.push({ path: `${slug}/${file}`, sha: resultsBlob });
-      changes.push({ path: `${slug}/index.json`, sha: await this.client.createBlob(`${JSON.stringify(index, null, 2)}\n`) });
-      for (const name of existing) if (!keptFiles.has(name) && name !== file) changes.push({ path: `${slug}/${name}`, sha: null });
+      changes.push({
+        path: `${slug}/index.json`,
+        sha: await this.client.createBlob(`${JSON.stringify(index, null, 2)}\n`),
+      });
+      for (const name of existing)
+        if (!keptFiles.has(name) && name !== file) changes.push({ path: `${slug}/${name}`, sha: null });
 
       const tree = await this.client.createTree(baseTree, changes);
       const message = `llm-bench: baseline for ${label} at ${(results.git?.sha ?? 'unknown').slice(0, 12)}`;
@@ -223,13 +244,15 @@ export class BranchBaselineStore implements BaselineStore {
         else await this.client.createBranch(this.branch, commit);
         const pruned = existing.filter((name) => !keptFiles.has(name) && name !== file).length;
         this.log.info(
-          `Saved the baseline for runner "${label}" to branch ${this.branch} as ${slug}/${file}` + (pruned ? ` (pruned ${pruned} older)` : '') + '.',
+          `Saved the baseline for runner "${label}" to branch ${this.branch} as ${slug}/${file}${pruned ? ` (pruned ${pruned} older)` : ''}.`,
         );
         return;
       } catch (error) {
         if (!isNonFastForward(error) || attempt === this.maxAttempts) {
           if (isNonFastForward(error)) {
-            throw new Error(`Could not save the baseline to branch ${this.branch}: other jobs moved it on each of ${this.maxAttempts} attempts.`);
+            throw new Error(
+              `Could not save the baseline to branch ${this.branch}: other jobs moved it on each of ${this.maxAttempts} attempts.`,
+            );
           }
           throw error;
         }

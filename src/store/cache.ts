@@ -82,7 +82,9 @@ export class CacheBaselineStore implements BaselineStore {
       await mkdir(dir, { recursive: true });
       const matched = await this.options.service.restoreCache([dir], prefix, [prefix]);
       if (!matched) {
-        this.log.info(`No cached baseline for runner "${label}" (key prefix ${prefix}): it is saved on pushes to the default branch.`);
+        this.log.info(
+          `No cached baseline for runner "${label}" (key prefix ${prefix}): it is saved on pushes to the default branch.`,
+        );
         return [];
       }
       if (!matched.startsWith(prefix)) {
@@ -99,7 +101,9 @@ export class CacheBaselineStore implements BaselineStore {
       }
       const results = parseResults(data, where);
       if (results.runner.label !== label) {
-        this.log.warning(`The cached baseline ${matched} was recorded on runner "${results.runner.label}", not "${label}"; ignored.`);
+        this.log.warning(
+          `The cached baseline ${matched} was recorded on runner "${results.runner.label}", not "${label}"; ignored.`,
+        );
         return [];
       }
       this.log.info(`Restored the baseline for runner "${label}" from cache key ${matched}.`);

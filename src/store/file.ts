@@ -39,7 +39,9 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   pathFor(label: string): string {
-    return this.options.path.includes('{label}') ? this.options.path.replaceAll('{label}', labelSlug(label)) : this.options.path;
+    return this.options.path.includes('{label}')
+      ? this.options.path.replaceAll('{label}', labelSlug(label))
+      : this.options.path;
   }
 
   async load(label: string): Promise<Results[]> {
@@ -50,10 +52,15 @@ export class FileBaselineStore implements BaselineStore {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
-        this.log.info(`No baseline file at ${path}: nothing to compare with yet. Commit a results file there (llm-bench writes one per run).`);
+        this.log.info(
+          `No baseline file at ${path}: nothing to compare with yet. Commit a results file there (llm-bench writes one per run).`,
+        );
         return [];
       }
-      throw new InputError(`cannot read the baseline file: ${code === 'EISDIR' ? 'is a directory, expected a file' : getErrorMessage(error)}`, { file: path });
+      throw new InputError(
+        `cannot read the baseline file: ${code === 'EISDIR' ? 'is a directory, expected a file' : getErrorMessage(error)}`,
+        { file: path },
+      );
     }
     let data: unknown;
     try {

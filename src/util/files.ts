@@ -137,19 +137,31 @@ export async function checkOutputPaths(outputs: readonly NamedPath[], inputs: re
     const abs = resolve(output.path);
     const key = await canonical(abs);
     const earlier = seen.get(key);
-    if (earlier) throw new InputError(`${describeGiven(output)}: is the same file as ${describeGiven(earlier)}; expected different output paths`);
+    if (earlier)
+      throw new InputError(
+        `${describeGiven(output)}: is the same file as ${describeGiven(earlier)}; expected different output paths`,
+      );
     seen.set(key, output);
 
     const stats = await statOrUndefined(abs);
-    if (stats?.isDirectory()) throw new InputError(`${describeGiven(output)}: is a directory; expected the path of a file to write`);
-    if (stats && !stats.isFile()) throw new InputError(`${describeGiven(output)}: is not a regular file (a device, pipe or socket); expected the path of a file to write`);
+    if (stats?.isDirectory())
+      throw new InputError(`${describeGiven(output)}: is a directory; expected the path of a file to write`);
+    if (stats && !stats.isFile())
+      throw new InputError(
+        `${describeGiven(output)}: is not a regular file (a device, pipe or socket); expected the path of a file to write`,
+      );
     if (stats) {
       const same = inputStats.find((s) => s.stats.dev === stats.dev && s.stats.ino === stats.ino);
-      if (same) throw new InputError(`${describeGiven(output)}: is the same file as ${describeGiven(same.input)}; refusing to overwrite an input, expected another output path`);
+      if (same)
+        throw new InputError(
+          `${describeGiven(output)}: is the same file as ${describeGiven(same.input)}; refusing to overwrite an input, expected another output path`,
+        );
     }
     const { dir, stats: dirStats } = await nearestExisting(dirname(abs));
     if (!dirStats.isDirectory()) {
-      throw new InputError(`${describeGiven(output)}: ${dir} is a file, not a directory; expected a path inside a directory`);
+      throw new InputError(
+        `${describeGiven(output)}: ${dir} is a file, not a directory; expected a path inside a directory`,
+      );
     }
     try {
       await probeWritable(dir);
@@ -165,7 +177,10 @@ export async function checkOutputDir(dir: NamedPath): Promise<void> {
   const stats = await statOrUndefined(abs);
   if (stats && !stats.isDirectory()) throw new InputError(`${describeGiven(dir)}: is a file; expected a directory`);
   const { dir: existing, stats: existingStats } = await nearestExisting(abs);
-  if (!existingStats.isDirectory()) throw new InputError(`${describeGiven(dir)}: ${existing} is a file, not a directory; expected a path inside a directory`);
+  if (!existingStats.isDirectory())
+    throw new InputError(
+      `${describeGiven(dir)}: ${existing} is a file, not a directory; expected a path inside a directory`,
+    );
   try {
     await probeWritable(existing);
   } catch (error) {

@@ -9,6 +9,11 @@
  * safe: ordinary messages pass unchanged.
  */
 export function logSafe(text: string): string {
-  const flat = text.replace(/\r\n|\r|\n|\u2028|\u2029|\u0085/g, '⏎').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const flat = text
+    .replace(/\r\n|\r|\n|\u2028|\u2029|\u0085/g, '⏎')
+    .replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   return /^\s*(::|##\[)/.test(flat) ? `‹›${flat}` : flat;
 }

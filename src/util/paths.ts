@@ -11,7 +11,8 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'llm-bench') return (cached = dir);
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'llm-bench')
+      return (cached = dir);
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`cannot find llm-bench's package.json above ${fileURLToPath(import.meta.url)}`);
     dir = parent;

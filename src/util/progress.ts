@@ -20,7 +20,11 @@ export interface StallWatchdog {
  * Calls `onStall` once when `touch()` has not been called for `ms` (counted from creation). One timer, re-armed
  * only when it fires early, so touching on every chunk of a download costs a clock read.
  */
-export function createStallWatchdog(ms: number, onStall: () => void, now: () => number = () => performance.now()): StallWatchdog {
+export function createStallWatchdog(
+  ms: number,
+  onStall: () => void,
+  now: () => number = () => performance.now(),
+): StallWatchdog {
   let last = now();
   let timer: NodeJS.Timeout | undefined;
   const arm = (delay: number): void => {

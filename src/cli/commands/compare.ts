@@ -18,13 +18,22 @@ export async function readResults(file: string): Promise<Results> {
   return parseResults(await readJsonFile(file, 'results file'), file);
 }
 
-export async function renderVerdict(verdict: Verdict, opts: { kind?: ReportKind; template?: string; reportId?: string; maxChars?: number }): Promise<string> {
+export async function renderVerdict(
+  verdict: Verdict,
+  opts: { kind?: ReportKind; template?: string; reportId?: string; maxChars?: number },
+): Promise<string> {
   const kind = opts.kind ?? 'comment';
   const template = opts.template ? await loadTemplateFile(opts.template) : await loadTemplate(kind, templatesDir());
-  return renderReport(verdict, { kind, template, reportId: opts.reportId, ...(opts.maxChars !== undefined ? { maxChars: opts.maxChars } : {}) });
+  return renderReport(verdict, {
+    kind,
+    template,
+    reportId: opts.reportId,
+    ...(opts.maxChars !== undefined ? { maxChars: opts.maxChars } : {}),
+  });
 }
 
-const templateInput = (template: string | undefined): NamedPath[] => (template ? [{ label: '--template', path: template }] : []);
+const templateInput = (template: string | undefined): NamedPath[] =>
+  template ? [{ label: '--template', path: template }] : [];
 
 /**
  * Gates and the headline of a config must name metrics the results can have: the built-in ones and the custom
@@ -48,15 +57,29 @@ async function writeVerdict(verdict: Verdict, out: string | undefined): Promise<
   if (out) await writeFileAtomic(out, `${JSON.stringify(verdict, null, 2)}\n`);
 }
 
-async function emit(verdict: Verdict, opts: { out?: string; format?: 'md' | 'json'; template?: string }, ctx: CliContext): Promise<number> {
+async function emit(
+  verdict: Verdict,
+  opts: { out?: string; format?: 'md' | 'json'; template?: string },
+  ctx: CliContext,
+): Promise<number> {
   // Render before writing anything: a broken template must not leave a verdict behind that looks finished.
-  const text = opts.format === 'json' ? JSON.stringify(verdict, null, 2) : await renderVerdict(verdict, { template: opts.template });
+  const text =
+    opts.format === 'json'
+      ? JSON.stringify(verdict, null, 2)
+      : await renderVerdict(verdict, { template: opts.template });
   await writeVerdict(verdict, opts.out);
   ctx.print(text);
-  if (opts.out) ctx.log(`wrote ${opts.out}: ${verdict.status} (${verdict.strategy}), ${verdict.summary.regressions} regression(s), ${verdict.summary.limits} limit(s)`);
+  if (opts.out)
+    ctx.log(
+      `wrote ${opts.out}: ${verdict.status} (${verdict.strategy}), ${verdict.summary.regressions} regression(s), ${verdict.summary.limits} limit(s)`,
+    );
   if (verdict.incomplete) ctx.log(`not judged in full: ${verdict.incomplete.reasons.join('; ')}`);
   // 1 for a regression (it wins), 3 when not everything was judged: a script's gate never reads either as a pass.
-  return verdict.status === 'regression' ? EXIT.regression : verdict.status === 'incomplete' ? EXIT.incomplete : EXIT.pass;
+  return verdict.status === 'regression'
+    ? EXIT.regression
+    : verdict.status === 'incomplete'
+      ? EXIT.incomplete
+      : EXIT.pass;
 }
 
 export async function compareCommand(
@@ -83,20 +106,49 @@ export async function compareCommand(
   const verdict =
     bases.length >= 3
       ? compareWithHistory(bases, head, settings, { now, files: { head: opts.head, history: opts.base } })
-      : compareResults([{ label: head.runner.label, base: bases.at(-1) ?? null, head, baseFile: opts.base.at(-1), headFile: opts.head }], settings, { now });
+      : compareResults(
+          [
+            {
+              label: head.runner.label,
+              base: bases.at(-1) ?? null,
+              head,
+              baseFile: opts.base.at(-1),
+              headFile: opts.head,
+            },
+          ],
+          settings,
+          { now },
+        );
   return emit(verdict, opts, ctx);
 }
 
 export async function abCommand(
-  opts: { baseConfig: string; headConfig: string; out: string; results?: string; label?: string; repetitions?: number; format?: 'md' | 'json'; template?: string; cacheDir?: string },
+  opts: {
+    baseConfig: string;
+    headConfig: string;
+    out: string;
+    results?: string;
+    label?: string;
+    repetitions?: number;
+    format?: 'md' | 'json';
+    template?: string;
+    cacheDir?: string;
+  },
   ctx: CliContext,
 ): Promise<number> {
   const baseConfig = await loadConfig(opts.baseConfig);
   const headConfig = await loadConfig(opts.headConfig);
   const resultsFile = opts.results ?? resolve(dirname(opts.out), 'ab-results.json');
   await checkOutputPaths(
-    [{ label: '--out', path: opts.out }, ...resultsOutputs(resultsFile, opts.results ? '--results' : 'the A/B results')],
-    [...configInputs(baseConfig, '--base-config'), ...configInputs(headConfig, '--head-config'), ...templateInput(opts.template)],
+    [
+      { label: '--out', path: opts.out },
+      ...resultsOutputs(resultsFile, opts.results ? '--results' : 'the A/B results'),
+    ],
+    [
+      ...configInputs(baseConfig, '--base-config'),
+      ...configInputs(headConfig, '--head-config'),
+      ...templateInput(opts.template),
+    ],
   );
   if (opts.cacheDir) await checkOutputDir({ label: '--cache-dir', path: opts.cacheDir });
   const results = await runSides(
@@ -113,9 +165,16 @@ export async function abCommand(
   return emit(verdict, { out: opts.out, format: opts.format, template: opts.template }, ctx);
 }
 
-export async function reportCommand(opts: { verdict: string; template?: string; kind: ReportKind; out?: string; reportId?: string }, ctx: CliContext): Promise<number> {
+export async function reportCommand(
+  opts: { verdict: string; template?: string; kind: ReportKind; out?: string; reportId?: string },
+  ctx: CliContext,
+): Promise<number> {
   const verdict = parseVerdict(await readJsonFile(opts.verdict, 'verdict file'), opts.verdict);
-  if (opts.out) await checkOutputPaths([{ label: '--out', path: opts.out }], [{ label: '--verdict', path: opts.verdict }, ...templateInput(opts.template)]);
+  if (opts.out)
+    await checkOutputPaths(
+      [{ label: '--out', path: opts.out }],
+      [{ label: '--verdict', path: opts.verdict }, ...templateInput(opts.template)],
+    );
   // GitHub's size limits apply to what is posted there, not to a file: a file gets the whole report.
   const text = await renderVerdict(verdict, { ...opts, ...(opts.out ? { maxChars: Infinity } : {}) });
   if (opts.out) {

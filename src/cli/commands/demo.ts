@@ -20,13 +20,17 @@ export async function demoCommand(opts: { outDir: string; repetitions?: number }
   const outDir = resolve(opts.outDir);
   await checkOutputDir({ label: '--out-dir', path: opts.outDir });
   const resultsFile = join(outDir, 'ab-results.json');
-  const inDir = (name: string) => ({ label: '--out-dir', path: join(outDir, name), shown: `${join(opts.outDir, name)} (in --out-dir ${opts.outDir})` });
+  const inDir = (name: string) => ({
+    label: '--out-dir',
+    path: join(outDir, name),
+    shown: `${join(opts.outDir, name)} (in --out-dir ${opts.outDir})`,
+  });
   const baseConfigPath = join(quickstart, 'bench.yml');
   const headConfigPath = join(quickstart, 'bench.pr.yml');
-  await checkOutputPaths(
-    ['ab-results.json', 'ab-results.json.jsonl', 'verdict.json', 'report.md'].map(inDir),
-    [...configInputs(await loadConfig(baseConfigPath), 'the quickstart config'), ...configInputs(await loadConfig(headConfigPath), 'the quickstart config')],
-  );
+  await checkOutputPaths(['ab-results.json', 'ab-results.json.jsonl', 'verdict.json', 'report.md'].map(inDir), [
+    ...configInputs(await loadConfig(baseConfigPath), 'the quickstart config'),
+    ...configInputs(await loadConfig(headConfigPath), 'the quickstart config'),
+  ]);
   for (const preset of ['small', 'medium'] as const) {
     const file = join(quickstart, 'models', `${preset}.gguf`);
     if (!existsSync(file)) {
@@ -38,7 +42,9 @@ export async function demoCommand(opts: { outDir: string; repetitions?: number }
   const baseConfig = await loadConfig(baseConfigPath);
   const headConfig = await loadConfig(headConfigPath);
 
-  ctx.log('\n== 1/2 A/B: examples/quickstart/bench.yml (base: small model behind id "assistant") and bench.pr.yml (head: medium model behind the same id), interleaved in lockstep');
+  ctx.log(
+    '\n== 1/2 A/B: examples/quickstart/bench.yml (base: small model behind id "assistant") and bench.pr.yml (head: medium model behind the same id), interleaved in lockstep',
+  );
   const results = await runSides(
     [
       { side: 'base', configPath: baseConfigPath, config: baseConfig },

@@ -17,9 +17,13 @@ export interface MakeModelCommandOptions {
 
 export async function makeModelCommand(opts: MakeModelCommandOptions, ctx: CliContext): Promise<number> {
   const shape = opts.shape ?? opts.preset ?? 'tiny';
-  if (!isShapeName(shape)) throw new InputError(`unknown shape "${shape}"; expected one of ${SHAPE_NAMES.join(', ')}`, { path: opts.shape ? '--shape' : '--preset' });
+  if (!isShapeName(shape))
+    throw new InputError(`unknown shape "${shape}"; expected one of ${SHAPE_NAMES.join(', ')}`, {
+      path: opts.shape ? '--shape' : '--preset',
+    });
   const type = opts.type ?? 'f32';
-  if (!isModelType(type)) throw new InputError(`unknown type "${type}"; expected one of ${MODEL_TYPES.join(', ')}`, { path: '--type' });
+  if (!isModelType(type))
+    throw new InputError(`unknown type "${type}"; expected one of ${MODEL_TYPES.join(', ')}`, { path: '--type' });
   const started = Date.now();
   const model = await makeModel({ out: opts.out, preset: shape, type, seed: opts.seed });
   const what = SHAPES[shape].source ? `${shape} shape (${SHAPES[shape].source}, random weights)` : `${shape} preset`;

@@ -27,10 +27,20 @@ export interface RunSideInput {
 export function configInputs(config: LoadedConfig, flag: string): NamedPath[] {
   const out: NamedPath[] = [{ label: flag, path: config.file }];
   config.prompts.forEach((p, i) => {
-    if (p.file) out.push({ label: flag, path: resolve(config.dir, p.file), shown: `the prompt file ${p.file} (prompts[${i}].file in ${config.file})` });
+    if (p.file)
+      out.push({
+        label: flag,
+        path: resolve(config.dir, p.file),
+        shown: `the prompt file ${p.file} (prompts[${i}].file in ${config.file})`,
+      });
   });
   config.models.forEach((m, i) => {
-    if (m.source === 'path') out.push({ label: flag, path: resolve(config.dir, m.name), shown: `the model file ${m.name} (models[${i}] in ${config.file})` });
+    if (m.source === 'path')
+      out.push({
+        label: flag,
+        path: resolve(config.dir, m.name),
+        shown: `the model file ${m.name} (models[${i}] in ${config.file})`,
+      });
   });
   return out;
 }
@@ -53,7 +63,9 @@ export async function runSides(
   // LLM_BENCH_LABEL stands in for --label: the same rule, and an empty one means unset (an empty label is invalid in results).
   const envLabel = ctx.env.LLM_BENCH_LABEL;
   if (opts.label === undefined && envLabel && (!/^[^\u0000-\u001f\u007f]{1,100}$/.test(envLabel) || !envLabel.trim())) {
-    throw new InputError(`LLM_BENCH_LABEL: expected 1–100 characters on one line, without control characters, got ${JSON.stringify(envLabel)}`);
+    throw new InputError(
+      `LLM_BENCH_LABEL: expected 1–100 characters on one line, without control characters, got ${JSON.stringify(envLabel)}`,
+    );
   }
   const env = envLabel === '' ? { ...ctx.env, LLM_BENCH_LABEL: undefined } : ctx.env;
   const git = await gitIdentity(ctx.env, dirname(resolve(first)));
