@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseInputs } from '../src/action/inputs.js';
 import { INPUT_DEFAULTS, Inputs, Outputs, type InputName } from '../src/action/constants.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 
 const actionYml = parse(readFileSync(fileURLToPath(new URL('../action.yml', import.meta.url)), 'utf8')) as {
   inputs: Record<string, { default?: string }>;

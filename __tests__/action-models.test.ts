@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseConfig } from '../src/config/parse.js';
-import type { LoadedConfig } from '../src/config/load.js';
+import type { LoadedConfig } from '../src/io/config.js';
 import {
   parseModelCachePlan,
   planModelCache,

@@ -4,7 +4,7 @@ import { chooseStrategy, judgingSettings, readBaseConfig, repositoryPath } from 
 import { artifactWorkflow, guardedCacheService, saveBaseline, shouldSaveBaseline } from '../src/action/stores.js';
 import { createGitHubClient, readActionContext, type ActionContext, type GitHubClient } from '../src/github/index.js';
 import { parseConfig } from '../src/config/parse.js';
-import type { LoadedConfig } from '../src/config/load.js';
+import type { LoadedConfig } from '../src/io/config.js';
 import { parseResults } from '../src/schema/results.js';
 import type { BaselineStore } from '../src/store/index.js';
 import { makeResults, recordingLogger, startGitHubPeer, type GitHubPeer } from './peers/github-server.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gatedFailures, headSideOnly, isABResults, labelVerdict, mergeVerdicts } from '../src/action/verdicts.js';
 import { compareSettings } from '../src/compare/index.js';
 import { parseResults, type Results } from '../src/schema/results.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import type { BaselineStore } from '../src/store/index.js';
 import { makeResults, recordingLogger } from './peers/github-server.js';
 

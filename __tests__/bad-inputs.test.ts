@@ -696,20 +696,16 @@ const VERDICTS: Case[] = [
 ];
 
 const TEMPLATES: Case[] = [
-  templateCase('missing', undefined, /t\.hbs: cannot read the template: no such file$/),
+  templateCase('missing', undefined, /t\.hbs: cannot read the template: file not found$/),
   {
-    ...templateCase(
-      'a directory',
-      undefined,
-      /t\.hbs: cannot read the template: is a directory, expected a template file$/,
-    ),
+    ...templateCase('a directory', undefined, /t\.hbs: cannot read the template: is a directory, expected a file$/),
     setup: (d) => mkdir(join(d, 't.hbs')),
   },
   templateCase('a syntax error', '# Report\n\n{{#each labels}}\n{{label}\n{{/each}}\n', /t\.hbs.*line 4/),
   templateCase('an unknown helper', '{{shout headline}}\n', /t\.hbs.*shout/),
   templateCase('an unclosed block', '{{#if status}}\nopen\n', /t\.hbs/),
   templateCase('a missing partial', '{{> footer}}\n', /t\.hbs.*footer/),
-  templateCase('missing, with compare', undefined, /t\.hbs: cannot read the template: no such file$/, 'compare'),
+  templateCase('missing, with compare', undefined, /t\.hbs: cannot read the template: file not found$/, 'compare'),
   templateCase('a syntax error, with compare', '{{#each labels}}\n{{label}\n', /t\.hbs.*line 2/, 'compare'),
 ];
 
@@ -1331,7 +1327,7 @@ describe('report --out writes the whole report', () => {
 
 describe('writeFileAtomic', () => {
   it('names the path given, never its temporary file, and leaves nothing behind', async () => {
-    const { writeFileAtomic } = await import('../src/util/files.js');
+    const { writeFileAtomic } = await import('../src/io/files.js');
     const dir = await mkdtemp(join(root, 'atomic-'));
     await mkdir(join(dir, 'taken.json'));
     await expect(writeFileAtomic(join(dir, 'taken.json'), '{}')).rejects.toThrow(

@@ -14,7 +14,7 @@ import {
   type GateInput,
 } from '../src/compare/index.js';
 import { pairedSensitivity } from '../src/compare/decide.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import { parseResults, type Results } from '../src/schema/results.js';
 import { parseVerdict, type MetricVerdict, type Verdict } from '../src/schema/verdict.js';
 import { seededRandom } from '../src/stats/random.js';

@@ -4,8 +4,8 @@ import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config/parse.js';
-import { loadConfig } from '../src/config/load.js';
-import { InputError } from '../src/schema/errors.js';
+import { loadConfig } from '../src/io/config.js';
+import { InputError } from '../src/util/errors.js';
 
 const designExample = `
 engine: ollama                 # ollama | openai | llama-cpp | command

@@ -10,7 +10,7 @@ import { ensureModel } from './helpers/models.js';
 import { createLlamaCppEngine, downloadStallSeconds, DEFAULT_DOWNLOAD_STALL_S } from '../src/engines/llama-cpp.js';
 import type { Engine, PrepareContext } from '../src/engines/types.js';
 import { EngineError } from '../src/engines/types.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import { createStallWatchdog } from '../src/util/progress.js';
 import { startHuggingFacePeer, type HuggingFacePeer, type HuggingFacePeerMode } from './peers/huggingface-server.js';
 

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { threadCandidates, createLlamaCppEngine } from '../src/engines/llama-cpp.js';
 import type { Engine, PrepareContext } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import { NODE_LLAMA_CPP_VERSION } from '../src/version.js';
 import { startHuggingFacePeer, type HuggingFacePeer } from './peers/huggingface-server.js';
 

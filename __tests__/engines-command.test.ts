@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { commandEnvironment, createCommandEngine, parseCommandLine } from '../src/engines/command.js';
 import type { EngineError, Engine, GenerationRequest, LoadedModel } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import { createHash } from 'node:crypto';
 import { engineFailure } from './peers/expect-engine.js';
 

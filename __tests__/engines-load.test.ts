@@ -1,6 +1,7 @@
 // The concurrency driver: exactly N in flight (seen by a real server), Poisson arrivals, time-outs, vLLM-style metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOAD_METRICS, loadMetrics, poissonArrivalsMs, runLoad, type LoadOutcome } from '../src/runner/load.js';
+import { loadMetrics, poissonArrivalsMs, runLoad, type LoadOutcome } from '../src/runner/concurrency.js';
+import { LOAD_METRICS } from '../src/schema/metrics.js';
 import { createOpenAIEngine } from '../src/engines/openai.js';
 import { EngineError, type Generation, type LoadedModel } from '../src/engines/types.js';
 import { isBuiltinMetric } from '../src/schema/metrics.js';

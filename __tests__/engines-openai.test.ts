@@ -8,7 +8,7 @@ import {
 } from '../src/engines/openai.js';
 import type { Engine, GenerationRequest, LoadedModel } from '../src/engines/types.js';
 import { metricsOfGeneration } from '../src/runner/metrics.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import type { ModelSpec } from '../src/config/parse.js';
 import { startOpenAIPeer, type OpenAIFault, type OpenAIPeer } from './peers/openai-server.js';
 import { closedPort } from './peers/ollama-server.js';

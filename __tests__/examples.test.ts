@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/io/config.js';
 import { parseInputs } from '../src/action/inputs.js';
 import type { InputName } from '../src/action/constants.js';
 

@@ -9,7 +9,7 @@ import {
   uploadResultsArtifact,
   type ArtifactUploader,
 } from '../src/github/artifacts.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 
 let peer: GitHubPeer;
 const client = () =>

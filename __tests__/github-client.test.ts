@@ -9,7 +9,7 @@ import { createGitHubClient } from '../src/github/client.js';
 import { readConfigAtRef } from '../src/github/base-config.js';
 import { isReadOnlyTokenError, isNotFoundError } from '../src/github/errors.js';
 import { fitSummary, writeJobSummary } from '../src/github/summary.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 
 let peer: GitHubPeer;
 let baseSha: string;

@@ -1,7 +1,7 @@
 // The Actions environment and event payloads turned into ActionContext, for each event llm-bench runs on.
 import { describe, expect, it } from 'vitest';
 import { pullNumberFromRef, readActionContext } from '../src/github/context.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 
 const BASE_ENV = {
   GITHUB_REPOSITORY: 'octo/app',

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import { GGML_TYPES } from '../src/model/gguf-format.js';
 import { formatParameterSize, inspectGguf } from '../src/model/gguf-reader.js';
 import { gguf, writeGguf, type GgufTensorSource } from '../src/model/gguf-writer.js';

@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderReport } from '../src/report/render.js';
 import { compileTemplate, REPORT_HELPERS } from '../src/report/helpers.js';
-import { findTemplateDir, loadTemplate, loadTemplateFile } from '../src/report/load.js';
-import { InputError } from '../src/schema/errors.js';
+import { findTemplateDir, loadTemplate, loadTemplateFile } from '../src/io/templates.js';
+import { InputError } from '../src/util/errors.js';
 import { TEMPLATE_DIR, loadVerdict } from './fixtures/verdicts/index.js';
 
 const FILE = '.github/llm-bench/comment.md.hbs';
@@ -165,7 +165,7 @@ describe('loadTemplate', () => {
 
   it('names a missing file', async () => {
     await expect(loadTemplateFile(join(dir, 'nope.md.hbs'))).rejects.toThrow(
-      `${join(dir, 'nope.md.hbs')}: cannot read the template: no such file`,
+      `${join(dir, 'nope.md.hbs')}: cannot read the template: file not found`,
     );
     await expect(loadTemplateFile(dir)).rejects.toThrow(InputError);
   });

@@ -4,7 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../src/config/parse.js';
-import type { LoadedConfig } from '../src/config/load.js';
+import type { LoadedConfig } from '../src/io/config.js';
 import { runBenchmark } from '../src/runner/run.js';
 import { EngineError, type Engine, type Generation } from '../src/engines/types.js';
 import { parseResults } from '../src/schema/results.js';

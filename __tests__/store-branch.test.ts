@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGitHubPeer, makeResults, recordingLogger, type GitHubPeer } from './peers/github-server.js';
 import { createGitHubClient } from '../src/github/client.js';
 import { BranchBaselineStore, compactTimestamp, isSafeBranchName, resultsFileName } from '../src/store/branch.js';
-import { labelSlug } from '../src/store/label.js';
+import { labelSlug } from '../src/util/label.js';
 import { parseResults, type Results } from '../src/schema/results.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 
 let peer: GitHubPeer;
 let branchNo = 0;

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeResults, recordingLogger } from './peers/github-server.js';
 import { FileBaselineStore } from '../src/store/file.js';
-import { labelSlug } from '../src/store/label.js';
+import { labelSlug } from '../src/util/label.js';
 import { createBaselineStore } from '../src/store/index.js';
-import { InputError } from '../src/schema/errors.js';
+import { InputError } from '../src/util/errors.js';
 import { parseResults } from '../src/schema/results.js';
 
 let dir: string;

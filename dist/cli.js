@@ -6,7 +6,7 @@ import path, { join, resolve, dirname } from 'node:path';
 import fs__default, { existsSync } from 'node:fs';
 import process$1 from 'node:process';
 import { g as getErrorMessage, I as InputError, p as parseResults, R as RESULTS_SCHEMA, a as metricInfo } from './chunks/storage.js';
-import { m as loadConfig, x as checkOutputPaths, y as checkOutputDir, u as untilInterrupted, n as runSession, z as isShapeName, S as SHAPE_NAMES, A as isModelType, M as MODEL_TYPES, B as makeModel, C as SHAPES, k as compareSettings, b as compareWithHistory, d as compareResults, a as compareAB, D as parseVerdict, w as writeFileAtomic, K as KNOWN_METRICS, l as loadTemplateFile, h as loadTemplate, t as templatesDir, E as renderReport, F as didYouMean, G as packageRoot, H as sha256Text, T as TOOL_VERSION, I as median, J as mannWhitneyU, L as quantile, O as normalCdf, q as escapeMarkdown, P as InterruptedError } from './chunks/load.js';
+import { m as loadConfig, x as checkOutputPaths, y as checkOutputDir, u as untilInterrupted, n as runSession, z as isShapeName, S as SHAPE_NAMES, A as isModelType, M as MODEL_TYPES, B as makeModel, C as SHAPES, k as compareSettings, b as compareWithHistory, d as compareResults, a as compareAB, D as parseVerdict, w as writeFileAtomic, K as KNOWN_METRICS, l as loadTemplateFile, h as loadTemplate, t as templatesDir, E as renderReport, F as didYouMean, G as packageRoot, H as sha256Text, T as TOOL_VERSION, I as median, J as mannWhitneyU, L as quantile, O as normalCdf, q as escapeMarkdown, P as InterruptedError } from './chunks/templates.js';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import 'node:crypto';

@@ -2,9 +2,9 @@ import { g as getInput, s as setFailed, a as startGroup, e as endGroup, b as sav
 import { readFileSync, existsSync } from 'node:fs';
 import { EOL, tmpdir, homedir, userInfo } from 'node:os';
 import { dirname, posix, join, relative, resolve, isAbsolute, sep } from 'node:path';
-import { c as countCases, V as VERDICT_SCHEMA, g as geomeanRatios, s as summaryCounts, v as verdictStatus, r as reportMarker, p as parseConfig, a as compareAB, b as compareWithHistory, d as compareResults, w as writeFileAtomic, e as reportTitle, f as gatedFailures, t as templatesDir, l as loadTemplateFile, h as loadTemplate, i as renderAllReports, j as gatesForPullRequest, k as compareSettings, m as loadConfig, N as NODE_LLAMA_CPP_VERSION, u as untilInterrupted, n as runSession, o as normalizeOllamaHost, q as escapeMarkdown } from './chunks/load.js';
+import { c as countCases, V as VERDICT_SCHEMA, g as geomeanRatios, s as summaryCounts, v as verdictStatus, r as reportMarker, p as parseConfig, a as compareAB, b as compareWithHistory, d as compareResults, w as writeFileAtomic, e as reportTitle, f as gatedFailures, t as templatesDir, l as loadTemplateFile, h as loadTemplate, i as renderAllReports, j as gatesForPullRequest, k as compareSettings, m as loadConfig, N as NODE_LLAMA_CPP_VERSION, u as untilInterrupted, n as runSession, o as normalizeOllamaHost, q as escapeMarkdown } from './chunks/templates.js';
 import { I as InputError, g as getErrorMessage, p as parseResults, l as llamaCppModelDir, d as detectOllamaServer } from './chunks/storage.js';
-import { s as silentLogger, h as httpStatus, l as labelSlug, i as isReadOnlyTokenError, g as githubMessage, C as CacheBaselineStore, a as isNotFoundError, r as readOnlyTokenHint, I as Inputs, b as INPUT_DEFAULTS, S as SAVE_BASELINE, c as STRATEGIES, M as MODES, d as apiFailure, B as BASELINE_CACHE_DIR, e as BASELINE_HISTORY_RUNS, f as actionLogger, j as defaultCacheService, O as Outputs, o as ollamaAnswers, p as planModelCache, k as restoreModelCache, m as State, n as findOnPath, q as startOllamaServe } from './chunks/ollama-serve.js';
+import { s as silentLogger, l as labelSlug, C as CacheBaselineStore, I as Inputs, a as INPUT_DEFAULTS, S as SAVE_BASELINE, b as STRATEGIES, M as MODES, B as BASELINE_CACHE_DIR, c as BASELINE_HISTORY_RUNS, d as actionLogger, e as defaultCacheService, O as Outputs, o as ollamaAnswers, p as planModelCache, r as restoreModelCache, f as State, g as findOnPath, h as startOllamaServe } from './chunks/ollama-serve.js';
 import { createRequire } from 'module';
 import 'node:crypto';
 import { mkdir, writeFile, readFile, appendFile, mkdtemp } from 'node:fs/promises';
@@ -88,6 +88,58 @@ function mergeVerdicts(verdicts, now) {
     cases,
     notes
   };
+}
+
+function httpStatus(error) {
+  const status = error?.status;
+  return typeof status === "number" ? status : void 0;
+}
+function githubMessage(error) {
+  const data = error?.response?.data;
+  const message = data?.message;
+  return typeof message === "string" ? message : getErrorMessage(error);
+}
+const READ_ONLY_MESSAGE = "Resource not accessible by integration";
+function isReadOnlyTokenError(error) {
+  if (httpStatus(error) !== 403) return false;
+  return githubMessage(error).includes(READ_ONLY_MESSAGE) || getErrorMessage(error).includes(READ_ONLY_MESSAGE);
+}
+function isNotFoundError(error) {
+  return httpStatus(error) === 404;
+}
+function readOnlyTokenHint(what) {
+  return `Skipped the ${what}: the token is read-only (GitHub answered 403 "${READ_ONLY_MESSAGE}"). This is expected on a pull request from a fork, whose GITHUB_TOKEN cannot write. The job summary and the llm-bench-results-<label> artifact still carry the report. To comment on fork pull requests, run llm-bench with \`mode: run\` in the pull_request workflow and add a second workflow \`on: workflow_run: { workflows: [<that workflow>], types: [completed] }\` with \`permissions: { contents: read, pull-requests: write, checks: write, actions: read }\` that runs llm-bench with \`mode: report\` (see examples/ in the llm-bench repository). Otherwise grant the job \`permissions: { pull-requests: write, checks: write }\`.`;
+}
+function requestName(error) {
+  const request = error?.request;
+  if (!request || typeof request.url !== "string") return void 0;
+  let url = request.url;
+  try {
+    const parsed = new URL(request.url);
+    url = parsed.pathname + parsed.search;
+  } catch {
+  }
+  return `${typeof request.method === "string" ? request.method : "GET"} ${url}`;
+}
+function apiFailure(what, error, permission) {
+  const status = httpStatus(error);
+  const request = requestName(error);
+  const said = githubMessage(error).replace(/\s+/g, " ").slice(0, 200);
+  const where = request ? ` (${request})` : "";
+  const answered = error?.response !== void 0;
+  let advice;
+  if (!answered && (status === void 0 || status === 500))
+    advice = "GitHub could not be reached after 3 retries with backoff; check the runner's network, then rerun the job";
+  else if (status === 401) advice = "the token was refused (revoked or expired?): check the github-token input";
+  else if (status === 403 || status === 404)
+    advice = `the token may lack permission: grant the job \`permissions: { ${permission} }\``;
+  else if (status === 429) advice = "GitHub kept rate-limiting the request after the retries; rerun the job later";
+  else if (status !== void 0 && status >= 500)
+    advice = "GitHub kept failing after 3 retries with backoff; rerun the job";
+  else advice = "check the request and the token";
+  return new Error(
+    `${what} failed${where}: ${answered && status !== void 0 ? `HTTP ${status} ` : ""}${said}. ${advice}.`
+  );
 }
 
 var require$1 = createRequire('/');

@@ -1,7 +1,7 @@
 import { s as setFailed, d as getState } from './chunks/core.js';
 import { g as getErrorMessage } from './chunks/storage.js';
 import 'node:crypto';
-import { m as State, t as stopOllamaServe, f as actionLogger, u as parseModelCachePlan, v as saveModelCache, j as defaultCacheService } from './chunks/ollama-serve.js';
+import { f as State, i as stopOllamaServe, d as actionLogger, j as parseModelCachePlan, k as saveModelCache, e as defaultCacheService } from './chunks/ollama-serve.js';
 import 'node:fs/promises';
 import 'node:path';
 import 'os';

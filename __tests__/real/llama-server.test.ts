@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAIEngine } from '../../src/engines/openai.js';
 import { HttpTransport, type FetchLike } from '../../src/engines/http.js';
 import type { Engine, Generation, LoadedModel } from '../../src/engines/types.js';
-import { runLoad } from '../../src/runner/load.js';
+import { runLoad } from '../../src/runner/concurrency.js';
 import { runBenchmark } from '../../src/runner/run.js';
 import { metricsOfGeneration } from '../../src/runner/metrics.js';
 import { parseConfig } from '../../src/config/parse.js';

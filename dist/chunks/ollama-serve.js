@@ -1,65 +1,10 @@
-import { g as getErrorMessage, I as InputError, p as parseResults, o as ollamaStorage, m as modelCacheKey, l as llamaCppModelDir } from './storage.js';
+import { I as InputError, g as getErrorMessage, p as parseResults, o as ollamaStorage, m as modelCacheKey, l as llamaCppModelDir } from './storage.js';
 import { rm, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve, delimiter } from 'node:path';
 import { createHash } from 'node:crypto';
 import { f as debug, w as warning, i as info } from './core.js';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, openSync, closeSync } from 'node:fs';
-
-const silentLogger = { info: () => {
-}, warning: () => {
-} };
-function httpStatus(error) {
-  const status = error?.status;
-  return typeof status === "number" ? status : void 0;
-}
-function githubMessage(error) {
-  const data = error?.response?.data;
-  const message = data?.message;
-  return typeof message === "string" ? message : getErrorMessage(error);
-}
-const READ_ONLY_MESSAGE = "Resource not accessible by integration";
-function isReadOnlyTokenError(error) {
-  if (httpStatus(error) !== 403) return false;
-  return githubMessage(error).includes(READ_ONLY_MESSAGE) || getErrorMessage(error).includes(READ_ONLY_MESSAGE);
-}
-function isNotFoundError(error) {
-  return httpStatus(error) === 404;
-}
-function readOnlyTokenHint(what) {
-  return `Skipped the ${what}: the token is read-only (GitHub answered 403 "${READ_ONLY_MESSAGE}"). This is expected on a pull request from a fork, whose GITHUB_TOKEN cannot write. The job summary and the llm-bench-results-<label> artifact still carry the report. To comment on fork pull requests, run llm-bench with \`mode: run\` in the pull_request workflow and add a second workflow \`on: workflow_run: { workflows: [<that workflow>], types: [completed] }\` with \`permissions: { contents: read, pull-requests: write, checks: write, actions: read }\` that runs llm-bench with \`mode: report\` (see examples/ in the llm-bench repository). Otherwise grant the job \`permissions: { pull-requests: write, checks: write }\`.`;
-}
-function requestName(error) {
-  const request = error?.request;
-  if (!request || typeof request.url !== "string") return void 0;
-  let url = request.url;
-  try {
-    const parsed = new URL(request.url);
-    url = parsed.pathname + parsed.search;
-  } catch {
-  }
-  return `${typeof request.method === "string" ? request.method : "GET"} ${url}`;
-}
-function apiFailure(what, error, permission) {
-  const status = httpStatus(error);
-  const request = requestName(error);
-  const said = githubMessage(error).replace(/\s+/g, " ").slice(0, 200);
-  const where = request ? ` (${request})` : "";
-  const answered = error?.response !== void 0;
-  let advice;
-  if (!answered && (status === void 0 || status === 500))
-    advice = "GitHub could not be reached after 3 retries with backoff; check the runner's network, then rerun the job";
-  else if (status === 401) advice = "the token was refused (revoked or expired?): check the github-token input";
-  else if (status === 403 || status === 404)
-    advice = `the token may lack permission: grant the job \`permissions: { ${permission} }\``;
-  else if (status === 429) advice = "GitHub kept rate-limiting the request after the retries; rerun the job later";
-  else if (status !== void 0 && status >= 500)
-    advice = "GitHub kept failing after 3 retries with backoff; rerun the job";
-  else advice = "check the request and the token";
-  return new Error(
-    `${what} failed${where}: ${answered && status !== void 0 ? `HTTP ${status} ` : ""}${said}. ${advice}.`
-  );
-}
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 function labelSlug(label) {
@@ -69,6 +14,10 @@ function labelSlug(label) {
   const hash = createHash("sha256").update(label).digest("hex").slice(0, 8);
   return readable ? `${readable}-${hash}` : `label-${hash}`;
 }
+
+const silentLogger = { info: () => {
+}, warning: () => {
+} };
 
 async function defaultCacheService() {
   const cache = await import('./cache.js');
@@ -451,4 +400,4 @@ async function stopOllamaServe(pid, opts) {
   opts.log(`Stopped ollama serve (pid ${pid}).`);
 }
 
-export { BASELINE_CACHE_DIR as B, CacheBaselineStore as C, Inputs as I, MODES as M, Outputs as O, SAVE_BASELINE as S, isNotFoundError as a, INPUT_DEFAULTS as b, STRATEGIES as c, apiFailure as d, BASELINE_HISTORY_RUNS as e, actionLogger as f, githubMessage as g, httpStatus as h, isReadOnlyTokenError as i, defaultCacheService as j, restoreModelCache as k, labelSlug as l, State as m, findOnPath as n, ollamaAnswers as o, planModelCache as p, startOllamaServe as q, readOnlyTokenHint as r, silentLogger as s, stopOllamaServe as t, parseModelCachePlan as u, saveModelCache as v };
+export { BASELINE_CACHE_DIR as B, CacheBaselineStore as C, Inputs as I, MODES as M, Outputs as O, SAVE_BASELINE as S, INPUT_DEFAULTS as a, STRATEGIES as b, BASELINE_HISTORY_RUNS as c, actionLogger as d, defaultCacheService as e, State as f, findOnPath as g, startOllamaServe as h, stopOllamaServe as i, parseModelCachePlan as j, saveModelCache as k, labelSlug as l, ollamaAnswers as o, planModelCache as p, restoreModelCache as r, silentLogger as s };

@@ -6809,6 +6809,40 @@ function metricInfo(name, custom = {}) {
   if (isBuiltinMetric(name)) return BUILTIN_METRICS[name];
   return custom[name] ?? { direction: "none", unit: "", description: "custom metric" };
 }
+const LOAD_METRICS = {
+  ttft_p50_ms: { direction: "lower", unit: "ms", description: "median TTFT over the requests of a load run" },
+  ttft_p99_ms: { direction: "lower", unit: "ms", description: "99th percentile TTFT over the requests of a load run" },
+  tpot_p50_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "median time per output token over the requests of a load run"
+  },
+  tpot_p99_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "99th percentile time per output token over the requests of a load run"
+  },
+  e2e_p50_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "median end-to-end latency over the requests of a load run"
+  },
+  e2e_p99_ms: {
+    direction: "lower",
+    unit: "ms",
+    description: "99th percentile end-to-end latency over the requests of a load run"
+  }
+};
+const CACHED_TOKENS = "cached_tokens";
+const CACHED_TOKENS_INFO = {
+  direction: "none",
+  unit: "tok",
+  description: "prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)"
+};
+function cachedTokensOf(metrics) {
+  const n = metrics?.[CACHED_TOKENS];
+  return n !== void 0 && Number.isFinite(n) && n >= 0 ? n : void 0;
+}
 
 class InputError extends Error {
   file;
@@ -7230,4 +7264,4 @@ function downloadStallSeconds(env) {
   return seconds;
 }
 
-export { BUILTIN_METRICS as B, InputError as I, METRIC_NAME_PATTERN as M, NEVER as N, RESULTS_SCHEMA as R, _enum as _, metricInfo as a, literal as b, boolean as c, detectOllamaServer as d, array as e, unknown as f, getErrorMessage as g, strictObject as h, parseWith as i, isBuiltinMetric as j, issueMessage as k, llamaCppModelDir as l, modelCacheKey as m, number as n, ollamaStorage as o, parseResults as p, object as q, record as r, string as s, tuple as t, union as u, modelIdentitySchema as v, metricInfoSchema as w, runnerSchema as x, downloadStallSeconds as y };
+export { CACHED_TOKENS_INFO as A, BUILTIN_METRICS as B, CACHED_TOKENS as C, InputError as I, LOAD_METRICS as L, METRIC_NAME_PATTERN as M, NEVER as N, RESULTS_SCHEMA as R, _enum as _, metricInfo as a, literal as b, boolean as c, detectOllamaServer as d, array as e, unknown as f, getErrorMessage as g, strictObject as h, parseWith as i, isBuiltinMetric as j, issueMessage as k, llamaCppModelDir as l, modelCacheKey as m, number as n, ollamaStorage as o, parseResults as p, object as q, record as r, string as s, tuple as t, union as u, modelIdentitySchema as v, metricInfoSchema as w, runnerSchema as x, downloadStallSeconds as y, cachedTokensOf as z };

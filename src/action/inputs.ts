@@ -1,5 +1,5 @@
 // Parses and validates every input of action.yml once, into one typed object; each error names the input and its value.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { COMMENT_MODES, type CommentMode } from '../github/comment.js';
 import { BASELINE_KINDS, type BaselineKind } from '../store/types.js';
 import { isSafeBranchName } from '../store/branch.js';

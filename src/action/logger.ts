@@ -1,6 +1,6 @@
 // The GitHub layer's Logger on @actions/core: every line of the action goes through the runner's log.
 import * as core from '@actions/core';
-import type { Logger } from '../github/errors.js';
+import type { Logger } from '../util/log.js';
 import { logSafe } from '../util/log-safe.js';
 
 /**

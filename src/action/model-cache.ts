@@ -2,11 +2,11 @@
 // Every failure here is a warning: a cold cache costs time, never the job.
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../io/config.js';
 import { llamaCppModelDir, modelCacheKey, ollamaStorage, type OllamaServerFacts } from '../engines/storage.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 import type { CacheService } from '../store/cache.js';
-import type { Logger } from '../github/errors.js';
+import type { Logger } from '../util/log.js';
 
 /** What main restored and post saves; kept in the action's state between the two. */
 export interface ModelCachePlan {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 
 export type NodeLlamaCpp = typeof import('node-llama-cpp');
 

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, openSync, closeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 
 /** Whether an Ollama server answers GET /api/version at `host` within `timeoutMs`. */
 export async function ollamaAnswers(host: string, timeoutMs = 2000): Promise<boolean> {

@@ -1,6 +1,6 @@
 // The action's post step: stops an `ollama serve` that main started, then saves the model cache if the benchmark finished.
 import * as core from '@actions/core';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 import { defaultCacheService, type CacheService } from '../store/index.js';
 import { State } from './constants.js';
 import { actionLogger } from './logger.js';

@@ -1,10 +1,10 @@
 // Publishes a verdict: renders the three reports, writes the report file and job summary, the check run and the sticky comment.
-import { writeFileAtomic } from '../util/files.js';
+import { writeFileAtomic } from '../io/files.js';
 import { templatesDir } from '../util/paths.js';
-import { loadTemplate, loadTemplateFile } from '../report/load.js';
+import { loadTemplate, loadTemplateFile } from '../io/templates.js';
 import { renderAllReports, reportTitle } from '../report/render.js';
 import type { Verdict } from '../schema/verdict.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 import {
   postStickyComment,
   publishCheckRun,

@@ -1,6 +1,6 @@
 // Builds the baseline store the `baseline` input names from the action's context, and decides when a run becomes a baseline.
 import { join } from 'node:path';
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import type { Results } from '../schema/results.js';
 import { createBaselineStore, type BaselineStore, type CacheService } from '../store/index.js';
 import type { ActionContext, GitHubClient, Logger } from '../github/index.js';

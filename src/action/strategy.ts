@@ -1,9 +1,9 @@
 // Reads the base branch's config through the API (its gates judge a pull request; its matrix is the A/B base) and
 // chooses between A/B (base and head interleaved on this runner) and a stored baseline.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../io/config.js';
 import { compareSettings, gatesForPullRequest, type CompareSettingsInput } from '../compare/index.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import {
   apiFailure,
   readConfigAtRef,

@@ -3,7 +3,8 @@ import { compareAB, compareResults, compareWithHistory, type CompareSettingsInpu
 import type { Results } from '../schema/results.js';
 import type { Verdict } from '../schema/verdict.js';
 import type { BaselineStore } from '../store/index.js';
-import { apiFailure, httpStatus, type Logger } from '../github/errors.js';
+import { apiFailure, httpStatus } from '../github/errors.js';
+import type { Logger } from '../util/log.js';
 
 /** Stored runs from which their spread, not one run, sets the bar (docs/design.md, docs/statistics.md). */
 export const HISTORY_MIN_RUNS = 3;

@@ -1,9 +1,9 @@
 // The `llm-bench` command line: parses arguments, runs one command, maps failures to exit codes.
 import { Command, CommanderError, Option } from 'commander';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { oneLine, positiveInt, reportId, runnerLabel } from './io.js';
-import { checkOutputPaths } from '../util/files.js';
+import { checkOutputPaths } from '../io/files.js';
 import { MODEL_TYPES } from '../model/make.js';
 import { SHAPE_NAMES } from '../model/presets.js';
 import { runCommand, type CliContext } from './commands/run.js';

@@ -1,5 +1,5 @@
 // A/B in one run (strategy `ab`): base and head cases ran interleaved in randomised blocks; compare them pairwise by block.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { metricInfo } from '../schema/metrics.js';
 import type { CaseResult, Results } from '../schema/results.js';
 import type { Verdict } from '../schema/verdict.js';

@@ -1,5 +1,5 @@
 // Builds the verdict@1 document from per-metric decisions: limits, gating, case entries, summary counts and status.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { metricInfo, type MetricInfo } from '../schema/metrics.js';
 import type { CaseResult, Results } from '../schema/results.js';
 import type { CaseVerdict, MetricVerdict, RunMeta, Strategy, Verdict } from '../schema/verdict.js';

@@ -1,5 +1,5 @@
 // Run vs stored baseline (strategies `baseline` and `baseline-calibrated`): head results against base results, per runner label.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { metricInfo } from '../schema/metrics.js';
 import type { CaseResult, Results } from '../schema/results.js';
 import type { Strategy, Verdict } from '../schema/verdict.js';

@@ -1,5 +1,5 @@
 // Run against a history of stored baseline runs (strategy `baseline-history`): run-to-run spread sets the bar.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { metricInfo } from '../schema/metrics.js';
 import type { CaseResult, Results } from '../schema/results.js';
 import type { Strategy, Verdict } from '../schema/verdict.js';

@@ -1,5 +1,5 @@
 // Several runner labels' verdicts as the one the report shows.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import type { Verdict } from '../schema/verdict.js';
 import { VERDICT_SCHEMA } from '../schema/verdict.js';
 import { geomeanRatios } from './assemble.js';

@@ -2,12 +2,11 @@
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type CompareSettings, type Gate, type Workload } from './schema.js';
-import { ENGINE_OPTIONS, type EngineKind } from '../engines/options.js';
-import { InputError } from '../schema/errors.js';
+import { ENGINE_OPTIONS, type EngineKind } from './engine-options.js';
+import { InputError } from '../util/errors.js';
 import { parseWith, issueMessage } from '../schema/validate.js';
 import type { ParamValue } from '../schema/results.js';
-import { BUILTIN_METRICS, isBuiltinMetric } from '../schema/metrics.js';
-import { LOAD_METRICS } from '../runner/load.js';
+import { BUILTIN_METRICS, LOAD_METRICS, isBuiltinMetric } from '../schema/metrics.js';
 
 export interface ModelSpec {
   /** Stable key of the model in case ids: a PR can swap the model behind an id. */

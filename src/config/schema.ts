@@ -1,6 +1,6 @@
 // The bench.yml schema (docs/design.md "Contracts"): what users write, validated with zod.
 import { z } from 'zod';
-import { ENGINE_KINDS } from '../engines/options.js';
+import { ENGINE_KINDS } from './engine-options.js';
 import { METRIC_NAME_PATTERN } from '../schema/metrics.js';
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;

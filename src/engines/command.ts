@@ -24,7 +24,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { basename } from 'node:path';
 import type { Config, ModelSpec } from '../config/parse.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import { METRIC_NAME_PATTERN, isBuiltinMetric, type Direction, type MetricInfo } from '../schema/metrics.js';
 import {
   EngineError,

@@ -4,7 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { EngineError } from './types.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 
 export type FetchLike = typeof fetch;
 

@@ -1,5 +1,5 @@
 // Builds the engine a config asks for. The only place that knows every adapter.
-import type { LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../io/config.js';
 import type { Engine } from './types.js';
 import { createLlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp.js';
 import { createOllamaEngine } from './ollama.js';

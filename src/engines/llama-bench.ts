@@ -24,10 +24,10 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Config, ModelSpec } from '../config/parse.js';
-import type { LoadedConfig } from '../config/load.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import type { LoadedConfig } from '../io/config.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import { inspectGguf } from '../model/gguf-reader.js';
-import { sha256File } from '../util/files.js';
+import { sha256File } from '../io/files.js';
 import { excerpt, nowMs, OutputHash } from './http.js';
 import {
   EngineError,

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, resolve } from 'node:path';
 import type { Config, ModelSpec } from '../config/parse.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import {
   EngineError,
   type Engine,
@@ -18,7 +18,7 @@ import {
   type PreparedModel,
 } from './types.js';
 import { inspectGguf } from '../model/gguf-reader.js';
-import { sha256File } from '../util/files.js';
+import { sha256File } from '../io/files.js';
 import { createStallWatchdog, createTransferProgress } from '../util/progress.js';
 import { NODE_LLAMA_CPP_VERSION } from '../version.js';
 

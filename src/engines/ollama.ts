@@ -3,7 +3,7 @@ import { downloadStallSeconds } from './storage.js';
 import { Ollama, type ModelResponse, type ShowResponse } from 'ollama';
 import type { Config, ModelSpec } from '../config/parse.js';
 import type { ModelIdentity, ParamValue } from '../schema/results.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 import { createTransferProgress, type TransferProgress } from '../util/progress.js';
 import {
   EngineError,
@@ -17,7 +17,7 @@ import {
   type PrepareContext,
   type PreparedModel,
 } from './types.js';
-import { CACHED_TOKENS } from '../runner/metrics.js';
+import { CACHED_TOKENS } from '../schema/metrics.js';
 import {
   abortError,
   connectFailure,

@@ -20,7 +20,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Config, ModelSpec } from '../config/parse.js';
 import type { ModelIdentity } from '../schema/results.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import {
   EngineError,
   withRetries,
@@ -33,7 +33,7 @@ import {
   type PrepareContext,
   type PreparedModel,
 } from './types.js';
-import { CACHED_TOKENS } from '../runner/metrics.js';
+import { CACHED_TOKENS } from '../schema/metrics.js';
 import {
   abortError,
   connectFailure,

@@ -4,11 +4,11 @@
 // install script runs the server as a systemd service under the `ollama` user, whose home is
 // /usr/share/ollama, so its models live in /usr/share/ollama/.ollama/models: a cache restored into the
 // runner user's ~/.ollama/models is then never seen by the server (and a cache saved from it is empty).
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { EngineKind } from './options.js';
+import type { EngineKind } from '../config/engine-options.js';
 
 /** What is known of the running Ollama server (see detectOllamaServer). */
 export interface OllamaServerFacts {

@@ -1,5 +1,5 @@
 // The one interface every engine adapter implements; the runner only ever talks to this.
-import type { EngineKind } from './options.js';
+import type { EngineKind } from '../config/engine-options.js';
 import type { ModelSpec } from '../config/parse.js';
 import type { ModelIdentity, ParamValue } from '../schema/results.js';
 import type { MetricInfo } from '../schema/metrics.js';

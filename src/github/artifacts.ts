@@ -1,11 +1,11 @@
 // Results artifacts: upload through the Actions results service, list and download through the REST API.
 import { httpStatus } from './errors.js';
 import { parseResults, type Results } from '../schema/results.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
-import { labelSlug } from '../store/label.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
+import { labelSlug } from '../util/label.js';
 import type { Artifact, GitHubClient } from './client.js';
 import { unzipSync } from 'fflate';
-import { silentLogger, type Logger } from './errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
 
 export const RESULTS_ARTIFACT_PREFIX = 'llm-bench-results-';
 

@@ -1,7 +1,7 @@
 // Reads the base branch's bench.yml and the prompt files it names through the API, for the A/B strategy.
 import { posix } from 'node:path';
 import { parseConfig, type Config } from '../config/parse.js';
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import type { GitHubClient } from './client.js';
 
 export interface ConfigAtRef {

@@ -1,7 +1,8 @@
 // The check run that carries the verdict on the PR's head commit, so a regression can block the merge.
 import type { CheckConclusion, GitHubClient } from './client.js';
 import type { VerdictGist } from './comment.js';
-import { isReadOnlyTokenError, readOnlyTokenHint, silentLogger, type Logger } from './errors.js';
+import { isReadOnlyTokenError, readOnlyTokenHint } from './errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
 
 /** GitHub's limit on a check run's `output.summary` and `output.text`, in characters. */
 export const CHECK_TEXT_LIMIT = 65_535;

@@ -2,7 +2,8 @@
 import type { Verdict } from '../schema/verdict.js';
 import { reportMarker } from '../report/marker.js';
 import type { GitHubClient, Identity, IssueComment } from './client.js';
-import { isReadOnlyTokenError, readOnlyTokenHint, silentLogger, type Logger } from './errors.js';
+import { isReadOnlyTokenError, readOnlyTokenHint } from './errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
 
 export const COMMENT_MODES = ['always', 'on-change', 'on-regression', 'never'] as const;
 export type CommentMode = (typeof COMMENT_MODES)[number];

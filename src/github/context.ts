@@ -1,6 +1,6 @@
 // Turns the Actions environment and event payload into one plain, typed object, so no logic reads `github.context`.
 import { readFileSync } from 'node:fs';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 
 export interface RepoRef {
   owner: string;

@@ -1,14 +1,5 @@
 // Recognises GitHub API failures the action must survive (read-only tokens, missing things) and says how to fix them.
-import { getErrorMessage } from '../schema/errors.js';
-
-/** Where output goes; the action passes @actions/core's functions, tests pass recorders. */
-export interface Logger {
-  info(message: string): void;
-  warning(message: string): void;
-  debug?(message: string): void;
-}
-
-export const silentLogger: Logger = { info: () => {}, warning: () => {} };
+import { getErrorMessage } from '../util/errors.js';
 
 /** The HTTP status of an octokit RequestError (or anything carrying `status`), else undefined. */
 export function httpStatus(error: unknown): number | undefined {

@@ -22,9 +22,8 @@ export {
   isReadOnlyTokenError,
   isNotFoundError,
   readOnlyTokenHint,
-  silentLogger,
-  type Logger,
 } from './errors.js';
+export { silentLogger, type Logger } from '../util/log.js';
 export {
   postStickyComment,
   reportMarker,

@@ -1,8 +1,8 @@
 // The job summary: appends the report's Markdown to the file GitHub names in GITHUB_STEP_SUMMARY.
 import { appendFile } from 'node:fs/promises';
 import { EOL } from 'node:os';
-import { getErrorMessage } from '../schema/errors.js';
-import { silentLogger, type Logger } from './errors.js';
+import { getErrorMessage } from '../util/errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
 
 /** GitHub refuses to show a step's summary over 1 MiB (and annotates the step with an error). */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;

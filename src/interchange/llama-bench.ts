@@ -1,9 +1,9 @@
 // Import of llama.cpp's llama-bench output (`-o json` or `-o jsonl`) into llm-bench/results@1, so existing llama.cpp
 // measurements join the comparison and the history. One case per model × parameter set; the samples of its `pp` test
 // are prefill_tps and of its `tg` test decode_tps (samples_ts, tokens per second, one per repetition).
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { RESULTS_SCHEMA, parseResults, type CaseResult, type Results } from '../schema/results.js';
-import { sha256Text } from '../util/files.js';
+import { sha256Text } from '../io/files.js';
 import { TOOL_VERSION } from '../version.js';
 
 /** llama-bench fields that describe the test rather than the configuration (they never split cases). */

@@ -3,9 +3,9 @@
 // output_throughput, mean/median/p99 of ttft/tpot/itl/e2el in ms) and, with --save-detailed (older versions always),
 // per-request arrays: input_lens, output_lens, ttfts (seconds), itls (seconds, one list per request), errors.
 // main() adds date ("%Y%m%d-%H%M%S"), backend, label, model_id, num_prompts, request_rate, burstiness, max_concurrency.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { RESULTS_SCHEMA, parseResults, type CaseResult, type Results } from '../schema/results.js';
-import { sha256Text } from '../util/files.js';
+import { sha256Text } from '../io/files.js';
 import { TOOL_VERSION } from '../version.js';
 
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);

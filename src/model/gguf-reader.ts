@@ -1,6 +1,6 @@
 // Reads a GGUF file's header, metadata and tensor infos without its tensor data, and rejects files llama.cpp would choke on.
 import { open, type FileHandle } from 'node:fs/promises';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import {
   GGML_MAX_DIMS,
   GGML_MAX_NAME,

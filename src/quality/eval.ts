@@ -1,6 +1,6 @@
 // A quality gate's pure parts (issue 15, part 3): eval items from JSON lines, their scorers, accuracy with a Wilson
 // interval, and base vs head compared item by item with the exact McNemar test.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { wilsonInterval } from '../stats/trend.js';
 
 export const SCORERS = ['exact', 'contains', 'regex', 'choice', 'number'] as const;

@@ -1,6 +1,6 @@
 // The Handlebars environment of reports: Markdown escaping for `{{value}}`, formatting helpers, compiled-template cache, template errors as InputErrors.
 import Handlebars from 'handlebars';
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { capUntrusted, escapeMarkdown, plainText } from './escape.js';
 import {
   NO_VALUE,

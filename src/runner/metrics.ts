@@ -1,26 +1,6 @@
 // Turns one request's raw timings into the metrics of src/schema/metrics.ts. Pure, shared by every engine.
 import type { Generation } from '../engines/types.js';
-import type { MetricInfo } from '../schema/metrics.js';
 import { quantile } from '../stats/descriptive.js';
-
-/**
- * Prompt tokens the server did not evaluate for a request because its prompt cache held them: llama-server's
- * `timings.cache_n` (tools/server/README.md), the OpenAI `usage.prompt_tokens_details.cached_tokens` (vLLM, SGLang,
- * llama-server), Ollama's `prompt_eval_cached_count` (docs.ollama.com/api/usage). Engines put it in
- * `Generation.metrics` under this name; a measured request with a positive count did not measure a full prefill.
- */
-export const CACHED_TOKENS = 'cached_tokens';
-export const CACHED_TOKENS_INFO: MetricInfo = {
-  direction: 'none',
-  unit: 'tok',
-  description: 'prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)',
-};
-
-/** The cached prompt tokens a server reported for one request, when it reported a count (a non-negative integer). */
-export function cachedTokensOf(metrics: Record<string, number> | undefined): number | undefined {
-  const n = metrics?.[CACHED_TOKENS];
-  return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
-}
 
 /** Gaps between consecutive streamed tokens; a chunk of k tokens contributes k equal gaps. */
 export function interTokenGapsMs(gen: Pick<Generation, 'chunkArrivalsMs' | 'chunkTokens'>): number[] {

@@ -2,7 +2,7 @@
 // incremental writes, progress. Everything measured is kept, whatever fails later.
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { LoadedConfig } from '../config/load.js';
+import type { LoadedConfig } from '../io/config.js';
 import { planCases, type PlannedCase } from '../plan/plan.js';
 import {
   EngineError,
@@ -13,7 +13,8 @@ import {
   type PreparedModel,
 } from '../engines/types.js';
 import type { ModelSpec } from '../config/parse.js';
-import { CACHED_TOKENS, CACHED_TOKENS_INFO, cachedTokensOf, metricsOfGeneration } from './metrics.js';
+import { metricsOfGeneration } from './metrics.js';
+import { CACHED_TOKENS, CACHED_TOKENS_INFO, LOAD_METRICS, cachedTokensOf } from '../schema/metrics.js';
 import {
   RESULTS_SCHEMA,
   type CaseError,
@@ -21,12 +22,12 @@ import {
   type Results,
   type RunnerFingerprint,
 } from '../schema/results.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 import type { Monitor, MonitorSummary } from '../monitor/monitor.js';
-import { writeFileAtomic, sha256Text } from '../util/files.js';
+import { writeFileAtomic, sha256Text } from '../io/files.js';
 import { formatDuration, newPromptNonce, promptPrefix, shuffle } from './util.js';
 import { seededRandom } from '../stats/random.js';
-import { LOAD_METRICS, runLoad } from './load.js';
+import { runLoad } from './concurrency.js';
 
 /** After a stop, how long the request in flight may still finish before it is dropped as interrupted. */
 export const STOP_GRACE_MS = 3000;

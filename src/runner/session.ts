@@ -1,7 +1,7 @@
 // One benchmark session as the CLI and the action run it: configs → engines (+ reference workload) → runner.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { loadConfig, type LoadedConfig } from '../io/config.js';
 import { createEngine, type EngineEnvironment } from '../engines/index.js';
 import { createLlamaCppEngine } from '../engines/llama-cpp.js';
 import type { Engine } from '../engines/types.js';
@@ -11,7 +11,7 @@ import { defaultLabel, fingerprint } from './fingerprint.js';
 import { defaultSources, startMonitor } from '../monitor/monitor.js';
 import type { Results } from '../schema/results.js';
 import { TOOL_VERSION } from '../version.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 
 export interface SessionSide {
   side?: 'base' | 'head';

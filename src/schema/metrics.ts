@@ -69,3 +69,48 @@ export function metricInfo(name: string, custom: Record<string, MetricInfo> = {}
   if (isBuiltinMetric(name)) return BUILTIN_METRICS[name];
   return custom[name] ?? { direction: 'none', unit: '', description: 'custom metric' };
 }
+
+/** Metrics a load run adds beyond the README's metric table (request_tps, output_tps, success_rate, itl_p50/p99_ms are there). */
+export const LOAD_METRICS: Record<string, MetricInfo> = {
+  ttft_p50_ms: { direction: 'lower', unit: 'ms', description: 'median TTFT over the requests of a load run' },
+  ttft_p99_ms: { direction: 'lower', unit: 'ms', description: '99th percentile TTFT over the requests of a load run' },
+  tpot_p50_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: 'median time per output token over the requests of a load run',
+  },
+  tpot_p99_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: '99th percentile time per output token over the requests of a load run',
+  },
+  e2e_p50_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: 'median end-to-end latency over the requests of a load run',
+  },
+  e2e_p99_ms: {
+    direction: 'lower',
+    unit: 'ms',
+    description: '99th percentile end-to-end latency over the requests of a load run',
+  },
+};
+
+/**
+ * Prompt tokens the server did not evaluate for a request because its prompt cache held them: llama-server's
+ * `timings.cache_n` (tools/server/README.md), the OpenAI `usage.prompt_tokens_details.cached_tokens` (vLLM, SGLang,
+ * llama-server), Ollama's `prompt_eval_cached_count` (docs.ollama.com/api/usage). Engines put it in
+ * `Generation.metrics` under this name; a measured request with a positive count did not measure a full prefill.
+ */
+export const CACHED_TOKENS = 'cached_tokens';
+export const CACHED_TOKENS_INFO: MetricInfo = {
+  direction: 'none',
+  unit: 'tok',
+  description: 'prompt tokens the server served from its prompt cache instead of evaluating them (0: a full prefill)',
+};
+
+/** The cached prompt tokens a server reported for one request, when it reported a count (a non-negative integer). */
+export function cachedTokensOf(metrics: Record<string, number> | undefined): number | undefined {
+  const n = metrics?.[CACHED_TOKENS];
+  return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
+}

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { METRIC_NAME_PATTERN } from './metrics.js';
 import { parseWith } from './validate.js';
-import { InputError } from './errors.js';
+import { InputError } from '../util/errors.js';
 
 export const RESULTS_SCHEMA = 'llm-bench/results@1';
 

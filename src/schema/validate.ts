@@ -1,6 +1,6 @@
 // Turns zod validation failures into one InputError that names the file, the path and what was expected.
 import type { z } from 'zod';
-import { InputError, formatPath } from './errors.js';
+import { InputError, formatPath } from '../util/errors.js';
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { runnerSchema, modelIdentitySchema, metricInfoSchema } from './results.js';
 import { parseWith } from './validate.js';
-import { InputError } from './errors.js';
+import { InputError } from '../util/errors.js';
 
 export const VERDICT_SCHEMA = 'llm-bench/verdict@1';
 

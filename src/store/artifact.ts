@@ -1,9 +1,9 @@
 // The `artifact` baseline: the results artifact of the latest successful push run on the default branch.
 import type { Results } from '../schema/results.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { readResultsArtifact, resultsArtifactName } from '../github/artifacts.js';
-import { silentLogger, type Logger } from '../github/errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
 import type { BaselineStore } from './types.js';
 
 export interface ArtifactStoreOptions {

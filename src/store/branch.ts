@@ -1,9 +1,10 @@
 // The `branch` baseline: a data branch with results history per runner label, written through the git data API.
 import { parseResults, type Results } from '../schema/results.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
 import type { GitHubClient, TreeChange } from '../github/client.js';
-import { githubMessage, httpStatus, isReadOnlyTokenError, silentLogger, type Logger } from '../github/errors.js';
-import { labelSlug } from './label.js';
+import { githubMessage, httpStatus, isReadOnlyTokenError } from '../github/errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
+import { labelSlug } from '../util/label.js';
 import type { BaselineStore } from './types.js';
 
 export const DEFAULT_DATA_BRANCH = 'llm-bench-data';

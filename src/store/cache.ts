@@ -1,11 +1,11 @@
 // The `cache` baseline: results saved with @actions/cache on default-branch pushes, restored by key prefix so the newest wins.
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseResults, type Results } from '../schema/results.js';
-import { getErrorMessage } from '../schema/errors.js';
-import { silentLogger, type Logger } from '../github/errors.js';
-import { labelSlug } from './label.js';
+import { getErrorMessage } from '../util/errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
+import { labelSlug } from '../util/label.js';
 import type { BaselineStore } from './types.js';
 
 /**

@@ -2,9 +2,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseResults, type Results } from '../schema/results.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
-import { silentLogger, type Logger } from '../github/errors.js';
-import { labelSlug } from './label.js';
+import { InputError, getErrorMessage } from '../util/errors.js';
+import { silentLogger, type Logger } from '../util/log.js';
+import { labelSlug } from '../util/label.js';
 import type { BaselineStore } from './types.js';
 
 export interface FileStoreIO {

@@ -10,7 +10,7 @@ export { BASELINE_KINDS } from './types.js';
 export { FileBaselineStore, BranchBaselineStore, CacheBaselineStore, ArtifactBaselineStore };
 export { defaultCacheService, baselineCacheKey, baselineCachePrefix, type CacheService } from './cache.js';
 export { DEFAULT_DATA_BRANCH } from './branch.js';
-export { labelSlug } from './label.js';
+export { labelSlug } from '../util/label.js';
 
 export type BaselineStoreSpec =
   | ({ kind: 'file' } & FileStoreOptions)

@@ -1,16 +1,16 @@
 // `llm-bench compare`, `llm-bench ab` and `llm-bench report`: results → verdict → Markdown.
 import { dirname, resolve } from 'node:path';
-import { loadConfig, type LoadedConfig } from '../../config/load.js';
+import { loadConfig, type LoadedConfig } from '../../io/config.js';
 import { compareAB, compareResults, compareSettings, compareWithHistory } from '../../compare/index.js';
 import { parseResults, type Results } from '../../schema/results.js';
 import { parseVerdict, type Verdict } from '../../schema/verdict.js';
 import { renderReport, type ReportKind } from '../../report/render.js';
-import { loadTemplate, loadTemplateFile } from '../../report/load.js';
+import { loadTemplate, loadTemplateFile } from '../../io/templates.js';
 import { templatesDir } from '../../util/paths.js';
-import { checkOutputDir, checkOutputPaths, writeFileAtomic, type NamedPath } from '../../util/files.js';
+import { checkOutputDir, checkOutputPaths, writeFileAtomic, type NamedPath } from '../../io/files.js';
 import { readJsonFile } from '../io.js';
 import { runSides, describeRun, configInputs, resultsOutputs, type CliContext } from './run.js';
-import { InputError } from '../../schema/errors.js';
+import { InputError } from '../../util/errors.js';
 import { EXIT } from '../exit.js';
 import { KNOWN_METRICS, didYouMean } from '../../config/parse.js';
 

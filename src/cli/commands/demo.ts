@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeModel } from '../../model/make.js';
-import { loadConfig } from '../../config/load.js';
+import { loadConfig } from '../../io/config.js';
 import { compareAB, compareSettings } from '../../compare/index.js';
 import { packageRoot } from '../../util/paths.js';
-import { checkOutputDir, checkOutputPaths, writeFileAtomic } from '../../util/files.js';
+import { checkOutputDir, checkOutputPaths, writeFileAtomic } from '../../io/files.js';
 import { renderVerdict } from './compare.js';
 import { configInputs, describeRun, runSides, type CliContext } from './run.js';
 

@@ -1,7 +1,7 @@
 // `llm-bench make-model`: generate a GGUF model with random weights for tests, demos, calibration and benchmarks.
 import { MODEL_TYPES, isModelType, makeModel } from '../../model/make.js';
 import { SHAPES, SHAPE_NAMES, isShapeName } from '../../model/presets.js';
-import { InputError } from '../../schema/errors.js';
+import { InputError } from '../../util/errors.js';
 import type { CliContext } from './run.js';
 
 export interface MakeModelCommandOptions {

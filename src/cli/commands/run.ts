@@ -2,10 +2,10 @@
 import { dirname, resolve } from 'node:path';
 import { runSession, untilInterrupted } from '../../runner/session.js';
 import type { Results } from '../../schema/results.js';
-import { loadConfig, type LoadedConfig } from '../../config/load.js';
-import { checkOutputDir, checkOutputPaths, type NamedPath } from '../../util/files.js';
+import { loadConfig, type LoadedConfig } from '../../io/config.js';
+import { checkOutputDir, checkOutputPaths, type NamedPath } from '../../io/files.js';
 import { defaultCacheDir, gitIdentity } from '../io.js';
-import { InputError } from '../../schema/errors.js';
+import { InputError } from '../../util/errors.js';
 
 export interface CliContext {
   env: Record<string, string | undefined>;

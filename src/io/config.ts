@@ -1,32 +1,14 @@
-// Reads bench.yml and the prompt files it names; the I/O half of the config stage.
-import { readFile } from 'node:fs/promises';
+// Reads bench.yml and the prompt files it names: the I/O half of the config stage (parsing is src/config/parse.ts).
 import { dirname, resolve } from 'node:path';
-import { parseConfig, type Config } from './parse.js';
-import { InputError, getErrorMessage } from '../schema/errors.js';
+import { parseConfig, type Config } from '../config/parse.js';
+import { InputError } from '../util/errors.js';
+import { readText } from './files.js';
 
 export interface LoadedConfig extends Config {
   /** Absolute directory of the config file: model paths and prompt files are relative to it. */
   dir: string;
   /** The config text, for hashing into the results. */
   text: string;
-}
-
-async function readText(file: string, what: string, at?: { file: string; path: string }): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT'
-        ? 'file not found'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory, expected a file'
-            : getErrorMessage(error);
-    if (at) throw new InputError(`cannot read ${what} ${file}: ${reason}`, at);
-    throw new InputError(`cannot read ${what}: ${reason}`, { file });
-  }
 }
 
 export async function loadConfig(file: string): Promise<LoadedConfig> {

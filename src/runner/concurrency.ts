@@ -9,37 +9,10 @@
 // percentiles pool the gaps of all requests.
 import type { Generation } from '../engines/types.js';
 import { EngineError } from '../engines/types.js';
-import type { MetricInfo } from '../schema/metrics.js';
-import { getErrorMessage } from '../schema/errors.js';
+import { getErrorMessage } from '../util/errors.js';
 import { quantile } from '../stats/descriptive.js';
 import { seededRandom } from '../stats/random.js';
 import { interTokenGapsMs, metricsOfGeneration } from './metrics.js';
-
-/** Metrics a load run adds beyond the README's metric table (request_tps, output_tps, success_rate, itl_p50/p99_ms are there). */
-export const LOAD_METRICS: Record<string, MetricInfo> = {
-  ttft_p50_ms: { direction: 'lower', unit: 'ms', description: 'median TTFT over the requests of a load run' },
-  ttft_p99_ms: { direction: 'lower', unit: 'ms', description: '99th percentile TTFT over the requests of a load run' },
-  tpot_p50_ms: {
-    direction: 'lower',
-    unit: 'ms',
-    description: 'median time per output token over the requests of a load run',
-  },
-  tpot_p99_ms: {
-    direction: 'lower',
-    unit: 'ms',
-    description: '99th percentile time per output token over the requests of a load run',
-  },
-  e2e_p50_ms: {
-    direction: 'lower',
-    unit: 'ms',
-    description: 'median end-to-end latency over the requests of a load run',
-  },
-  e2e_p99_ms: {
-    direction: 'lower',
-    unit: 'ms',
-    description: '99th percentile end-to-end latency over the requests of a load run',
-  },
-};
 
 export interface LoadOutcome {
   index: number;

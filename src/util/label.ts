@@ -1,6 +1,6 @@
 // Runner labels made safe for paths, cache keys and artifact names, without two labels colliding.
 import { createHash } from 'node:crypto';
-import { InputError } from '../schema/errors.js';
+import { InputError } from './errors.js';
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 

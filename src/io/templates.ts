@@ -1,11 +1,11 @@
-// Reads report templates from disk: the built-in ones in `templates/` or a user's `--template` file. The only I/O of the report stage.
+// Reads report templates from disk: the built-in ones in `templates/` or a user's `--template` file. The report stage's I/O, kept at the edge.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, getErrorMessage } from '../schema/errors.js';
-import type { ReportKind } from './view.js';
-import type { TemplateSource } from './helpers.js';
+import { InputError } from '../util/errors.js';
+import { readText } from './files.js';
+import type { ReportKind } from '../report/view.js';
+import type { TemplateSource } from '../report/helpers.js';
 
 export const TEMPLATE_KINDS: readonly ReportKind[] = ['comment', 'summary', 'check'];
 
@@ -16,19 +16,7 @@ export function templateFileName(kind: ReportKind): string {
 
 /** Reads one template file; a missing or unreadable file is an InputError naming it. */
 export async function loadTemplateFile(file: string): Promise<TemplateSource> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory, expected a template file'
-          : getErrorMessage(error);
-    throw new InputError(`cannot read the template: ${why}`, { file });
-  }
+  const text = await readText(file, 'the template');
   return { text: text.replace(/^\uFEFF/, ''), file };
 }
 

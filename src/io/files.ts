@@ -1,10 +1,10 @@
 // Small file helpers shared by the I/O shell: hashing, atomic writes, and the checks that keep outputs off inputs.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { dirname, basename, join, relative, resolve } from 'node:path';
-import { InputError } from '../schema/errors.js';
+import { InputError } from '../util/errors.js';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -41,6 +41,20 @@ export function fsReason(error: unknown): string {
       return 'exists already';
     default:
       return code ?? (error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+}
+
+/**
+ * Reads a UTF-8 text file the user named. Every failure is an InputError that names the file, or the file and the path
+ * inside it that named this one (`at`), with the reason in words: the one error mapping for reading.
+ */
+export async function readText(file: string, what: string, at?: { file: string; path: string }): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' ? 'file not found' : fsReason(error);
+    if (at) throw new InputError(`cannot read ${what} ${file}: ${reason}`, at);
+    throw new InputError(`cannot read ${what}: ${reason}`, { file });
   }
 }
 
